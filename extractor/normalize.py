@@ -1,0 +1,34 @@
+"""Text normalisation shared by the readers: bookmarks out, PDF spacing artefacts out.
+
+Works on :class:`MappedText` so that every surviving character still maps to its source.
+"""
+from __future__ import annotations
+
+from .model import MappedText
+from .patterns import compiled, load
+
+
+def remove_matches(m: MappedText, pattern: str) -> MappedText:
+    """Drop every match of ``pattern`` from ``m`` (offsets of the rest are kept)."""
+    rx = compiled(pattern)
+    out = MappedText()
+    pos = 0
+    for hit in rx.finditer(m.text):
+        out.extend(m.slice(pos, hit.start()))
+        pos = hit.end()
+    if pos == 0:
+        return m
+    out.extend(m.slice(pos, len(m.text)))
+    return out
+
+
+def clean(m: MappedText) -> MappedText:
+    """Bookmarks removed, Han–digit spaces removed, outer whitespace stripped."""
+    p = load("text")
+    m = remove_matches(m, p["bookmark"])
+    m = remove_matches(m, p["han_digit_space"])
+    return m.strip()
+
+
+def has_toc_bookmark(s: str) -> bool:
+    return compiled(load("text")["toc_bookmark"]).search(s) is not None

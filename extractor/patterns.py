@@ -1,0 +1,42 @@
+"""The pattern library: data files in ``patterns/`` (TOML), loaded once and cached.
+
+Look-up order: ``$PLANX_PATTERNS`` (a folder that overrides single files), then the
+package's own ``patterns/`` folder next to ``extractor/``, then the copy installed with
+the package (``extractor/_patterns``).
+"""
+from __future__ import annotations
+
+import functools
+import os
+import tomllib
+from pathlib import Path
+
+import regex
+
+_HERE = Path(__file__).resolve().parent
+_CANDIDATES = [_HERE.parent / "patterns", _HERE / "_patterns"]
+
+
+def pattern_dirs() -> list[Path]:
+    dirs = []
+    if os.environ.get("PLANX_PATTERNS"):
+        dirs.append(Path(os.environ["PLANX_PATTERNS"]))
+    dirs.extend(d for d in _CANDIDATES if d.is_dir())
+    return dirs
+
+
+@functools.lru_cache(maxsize=None)
+def load(name: str) -> dict:
+    """The parsed TOML file ``patterns/<name>.toml``."""
+    for d in pattern_dirs():
+        p = d / f"{name}.toml"
+        if p.is_file():
+            with p.open("rb") as fh:
+                return tomllib.load(fh)
+    raise FileNotFoundError(f"pattern file {name}.toml not found in {pattern_dirs()}")
+
+
+@functools.lru_cache(maxsize=None)
+def compiled(pattern: str, flags: int = 0) -> "regex.Pattern":
+    """A compiled ``regex`` pattern (cached)."""
+    return regex.compile(pattern, flags | regex.V1)

@@ -1,0 +1,231 @@
+"""Output records: one dataclass per record kind, with the public field names of SPEC.md.
+
+``ExtractResult.to_dict()`` is exactly the JSON written per document (schema_version "1").
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .model import Span
+
+SCHEMA_VERSION = "1"
+RECORD_KINDS = ("sections", "tasks", "indicators", "projects", "targets", "deadlines",
+                "responsibilities", "findings")
+
+
+@dataclass
+class Value:
+    """A parsed cell value (SPEC's V)."""
+
+    raw: Optional[str]
+    op: Optional[str] = None
+    value: Optional[float] = None
+    unit: Optional[str] = None
+    qualitative: Optional[str] = None
+
+
+@dataclass
+class DocumentInfo:
+    doc_id: str
+    source: str
+    format: str
+    sha256: str
+    title: Optional[str] = None
+    issuer: Optional[str] = None
+    doc_number: Optional[str] = None
+    issue_date: Optional[str] = None
+    published: Optional[str] = None
+    version_label: Optional[str] = None
+    region: Optional[str] = None
+    plan_type: Optional[str] = None
+    plan_period: Optional[dict] = None  # {"start": int, "end": int}
+    base_year: Optional[int] = None
+    phases: list[dict] = field(default_factory=list)  # [{"name", "start", "end"}]
+    declared_counts: dict = field(default_factory=dict)
+    span: Optional[Span] = None
+
+
+@dataclass
+class Section:
+    id: str
+    level: int
+    number: Optional[str]
+    title: str
+    parent: Optional[str]
+    path: list[str]
+    span: Span
+
+
+@dataclass
+class Task:
+    id: str
+    section: Optional[str]
+    title: str
+    text: str
+    span: Span
+
+
+@dataclass
+class Indicator:
+    id: str
+    table: Optional[str]
+    name: str
+    domain: Optional[str] = None
+    category: Optional[str] = None
+    seq: Optional[str] = None
+    group: Optional[str] = None
+    qualifier: Optional[str] = None
+    unit: Optional[str] = None
+    standard: Optional[str] = None
+    baseline: Optional[dict] = None  # {"year": int|None, "value": str|None}
+    status: Optional[str] = None
+    targets: dict = field(default_factory=dict)  # {"2025": "≥27"}
+    attribute: Optional[str] = None
+    flags: list[str] = field(default_factory=list)
+    inherited: list[str] = field(default_factory=list)
+    parsed: dict = field(default_factory=dict)  # {"standard": V, "baseline": V, "targets": {year: V}}
+    section: Optional[str] = None
+    span: Optional[Span] = None
+
+
+@dataclass
+class Project:
+    id: str
+    table: Optional[str]
+    name: str
+    seq: Optional[str] = None
+    domain: Optional[str] = None
+    category: Optional[str] = None
+    parent: Optional[str] = None
+    content: Optional[str] = None
+    period: Optional[dict] = None  # {"raw", "start", "end"}
+    investment: Optional[dict] = None  # {"raw", "value", "unit"}
+    responsible_units: list[str] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)
+    inherited: list[str] = field(default_factory=list)
+    section: Optional[str] = None
+    span: Optional[Span] = None
+
+
+@dataclass
+class Target:
+    id: str
+    raw: str
+    subject: Optional[str]
+    op: Optional[str]
+    value: Optional[float]
+    unit: Optional[str]
+    year: Optional[int]
+    normalized: Optional[dict] = None  # {"value", "unit"} when the unit scales (万吨 → 吨)
+    task: Optional[str] = None
+    section: Optional[str] = None
+    span: Optional[Span] = None
+
+
+@dataclass
+class Deadline:
+    id: str
+    raw: str
+    date: Optional[str]
+    kind: str  # by / range / at / recurring
+    start: Optional[str] = None
+    action: Optional[str] = None
+    task: Optional[str] = None
+    section: Optional[str] = None
+    span: Optional[Span] = None
+
+
+@dataclass
+class UnitRef:
+    """A unit name as written, with its canonical form and level from the lexicon."""
+
+    name: str
+    canonical: str
+    level: Optional[str] = None
+    known: bool = False
+
+
+@dataclass
+class Responsibility:
+    id: str
+    units: list[str]
+    role: Optional[str]
+    raw: str
+    implied_units: list[str] = field(default_factory=list)
+    standing_rule: Optional[str] = None
+    lead_units: list[str] = field(default_factory=list)
+    support_units: list[str] = field(default_factory=list)
+    normalized_units: list[UnitRef] = field(default_factory=list)
+    task: Optional[str] = None
+    section: Optional[str] = None
+    span: Optional[Span] = None
+
+
+@dataclass
+class Finding:
+    id: str
+    check: str
+    severity: str  # error / warning / info
+    message: str
+    message_en: Optional[str] = None
+    refs: list[dict] = field(default_factory=list)  # [{"id": record id, "span": {...}}]
+
+
+@dataclass
+class TableInfo:
+    """A table found in the document: its caption, kind and what could not be placed."""
+
+    id: str
+    caption: Optional[str]
+    kind: str  # indicators / projects / other
+    footnotes: list[str] = field(default_factory=list)
+    unparsed: list[dict] = field(default_factory=list)  # [{"text", "span"}]
+    span: Optional[Span] = None
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses → plain dicts/lists (Span as its dict), recursively."""
+    if isinstance(obj, Span):
+        return obj.to_dict()
+    if dataclasses.is_dataclass(obj):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_jsonable(v) for k, v in obj.items()}
+    return obj
+
+
+@dataclass
+class ExtractResult:
+    """Everything planx extracts from one document."""
+
+    document: DocumentInfo
+    sections: list[Section] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    responsibilities: list[Responsibility] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    tables: list[TableInfo] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.doc_id
+
+    def to_dict(self) -> dict:
+        out = {"schema_version": SCHEMA_VERSION, "document": to_jsonable(self.document)}
+        for kind in RECORD_KINDS:
+            out[kind] = to_jsonable(getattr(self, kind))
+        out["tables"] = to_jsonable(self.tables)
+        return out
+
+    def to_dataframes(self) -> dict:
+        """One pandas DataFrame per record kind (nested fields flattened with '.')."""
+        from .writers.tabular import result_frames
+
+        return result_frames([self])
