@@ -1,0 +1,1 @@
+"""planx diff (scaffold; replaced by the diff module)."""
