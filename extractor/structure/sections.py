@@ -1,6 +1,151 @@
-"""Heading detection (scaffold, being written)."""
+"""Headings → the section tree.
+
+A paragraph is a heading when it opens with a numbering label of the heading grammar
+(``patterns/headings.toml``) and its title is heading-shaped (short, on its own line, or a
+short run-in lead sentence), or when it carries heading evidence without a label (a Word
+heading style / outline level, a ``_Toc`` bookmark, a larger PDF font) and is short.
+
+Levels follow the document's own usage: each label form's level is one more than the
+deepest form observed directly above it, so a document that skips a level, or uses "1."
+directly under "一、", still gets consecutive levels, and a heading whose parent was lost
+in the export keeps the level of its form.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional
 
-def detect_sections(doc):
-    return [], set(), [None] * len(doc.blocks)
+from ..model import Block, Document
+from ..patterns import compiled, load
+from ..records import Section
+
+
+@dataclass
+class _Label:
+    form: str
+    rank: int
+    label: Optional[str]
+    title: str
+    runin: bool
+
+
+def _forms() -> list[tuple[str, int, object]]:
+    return [(f["name"], f["rank"], compiled(f["rx"])) for f in load("headings")["label"]]
+
+
+def _title_ok(title: str, limit: int) -> bool:
+    lim = load("headings")["limits"]
+    if not title or len(title) > limit:
+        return False
+    return not any(compiled(rx).search(title) for rx in lim["not_heading"])
+
+
+def _trim(title: str) -> str:
+    return compiled(load("headings")["limits"]["title_trim"]).sub("", title).strip()
+
+
+def classify(block: Block) -> Optional[_Label]:
+    """The heading reading of a paragraph block, or None when it is not a heading."""
+    lim = load("headings")["limits"]
+    text = block.text.strip()
+    if block.label:  # docx: Word rendered the label from numbering.xml; it is not in the text
+        probe = block.label.strip() + " "
+        for name, rank, rx in _forms():
+            if rx.match(probe):
+                return _heading_title(name, rank, block.label.strip(), text, lim)
+    for name, rank, rx in _forms():
+        m = rx.match(text)
+        if m:
+            found = _heading_title(name, rank, m.group("label"), text[m.end():], lim)
+            if found:
+                return found
+            return None
+    if (block.heading_hint or block.outline_level) and _title_ok(_trim(text), lim["unlabelled_title_max"]):
+        if not compiled(lim["runin_end"]).search(text[:-1]):
+            return _Label("unlabelled", 100, None, _trim(text), False)
+    return None
+
+
+def _heading_title(form: str, rank: int, label: str, rest: str, lim: dict) -> Optional[_Label]:
+    rest = rest.strip()
+    title = _trim(rest)
+    if form == "appendix" and not rest:
+        return _Label(form, rank, None, label, False)
+    if _title_ok(title, lim["standalone_title_max"]) and not compiled(lim["runin_end"]).search(rest.rstrip("。．. ")):
+        return _Label(form, rank, label, title, False)
+    end = compiled(lim["runin_end"]).search(rest)
+    if end and end.end() < len(rest):
+        lead = _trim(rest[:end.start()])
+        if _title_ok(lead, lim["runin_title_max"]):
+            return _Label(form, rank, label, lead, True)
+    return None
+
+
+def _form_levels(found: list[tuple[int, _Label]]) -> dict[str, int]:
+    """Level of each label form from the nesting observed in the document."""
+    ranks = {lab.form: lab.rank for _, lab in found}
+    parents: dict[str, set[str]] = {f: set() for f in ranks}
+    stack: list[_Label] = []
+    for _, lab in found:
+        if lab.form in ("appendix", "unlabelled"):
+            continue
+        while stack and stack[-1].rank >= lab.rank:
+            stack.pop()
+        if stack:
+            parents[lab.form].add(stack[-1].form)
+        stack.append(lab)
+    levels: dict[str, int] = {}
+    ordered = sorted((f for f in ranks if f not in ("appendix", "unlabelled")), key=lambda f: ranks[f])
+    for i, form in enumerate(ordered):
+        ps = [levels[p] for p in parents[form] if p in levels]
+        levels[form] = 1 + max(ps) if ps else (1 if i == 0 else 1 + max(levels.values(), default=0))
+    levels["appendix"] = 1
+    return levels
+
+
+def detect_sections(doc: Document) -> tuple[list[Section], set[int], list[Optional[Section]]]:
+    """Sections in document order, the indexes of heading blocks, and each block's section."""
+    lim = load("headings")["limits"]
+    attach_rx = compiled(lim["attachment_list"])
+    found: list[tuple[int, _Label]] = []
+    in_attachment_list = False
+    for b in doc.blocks:
+        if b.kind == "table":
+            in_attachment_list = False
+            continue
+        if attach_rx.match(b.text):
+            in_attachment_list = True
+            continue
+        lab = classify(b)
+        if in_attachment_list and lab is not None and lab.form != "appendix":
+            continue  # "附件：1.… 2.…" lists attachments, not headings
+        in_attachment_list = False
+        if lab is not None:
+            found.append((b.index, lab))
+    levels = _form_levels(found)
+    sections: list[Section] = []
+    stack: list[Section] = []
+    block_section: list[Optional[Section]] = [None] * len(doc.blocks)
+    heading_blocks: set[int] = set()
+    for n, (bi, lab) in enumerate(found, 1):
+        b = doc.blocks[bi]
+        if lab.form == "unlabelled":
+            level = b.outline_level or (stack[-1].level + 1 if stack else 1)
+        else:
+            level = levels[lab.form]
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        sec = Section(f"sec-{n}", level, lab.label, lab.title, parent.id if parent else None,
+                      [s.title for s in stack] + [lab.title], doc.span(b.start, b.end))
+        sections.append(sec)
+        stack.append(sec)
+        heading_blocks.add(bi)
+    current: Optional[Section] = None
+    heads = dict(found)
+    sec_iter = iter(sections)
+    for b in doc.blocks:
+        if b.index in heads:
+            current = next(sec_iter)
+        block_section[b.index] = current
+    return sections, heading_blocks, block_section
