@@ -31,31 +31,41 @@ class Context:
 class Structure:
     sections: list[Section]
     tasks: list[Task]
-    heading_blocks: set[int] = field(default_factory=set)  # indexes of blocks that are headings
+    heading_blocks: dict[int, Section] = field(default_factory=dict)  # block index → its section
+    runin: dict[int, Section] = field(default_factory=dict)  # run-in headings ("1.标题。正文")
     block_section: list[Optional[Section]] = field(default_factory=list)  # per block
-    block_task: list[Optional[Task]] = field(default_factory=list)  # per block (its own task)
+    block_task: list[Optional[Task]] = field(default_factory=list)  # per block (the task it opens)
+
+    def __post_init__(self) -> None:
+        self._by_id = {s.id: s for s in self.sections}
+        self._runin_ids = {s.id for s in self.runin.values()}
 
     def context(self, block_index: int) -> Context:
         """Section and task that a block (or a record inside it) belongs to.
 
-        A responsibility note in its own paragraph closes the task before it, so a block
-        without a task of its own inherits the nearest preceding task in the same section.
+        A block without a task of its own (e.g. a "（责任单位：…）" note in its own paragraph)
+        belongs to the nearest preceding task under the same heading.  A run-in heading is a
+        task: records inside it belong to the section that encloses it.
         """
-        sec = self.block_section[block_index] if block_index < len(self.block_section) else None
+        if not 0 <= block_index < len(self.block_section):
+            return Context()
+        sec = self.block_section[block_index]
+        task = None
         for i in range(block_index, -1, -1):
-            if i in self.heading_blocks:
-                break
-            if self.block_section[i] is not sec:
-                break
             if self.block_task[i] is not None:
-                return Context(sec, self.block_task[i])
-        return Context(sec, None)
+                task = self.block_task[i]
+                break
+            if i in self.heading_blocks or self.block_section[i] is not sec:
+                break
+        if sec is not None and sec.id in self._runin_ids:
+            sec = self._by_id.get(sec.parent) if sec.parent else None
+        return Context(sec, task)
 
 
 def build(doc: Document) -> Structure:
     from .sections import detect_sections
     from .tasks import detect_tasks
 
-    sections, heading_blocks, block_section = detect_sections(doc)
-    tasks, block_task = detect_tasks(doc, heading_blocks, block_section)
-    return Structure(sections, tasks, heading_blocks, block_section, block_task)
+    sections, heading_blocks, block_section, runin = detect_sections(doc)
+    tasks, block_task = detect_tasks(doc, set(heading_blocks), block_section, runin)
+    return Structure(sections, tasks, heading_blocks, runin, block_section, block_task)

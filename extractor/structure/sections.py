@@ -103,8 +103,8 @@ def _form_levels(found: list[tuple[int, _Label]]) -> dict[str, int]:
     return levels
 
 
-def detect_sections(doc: Document) -> tuple[list[Section], set[int], list[Optional[Section]]]:
-    """Sections in document order, the indexes of heading blocks, and each block's section."""
+def detect_sections(doc: Document) -> tuple[list[Section], dict[int, Section], list[Optional[Section]], dict[int, Section]]:
+    """Sections in order, heading block index → section, each block's section, run-in headings."""
     lim = load("headings")["limits"]
     attach_rx = compiled(lim["attachment_list"])
     found: list[tuple[int, _Label]] = []
@@ -126,7 +126,8 @@ def detect_sections(doc: Document) -> tuple[list[Section], set[int], list[Option
     sections: list[Section] = []
     stack: list[Section] = []
     block_section: list[Optional[Section]] = [None] * len(doc.blocks)
-    heading_blocks: set[int] = set()
+    heading_blocks: dict[int, Section] = {}
+    runin: dict[int, Section] = {}
     for n, (bi, lab) in enumerate(found, 1):
         b = doc.blocks[bi]
         if lab.form == "unlabelled":
@@ -140,12 +141,11 @@ def detect_sections(doc: Document) -> tuple[list[Section], set[int], list[Option
                       [s.title for s in stack] + [lab.title], doc.span(b.start, b.end))
         sections.append(sec)
         stack.append(sec)
-        heading_blocks.add(bi)
+        heading_blocks[bi] = sec
+        if lab.runin:
+            runin[bi] = sec
     current: Optional[Section] = None
-    heads = dict(found)
-    sec_iter = iter(sections)
     for b in doc.blocks:
-        if b.index in heads:
-            current = next(sec_iter)
+        current = heading_blocks.get(b.index, current)
         block_section[b.index] = current
-    return sections, heading_blocks, block_section
+    return sections, heading_blocks, block_section, runin
