@@ -1,8 +1,204 @@
-"""Document metadata (scaffold, being written)."""
+"""Document metadata: title, issuer, 文号, dates, version label, region, plan period, phases.
+
+The document head (notice, title page) is read with the patterns in ``patterns/metadata.toml``;
+period, base year and phases come from the plan's own statements anywhere in the text.
+"""
 from __future__ import annotations
 
+import calendar
+from collections import Counter
+from typing import Optional
+
+from .model import Block, Document
+from .patterns import compiled, load
 from .records import DocumentInfo
 
+_CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0"}
 
-def extract_document_info(doc, struct):
-    return DocumentInfo(doc.doc_id, doc.source, doc.format, doc.sha256)
+
+def _cn_int(s: str) -> int:
+    """A small Chinese or Arabic numeral (month/day): "十二" → 12, "5" → 5."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    import cn2an
+
+    return int(cn2an.cn2an(s, "strict"))
+
+
+def _year(s: str) -> int:
+    s = s.strip()
+    return int(s) if s.isdigit() else int("".join(_CN_DIGITS[c] for c in s))
+
+
+def parse_cn_date(s: str) -> Optional[str]:
+    """"2021年7月8日" / "二零二四年五月" / "2021年5月底" → ISO string as precise as written."""
+    m = compiled(r"(?P<y>\d{4}|[〇零一二三四五六七八九○]{4})\s*年\s*(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+                 r"\s*(?:(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日|(?P<end>底|末))?)?").search(s)
+    if not m:
+        return None
+    y = _year(m["y"])
+    if not m["m"]:
+        return f"{y:04d}"
+    mo = _cn_int(m["m"])
+    if not 1 <= mo <= 12:
+        return None
+    if m["d"]:
+        return f"{y:04d}-{mo:02d}-{_cn_int(m['d']):02d}"
+    if m["end"]:
+        return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
+    return f"{y:04d}-{mo:02d}"
+
+
+def _head(doc: Document) -> list[Block]:
+    n = load("metadata")["head_blocks"]
+    return [b for b in doc.blocks if b.kind == "paragraph"][:n]
+
+
+def extract_document_info(doc: Document, struct) -> DocumentInfo:
+    p = load("metadata")
+    info = DocumentInfo(doc.doc_id, doc.source, doc.format, doc.sha256)
+    head = _head(doc)
+    first_heading = min((s.span.line for s in struct.sections), default=None)
+    if first_heading is not None:
+        head = [b for b in head if b.line < first_heading] or head[:5]
+    head_text = "\n".join(b.text for b in head)
+
+    notice = compiled(p["notice"]).search(head_text)
+    if notice:
+        info.title = notice["title"].replace("\n", "")
+        info.issuer = notice["issuer"]
+    num = compiled(p["doc_number"]).search(head_text)
+    info.doc_number = compiled(r"\s+").sub("", num.group(0)) if num else None
+    _signature(head, info, p)
+    if info.title is None:
+        info.title = _title_page(head, p)
+    info.version_label = _version(head, info.title, p)
+    if info.title:
+        info.title = compiled(p["version_in_title"]).sub("", info.title).strip()
+    info.plan_type = next((t for t in p["plan_types"] if info.title and t in info.title), None)
+    info.region = _region(doc, info.title, p)
+    info.plan_period = _period(doc, info.title, p)
+    info.base_year = _base_year(doc, p)
+    info.phases = _phases(doc, p)
+    info.span = doc.span(head[0].start, head[-1].end) if head else None
+    return info
+
+
+def _signature(head: list[Block], info: DocumentInfo, p: dict) -> None:
+    """Issuer (signature line) and issue date (the date line under it); 出版 dates are 'published'."""
+    issuer_rx, date_rx = compiled(p["issuer_line"]), compiled(p["date_line"])
+    for i, b in enumerate(head):
+        m = date_rx.match(b.text.strip())
+        if not m:
+            continue
+        iso = parse_cn_date(m["date"])
+        if m["published"]:
+            info.published = info.published or iso
+            continue
+        if info.issue_date is None:
+            info.issue_date = iso
+            prev = head[i - 1].text.strip() if i else ""
+            sig = issuer_rx.match(prev)
+            if sig and info.issuer is None:
+                info.issuer = sig["issuer"]
+    if info.issuer is None:
+        for b in head:
+            sig = issuer_rx.match(b.text.strip())
+            if sig and compiled(p["notice"]).search("".join(x.text for x in head[head.index(b):head.index(b) + 3])):
+                info.issuer = sig["issuer"]
+                break
+
+
+def _title_page(head: list[Block], p: dict) -> Optional[str]:
+    """The first line that reads as a plan title, joined with a bracketed period line after it."""
+    words, cont = compiled(p["title_words"]), compiled(p["title_cont"])
+    for i, b in enumerate(head[:10]):
+        t = b.text.strip()
+        if len(t) > 60 or not t:
+            continue
+        nxt = head[i + 1].text.strip() if i + 1 < len(head) else ""
+        if cont.match(nxt) and len(t) <= 40:
+            return t + nxt
+        if words.search(t):
+            return t
+    return None
+
+
+def _version(head: list[Block], title: Optional[str], p: dict) -> Optional[str]:
+    if title:
+        m = compiled(p["version_in_title"]).search(title)
+        if m:
+            return m["label"]
+    rx = compiled(p["version_label"])
+    for b in head[:12]:
+        m = rx.match(b.text.strip())
+        if m:
+            return m["label"]
+    return None
+
+
+def _region(doc: Document, title: Optional[str], p: dict) -> Optional[str]:
+    if title:
+        m = compiled(p["region_prefix"]).match(title)
+        if m and m["region"]:
+            return m["region"]
+    text = "\n".join(b.text for b in doc.blocks if b.kind == "paragraph")
+    m = compiled(p["region_scope"]).search(text)
+    if m:
+        return m["region"]
+    excl = compiled(p["region_mention_exclude"])
+    mentions = [x["region"] for x in compiled(p["region_mention"]).finditer(text, overlapped=True)
+                if not excl.match(x["region"])]
+    # prefer a place the title names without its suffix ("美丽济宁" → 济宁市)
+    in_title = Counter(r for r in mentions if title and r[:-1] in title)
+    counts = in_title or Counter(mentions)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _period(doc: Document, title: Optional[str], p: dict) -> Optional[dict]:
+    rng = compiled(p["period_range"])
+    if title:
+        m = rng.search(title)
+        if m:
+            return {"start": int(m["start"]), "end": int(m["end"])}
+    text = "\n".join(b.text for b in doc.blocks if b.kind == "paragraph")
+    m = compiled(p["period_statement"] + p["period_range"]).search(text)
+    if m:
+        return {"start": int(m["start"]), "end": int(m["end"])}
+    if title:
+        m = compiled(p["five_year"]).search(title)
+        if m:  # "十四五" = the 14th five-year plan, 2021–2025
+            start = 2021 + 5 * (_cn_int(m["n"]) - 4)
+            return {"start": start, "end": start + 4}
+    return None
+
+
+def _base_year(doc: Document, p: dict) -> Optional[int]:
+    text = "\n".join(b.text for b in doc.blocks if b.kind == "paragraph")
+    m = compiled(p["base_year"]).search(text)
+    if m:
+        return int(m["y1"] or m["y2"])
+    counts = Counter(int(x["year"]) for x in compiled(p["comparison_base"]).finditer(text))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _phases(doc: Document, p: dict) -> list[dict]:
+    phases: list[dict] = []
+    seen = set()
+    named, step = compiled(p["phase_named"]), compiled(p["phase_step"])
+    for b in doc.blocks:
+        if b.kind != "paragraph":
+            continue
+        for m in named.finditer(b.text):
+            if m["name"] not in seen:
+                seen.add(m["name"])
+                phases.append({"name": m["name"], "start": int(m["start"]), "end": int(m["end"])})
+        m = step.match(b.text.strip())
+        if m and m["name"] not in seen:
+            seen.add(m["name"])
+            parts = compiled(r"[—－–~～至到]+").split(m["range"])
+            start = parse_cn_date(parts[0]) if parts else None
+            end = parse_cn_date(parts[-1]) if len(parts) > 1 else None
+            phases.append({"name": m["name"].strip(), "start": start, "end": end})
+    return phases

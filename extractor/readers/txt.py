@@ -148,6 +148,7 @@ def _join_page_splits(blocks: list[Block], text: str) -> list[Block]:
         if (prev is not None and prev.kind == "paragraph" and b.kind == "paragraph"
                 and len(prev.text) >= p["page_split_min_len"]
                 and not end_rx.search(prev.text)
+                and compiled(p["page_split_prose"]).search(prev.text)
                 and not prev.heading_hint and not b.heading_hint
                 and not label_rx.match(b.text)
                 and "\n\n" in text[prev.end:b.start + 1]

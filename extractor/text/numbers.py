@@ -1,0 +1,189 @@
+"""Numbers and quantities in Chinese running text.
+
+``parse_number`` reads one numeral ("1,100", "０.45", "一点五七", "百", "13万2");
+``find_quantities`` finds number + unit mentions ("50万吨", "7万余户", "80～100米",
+"一轮次", "百亿元", "5个百分点", "百分之一点五七") in NFKC-normalised text.
+Chinese numerals are only read where a unit follows, so words such as "统一零售价" or
+"进一步" never yield numbers; cn2an converts validated numeral runs only.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+from ..patterns import compiled, load
+
+
+@dataclass
+class Quantity:
+    """A number with its unit, positions are indexes into the searched text."""
+
+    start: int  # first character of the numeral (or of "百分之")
+    end: int  # end of the unit
+    value: float
+    unit: Optional[str]  # magnitude + unit as written ("万平方米"), 余/多 left out
+    unit_start: int  # where the magnitude/unit begins
+    scale: float = 1.0  # magnitude factor (万 → 1e4) applied by ``normalized``
+    value_max: Optional[float] = None  # upper bound of a range ("80～100米")
+    more: bool = False  # "余"/"多": more than the value
+    chinese: bool = False  # written in Chinese numerals
+
+    @property
+    def base_unit(self) -> Optional[str]:
+        """The unit without its magnitude ("万吨" → "吨")."""
+        if self.unit is None:
+            return None
+        for mag in sorted(_p()["magnitudes"], key=len, reverse=True):
+            if self.unit.startswith(mag) and len(self.unit) > len(mag):
+                return self.unit[len(mag):]
+        return self.unit
+
+    def normalized(self) -> Optional[dict]:
+        """{"value", "unit"} with the magnitude applied, or None when there is none."""
+        if self.scale == 1.0:
+            return None
+        return {"value": _tidy(self.value * self.scale), "unit": self.base_unit}
+
+
+@functools.lru_cache(maxsize=None)
+def _p() -> dict:
+    return load("numbers")
+
+
+def _tidy(x: float) -> float:
+    r = round(x, 6)
+    return int(r) if r == int(r) else r
+
+
+def nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def _cn_to_number(s: str) -> Optional[float]:
+    """A run of Chinese numeral characters as a number (None if it is not one)."""
+    import cn2an
+
+    if not s:
+        return None
+    digits = _p()["cn_digit_chars"]
+    if len(s) > 1 and all(c in digits for c in s) and not compiled(_p()["vague_pair"]).match(s):
+        # digit-by-digit writing: "二〇二一"
+        return float("".join(str("零一二三四五六七八九".find(c) if c not in "〇两" else (0 if c == "〇" else 2))
+                             for c in s))
+    if s[0] in "十百千":
+        s = "一" + s  # "百" = 100, "千亿" = 一千亿 (cn2an rejects a bare leading place)
+    try:
+        v = cn2an.cn2an(s, "normal")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return float(v)
+
+
+def parse_number(s: str) -> Optional[float]:
+    """One numeral as a float: Arabic (commas, full-width), Chinese, 百分之…, "13万2"."""
+    s = nfkc(s).strip()
+    if not s:
+        return None
+    if s.startswith("百分之"):
+        return parse_number(s[3:])
+    if parse_vague(s):
+        return None  # "两三" is a vague range, never 23
+    m = regex.fullmatch(r"(\d+(?:\.\d+)?)(万亿|亿|千万|百万|万)(\d)?", s)
+    if m:
+        scale = _p()["magnitudes"][m.group(2)]
+        tail = int(m.group(3)) * scale / 10 if m.group(3) else 0
+        return _tidy(float(m.group(1)) * scale + tail)
+    if regex.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", s):
+        return _tidy(float(s.replace(",", "")))
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w = _cn_to_number(whole) if whole else 0.0
+        if w is None or not frac or any(c not in _p()["cn_digit_chars"] for c in frac):
+            return None
+        f = "".join(str(int(_cn_to_number(c) or 0)) for c in frac)
+        return _tidy(float(f"{int(w)}.{f}"))
+    v = _cn_to_number(s)
+    return None if v is None else _tidy(v)
+
+
+def parse_vague(s: str) -> Optional[tuple[float, float]]:
+    """"两三" → (2, 3): two adjacent Chinese digits name a vague range, not 23."""
+    s = nfkc(s)
+    if not compiled(_p()["vague_pair"]).match(s):
+        return None
+    a, b = _cn_to_number(s[0]), _cn_to_number(s[1])
+    if a is None or b is None or b != a + 1:
+        return None
+    return a, b
+
+
+@functools.lru_cache(maxsize=None)
+def _quantity_rx() -> regex.Pattern:
+    p = _p()
+    low = f"[{p['cn_digit_chars']}十百千点]+"
+    cn = f"{low}(?:[万亿]{low})*"
+    num = f"(?:{p['arabic']}|{cn})"
+    units = "|".join(regex.escape(u) for u in sorted(p["units"], key=len, reverse=True))
+    mags = "|".join(sorted(p["magnitudes"], key=len, reverse=True))
+    return compiled(
+        rf"(?P<pct>百分之)?(?P<a>{num})(?:\s*{p['range_sep']}\s*(?P<b>{num}))?"
+        rf"(?P<more1>[余多])?(?:(?P<mag>{mags})(?P<tail>\d(?![\d.,%]))?)?(?P<more2>[余多])?(?P<unit>{units})?"
+    )
+
+
+def _is_cn(s: str) -> bool:
+    return not any(c.isdigit() for c in s)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number + unit in ``text`` (expected NFKC-normalised), in order."""
+    p = _p()
+    out: list[Quantity] = []
+    for m in _quantity_rx().finditer(text):
+        a, b, unit, mag, pct = m.group("a"), m.group("b"), m.group("unit"), m.group("mag"), m.group("pct")
+        start = m.start("pct") if pct else m.start("a")
+        before = text[max(0, start - 1):start]
+        if before and (before.isascii() and before.isalnum() or before in "第#."):
+            continue  # "PM2.5", "第3批", "5#泊位"
+        chinese = _is_cn(a)
+        if pct:
+            value = parse_number(a)
+            if value is None:
+                continue
+            out.append(Quantity(start, m.end("a"), value, "%", m.start("pct"), chinese=chinese))
+            continue
+        if not unit and not (mag and not chinese):
+            continue
+        if chinese:
+            if b is not None:
+                continue
+            vague = parse_vague(a)
+            if not (unit in p["cn_units"] or mag or (vague and unit)):
+                continue
+            if vague:
+                value, vmax = vague
+            else:
+                value, vmax = parse_number(a), None
+        else:
+            value = parse_number(a)
+            if m.group("tail"):  # "13万2" = 13.2万
+                value += int(m.group("tail")) / 10
+            vmax = parse_number(b) if b is not None else None
+            if b is not None and _is_cn(b):
+                continue
+        if value is None:
+            continue
+        unit_start = m.start("mag") if mag else m.start("unit")
+        written = text[unit_start:m.end()]
+        for g in ("tail", "more2"):
+            if m.group(g):
+                cut = m.start(g) - unit_start
+                written = written[:cut] + written[cut + 1:]
+        scale = p["magnitudes"][mag] if mag else 1.0
+        out.append(Quantity(start, m.end(), value, written or None, unit_start, scale,
+                            vmax, bool(m.group("more1") or m.group("more2")), chinese))
+    return out
