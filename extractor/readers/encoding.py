@@ -14,13 +14,15 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without BOM: ASCII/CJK text has NUL in every other byte of its ASCII chars."""
-    if len(data) < 4 or len(data) % 2:
+    """UTF-16 without BOM: the NUL bytes (high bytes of ASCII characters such as newlines and
+    digits) all sit on one parity — odd positions for little-endian, even for big-endian."""
+    sample = data[:65536]
+    if len(sample) < 4 or len(data) % 2:
         return None
-    even, odd = data[0::2], data[1::2]
-    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 2 and even <= odd * 0.25:
         return "utf-16-le"
-    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+    if even >= 2 and odd <= even * 0.25:
         return "utf-16-be"
     return None
 
@@ -42,7 +44,10 @@ def decode(data: bytes, path: object) -> tuple[str, str]:
             return _strict(data, enc, path), enc
     utf16 = _looks_utf16(data)
     if utf16:
-        return _strict(data, utf16, path), utf16
+        try:
+            return _strict(data, utf16, path), utf16
+        except PlanxError:
+            raise PlanxError(path, "binary content (NUL bytes), not a text document") from None
     if b"\x00" in data[:65536]:
         raise PlanxError(path, "binary content (NUL bytes), not a text document")
     for enc in ("utf-8", "gb18030"):

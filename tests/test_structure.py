@@ -1,0 +1,91 @@
+"""Sections, tasks and document metadata against the gold records."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import extracted, gold, gold_docs
+from extractor.structure import build
+from extractor.readers.txt import parse_text
+from extractor.model import Document
+
+
+def _norm(s):
+    return "".join((s or "").split()).rstrip("。.")
+
+
+@pytest.mark.parametrize("doc", gold_docs("sections"))
+def test_sections_match_gold(doc):
+    got = extracted(doc)["sections"]
+    want = gold(doc, "sections")
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert (g["level"], g["number"], _norm(g["title"])) == (w["level"], w["number"], _norm(w["title"]))
+        assert g["span"]["line"] == w["line"]
+
+
+@pytest.mark.parametrize("doc", gold_docs("sections"))
+def test_section_tree_is_consistent(doc):
+    secs = extracted(doc)["sections"]
+    by_id = {s["id"]: s for s in secs}
+    for s in secs:
+        if s["parent"]:
+            assert by_id[s["parent"]]["level"] < s["level"]
+            assert s["path"][:-1] == by_id[s["parent"]]["path"]
+        assert s["path"][-1] == s["title"]
+
+
+def _doc(text: str) -> Document:
+    return Document("t", "t.txt", "txt", "0", text, parse_text(text))
+
+
+def test_levels_follow_document_usage_when_a_level_is_skipped():
+    text = "一、总体要求\n1.指导思想\n正文。\n（1）坚持生态优先\n二、主要任务\n1.加强治理\n"
+    secs = build(_doc(text)).sections
+    assert [(s.number, s.level) for s in secs] == [("一、", 1), ("1.", 2), ("（1）", 3), ("二、", 1), ("1.", 2)]
+
+
+def test_list_items_and_long_paragraphs_are_not_headings():
+    text = ("三、规划依据\n1. 法律法规\n（1）《中华人民共和国环境保护法》（2015年）；\n（2）《中华人民共和国水法》（2016年修订）；\n"
+            "2.加快推进生态文明建设，全面提高资源利用效率，推动形成绿色发展方式和生活方式，建设美丽家园\n")
+    secs = build(_doc(text)).sections
+    assert [s.title for s in secs] == ["规划依据", "法律法规"]
+
+
+def test_runin_heading_is_section_and_task():
+    text = "四、保障措施\n（一）加强组织领导。领导小组全面负责创建工作。\n扎实推进“四减四增”。严控新增产能。\n"
+    st = build(_doc(text))
+    assert [(s.number, s.title, s.level) for s in st.sections] == [("四、", "保障措施", 1), ("（一）", "加强组织领导", 2)]
+    assert [t.title for t in st.tasks] == ["加强组织领导", "扎实推进“四减四增”"]
+    ctx = st.context(1)
+    assert ctx.section_title == "保障措施" and ctx.task_title == "加强组织领导"
+
+
+def test_note_paragraph_closes_the_task_before_it():
+    text = "（一）大气治理\n实施重点行业深度治理。推进超低排放改造。\n（责任单位：市生态环境局）\n"
+    st = build(_doc(text))
+    ctx = st.context(2)
+    assert ctx.task_title == "实施重点行业深度治理" and ctx.section_title == "大气治理"
+
+
+DOC_FIELDS = ["title", "issuer", "doc_number", "issue_date", "version_label", "region", "base_year"]
+
+
+@pytest.mark.parametrize("doc", gold_docs("document"))
+def test_document_metadata_matches_gold(doc):
+    got = extracted(doc)["document"]
+    want = gold(doc, "document")[0]
+    for f in DOC_FIELDS:
+        alts = [want.get(f)] + list((want.get("alt") or {}).get(f, []))
+        assert got[f] in alts, f
+    assert (got["plan_period"] or None) == (want.get("plan_period") or None)
+
+
+def test_metadata_chinese_numeral_date_and_phases():
+    got = extracted("001_cc391c16966c3b2d")["document"]
+    assert got["issue_date"] == "2024-05"
+    phases = extracted("000_71534264ba41b2d2")["document"]["phases"]
+    assert phases == [{"name": "近期", "start": 2021, "end": 2025}, {"name": "远期", "start": 2026, "end": 2030}]
+    steps = extracted("004_061c6bf53607da0b")["document"]["phases"]
+    assert [(p["name"], p["start"], p["end"]) for p in steps] == [
+        ("动员部署阶段", "2021-03", "2021-04-21"), ("创建实施阶段", "2021-04-22", "2021-05-18"),
+        ("申报迎查阶段", "2021-05-31", "2021-06-30")]
