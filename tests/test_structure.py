@@ -89,3 +89,10 @@ def test_metadata_chinese_numeral_date_and_phases():
     assert [(p["name"], p["start"], p["end"]) for p in steps] == [
         ("动员部署阶段", "2021-03", "2021-04-21"), ("创建实施阶段", "2021-04-22", "2021-05-18"),
         ("申报迎查阶段", "2021-05-31", "2021-06-30")]
+
+
+def test_table_of_contents_entries_are_not_headings():
+    text = ("目 录\n第一章 总则 ........................ 1\n第二章 主要任务\t5\n一、指导思想……3\n"
+            "第一章 总则\n一、指导思想\n")
+    secs = build(_doc(text)).sections
+    assert [(s.number, s.title) for s in secs] == [("第一章", "总则"), ("一、", "指导思想")]
