@@ -1,10 +1,97 @@
-"""Batch tables: CSV per record kind, Excel workbook, SQLite (scaffold; replaced by the writers module)."""
+"""Batch tables: one CSV per record kind, an Excel workbook and a SQLite database.
+
+``write_batch_tables`` writes, in the output folder::
+
+    documents.csv sections.csv tasks.csv indicators.csv projects.csv targets.csv
+    deadlines.csv responsibilities.csv findings.csv tables.csv   (UTF-8 with BOM)
+    planx.xlsx     a sheet per kind (same names), bold frozen header
+    planx.sqlite   a table per kind (same names), index on doc_id
+
+Columns are defined by the output schema (see :mod:`.columns`); every row starts with
+``doc_id``.  Lists of names are joined with "、" in CSV/Excel and kept as JSON text in SQLite.
+All files are first written under temporary names and renamed into place only when every
+one of them is complete, so a crash never leaves a partial file under a final name.
+"""
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-def write_batch_tables(results, out_dir):
-    return []
+from ..records import ExtractResult
+from .columns import KINDS, build_tables
+
+if TYPE_CHECKING:
+    import pandas
+
+# record kind → file / sheet / SQL table name
+NAMES = {kind: ("documents" if kind == "document" else kind) for kind in KINDS}
+WORKBOOK = "planx.xlsx"
+DATABASE = "planx.sqlite"
 
 
-def result_frames(results):
-    return {}
+class _Staging:
+    """Temporary files next to their final names; renamed together by ``commit``."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.pending: list[tuple[Path, Path]] = []
+
+    def temp_for(self, name: str) -> Path:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        os.close(fd)
+        self.pending.append((Path(tmp), self.out_dir / name))
+        return Path(tmp)
+
+    def commit(self) -> list[Path]:
+        for tmp, final in self.pending:
+            os.replace(tmp, final)
+        return [final for _, final in self.pending]
+
+    def discard(self) -> None:
+        for tmp, _ in self.pending:
+            tmp.unlink(missing_ok=True)
+
+
+def write_batch_tables(results: list[dict], out_dir: Path) -> list[Path]:
+    """Write the CSV files, workbook and database of a batch; return the paths written."""
+    from .csv_out import write_csv
+    from .excel import write_excel
+    from .sqlite import write_sqlite
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = build_tables(results)
+    stage = _Staging(out_dir)
+    try:
+        for kind, table in tables.items():
+            write_csv(table, stage.temp_for(f"{NAMES[kind]}.csv"))
+        write_excel(tables, NAMES, stage.temp_for(WORKBOOK))
+        write_sqlite(tables, NAMES, stage.temp_for(DATABASE))
+        return stage.commit()
+    except BaseException:
+        stage.discard()
+        raise
+
+
+def result_frames(results: list[dict | ExtractResult]) -> dict[str, "pandas.DataFrame"]:
+    """One DataFrame per record kind (keys as in ``to_dict()``: "document", "sections", …).
+
+    Columns as in the CSV files; lists stay Python lists; integer and number columns use
+    pandas' nullable dtypes (Int64 / Float64) so a missing value does not turn 3 into 3.0.
+    """
+    import pandas as pd
+
+    dicts = [r.to_dict() if isinstance(r, ExtractResult) else r for r in results]
+    frames = {}
+    for kind, table in build_tables(dicts).items():
+        df = pd.DataFrame(table.rows, columns=[c.name for c in table.columns], dtype=object)
+        for col in table.columns:
+            if col.sqltype in ("INTEGER", "REAL") and col.kind == "scalar":
+                try:
+                    df[col.name] = df[col.name].astype("Int64" if col.sqltype == "INTEGER" else "Float64")
+                except (TypeError, ValueError):
+                    pass  # a value of another type: keep the column as objects
+        frames[kind] = df
+    return frames
