@@ -1,6 +1,98 @@
-"""deadlines in running text (scaffold; replaced by the text-records module)."""
+"""Deadlines in running text: time limits attached to actions.
+
+Every date expression of every prose passage (paragraphs and 专栏 boxes) is parsed by
+:mod:`.dates`; only those whose role is a time limit become records — history ("截至2020年底"),
+comparison bases ("较2020年"), titles ("《…（2021-2023年）》"), plan metadata ("规划期限为…")
+and recurring times ("每年2月底前") are dropped.  A range repeated verbatim (a phase defined
+once and printed again in a heading) is recorded once.
+"""
 from __future__ import annotations
 
+from typing import Optional
 
-def extract(doc, struct, info):
-    return []
+from ..model import Document, MappedText
+from ..records import Deadline
+from .dates import YearContext, find_dates
+from .sentences import SENTENCE_END, passages
+
+_SKIP = " \t，,：:"
+_OPEN = "（("
+
+
+def source_text(doc: Document, m: MappedText, i: int, j: int) -> str:
+    """The source characters behind normalised m.text[i:j] (bookmarks and line breaks out)."""
+    out, last = [], None
+    for off in m.offsets[i:j]:
+        if off != last:
+            ch = doc.text[off]
+            if ch not in "\r\n":
+                out.append(ch)
+            last = off
+    return "".join(out).strip()
+
+
+def _action(text: str, start: int, end: int, stop: int) -> tuple[int, int]:
+    """Normalised range of the action a time expression governs (up to ``stop`` at most)."""
+    i = end
+    while i < len(text) and text[i] in _SKIP:
+        i += 1
+    j = i
+    while j < stop and text[j] not in SENTENCE_END:
+        j += 1
+    while j > i and text[j - 1] in _SKIP + "、":
+        j -= 1
+    if j > i and text[i] not in ")）":
+        return i, j
+    # the limit closes its sentence ("第一阶段：…（2021年3月—4月21日）", "近期：2021～2025年")
+    k = start
+    while k > 0 and text[k - 1] not in SENTENCE_END:
+        k -= 1
+    e = start
+    while e > k and text[e - 1] in _SKIP + _OPEN:
+        e -= 1
+    return k, e
+
+
+def context_titles(struct, block_index: int) -> tuple[Optional[str], Optional[str]]:
+    """(task title, section title) of a block, when the structure is known."""
+    if struct is None:
+        return None, None
+    try:
+        ctx = struct.context(block_index)
+    except (IndexError, AttributeError):
+        return None, None
+    return ctx.task_title, ctx.section_title
+
+
+def year_context(doc: Document, info) -> YearContext:
+    return YearContext.from_info(info, [b.text for b in doc.blocks if b.kind != "table"])
+
+
+def extract(doc: Document, struct, info) -> list[Deadline]:
+    """Deadline records of one document, in reading order."""
+    ctx = year_context(doc, info)
+    out: list[Deadline] = []
+    seen_ranges: set[tuple] = set()
+    for psg in passages(doc):
+        text = psg.text.text
+        found = find_dates(text, ctx)
+        for n, d in enumerate(found):
+            if d.role != "limit" or d.date is None or "XXXX" in d.date:
+                continue
+            if d.kind == "range":
+                key = (d.start_date, d.date)
+                if key in seen_ranges:
+                    continue
+                seen_ranges.add(key)
+            stop = next((f.start for f in found[n + 1:] if f.role == "limit"), len(text))
+            a, b = _action(text, d.start, d.end, stop)
+            action = source_text(doc, psg.text, a, b).strip("（()）:：")
+            if not action:
+                continue  # a bare period (a title's "（2025-2035年）") governs nothing
+            span = doc.span_of(psg.text, d.start, d.end)
+            task, section = context_titles(struct, psg.block.index)
+            out.append(Deadline(
+                id=f"ddl-{len(out) + 1}", raw=doc.text[span.start:span.end], date=d.date, kind=d.kind,
+                start=d.start_date, action=action,
+                task=task, section=section, span=span))
+    return out

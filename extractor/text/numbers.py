@@ -38,8 +38,8 @@ class Quantity:
         if self.unit is None:
             return None
         for mag in sorted(_p()["magnitudes"], key=len, reverse=True):
-            if self.unit.startswith(mag) and len(self.unit) > len(mag):
-                return self.unit[len(mag):]
+            if self.unit.startswith(mag):
+                return self.unit[len(mag):] or None
         return self.unit
 
     def normalized(self) -> Optional[dict]:

@@ -1,0 +1,264 @@
+"""Date expressions in running text: parse, normalise to ISO, infer an omitted year, and
+tell a time limit from history, comparison bases, recurring times and titles.
+
+``find_dates(text, ctx)`` returns :class:`DateExpr` s for one NFKC-normalised passage;
+``ctx`` (a :class:`YearContext`) carries the document's years (plan period, base year,
+issue date) and the last explicit year seen, used for "5月8日前"-style dates.
+"""
+from __future__ import annotations
+
+import calendar
+import functools
+from dataclasses import dataclass, field
+from typing import Optional
+
+import regex
+
+from ..patterns import compiled, load
+
+ROLES = ("limit", "history", "reference", "recurring", "title", "metadata")
+
+
+@dataclass
+class DateExpr:
+    """A time expression at text[start:end] (prefix/suffix words included)."""
+
+    start: int
+    end: int
+    date: Optional[str]  # ISO end or point, as precise as written
+    kind: str  # by / range / at
+    start_date: Optional[str] = None  # ranges
+    year: Optional[int] = None  # year of ``date``
+    role: str = "limit"  # one of ROLES
+    bare: bool = False  # a point without any prefix/suffix ("2022年，…")
+
+
+@dataclass
+class YearContext:
+    """Years that anchor a document's dates."""
+
+    issue_year: Optional[int] = None
+    plan_start: Optional[int] = None
+    plan_end: Optional[int] = None
+    base_year: Optional[int] = None
+    current_year: Optional[int] = None  # last explicit year seen in reading order
+    seen: set = field(default_factory=set)
+
+    @property
+    def horizon(self) -> Optional[int]:
+        """The first year that counts as forward-looking."""
+        if self.plan_start:
+            return self.plan_start
+        if self.base_year:
+            return self.base_year + 1
+        return self.issue_year
+
+    def default_year(self) -> Optional[int]:
+        return self.current_year or self.issue_year or self.plan_start
+
+    @classmethod
+    def from_info(cls, info, texts: list[str]) -> "YearContext":
+        """From DocumentInfo, falling back to the document's own opening text."""
+        ctx = cls()
+        if info is not None:
+            if getattr(info, "issue_date", None):
+                ctx.issue_year = int(str(info.issue_date)[:4])
+            pp = getattr(info, "plan_period", None) or {}
+            ctx.plan_start, ctx.plan_end = _int(pp.get("start")), _int(pp.get("end"))
+            ctx.base_year = _int(getattr(info, "base_year", None))
+        if ctx.plan_start is None or ctx.base_year is None or ctx.issue_year is None:
+            _infer_from_text(ctx, texts)
+        return ctx
+
+
+def _int(v) -> Optional[int]:
+    try:
+        return int(str(v)[:4]) if v is not None else None
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _p() -> dict:
+    return load("dates")
+
+
+def _strip_names(rx: str) -> str:
+    return regex.sub(r"\(\?P<\w+>", "(?:", rx)
+
+
+@functools.lru_cache(maxsize=None)
+def _outer() -> regex.Pattern:
+    p = _p()
+    pt = _strip_names(p["point"])
+    return compiled(
+        rf"(?P<pre>{p['prefix']})?(?:(?P<pp>{_strip_names(p['plan_period'] + p['period_word'])})|(?P<yr>{_strip_names(p['year_range'])})"
+        rf"|(?P<p1>(?=\d){pt})(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
+    )
+
+
+def _cn_digit(c: str) -> int:
+    return "零一二三四五六七八九".index(c)
+
+
+def _infer_from_text(ctx: YearContext, texts: list[str]) -> None:
+    """Plan period, base year and issue year from the opening passages when metadata lacks them."""
+    head = texts[:40]
+    for t in head:
+        m = compiled(_p()["year_range"]).search(t)
+        if ctx.plan_start is None and m and ("规划" in t or "方案" in t) and len(t) < 80:
+            ctx.plan_start, ctx.plan_end = int(m["Y1"]), int(m["Y2"])
+        m = compiled(_p()["plan_period"]).search(t)
+        if ctx.plan_start is None and m and len(t) < 80 and "规划" in t:
+            n = 10 + _cn_digit(m["N"])
+            ctx.plan_start = 1981 + 5 * (n - 6)
+            ctx.plan_end = ctx.plan_start + 4
+        m = regex.fullmatch(r"\s*((?:19|20)\d{2})年\d{1,2}月\d{1,2}日\s*", t)
+        if ctx.issue_year is None and m:
+            ctx.issue_year = int(m.group(1))
+    if ctx.base_year is None:
+        for t in texts:
+            m = regex.search(r"以((?:19|20)\d{2})年为(?:规划)?基准年", t)
+            if m:
+                ctx.base_year = int(m.group(1))
+                break
+    if ctx.base_year is None and ctx.plan_start and ctx.plan_end and ctx.plan_end - ctx.plan_start == 4:
+        ctx.base_year = ctx.plan_start - 1
+
+
+@dataclass
+class _Point:
+    year: Optional[int]
+    iso: Optional[str]
+    end_of: bool  # 底/末: the last day of the year/month
+    explicit_year: bool
+
+
+def _parse_point(s: str, ctx: YearContext, year_hint: Optional[int] = None) -> Optional[_Point]:
+    m = compiled(_p()["point"]).fullmatch(s)
+    if not m or not (m["Y"] or m["M"]):
+        return None
+    y = int(m["Y"]) if m["Y"] else None
+    if y is not None and y < 100:
+        y += 2000
+    explicit = y is not None
+    if y is None:
+        y = year_hint or ctx.default_year()
+    if not m["M"]:
+        if m["YP"] in ("底", "末"):
+            return _Point(y, f"{y}-12-31", True, explicit)
+        return _Point(y, str(y), False, explicit)
+    month = int(m["M"])
+    ys = f"{y:04d}" if y else "XXXX"
+    if m["D"]:
+        return _Point(y, f"{ys}-{month:02d}-{int(m['D']):02d}", False, explicit)
+    if m["MP"] in ("底", "末") and y:
+        last = calendar.monthrange(y, month)[1]
+        return _Point(y, f"{ys}-{month:02d}-{last:02d}", True, explicit)
+    return _Point(y, f"{ys}-{month:02d}", False, explicit)
+
+
+def _period_years(n_char: str) -> tuple[int, int]:
+    """Five-year plan number → (first, last) year: 十四五 → 2021–2025."""
+    n = 10 + _cn_digit(n_char)
+    start = 1981 + 5 * (n - 6)
+    return start, start + 4
+
+
+def _inside_title(text: str, i: int) -> bool:
+    """Position i lies in 《…》 or in the "（…年）" right after a title."""
+    before = text[:i]
+    if before.count("《") > before.count("》"):
+        return True
+    k = max(before.rfind("("), before.rfind("（"))
+    if k >= 0 and ")" not in before[k:] and "）" not in before[k:]:
+        prev = before[:k].rstrip()
+        return prev.endswith("》") or bool(regex.search(r"(?:规划|方案|计划|纲要|行动)$", prev))
+    return False
+
+
+def _clause_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] in "，,。；;：:！？!?\n"
+
+
+def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool) -> str:
+    p = _p()
+    pre, suf = m["pre"] or "", m["suf"] or ""
+    core_start = m.start("pre") if pre else m.start()
+    before = text[max(0, core_start - 6):core_start]
+    after = text[m.end():m.end() + 4]
+    if compiled(p["recurring_before"]).search(before):
+        return "recurring"
+    if pre in p["history_prefix"] or suf in p["history_suffix"]:
+        return "history"
+    if _inside_title(text, core_start):
+        return "title"
+    if compiled(p["metadata_before"]).search(before):
+        return "metadata"
+    if compiled(p["reference_before"]).search(before) or compiled(p["reference_after"]).search(after):
+        return "reference"
+    if suf == "后":
+        return "reference"
+    if end_year is not None and ctx.horizon is not None and end_year < ctx.horizon:
+        return "history"
+    if bare:
+        if not _clause_start(text, core_start) or not compiled(p["bare_year_verbs"]).search(after):
+            return "reference"
+    return "limit"
+
+
+def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
+    """Every date expression in one passage, with ISO value, kind and role."""
+    out: list[DateExpr] = []
+    for m in _outer().finditer(text):
+        pre, suf = m["pre"] or "", m["suf"] or ""
+        if m["pp"]:
+            pm = compiled(_p()["plan_period"] + _p()["period_word"]).fullmatch(m["pp"])
+            y1, y2 = _period_years(pm["N"])
+            nxt = text[m.end():m.end() + 1]
+            if pm["W"] in ("期间", "时期", "内"):
+                role = "limit" if nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的是" else "reference"
+                if _inside_title(text, m.start()) or compiled(_p()["recurring_before"]).search(text[:m.start()]):
+                    role = "title"
+                out.append(DateExpr(m.start(), m.end(), str(y2), "range", str(y1), y2, role))
+            else:  # 十四五末
+                out.append(DateExpr(m.start(), m.end(), str(y2), "by", None, y2,
+                                    _role(text, m, ctx, y2, False)))
+            continue
+        if m["yr"]:
+            ym = compiled(_p()["year_range"]).fullmatch(m["yr"])
+            y1, y2 = int(ym["Y1"]), int(ym["Y2"])
+            if y2 < y1:
+                continue
+            role = _role(text, m, ctx, y2, False)
+            if role != "title":
+                ctx.current_year = y2
+            out.append(DateExpr(m.start("yr"), m.end(), str(y2), "range", str(y1), y2, role))
+            continue
+        p1 = _parse_point(m["p1"], ctx)
+        if p1 is None:
+            continue
+        if m["p2"]:
+            p2 = _parse_point(m["p2"], ctx, year_hint=p1.year)
+            if p2 is None:
+                continue
+            role = _role(text, m, ctx, p2.year, False)
+            if role != "title" and (p1.explicit_year or p2.explicit_year):
+                ctx.current_year = p2.year
+            out.append(DateExpr(m.start("p1") if not pre else m.start(), m.end(), p2.iso, "range",
+                                p1.iso, p2.year, role))
+            continue
+        bare = not pre and not suf and not p1.end_of
+        role = _role(text, m, ctx, p1.year, bare)
+        if role not in ("title", "reference") and p1.explicit_year:
+            ctx.current_year = p1.year
+        if suf in ("前", "之前", "以前", "止", "为止") or pre in ("到", "至", "展望") or (p1.end_of and pre != "自"):
+            kind = "by"
+        else:
+            kind = "at"
+        start = m.start("pre") if pre in ("到", "至", "展望", "自", "从", "截至", "截止", "截止到") else m.start("p1")
+        out.append(DateExpr(start, m.end(), p1.iso, kind, None, p1.year, role, bare))
+    return out
