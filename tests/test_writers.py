@@ -155,10 +155,10 @@ def test_empty_kind_keeps_its_columns(batch, tmp_path):
 
 
 def test_unknown_fields_are_kept_next_to_their_relatives(batch, tmp_path):
-    batch[0]["indicators"][0]["parsed"]["standard"]["value_max"] = 30.0
+    batch[0]["indicators"][0]["parsed"]["standard"]["note"] = "区间"
     batch[0]["responsibilities"][0]["extra_units"] = ["市园林局"]
     cols = list(result_frames(batch)["indicators"].columns)
-    assert cols.index("parsed.standard.value_max") == cols.index("parsed.standard.qualitative") + 1
+    assert cols.index("parsed.standard.note") == cols.index("parsed.standard.qualitative") + 1
     write_batch_tables(batch, tmp_path)
     con = sqlite3.connect(tmp_path / "planx.sqlite")
     try:
