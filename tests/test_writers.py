@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def test_writes_every_file_and_nothing_else(batch, tmp_path):
     paths = write_batch_tables(batch, tmp_path)
     assert sorted(p.name for p in paths) == sorted(FILES)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)  # no temp files left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert {p.stat().st_mode & 0o777 for p in paths} == {0o666 & ~mask}  # not mkstemp's 0600
 
 
 def test_csv_counts_columns_and_chinese(batch, tmp_path):

@@ -31,6 +31,12 @@ WORKBOOK = "planx.xlsx"
 DATABASE = "planx.sqlite"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class _Staging:
     """Temporary files next to their final names; renamed together by ``commit``."""
 
@@ -41,6 +47,7 @@ class _Staging:
     def temp_for(self, name: str) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
         self.pending.append((Path(tmp), self.out_dir / name))
         return Path(tmp)
 
