@@ -172,6 +172,21 @@ def test_unknown_fields_are_kept_next_to_their_relatives(batch, tmp_path):
     assert json.loads(got) == ["市园林局"]
 
 
+def test_record_field_missing_from_schema_still_has_a_column(batch, monkeypatch):
+    import copy
+
+    from extractor.schema_check import load_schema
+    from extractor.writers import columns
+
+    schema = copy.deepcopy(load_schema())
+    del schema["$defs"]["Responsibility"]["properties"]["lead_units"]
+    monkeypatch.setattr(columns, "load_schema", lambda: schema)
+    for doc in batch:
+        doc["responsibilities"] = []
+    cols = {c.name: c for c in columns.build_tables(batch)["responsibilities"].columns}
+    assert cols["lead_units"] == columns.Column("lead_units", "list", "TEXT")
+
+
 def test_result_frames_and_to_dataframes(batch):
     res = _doc("doc-a", ("2025",))
     frames = res.to_dataframes()

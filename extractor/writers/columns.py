@@ -108,9 +108,22 @@ def _layout(kind: str) -> list[Column | _Dynamic]:
     out: list[Column | _Dynamic] = []
     for key, sub in props.items():
         out.extend(_expand(sub, key))
-    known = set(props)
-    out.extend(Column(f.name) for f in dataclasses.fields(cls) if f.name not in known)
+    out.extend(_from_annotation(f) for f in dataclasses.fields(cls) if f.name not in props)
     return out
+
+
+def _from_annotation(f: dataclasses.Field) -> Column | _Dynamic:
+    """Layout of a dataclass field the schema does not describe yet, from its type hint."""
+    hint = f.type if isinstance(f.type, str) else f.type.__name__ if isinstance(f.type, type) else str(f.type)
+    hint = hint.replace("typing.", "").replace("Optional[", "")
+    if hint.startswith("list[str"):
+        return Column(f.name, "list", "TEXT")
+    if hint.startswith("list"):
+        return Column(f.name, "json", "TEXT")
+    if hint.startswith("dict"):
+        return _Dynamic(f.name, None)
+    base = {"int": "integer", "float": "number", "str": "string", "bool": "boolean"}.get(hint.rstrip("]"), "")
+    return Column(f.name, "scalar", _SQL_TYPES.get(base, ""))
 
 
 def _flatten(obj: Any, prefix: str, out: dict) -> None:
@@ -157,8 +170,8 @@ def _columns(kind: str, flat: list[dict]) -> list[Column]:
         keys = sorted({k[len(stem):].split(".", 1)[0] for row in flat for k in row if k.startswith(stem)})
         for key in keys:
             if item.item is None:
-                names = sorted({k for row in flat for k in row if k.startswith(f"{stem}{key}")
-                                and (k == f"{stem}{key}" or k.startswith(f"{stem}{key}."))})
+                sub = stem + key
+                names = sorted({k for row in flat for k in row if k == sub or k.startswith(sub + ".")})
                 cols.extend(_guess(n, flat) for n in names)
             else:
                 cols.extend(c for c in _expand(item.item, f"{stem}{key}") if isinstance(c, Column))
