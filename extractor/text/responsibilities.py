@@ -1,6 +1,228 @@
-"""Responsibilities in running text (scaffold; replaced by the responsibilities module)."""
+"""Responsibilities (责任单位): who must carry out each task.
+
+Two ways a plan names them (grammar: ``patterns/responsibilities.toml``):
+
+* a **note** closing a task — "（责任单位：市生态环境局、市应急管理局）", "（牵头单位：…；配合单位：…）",
+  "（市发展改革委牵头，市财政局参与）", "（市生态环境局负责）", or an unlabelled bracket of unit
+  names at the end of a task paragraph; a note may carry a **standing rule** ("以下均需各县市区
+  政府、管委会落实，不再列出") whose units are implied for every later task;
+* in documents that close no task with a note, **prose statements**: a sentence whose subject is
+  a list of units followed by what they must do ("领导小组办公室要…", "各责任单位要…").
+
+Each record keeps the units as written, their lexicon reading (``normalized_units``), the role
+as worded, the task and section it belongs to, and ``raw`` = the source words at ``span``.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Optional
 
-def extract(doc, struct):
-    return []
+from ..model import Block, Document
+from ..patterns import compiled, load
+from ..records import Responsibility
+from ..structure import Structure
+from . import units as U
+
+
+@dataclass
+class _Found:
+    """One statement found in a block: normalised-text range [i, j) and what it says."""
+
+    block: Block
+    i: int
+    j: int
+    units: list[str]
+    role: Optional[str]
+    labelled: bool = False
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    rule: Optional[str] = None
+    rule_units: list[str] = field(default_factory=list)
+    src_end: Optional[int] = None  # source end when a run-on sentence continues in the next block
+
+
+def extract(doc: Document, struct: Structure) -> list[Responsibility]:
+    """Every responsibility statement of the document, in document order."""
+    cfg = load("responsibilities")
+    blocks = [b for b in doc.blocks if b.kind != "table"]
+    found = [f for b in blocks for f in _notes(b, cfg)]
+    if sum(f.labelled for f in found) < cfg["notes_mode_min"]:
+        found += _prose(doc, struct, blocks, cfg)
+    found.sort(key=lambda f: (f.block.index, f.i))
+    places = _Places(doc, struct)
+    out: list[Responsibility] = []
+    implied: list[str] = []
+    rule: Optional[str] = None
+    for f in found:
+        if f.rule:
+            rule, implied = f.rule, f.rule_units
+        span = doc.span_of(f.block.mapped, f.i, f.j)
+        if f.src_end:
+            span = doc.span(span.start, f.src_end)
+        task, section = places.of(f.block.index)
+        two = bool(f.lead and f.support)
+        out.append(Responsibility(
+            id=f"resp-{len(out) + 1}", units=f.units, role=f.role,
+            raw=doc.text[span.start:span.end], implied_units=list(implied), standing_rule=rule,
+            lead_units=f.lead if two else [], support_units=f.support if two else [],
+            normalized_units=U.expand(f.units), task=task, section=section, span=span))
+    return out
+
+
+# ── notes ─────────────────────────────────────────────────────────────────────────────
+
+def _notes(block: Block, cfg: dict) -> list[_Found]:
+    text = block.text
+    out: list[_Found] = []
+    taken: list[tuple[int, int]] = []
+    for m in compiled(cfg["note"]).finditer(text):
+        f = _note(block, m.start(), m.end(), m["body"], cfg, closes=bool(
+            compiled(cfg["unlabelled_close"]).match(text[m.end():]) or _ends_sentence(text, m.end(), cfg)))
+        if f:
+            out.append(f)
+            taken.append((m.start(), m.end()))
+    for m in compiled(cfg["bare_label"]).finditer(text):
+        if any(a <= m.start("label") < b for a, b in taken):
+            continue
+        f = _note(block, m.start("label"), m.end(), m["label"] + m["body"], cfg, closes=False)
+        if f:
+            out.append(f)
+    return out
+
+
+def _ends_sentence(text: str, pos: int, cfg: dict) -> bool:
+    return bool(compiled(cfg["sentence_end"]).match(text[pos:pos + 1]))
+
+
+def _note(block: Block, i: int, j: int, body: str, cfg: dict, closes: bool) -> Optional[_Found]:
+    """Parse the content of one note; None when it does not name units."""
+    rule_m = compiled(cfg["standing_rule"]).search(body)
+    rule = rule_m["rule"] if rule_m else None
+    rule_units = U.split_list(rule_m["units"]) if rule_m else []
+    if rule_m:
+        body = body[: rule_m.start()]
+    labels = list(compiled(cfg["label"]).finditer(body))
+    if labels:
+        groups = [(m["role"], body[m.end(): n.start() if n else len(body)])
+                  for m, n in zip(labels, [*labels[1:], None])]
+        parsed = [(role, _labelled_list(content)) for role, content in groups]
+        labelled = True
+    else:
+        parsed = _verb_segments(body, cfg)
+        if parsed is None:
+            return None
+        labelled = any(role for role, _ in parsed)
+        if not labelled and not (closes and _strong(parsed)):
+            return None
+    names = [n for _, ns in parsed for n in ns]
+    if not names:
+        return None
+    lead = [n for role, ns in parsed if role in cfg["lead_roles"] for n in ns]
+    support = [n for role, ns in parsed if role in cfg["support_roles"] for n in ns]
+    return _Found(block, i, j, names, parsed[0][0], labelled, lead, support, rule, rule_units)
+
+
+def _labelled_list(content: str) -> list[str]:
+    """Units after a label: the first ，-segment, then further segments made only of units."""
+    names: list[str] = []
+    for k, seg in enumerate(compiled(r"[，,；;]").split(content)):
+        items = U.split_list(seg)
+        if not items:
+            continue
+        if k and not all(U.looks_like_unit(n) for n in items):
+            break
+        names.extend(items)
+    return names
+
+
+def _verb_segments(body: str, cfg: dict) -> Optional[list[tuple[Optional[str], list[str]]]]:
+    """ "（A牵头，B、C参与）" → [("牵头", [A]), ("参与", [B, C])]; None unless every segment is units."""
+    out: list[tuple[Optional[str], list[str]]] = []
+    for seg in compiled(r"[，,；;]").split(body):
+        seg = U.clean(seg)
+        if not seg:
+            continue
+        m = compiled(cfg["role_verb"]).search(seg)
+        role = m["role"] if m else None
+        items = U.split_list(seg[: m.start()] if m else seg)
+        if not items or not all(U.looks_like_unit(n) for n in items):
+            return None
+        out.append((role, items))
+    return out or None
+
+
+def _strong(parsed: list[tuple[Optional[str], list[str]]]) -> bool:
+    """An unlabelled bracket counts only when its names are real unit names, not bare places."""
+    return all(U.normalize(n).known or U.lexicon().generic_rx.search(n) for _, ns in parsed for n in ns)
+
+
+# ── prose statements ──────────────────────────────────────────────────────────────────
+
+def _prose(doc: Document, struct: Structure, blocks: list[Block], cfg: dict) -> list[_Found]:
+    """Sentences whose subject is a list of units (documents without notes)."""
+    out: list[_Found] = []
+    pos = tuple(cfg["subject_end_pos"])
+    end_rx = compiled(cfg["sentence_end"])
+    for k, b in enumerate(blocks):
+        if struct.context(b.index).section is None:
+            continue
+        text, start = b.text, 0
+        while start < len(text):
+            m = end_rx.search(text, start)
+            stop = m.end() if m else len(text)
+            sentence = text[start:stop]
+            lead = compiled(cfg["prose_lead"]).match(sentence.strip())
+            body = sentence.strip()[lead.end():]
+            if body and not compiled(cfg["not_subject"]).match(body):
+                hit = U.leading_units(body + _continuation(blocks, k, m is None, end_rx), pos)
+                if hit:
+                    i = start + len(sentence) - len(sentence.lstrip())
+                    out.append(_Found(b, i, stop, hit[0], "责任",
+                                      src_end=_run_on_end(b, blocks, k, m is None, end_rx)))
+            start = stop
+    return out
+
+
+def _continuation(blocks: list[Block], k: int, open_end: bool, end_rx) -> str:
+    """Text of the next block when a sentence runs on past its block (a page break)."""
+    if not open_end or k + 1 >= len(blocks) or blocks[k].text.rstrip()[-1:] not in "，,、":
+        return ""
+    nxt = blocks[k + 1].text
+    m = end_rx.search(nxt)
+    return nxt[: m.end() if m else len(nxt)]
+
+
+def _run_on_end(b: Block, blocks: list[Block], k: int, open_end: bool, end_rx) -> Optional[int]:
+    """Source end of a sentence that runs on past its block (ends in "，"), else None."""
+    if not open_end or k + 1 >= len(blocks) or not b.text or b.text.rstrip()[-1:] not in "，,、":
+        return None
+    nxt = blocks[k + 1]
+    m = end_rx.search(nxt.text)
+    return nxt.offsets[(m.end() if m else len(nxt.text)) - 1] + 1
+
+
+# ── task and section ──────────────────────────────────────────────────────────────────
+
+class _Places:
+    """Task and section titles for a block; a run-in heading is the task of its own body."""
+
+    def __init__(self, doc: Document, struct: Structure) -> None:
+        from ..structure.sections import classify
+
+        self.struct = struct
+        self.by_id = {s.id: s for s in struct.sections}
+        self.runin: set[str] = set()
+        heads = [doc.blocks[i] for i in sorted(struct.heading_blocks)]
+        for s in struct.sections:
+            b = next((h for h in heads if h.start <= s.span.start < max(h.end, h.start + 1)), None)
+            lab = classify(b) if b is not None else None
+            if lab is not None and lab.runin:
+                self.runin.add(s.id)
+
+    def of(self, block_index: int) -> tuple[Optional[str], Optional[str]]:
+        ctx = self.struct.context(block_index)
+        sec, task = ctx.section, ctx.task_title
+        if sec is not None and sec.id in self.runin and task in (None, sec.title):
+            parent = self.by_id.get(sec.parent) if sec.parent else None
+            return sec.title, parent.title if parent else None
+        return task, ctx.section_title

@@ -1,0 +1,210 @@
+"""Unit names: splitting unit lists, normalising names against the lexicon, finding mentions.
+
+A name is read as ``[各] [region prefix] BODY [branch]`` (``patterns/units.toml``): the body
+is looked up among the lexicon's canonical names and variants (longest first), the prefix
+gives the level, and ``canonical`` = prefix + canonical body + branch.  A name whose body is
+not listed but that ends like a unit (局, 委, 中心, 单位, …) is kept as written, ``known=False``.
+
+Mentions in prose are found with **jieba** (user dictionary fed from the lexicon, POS tags).
+Measured against spaCy (``spacy.blank("zh")`` — a character segmenter — with an EntityRuler
+fed from the same lexicon) on the gold subjects of prose statements and the gold unit lists:
+the EntityRuler only matches listed phrases, so unknown units ("规划技术编制组",
+"市南四湖管理办公室") and the verb that ends a subject are invisible to it, while jieba's POS
+tags give the subject's right edge (the first verb/adverb/preposition) for any unit name and
+its user dictionary keeps lexicon names whole.  jieba is loaded lazily, once.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Optional
+
+from ..patterns import compiled, load
+from ..records import UnitRef
+
+_SPACE = r"\s+"
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    variants: dict[str, tuple[str, Optional[str]]]  # variant → (canonical body, default level)
+    body_rx: object  # ^(pre)(body)(branch)?$
+    generic_rx: object  # a name ending like a unit
+    levels: list[tuple[str, str]]
+    national: tuple[str, ...]
+    collective: str
+    collective_nouns: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    """The compiled lexicon of ``patterns/units.toml``."""
+    data = load("units")
+    variants: dict[str, tuple[str, Optional[str]]] = {}
+    for body in data["body"]:
+        for v in [body["canonical"], *body.get("variants", [])]:
+            variants.setdefault(v, (body["canonical"], body.get("level")))
+    alt = "|".join(sorted(map(_esc, variants), key=len, reverse=True))
+    branch = "|".join(sorted(map(_esc, data["suffix"]["branch"]), key=len, reverse=True))
+    body_rx = compiled(rf"^(?P<pre>.*?)(?P<body>{alt})(?P<branch>\p{{Han}}{{0,8}}?(?:{branch}))?$")
+    generic = "|".join(sorted(map(_esc, data["suffix"]["generic"]), key=len, reverse=True))
+    generic_rx = compiled(rf"(?:{generic})$")
+    levels = sorted(((p, lv) for p, lv in data["prefix"]["levels"]), key=lambda x: -len(x[0]))
+    return _Lexicon(variants, body_rx, generic_rx, levels, tuple(data["prefix"]["national"]),
+                    data["prefix"]["collective"], frozenset(data["suffix"]["collective_nouns"]))
+
+
+def _esc(s: str) -> str:
+    import regex
+
+    return regex.escape(s)
+
+
+def lexicon_size() -> int:
+    """Number of body names (canonical + variants) in the lexicon."""
+    return len(lexicon().variants)
+
+
+def clean(name: str) -> str:
+    """A unit name as written with line breaks and spaces removed ("历下区\\n水务局" → "历下区水务局")."""
+    return compiled(_SPACE).sub("", name)
+
+
+def _prefix_level(pre: str) -> Optional[str]:
+    lex = lexicon()
+    if not pre:
+        return None
+    if pre.startswith(lex.national):
+        return "国家"
+    for end, level in lex.levels:
+        if pre.endswith(end):
+            return level
+    return None
+
+
+def looks_like_unit(name: str) -> bool:
+    """True when ``name`` reads as one unit name (a known body, or a name ending like a unit)."""
+    name = clean(name)
+    if not 2 <= len(name) <= 30 or not compiled(r"^[\p{Han}A-Za-z0-9（）()]+$").match(name):
+        return False
+    lex = lexicon()
+    return bool(lex.body_rx.match(name) or lex.generic_rx.search(name) or _bare_region(name))
+
+
+def normalize(name: str) -> UnitRef:
+    """The lexicon reading of one unit name: canonical form, level, known."""
+    lex = lexicon()
+    written = clean(name)
+    core = written[len(lex.collective):] if written.startswith(lex.collective) else written
+    lead = written[: len(written) - len(core)]
+    m = lex.body_rx.match(core)
+    if m and core not in lex.collective_nouns:
+        canonical_body, body_level = lex.variants[m["body"]]
+        pre, branch = m["pre"], m["branch"] or ""
+        level = body_level if body_level == "企业" else (_prefix_level(pre) or body_level)
+        if branch and level in ("市", None):
+            level = "区县"
+        return UnitRef(written, lead + pre + canonical_body + branch, level or "other", True)
+    level = _prefix_level(_region_prefix(core))
+    return UnitRef(written, written, level or "other", False)
+
+
+def _region_prefix(core: str) -> str:
+    """The region part of an unknown name: text up to the last 省/市/区/县/街道/镇 marker."""
+    m = compiled(r"^(?:\p{Han}{0,8}?(?:自治区|自治州|自治县|街道|省|市|区|县|旗|镇|乡))+").match(core)
+    return m.group(0) if m else ""
+
+
+def split_list(text: str) -> list[str]:
+    """Split a written unit list into names, in order.
+
+    Separators are 、，,；; and — between two names that each read as a unit — 和/及/与
+    ("各街道和各责任部门"), never inside a body name ("市工业和信息化局").
+    """
+    out: list[str] = []
+    for part in compiled(r"[、，,；;]").split(text):
+        part = compiled(r"等(?:单位|部门)?$").sub("", clean(part))
+        if part:
+            out.extend(_split_conj(part))
+    return out
+
+
+def _split_conj(name: str) -> list[str]:
+    m = lexicon().body_rx.match(name)
+    inside = range(m.start("body"), m.end("body")) if m else range(0)
+    for c in compiled(r"[和及与]").finditer(name):
+        left, right = name[: c.start()], name[c.end():]
+        if c.start() not in inside and looks_like_unit(left) and looks_like_unit(right):
+            return [left, *_split_conj(right)]
+    return [name]
+
+
+def expand(names: list[str]) -> list[UnitRef]:
+    """Normalised units of a list, a shared body distributed over bare region names.
+
+    "黄埔区、天河区人民政府" → 黄埔区人民政府, 天河区人民政府: a bare region name directly
+    followed (in the same 、 series) by region + body takes that body.
+    """
+    refs = [normalize(n) for n in names]
+    lex = lexicon()
+    for i in range(len(refs) - 2, -1, -1):
+        cur, nxt = refs[i], refs[i + 1]
+        if cur.known or not _bare_region(cur.name):
+            continue
+        m = lex.body_rx.match(nxt.canonical)
+        if nxt.known and m and _bare_region(m["pre"]):
+            body = nxt.canonical[len(m["pre"]):]
+            refs[i] = UnitRef(cur.name, cur.name + body, _prefix_level(cur.name) or nxt.level, True)
+    return refs
+
+
+def _bare_region(name: str) -> bool:
+    return bool(name) and _region_prefix(name) == name and len(name) >= 2
+
+
+# ── mentions in prose (jieba) ─────────────────────────────────────────────────────────
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    """jieba's POS tokenizer with every lexicon name and generic unit word as a user word."""
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    tok = jieba.Tokenizer()
+    data = load("units")
+    words = set(lexicon().variants) | set(data["suffix"]["collective_nouns"])
+    words |= {w for w in data["suffix"]["generic"] if len(w) >= 3}
+    for w in sorted(words):
+        tok.add_word(w, freq=200000, tag="nt")
+    return pseg.POSTokenizer(tok)
+
+
+def tokens(text: str) -> list[tuple[str, str, int, int]]:
+    """(word, pos, start, end) of ``text`` by jieba with the lexicon user dictionary."""
+    out, pos = [], 0
+    for w, flag in _jieba().cut(text):
+        out.append((w, flag, pos, pos + len(w)))
+        pos += len(w)
+    return out
+
+
+def leading_units(text: str, boundary_pos: tuple[str, ...]) -> Optional[tuple[list[str], int]]:
+    """The unit list that opens ``text`` (a sentence subject) and where it ends.
+
+    The subject runs up to the first token tagged with one of ``boundary_pos`` (verbs,
+    adverbs, prepositions); when that stretch is not wholly unit names, the longest run of
+    whole tokens from the start that is ("领导小组" of "领导小组全面负责").
+    """
+    toks = tokens(text)
+    if not toks or toks[0][1].startswith(boundary_pos):
+        return None
+    hard = next((k for k, t in enumerate(toks) if k and t[1].startswith(boundary_pos) and t[1] != "nt"), None)
+    if hard is None:
+        return None
+    for k in range(hard, 0, -1):
+        end = toks[k][2]
+        names = split_list(text[:end])
+        if text[end - 1] not in "、，,和及与" and names and all(looks_like_unit(n) for n in names):
+            return names, end
+    return None
