@@ -26,7 +26,7 @@ def _widths(header: list[str], rows: list[list[Any]]) -> list[float]:
     for row in rows[:_SAMPLE]:
         for i, v in enumerate(row):
             if v is not None:
-                widths[i] = max(widths[i], _display_width(str(getattr(v, "value", v))))
+                widths[i] = max(widths[i], _display_width(str(getattr(v, "value", v))[:_MAX_WIDTH]))
     return [min(_MAX_WIDTH, max(_MIN_WIDTH, w + 2)) for w in widths]
 
 
