@@ -1,33 +1,69 @@
 """Batch extraction: expand inputs, give every document a unique doc_id, extract, write.
 
-A failing document never stops the batch: its one-line error is collected and reported.
+Documents run in chunks on an engine (``extractor.engines``: this process, a process pool,
+or a dask cluster).  Each worker returns the document's JSON text; the runner writes it as
+soon as it arrives (atomically), so memory stays flat however large the batch.  The batch
+tables (CSV, Excel, SQLite) are assembled at the end by reading the JSON files back in input
+order, so the output is the same for any number of jobs.  A re-run skips documents whose
+source sha256 and planx version are unchanged (``.planx-manifest.json`` in the output
+folder).  A failing document never stops the batch: its one-line error is collected.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
+from . import __version__
 from .errors import PlanxError
 from .readers import SUPPORTED
 
+DEFAULT_MAX_SIZE = 100 * 2**20  # bytes; larger inputs are refused (``--max-size``)
+MANIFEST = ".planx-manifest.json"
+_MAX_CHUNK = 8
 
-@dataclass
+
+@dataclass(frozen=True)
 class Job:
     path: Path
     doc_id: str
+    index: int = 0  # position in the batch: the order of every batch output
+    max_size: int = DEFAULT_MAX_SIZE
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back for one document: its JSON text and counts, or an error."""
+
+    index: int
+    doc_id: str
+    path: str
+    json_text: Optional[str] = None
+    counts: dict[str, int] = field(default_factory=dict)
+    sha256: str = ""
+    error: Optional[str] = None
+    seconds: float = 0.0
 
 
 @dataclass
 class BatchSummary:
-    documents: int = 0
-    records: dict = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)  # one-line messages
+    documents: int = 0  # extracted in this run
+    skipped: int = 0  # unchanged since the last run (their JSON is reused)
+    records: dict[str, int] = field(default_factory=dict)  # by kind, extracted + skipped
+    failures: list[str] = field(default_factory=list)  # one-line messages, in input order
     written: list[Path] = field(default_factory=list)
     elapsed: float = 0.0
 
+    @property
+    def rate(self) -> float:
+        """Documents per second of this run (extracted ones)."""
+        return self.documents / self.elapsed if self.elapsed > 0 else 0.0
 
-def expand_inputs(paths: Iterable[str | Path]) -> tuple[list[Job], list[str]]:
+
+def expand_inputs(paths: Iterable[str | Path], max_size: int = DEFAULT_MAX_SIZE) -> tuple[list[Job], list[str]]:
     """Files as given, folders expanded to their supported files (sorted); unique doc_ids."""
     files: list[Path] = []
     errors: list[str] = []
@@ -46,47 +82,199 @@ def expand_inputs(paths: Iterable[str | Path]) -> tuple[list[Job], list[str]]:
             n += 1
             doc_id = f"{stem}-{n}"
         seen.add(doc_id)
-        jobs.append(Job(f, doc_id))
+        jobs.append(Job(f, doc_id, len(jobs), max_size))
     return jobs, errors
+
+
+def _check_size(job: Job) -> None:
+    try:
+        size = job.path.stat().st_size
+    except FileNotFoundError:
+        raise PlanxError(job.path, "no such file (deleted or moved during the batch?)") from None
+    except OSError as e:
+        raise PlanxError(job.path, f"cannot read: {e.strerror}") from None
+    if size > job.max_size:
+        raise PlanxError(job.path, f"file is {size / 2**20:.1f} MB, over the input size limit of "
+                                   f"{job.max_size / 2**20:g} MB (raise it with --max-size)")
 
 
 def extract_one(job: Job) -> dict:
     """Extract one document to its JSON dict; PlanxError for user errors."""
     from .pipeline import extract
 
+    _check_size(job)
     return extract(job.path, job.doc_id).to_dict()
 
 
-def run_batch(paths: Iterable[str | Path], out_dir: Path,
+def run_job(job: Job) -> Outcome:
+    """Extract one document in a worker: never raises, errors become the outcome."""
+    t0 = time.perf_counter()
+    out = Outcome(job.index, job.doc_id, str(job.path))
+    try:
+        res = extract_one(job)
+        out.json_text = json.dumps(res, ensure_ascii=False, indent=1)
+        out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
+        out.sha256 = res["document"]["sha256"]
+    except PlanxError as e:
+        out.error = str(e)
+    except MemoryError:
+        out.error = f"{job.path}: out of memory while extracting it"
+    except Exception as e:  # noqa: BLE001 — a bug must not stop the batch; report it
+        out.error = f"{job.path}: internal error ({type(e).__name__}: {e})"
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def run_chunk(chunk: list[Job]) -> list[Outcome]:
+    """The unit of work an engine ships to a worker."""
+    return [run_job(job) for job in chunk]
+
+
+def chunked(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """Chunks small enough to balance the load (about 4 per worker), at most 8 documents."""
+    size = max(1, min(_MAX_CHUNK, len(jobs) // max(1, workers * 4)))
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+
+def file_sha256(path: Path) -> Optional[str]:
+    """The file's sha256, streamed; None when it cannot be read."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+class Manifest:
+    """doc_id → source path, sha256 and planx version of the JSON in the output folder."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / MANIFEST
+        try:
+            self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))["documents"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}
+
+    def unchanged(self, job: Job, out_dir: Path) -> bool:
+        e = self.entries.get(job.doc_id)
+        return (e is not None and e.get("version") == __version__ and e.get("source") == str(job.path.resolve())
+                and (out_dir / f"{job.doc_id}.json").is_file() and e.get("sha256") == file_sha256(job.path))
+
+    def record(self, job_path: str, doc_id: str, sha256: str) -> None:
+        self.entries[doc_id] = {"source": str(Path(job_path).resolve()), "sha256": sha256, "version": __version__}
+
+    def forget(self, doc_id: str) -> None:
+        self.entries.pop(doc_id, None)
+
+    def save(self) -> None:
+        from .writers.jsonfile import atomic_write_text
+
+        atomic_write_text(self.path, json.dumps({"planx": __version__, "documents": self.entries},
+                                                ensure_ascii=False, indent=1, sort_keys=True))
+
+
+class JsonResults:
+    """The batch's result dicts read back from their JSON files, in input order, one at a
+    time (iterable as often as a writer needs)."""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self) -> Iterator[dict]:
+        for p in self.paths:
+            yield json.loads(p.read_text(encoding="utf-8"))
+
+
+def _add_counts(summary: BatchSummary, counts: dict[str, int]) -> None:
+    for kind, n in counts.items():
+        summary.records[kind] = summary.records.get(kind, 0) + n
+
+
+def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, force: bool = False,
+              engine: str = "local", scheduler: Optional[str] = None, max_size: int = DEFAULT_MAX_SIZE,
               on_progress: Optional[Callable[[int, int, str], None]] = None) -> BatchSummary:
     """Extract every input, write per-document JSON and the batch tables."""
-    import time
-
-    from .writers.jsonfile import write_document_json
+    from .engines import get_engine
+    from .writers.jsonfile import atomic_write_text
 
     t0 = time.perf_counter()
-    jobs, errors = expand_inputs(paths)
-    summary = BatchSummary(failures=list(errors))
-    results: list[dict] = []
-    for i, job in enumerate(jobs, 1):
-        try:
-            res = extract_one(job)
-        except PlanxError as e:
-            summary.failures.append(str(e))
-        except Exception as e:  # noqa: BLE001 — a bug must not stop the batch; report it
-            summary.failures.append(f"{job.path}: internal error ({type(e).__name__}: {e})")
+    out_dir = Path(out_dir)
+    run = get_engine(engine, scheduler)
+    all_jobs, missing = expand_inputs(paths, max_size)
+    summary = BatchSummary()
+    manifest = Manifest(out_dir)
+    ok: dict[int, Path] = {}  # job index → its JSON file
+    errors: dict[int, str] = {}
+    todo: list[Job] = []
+    done = 0
+    for job in all_jobs:
+        if not force and manifest.unchanged(job, out_dir):
+            ok[job.index] = out_dir / f"{job.doc_id}.json"
+            summary.skipped += 1
+            _add_counts(summary, _counts_of(ok[job.index]))
+            done += 1
+            if on_progress:
+                on_progress(done, len(all_jobs), str(job.path))
         else:
-            summary.written.append(write_document_json(res, out_dir))
-            results.append(res)
-            summary.documents += 1
-            for kind, recs in res.items():
-                if isinstance(recs, list):
-                    summary.records[kind] = summary.records.get(kind, 0) + len(recs)
-        if on_progress:
-            on_progress(i, len(jobs), str(job.path))
-    if results:
-        from .writers.tabular import write_batch_tables
-
-        summary.written.extend(write_batch_tables(results, out_dir))
+            todo.append(job)
+    try:
+        for outcomes in run(chunked(todo, jobs), jobs):
+            for o in outcomes:
+                if o.error is None:
+                    target = out_dir / f"{o.doc_id}.json"
+                    try:
+                        atomic_write_text(target, o.json_text)
+                    except OSError as e:
+                        o.error = f"{o.path}: cannot write {target} ({e.strerror or e})"
+                if o.error is None:
+                    ok[o.index] = target
+                    summary.documents += 1
+                    _add_counts(summary, o.counts)
+                    manifest.record(o.path, o.doc_id, o.sha256)
+                else:
+                    errors[o.index] = o.error
+                    manifest.forget(o.doc_id)
+                done += 1
+                if on_progress:
+                    on_progress(done, len(all_jobs), o.path)
+    finally:
+        try:
+            manifest.save()
+        except OSError as e:
+            errors[len(all_jobs)] = f"{manifest.path}: cannot write the manifest ({e.strerror or e})"
+    summary.failures = missing + [errors[i] for i in sorted(errors)]
+    json_paths = [ok[i] for i in sorted(ok)]
+    summary.written = json_paths
+    if json_paths:
+        summary.written = json_paths + _write_tables(json_paths, out_dir, summary)
     summary.elapsed = time.perf_counter() - t0
     return summary
+
+
+def _counts_of(path: Path) -> dict[str, int]:
+    """Record counts of a document reused from an earlier run (read back from its JSON)."""
+    try:
+        res = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: len(v) for k, v in res.items() if isinstance(v, list)}
+
+
+def _write_tables(json_paths: list[Path], out_dir: Path, summary: BatchSummary) -> list[Path]:
+    from .writers.tabular import write_batch_tables
+
+    try:
+        return list(write_batch_tables(JsonResults(json_paths), out_dir))
+    except PlanxError as e:
+        summary.failures.append(str(e))
+    except OSError as e:
+        summary.failures.append(f"{out_dir}: cannot write the batch tables ({e.strerror or e})")
+    except Exception as e:  # noqa: BLE001 — a writer bug must not hide the per-document JSON
+        summary.failures.append(f"{out_dir}: internal error writing the batch tables ({type(e).__name__}: {e})")
+    return []

@@ -6,7 +6,10 @@ sub-command runs, so ``planx --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -23,22 +26,76 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except OSError as e:
         print(f"planx: {out}: cannot create output folder ({e.strerror})", file=sys.stderr)
         return 2
-    progress = None
-    if sys.stderr.isatty() and not args.quiet:
-        def progress(i: int, n: int, name: str) -> None:
-            print(f"\r[{i}/{n}] {Path(name).name[:60]:60}", end="" if i < n else "\n", file=sys.stderr)
+    if not os.access(out, os.W_OK):
+        print(f"planx: {out}: output folder is not writable", file=sys.stderr)
+        return 2
+    engine = "dask" if args.scheduler else args.engine
+    show = sys.stderr.isatty() and not args.quiet
     try:
-        summary = run_batch(args.paths, out, on_progress=progress)
+        with _progress(show) as progress:
+            summary = run_batch(args.paths, out, jobs=args.jobs, force=args.force, engine=engine,
+                                scheduler=args.scheduler, max_size=int(args.max_size * 2**20),
+                                on_progress=progress)
     except PlanxError as e:
         print(f"planx: {e}", file=sys.stderr)
         return 2
     for msg in summary.failures:
         print(f"error: {msg}", file=sys.stderr)
     if not args.quiet:
-        counts = ", ".join(f"{k} {v}" for k, v in summary.records.items() if k != "schema_version")
-        print(f"planx: {summary.documents} document(s) extracted to {out} in {summary.elapsed:.2f} s"
-              f"{' (' + counts + ')' if counts else ''}; {len(summary.failures)} failed", file=sys.stderr)
+        _print_summary(summary, out)
     return 1 if summary.failures else 0
+
+
+@contextlib.contextmanager
+def _progress(show: bool):
+    """A rich progress bar with documents/s on a terminal; a no-op callback otherwise."""
+    if not show:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[rate]:.1f} doc/s"), TimeRemainingColumn(),
+                   TextColumn("{task.fields[name]}"), console=Console(stderr=True), transient=True)
+    task = bar.add_task("extract", total=None, rate=0.0, name="")
+    t0 = time.perf_counter()
+
+    def update(done: int, total: int, name: str) -> None:
+        rate = done / max(time.perf_counter() - t0, 1e-9)
+        bar.update(task, completed=done, total=total, rate=rate, name=Path(name).name[:40])
+
+    with bar:
+        yield update
+
+
+def _print_summary(summary, out: Path) -> None:
+    skipped = f", {summary.skipped} unchanged (skipped)" if summary.skipped else ""
+    print(f"planx: {summary.documents} document(s) extracted{skipped} to {out} in {summary.elapsed:.2f} s "
+          f"({summary.rate:.1f} documents/s); {len(summary.failures)} failed", file=sys.stderr)
+    counts = ", ".join(f"{k} {v}" for k, v in summary.records.items() if v)
+    if counts:
+        print(f"planx: records: {counts}", file=sys.stderr)
+
+
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="input files and/or folders")
     ex.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs/)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    ex.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1,
+                    help="worker processes (default: all cores)")
+    ex.add_argument("--force", action="store_true", help="re-extract documents unchanged since the last run")
+    ex.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="local processes (default) or a dask.distributed cluster (pip install planx[dask])")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="dask scheduler address (implies --engine dask; default: a local cluster)")
+    ex.add_argument("--max-size", type=_megabytes, default=100, metavar="MB",
+                    help="refuse input files larger than this (default: 100 MB)")
     ex.set_defaults(func=_cmd_extract)
     return p
 

@@ -1,0 +1,59 @@
+"""Dask engine (``pip install planx[dask]``): the batch on a ``dask.distributed`` cluster.
+
+With a scheduler address the chunks go to that cluster (its workers must see the input
+paths, e.g. on a shared file system); without one a LocalCluster of one single-threaded
+worker process per job is started for the batch and closed after it.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator, Optional
+
+from ..errors import PlanxError
+
+if TYPE_CHECKING:
+    from ..batch import Job, Outcome
+
+_CONNECT_TIMEOUT = "10s"
+
+
+def dask_engine(scheduler: Optional[str]):
+    """An engine running chunks on the cluster at ``scheduler`` (None: a local cluster)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise PlanxError("--engine dask", "dask is not installed (pip install 'planx[dask]')") from None
+
+    def run(chunks: list[list[Job]], workers: int) -> Iterator[list[Outcome]]:
+        from distributed import Client, LocalCluster, as_completed
+
+        from ..batch import Outcome, run_chunk
+
+        cluster = None
+        try:
+            if scheduler:
+                client = Client(scheduler, timeout=_CONNECT_TIMEOUT)
+            else:
+                cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+                client = Client(cluster)
+        except (OSError, TimeoutError) as e:
+            raise PlanxError(scheduler or "dask LocalCluster", f"cannot start or reach the dask scheduler ({e})") from None
+        try:
+            futures = client.map(run_chunk, chunks, pure=False)
+            by_key = {f.key: c for f, c in zip(futures, chunks)}
+            for fut in as_completed(futures):
+                try:
+                    outcomes = fut.result()
+                except Exception as e:  # noqa: BLE001 — a lost worker fails its documents only
+                    chunk = by_key[fut.key]
+                    outcomes = [Outcome(j.index, j.doc_id, str(j.path),
+                                        error=f"{j.path}: dask task failed ({type(e).__name__}: {e})")
+                                for j in chunk]
+                fut.release()
+                yield outcomes
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    return run
