@@ -15,12 +15,12 @@ one of them is complete, so a crash never leaves a partial file under a final na
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..records import ExtractResult
 from .columns import KINDS, build_tables
+from .jsonfile import temp_file
 
 if TYPE_CHECKING:
     import pandas
@@ -31,12 +31,6 @@ WORKBOOK = "planx.xlsx"
 DATABASE = "planx.sqlite"
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 class _Staging:
     """Temporary files next to their final names; renamed together by ``commit``."""
 
@@ -45,11 +39,9 @@ class _Staging:
         self.pending: list[tuple[Path, Path]] = []
 
     def temp_for(self, name: str) -> Path:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
-        os.close(fd)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
-        self.pending.append((Path(tmp), self.out_dir / name))
-        return Path(tmp)
+        tmp = temp_file(self.out_dir, name)
+        self.pending.append((tmp, self.out_dir / name))
+        return tmp
 
     def commit(self) -> list[Path]:
         for tmp, final in self.pending:
