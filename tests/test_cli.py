@@ -39,7 +39,7 @@ def test_doc_ids_made_unique_within_a_batch(tmp_path):
     (b / "plan.txt").write_bytes(src)
     r = _run("extract", a / "plan.txt", b / "plan.txt", "-o", tmp_path / "out", "-q")
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["plan-2.json", "plan.json"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("[!.]*.json")) == ["plan-2.json", "plan.json"]
 
 
 def test_missing_input_is_reported(tmp_path):
