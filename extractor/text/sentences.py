@@ -15,6 +15,7 @@ from ..model import Block, Document, MappedText
 
 SENTENCE_END = "。；;！!？?"
 CLAUSE_END = SENTENCE_END + "，,"
+FULL_STOP = "。！!？?"
 
 
 @dataclass
@@ -55,16 +56,21 @@ def passages(doc: Document) -> Iterator[Passage]:
         yield Passage(b, nfkc_mapped(b.mapped))
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; the end includes the closing mark."""
+def sentences(text: str, marks: str = SENTENCE_END) -> list[tuple[int, int]]:
+    """(start, end) of each sentence (split at 。；!? by default); the end includes the mark."""
     out, start = [], 0
     for i, ch in enumerate(text):
-        if ch in SENTENCE_END:
+        if ch in marks:
             out.append((start, i + 1))
             start = i + 1
     if start < len(text):
         out.append((start, len(text)))
     return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def sentences_full(text: str) -> list[tuple[int, int]]:
+    """Sentences split only at 。!? (a "；" list stays one sentence)."""
+    return sentences(text, FULL_STOP)
 
 
 def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

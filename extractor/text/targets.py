@@ -1,6 +1,216 @@
-"""targets in running text (scaffold; replaced by the text-records module)."""
+"""Numeric targets in running text and 专栏 boxes: subject, comparator, value, unit, year.
+
+Each number + unit (:func:`.numbers.find_quantities`) in a prose passage is a candidate;
+it is kept when it states a goal — not history (a past year or a report word in its
+sentence, a review section), not a scope threshold ("35蒸吨及以下燃煤锅炉"), not a
+specification ("500千伏变电站"), not an existing population ("全区22家加油站"), not a
+declared count of the plan's own indicators.  The comparator comes from the words around
+the number (patterns/targets.toml); the year from the time limit governing the sentence.
+"""
 from __future__ import annotations
 
+import functools
+from typing import Optional
 
-def extract(doc, struct, info):
-    return []
+import regex
+
+from ..model import Document
+from ..patterns import compiled, load
+from ..records import Target
+from .dates import DateExpr, find_dates
+from .deadlines import context_titles, source_text, year_context
+from .numbers import Quantity, find_quantities
+from .sentences import Passage, clauses, passages, sentences, sentences_full
+
+_OPEN, _CLOSE = "(（", ")）"
+
+
+@functools.lru_cache(maxsize=None)
+def _p() -> dict:
+    return load("targets")
+
+
+def _rx(name: str) -> regex.Pattern:
+    return compiled(_p()[name])
+
+
+def _inside_parens(text: str, start: int, i: int) -> bool:
+    depth = 0
+    for ch in text[start:i]:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _strip_filler(before: str) -> str:
+    while True:
+        m = _rx("filler_before").search(before)
+        if not m or not m.group():
+            return before
+        before = before[:m.start()]
+
+
+def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
+    """Comparator from the words around the number (patterns/targets.toml)."""
+    p = _p()
+    core = _strip_filler(before)
+    if _rx("approx_before").search(before):
+        return "="
+    for op, rx in p["op_after"].items():
+        if compiled(rx).search(after):
+            if op == ">=" and compiled(p["op_before"]["increase"]).search(core):
+                return "increase"
+            return op
+    for op, rx in p["op_before"].items():
+        if compiled(rx).search(core):
+            if op == "increase" and core.endswith("新增") and q.base_unit in p["count_units"]:
+                return "="
+            return op
+    if q.more:
+        return ">"
+    if q.value_max is not None:
+        return ">="
+    if _rx("within_after").search(after):
+        return "<="
+    if "新增" in clause_before and _is_measure(q):
+        return "increase"
+    return "="
+
+
+def _is_measure(q: Quantity) -> bool:
+    return q.base_unit not in _p()["count_units"] and q.base_unit not in ("%", "‰")
+
+
+def _not_a_target(text: str, q: Quantity, c0: int, s0: int) -> bool:
+    """Scope thresholds, specifications, existing populations, names, parenthesised notes."""
+    before, after = text[c0:q.start], text[q.end:]
+    if _inside_parens(text, s0, q.start) and not regex.search(r"[≥≤><]$", before):
+        return True
+    if q.chinese and q.scale == 1.0 and not _rx("cn_numeral_before").search(before):
+        return True
+    if _rx("scope_after").search(after) and not _rx("quota_before").search(before):
+        if not (q.base_unit in ("%", "‰") and not _rx("scope_compare_before").search(before)
+                and regex.match(r"^(?:以上|以下)?的", after)):
+            return True
+    if _is_measure(q) and _rx("spec_after").search(after) and not _rx("spec_after_ok").search(after):
+        return True
+    if _rx("declared_after").search(after):
+        return True
+    if q.base_unit in _p()["count_units"] and _rx("described_count_before").search(before):
+        return True
+    return bool(_rx("existing_before").search(before) or _rx("object_before").search(text[s0:q.start]))
+
+
+def _history(text: str, s0: int, s1: int, dates: list[DateExpr], pos: int) -> bool:
+    """The sentence reports the past: a history word or a past date, and no time limit before pos."""
+    if any(s0 <= d.start < pos and d.role == "limit" for d in dates):
+        return False
+    if _rx("history_words").search(text[s0:s1]):
+        return True
+    return any(s0 <= d.start < s1 and d.role == "history" for d in dates)
+
+
+def _year(dates: list[DateExpr], s0: int, pos: int) -> Optional[int]:
+    """Year of the last time limit before pos in the sentence."""
+    limits = [d for d in dates if s0 <= d.start < pos and d.role == "limit" and d.year]
+    return limits[-1].year if limits else None
+
+
+def _raw_range(text: str, sent: tuple[int, int], clause: tuple[int, int], dates: list[DateExpr]) -> tuple[int, int]:
+    """The clause, extended left over a directly preceding time-limit clause ("到2025年，")."""
+    c0, c1 = clause
+    for a, b in clauses(text, sent[0], sent[1]):
+        if b < c0 and text[b] in "，," and b + 1 == c0:
+            if any(d.start == a and d.end == b and d.role == "limit" for d in dates):
+                return a, c1
+    return c0, c1
+
+
+def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, dates: list[DateExpr]) -> Optional[str]:
+    text = psg.text.text
+    p = _p()
+    a = c0
+    for d in dates:  # skip a time expression opening the clause
+        if c0 <= d.start <= c0 + 1 and d.end <= q.start:
+            a = d.end
+    seg_start = a
+    before = text[seg_start:q.start]
+    b = regex.sub(p["subject_tail"], "", regex.sub(p["subject_lead"], "", before))
+    if b and len(b) >= 2:
+        i = seg_start + before.find(b)
+        return source_text(doc, psg.text, i, i + len(b)) or None
+    # the subject follows the number: "推动50%水泥熟料产能完成…", "建设20个以上工业…平台"
+    end = q.end
+    while end < c1 and text[end] not in "、，,；;。" and not regex.match(r"完成|进行|开展|实施|采用|的(?!\p{Han}{0,3}$)", text[end:]):
+        end += 1
+    after = regex.sub(r"^(?:以上|以下|左右|的)+", "", text[q.end:end])
+    if after:
+        i = q.end + text[q.end:end].find(after)
+        return source_text(doc, psg.text, i, i + len(after)) or None
+    return None
+
+
+def _review(struct, block_index: int) -> bool:
+    _, section = context_titles(struct, block_index)
+    return bool(section and _rx("review_section").search(section))
+
+
+def _split_respectively(subject: Optional[str], before: str, k: int, n: int) -> list[Optional[str]]:
+    """"A、B、C产业规模分别突破百亿元" → one subject per listed item; with n quantities
+    ("A、B企业数量分别达到15家、5家") the k-th quantity takes the k-th item."""
+    if not subject or "分别" not in before or "、" not in subject:
+        return [subject]
+    subject = regex.split(r"分别", subject)[0]
+    items = subject.split("、")
+    head = regex.match(r"^(\p{Han}{1,6}?)(?=产业|企业|总部|规模|数量)", items[-1])
+    tail = items[-1][len(head.group(1)):] if head else ""
+    full = [it + tail for it in items[:-1]] + [items[-1]]
+    if n == 1:
+        return full
+    return [full[k]] if n == len(full) and k < n else [subject]
+
+
+def extract(doc: Document, struct, info) -> list[Target]:
+    """Target records of one document, in reading order."""
+    ctx = year_context(doc, info)
+    out: list[Target] = []
+    for psg in passages(doc):
+        text = psg.text.text
+        dates = find_dates(text, ctx)
+        quants = find_quantities(text)
+        if not quants or _review(struct, psg.block.index):
+            continue
+        sents = sentences(text)
+        fulls = sentences_full(text)
+        for q in quants:
+            sent = next(((s, e) for s, e in sents if s <= q.start < e), None)
+            full = next(((s, e) for s, e in fulls if s <= q.start < e), sent)
+            if sent is None:
+                continue
+            clause = next(((a, b) for a, b in clauses(text, *sent) if a <= q.start < b), sent)
+            c0, c1 = clause
+            if _not_a_target(text, q, c0, sent[0]) or _history(text, full[0], full[1], dates, q.start):
+                continue
+            before, after = text[c0:q.start], text[q.end:c1]
+            op = _op(q, before, after, before)
+            year = _year(dates, full[0], q.start)
+            if op == "=" and year is None and not _rx("goal_cue").search(text[c0:c1]):
+                continue
+            subject = _subject(doc, psg, q, c0, c1, dates)
+            if subject and _rx("declared_subject").search(subject) or _rx("norm_clause").search(text[c0:c1]):
+                continue
+            in_clause = [x for x in quants if c0 <= x.start < c1]
+            r0, r1 = _raw_range(text, sent, clause, dates)
+            span = doc.span_of(psg.text, r0, r1)
+            unit = source_text(doc, psg.text, q.unit_start, q.end) if q.unit else None
+            if unit and q.unit and len(unit) != len(q.unit):
+                unit = q.unit  # 余/多 inside the written unit ("7万余户" → "万户")
+            task, section = context_titles(struct, psg.block.index)
+            for subj in _split_respectively(subject, text[c0:c1], in_clause.index(q), len(in_clause)):
+                out.append(Target(
+                    id=f"tgt-{len(out) + 1}", raw=doc.text[span.start:span.end], subject=subj,
+                    op=op, value=q.value, unit=unit, year=year, normalized=q.normalized(),
+                    task=task, section=section, span=span))
+    return out
