@@ -161,7 +161,8 @@ def _strong(parsed: list[tuple[Optional[str], list[str]]]) -> bool:
 def _prose(doc: Document, struct: Structure, blocks: list[Block], cfg: dict) -> list[_Found]:
     """Sentences whose subject is a list of units (documents without notes)."""
     out: list[_Found] = []
-    pos = tuple(cfg["subject_end_pos"])
+    pos, bad = tuple(cfg["subject_end_pos"]), tuple(cfg["subject_bad_pos"])
+    duty = compiled(cfg["duty"])
     end_rx = compiled(cfg["sentence_end"])
     for k, b in enumerate(blocks):
         if struct.context(b.index).section is None:
@@ -174,8 +175,9 @@ def _prose(doc: Document, struct: Structure, blocks: list[Block], cfg: dict) -> 
             lead = compiled(cfg["prose_lead"]).match(sentence.strip())
             body = sentence.strip()[lead.end():]
             if body and not compiled(cfg["not_subject"]).match(body):
-                hit = U.leading_units(body + _continuation(blocks, k, m is None, end_rx), pos)
-                if hit:
+                full = body + _continuation(blocks, k, m is None, end_rx)
+                hit = U.leading_units(full, pos, bad)
+                if hit and all(U.is_agent(n) for n in hit[0]) and duty.search(full, hit[1]):
                     i = start + len(sentence) - len(sentence.lstrip())
                     out.append(_Found(b, i, stop, hit[0], "责任",
                                       src_end=_run_on_end(b, blocks, k, m is None, end_rx)))

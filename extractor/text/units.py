@@ -176,7 +176,9 @@ def _jieba():
     words = set(lexicon().variants) | set(data["suffix"]["collective_nouns"])
     words |= {w for w in data["suffix"]["generic"] if len(w) >= 3}
     for w in sorted(words):
-        tok.add_word(w, freq=200000, tag="nt")
+        tok.add_word(w, tag="nt")
+    for w, tag in load("responsibilities").get("pos_fixes", {}).items():
+        tok.add_word(w, tag=tag)
     return pseg.POSTokenizer(tok)
 
 
@@ -189,22 +191,33 @@ def tokens(text: str) -> list[tuple[str, str, int, int]]:
     return out
 
 
-def leading_units(text: str, boundary_pos: tuple[str, ...]) -> Optional[tuple[list[str], int]]:
+def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...]) -> Optional[tuple[list[str], int]]:
     """The unit list that opens ``text`` (a sentence subject) and where it ends.
 
-    The subject runs up to the first token tagged with one of ``boundary_pos`` (verbs,
-    adverbs, prepositions); when that stretch is not wholly unit names, the longest run of
-    whole tokens from the start that is ("领导小组" of "领导小组全面负责").
+    The subject runs up to the first token tagged with one of ``end_pos`` (verbs, adverbs,
+    prepositions); every token before it must be nominal (no tag in ``bad_pos``) and the
+    stretch must split into unit names.
     """
     toks = tokens(text)
-    if not toks or toks[0][1].startswith(boundary_pos):
-        return None
-    hard = next((k for k, t in enumerate(toks) if k and t[1].startswith(boundary_pos) and t[1] != "nt"), None)
-    if hard is None:
-        return None
-    for k in range(hard, 0, -1):
-        end = toks[k][2]
-        names = split_list(text[:end])
-        if text[end - 1] not in "、，,和及与" and names and all(looks_like_unit(n) for n in names):
-            return names, end
+    for k, (word, flag, start, _) in enumerate(toks):
+        if flag == "nt" or word in ("、", "，", ",", "和", "及", "与", "等"):
+            continue
+        if k and flag.startswith(end_pos):
+            names = split_list(text[:start])
+            if text[start - 1] not in "、，,和及与" and names and all(looks_like_unit(n) for n in names):
+                return names, start
+            return None
+        if flag.startswith(bad_pos) and flag not in ("nt",):
+            return None
     return None
+
+
+def is_agent(name: str) -> bool:
+    """A name that can be given work: a known body, a name ending like a unit, or 各 + place."""
+    lex = lexicon()
+    name = clean(name)
+    if name in load("responsibilities")["prose_not_agent"]:
+        return False
+    if normalize(name).known or len(name) >= 3 and lex.generic_rx.search(name):
+        return True
+    return name.startswith(lex.collective) and _bare_region(name[len(lex.collective):])
