@@ -9,6 +9,7 @@ the number (patterns/targets.toml); the year from the time limit governing the s
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import Optional
 
@@ -68,15 +69,20 @@ def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
             if op == "increase" and core.endswith("新增") and q.base_unit in p["count_units"]:
                 return "="
             return op
-    if q.more:
-        return ">"
-    if q.value_max is not None:
-        return ">="
     if _rx("within_after").search(after):
         return "<="
     if "新增" in clause_before and _is_measure(q):
         return "increase"
+    if q.more:
+        return ">"
+    if q.value_max is not None:
+        return ">="
     return "="
+
+
+def _plain(q: Quantity) -> Quantity:
+    """The quantity without 余 and range, to see whether its comparator is worded."""
+    return dataclasses.replace(q, more=False, value_max=None)
 
 
 def _is_measure(q: Quantity) -> bool:
@@ -152,6 +158,11 @@ def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, dates: 
     return None
 
 
+def _report(dates: list[DateExpr]) -> bool:
+    """A passage that dates the past and sets no time limit reports history."""
+    return any(d.role == "history" for d in dates) and not any(d.role == "limit" for d in dates)
+
+
 def _review(struct, block_index: int) -> bool:
     _, section = context_titles(struct, block_index)
     return bool(section and _rx("review_section").search(section))
@@ -180,7 +191,7 @@ def extract(doc: Document, struct, info) -> list[Target]:
         text = psg.text.text
         dates = find_dates(text, ctx)
         quants = find_quantities(text)
-        if not quants or _review(struct, psg.block.index):
+        if not quants or _review(struct, psg.block.index) or _report(dates):
             continue
         sents = sentences(text)
         fulls = sentences_full(text)
@@ -196,7 +207,8 @@ def extract(doc: Document, struct, info) -> list[Target]:
             before, after = text[c0:q.start], text[q.end:c1]
             op = _op(q, before, after, before)
             year = _year(dates, full[0], q.start)
-            if op == "=" and year is None and not _rx("goal_cue").search(text[c0:c1]):
+            worded = q.value_max is not None or _op(_plain(q), before, after, before) != "="
+            if not worded and year is None and not _rx("goal_cue").search(text[c0:c1]):
                 continue
             subject = _subject(doc, psg, q, c0, c1, dates)
             if subject and _rx("declared_subject").search(subject) or _rx("norm_clause").search(text[c0:c1]):
