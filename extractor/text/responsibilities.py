@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Block, Document
+from ..model import Block, Document, MappedText
 from ..patterns import compiled, load
 from ..records import Responsibility
 from ..structure import Structure
@@ -26,9 +26,11 @@ from . import units as U
 
 @dataclass
 class _Found:
-    """One statement found in a block: normalised-text range [i, j) and what it says."""
+    """One statement found in a block: range [i, j) of ``text`` (the block's text, or the block
+    joined with the next when a note runs on past it) and what it says."""
 
     block: Block
+    text: MappedText
     i: int
     j: int
     units: list[str]
@@ -45,7 +47,7 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
     """Every responsibility statement of the document, in document order."""
     cfg = load("responsibilities")
     blocks = [b for b in doc.blocks if b.kind != "table"]
-    found = [f for b in blocks for f in _notes(b, cfg)]
+    found = [f for k, b in enumerate(blocks) for f in _notes(b, _run_on(blocks, k), cfg)]
     if sum(f.labelled for f in found) < cfg["notes_mode_min"]:
         found += _prose(doc, struct, blocks, cfg)
     found.sort(key=lambda f: (f.block.index, f.i))
@@ -56,7 +58,7 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
     for f in found:
         if f.rule:
             rule, implied = f.rule, f.rule_units
-        span = doc.span_of(f.block.mapped, f.i, f.j)
+        span = doc.span_of(f.text, f.i, f.j)
         if f.src_end:
             span = doc.span(span.start, f.src_end)
         task, section = places.of(f.block.index)
@@ -71,12 +73,24 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
 
 # ── notes ─────────────────────────────────────────────────────────────────────────────
 
-def _notes(block: Block, cfg: dict) -> list[_Found]:
-    text = block.text
+def _run_on(blocks: list[Block], k: int) -> MappedText:
+    """The block's text, joined to the next block's when a bracket opened in it is closed there
+    (a note broken over a line or page: "（责任单位：历下区" / "水务局、市城管局）")."""
+    text = blocks[k].mapped
+    if k + 1 < len(blocks) and text.text.rfind("（") > text.text.rfind("）"):
+        joined = MappedText(text.text, list(text.offsets))
+        joined.append("\n", None)
+        joined.extend(blocks[k + 1].mapped)
+        return joined
+    return text
+
+
+def _notes(block: Block, mapped: MappedText, cfg: dict) -> list[_Found]:
+    text = mapped.text
     out: list[_Found] = []
     taken: list[tuple[int, int]] = []
     for m in compiled(cfg["note"]).finditer(text):
-        f = _note(block, m.start(), m.end(), m["body"], cfg, closes=bool(
+        f = _note(block, mapped, m.start(), m.end(), m["body"], cfg, closes=bool(
             compiled(cfg["unlabelled_close"]).match(text[m.end():]) or _ends_sentence(text, m.end(), cfg)))
         if f:
             out.append(f)
@@ -84,7 +98,7 @@ def _notes(block: Block, cfg: dict) -> list[_Found]:
     for m in compiled(cfg["bare_label"]).finditer(text):
         if any(a <= m.start("label") < b for a, b in taken):
             continue
-        f = _note(block, m.start("label"), m.end(), m["label"] + m["body"], cfg, closes=False)
+        f = _note(block, mapped, m.start("label"), m.end(), m["label"] + m["body"], cfg, closes=False)
         if f:
             out.append(f)
     return out
@@ -94,7 +108,8 @@ def _ends_sentence(text: str, pos: int, cfg: dict) -> bool:
     return bool(compiled(cfg["sentence_end"]).match(text[pos:pos + 1]))
 
 
-def _note(block: Block, i: int, j: int, body: str, cfg: dict, closes: bool) -> Optional[_Found]:
+def _note(block: Block, mapped: MappedText, i: int, j: int, body: str, cfg: dict,
+          closes: bool) -> Optional[_Found]:
     """Parse the content of one note; None when it does not name units."""
     rule_m = compiled(cfg["standing_rule"]).search(body)
     rule = rule_m["rule"] if rule_m else None
@@ -119,7 +134,7 @@ def _note(block: Block, i: int, j: int, body: str, cfg: dict, closes: bool) -> O
         return None
     lead = [n for role, ns in parsed if role in cfg["lead_roles"] for n in ns]
     support = [n for role, ns in parsed if role in cfg["support_roles"] for n in ns]
-    return _Found(block, i, j, names, parsed[0][0], labelled, lead, support, rule, rule_units)
+    return _Found(block, mapped, i, j, names, parsed[0][0], labelled, lead, support, rule, rule_units)
 
 
 def _labelled_list(content: str) -> list[str]:
@@ -176,10 +191,10 @@ def _prose(doc: Document, struct: Structure, blocks: list[Block], cfg: dict) -> 
             body = sentence.strip()[lead.end():]
             if body and not compiled(cfg["not_subject"]).match(body):
                 full = body + _continuation(blocks, k, m is None, end_rx)
-                hit = U.leading_units(full, pos, bad)
+                hit = U.leading_units(full, pos, bad) if duty.search(full) and U.may_open_with_unit(full) else None
                 if hit and all(U.is_agent(n) for n in hit[0]) and duty.search(full, hit[1]):
                     i = start + len(sentence) - len(sentence.lstrip())
-                    out.append(_Found(b, i, stop, hit[0], "责任",
+                    out.append(_Found(b, b.mapped, i, stop, hit[0], "责任",
                                       src_end=_run_on_end(b, blocks, k, m is None, end_rx)))
             start = stop
     return out

@@ -1,0 +1,123 @@
+"""Responsibilities: gold documents, note forms, standing rules, provenance."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import CORPORA, extracted, gold, gold_docs
+from extractor import structure
+from extractor.readers import read
+from extractor.text import responsibilities
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", s or "").rstrip("。；")
+
+
+@pytest.mark.parametrize("doc", gold_docs("units"))
+def test_gold_records_found_with_their_fields(doc):
+    pred = extracted(doc)["responsibilities"]
+    by_raw: dict[str, list[dict]] = {}
+    for p in pred:
+        by_raw.setdefault(_norm(p["raw"]), []).append(p)
+    matched = 0
+    for g in gold(doc, "units"):
+        cands = by_raw.get(_norm(g["raw"]), [])
+        if not cands:
+            assert g.get("optional"), f"missing line {g['line']}: {g['raw'][:40]}"
+            continue
+        p = cands.pop(0)
+        matched += 1
+        assert p["units"] == g["units"], g["line"]
+        assert p["role"] in [g["role"], *g.get("alt", {}).get("role", [])], g["line"]
+        assert p["task"] == g["task"], g["line"]
+        assert p["section"] == g["section"], g["line"]
+        assert p["implied_units"] == g.get("implied_units", []), g["line"]
+        if g.get("standing_rule"):
+            assert p["standing_rule"] == g["standing_rule"]
+    assert matched == len(pred), "records without a gold statement"
+
+
+@pytest.mark.parametrize("doc", sorted(p.stem for p in CORPORA.glob("*.txt")))
+def test_raw_is_the_source_at_span(doc):
+    text = read(CORPORA / f"{doc}.txt").text
+    for r in extracted(doc)["responsibilities"]:
+        assert r["raw"] == text[r["span"]["start"]:r["span"]["end"]]
+        assert r["normalized_units"] and len(r["normalized_units"]) == len(r["units"])
+
+
+FIXTURE = """一、重点任务
+（一）强化协同治理
+推进工业污染治理。加强重点行业深度治理。（牵头单位：市生态环境局；配合单位：市发改委、市财政局）
+加强移动源管控。推进柴油货车治理（市公安局牵头，市交通运输局、市生态环境局参与）。
+加强河湖管理。落实河长制（市水务局负责）。
+开展技术帮扶。组织专家服务（省生态环境厅指导）。
+实施区域治理。推进联防联控。（责任单位：黄埔区、天河区人民政府，市工业和信息化局，以下均需各区政府落实，不再列出）
+推进城乡供水。完善供水管网。（责任单位：历下区
+水务局、市城管局）
+提升绿化水平。建设城市公园。（市园林绿化局、市自然资源和规划局）
+加强宣传引导。由市委宣传部（市文明办）组织实施宣传活动（以下简称“宣传行动”）。
+"""
+
+
+@pytest.fixture(scope="module")
+def fixture_records(tmp_path_factory):
+    path = tmp_path_factory.mktemp("resp") / "notes.txt"
+    path.write_text(FIXTURE, encoding="utf-8")
+    doc = read(path)
+    recs = responsibilities.extract(doc, structure.build(doc))
+    for r in recs:
+        assert r.raw == doc.text[r.span.start:r.span.end]
+    return recs
+
+
+def test_note_forms(fixture_records):
+    got = [(r.units, r.role, r.lead_units, r.support_units) for r in fixture_records]
+    assert got[0] == (["市生态环境局", "市发改委", "市财政局"], "牵头", ["市生态环境局"], ["市发改委", "市财政局"])
+    assert got[1] == (["市公安局", "市交通运输局", "市生态环境局"], "牵头", ["市公安局"],
+                      ["市交通运输局", "市生态环境局"])
+    assert got[2] == (["市水务局"], "负责", [], [])
+    assert got[3] == (["省生态环境厅"], "指导", [], [])
+    assert fixture_records[0].task == "推进工业污染治理"
+    assert fixture_records[0].section == "强化协同治理"
+
+
+def test_mixed_levels_and_standing_rule(fixture_records):
+    r = fixture_records[4]
+    assert r.units == ["黄埔区", "天河区人民政府", "市工业和信息化局"]
+    assert [u.canonical for u in r.normalized_units] == ["黄埔区人民政府", "天河区人民政府", "市工业和信息化局"]
+    assert r.standing_rule == "以下均需各区政府落实，不再列出"
+    assert r.implied_units == ["各区政府"]
+    assert all(x.implied_units == ["各区政府"] for x in fixture_records[4:])
+    assert all(x.implied_units == [] for x in fixture_records[:4])
+
+
+def test_broken_name_joined_and_unlabelled_list(fixture_records):
+    assert fixture_records[5].units == ["历下区水务局", "市城管局"]
+    assert fixture_records[5].normalized_units[1].canonical == "市城市管理局"
+    assert "\n" in fixture_records[5].raw
+    r = fixture_records[6]
+    assert (r.units, r.role, r.task) == (["市园林绿化局", "市自然资源和规划局"], None, "提升绿化水平")
+    assert r.normalized_units[0].canonical == "市园林和林业绿化局"
+
+
+def test_brackets_inside_a_sentence_are_not_notes(fixture_records):
+    assert len(fixture_records) == 7
+
+
+def test_prose_statements_only_without_notes(tmp_path):
+    text = ("一、保障措施\n（一）加强组织领导。领导小组办公室要加强统筹协调。各街道、各责任部门要明确分管责任人。"
+            "全区要形成合力。严格落实山东省人民政府关于建立机制的意见。\n")
+    path = tmp_path / "prose.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read(path)
+    recs = responsibilities.extract(doc, structure.build(doc))
+    assert [(r.units, r.role, r.task, r.section) for r in recs] == [
+        (["领导小组办公室"], "责任", "加强组织领导", "保障措施"),
+        (["各街道", "各责任部门"], "责任", "加强组织领导", "保障措施"),
+    ]
+    path.write_text(text + FIXTURE.replace("一、重点任务", "二、重点任务"), encoding="utf-8")
+    doc = read(path)
+    assert all(r.role != "责任" or r.units[0] != "领导小组办公室"
+               for r in responsibilities.extract(doc, structure.build(doc)))

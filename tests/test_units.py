@@ -1,0 +1,92 @@
+"""Unit names: lexicon normalisation, list splitting, distribution, prose subjects."""
+from __future__ import annotations
+
+import pytest
+
+from extractor.text import units as U
+
+
+@pytest.mark.parametrize("written, canonical, level", [
+    ("市发改委", "市发展和改革委员会", "市"),
+    ("市发展改革委", "市发展和改革委员会", "市"),
+    ("市卫健委", "市卫生健康委员会", "市"),
+    ("市住房建设局", "市住房和城乡建设局", "市"),
+    ("区住建局", "区住房和城乡建设局", "区县"),
+    ("市住房城乡建设局", "市住房和城乡建设局", "市"),
+    ("市工信局", "市工业和信息化局", "市"),
+    ("市科技局", "市科学技术局", "市"),
+    ("市城管局", "市城市管理局", "市"),
+    ("市市场监管局", "市市场监督管理局", "市"),
+    ("历下区\n水务局", "历下区水务局", "区县"),
+    ("市生态环境局天桥分局", "市生态环境局天桥分局", "区县"),
+    ("各县市区政府", "各县市区人民政府", "区县"),
+    ("天河区人民政府", "天河区人民政府", "区县"),
+    ("省生态环境厅", "省生态环境厅", "省"),
+    ("山东省住建厅", "山东省住房和城乡建设厅", "省"),
+    ("国家发改委", "国家发展和改革委员会", "国家"),
+    ("国网济南供电公司", "国网济南供电公司", "企业"),
+    ("甸柳新村街道办", "甸柳新村街道办事处", "街道"),
+    ("市委宣传部", "市委宣传部", "市"),
+])
+def test_known_units_normalise(written, canonical, level):
+    ref = U.normalize(written)
+    assert (ref.canonical, ref.level, ref.known) == (canonical, level, True)
+    assert ref.name == U.clean(written)
+
+
+@pytest.mark.parametrize("written, level", [
+    ("市南四湖管理办公室", "市"),
+    ("市畜牧兽医事业发展中心", "市"),
+    ("规划技术编制组", "other"),
+    ("各责任单位", "other"),
+])
+def test_unknown_units_kept_as_written(written, level):
+    ref = U.normalize(written)
+    assert (ref.canonical, ref.level, ref.known) == (written, level, False)
+
+
+def test_split_list_separators_and_conjunctions():
+    assert U.split_list("市工业和信息化局、市自然资源和规划局，市文化和旅游局") == [
+        "市工业和信息化局", "市自然资源和规划局", "市文化和旅游局"]
+    assert U.split_list("各街道和各责任部门") == ["各街道", "各责任部门"]
+    assert U.split_list("历下区\n水务局、市财政局等部门") == ["历下区水务局", "市财政局"]
+
+
+def test_expand_distributes_shared_body_over_bare_regions():
+    refs = U.expand(U.split_list("黄埔区、天河区人民政府，市工业和信息化局"))
+    assert [r.name for r in refs] == ["黄埔区", "天河区人民政府", "市工业和信息化局"]
+    assert [r.canonical for r in refs] == ["黄埔区人民政府", "天河区人民政府", "市工业和信息化局"]
+    chain = U.expand(["越秀区", "海珠区", "荔湾区政府"])
+    assert [r.canonical for r in chain] == ["越秀区人民政府", "海珠区人民政府", "荔湾区人民政府"]
+
+
+def test_bare_region_not_expanded_across_levels():
+    refs = U.expand(["黄埔区", "市生态环境局"])
+    assert refs[0].canonical == "黄埔区" and not refs[0].known
+
+
+def test_lexicon_size():
+    assert U.lexicon_size() >= 200
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("各责任单位要认真对照各自创建任务", ["各责任单位"]),
+    ("领导小组全面负责创建工作的组织领导", ["领导小组"]),
+    ("规划技术编制组于5月8日前完成《规划》", ["规划技术编制组"]),
+    ("各街道和各责任部门结合创建任务", ["各街道", "各责任部门"]),
+    ("区住建局、城管局等部门加强施工工地管理", ["区住建局", "城管局"]),
+    ("生态环境部门会同有关部门依法组织开展", ["生态环境部门"]),
+])
+def test_leading_units_finds_subject(sentence, names):
+    hit = U.leading_units(sentence, ("v", "d", "p"), ("a", "ad", "v", "vn", "d", "p", "c", "u"))
+    assert hit is not None and hit[0] == names
+
+
+@pytest.mark.parametrize("sentence", [
+    "严格落实山东省人民政府关于建立机制的意见",
+    "加大各级财政生态环境保护资金投入力度",
+    "由于历下区位于济南核心城区",
+])
+def test_leading_units_rejects_imperatives(sentence):
+    hit = U.leading_units(sentence, ("v", "d", "p"), ("a", "ad", "v", "vn", "d", "p", "c", "u"))
+    assert hit is None or not all(U.is_agent(n) for n in hit[0])
