@@ -63,6 +63,8 @@ def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
         if compiled(rx).search(after):
             if op == ">=" and compiled(p["op_before"]["increase"]).search(core):
                 return "increase"
+            if op == "=":  # "下降6%左右": the direction outranks the approximation
+                return next((d for d in ("decrease", "increase") if compiled(p["op_before"][d]).search(core)), op)
             return op
     for op, rx in p["op_before"].items():
         if compiled(rx).search(core):
@@ -78,6 +80,11 @@ def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
     if q.value_max is not None:
         return ">="
     return "="
+
+
+def _list_next(text: str, q: Quantity) -> int:
+    """Where the next item of a "、" list of numbers would start."""
+    return q.end + 1 if text[q.end:q.end + 1] == "、" else -1
 
 
 def _plain(q: Quantity) -> Quantity:
@@ -164,8 +171,15 @@ def _report(dates: list[DateExpr]) -> bool:
 
 
 def _review(struct, block_index: int) -> bool:
-    _, section = context_titles(struct, block_index)
-    return bool(section and _rx("review_section").search(section))
+    """The block sits in a section that reviews the past ("工作基础", "现状", "形势分析")."""
+    if struct is None:
+        return False
+    try:
+        sec = struct.context(block_index).section
+    except (IndexError, AttributeError):
+        return False
+    titles = (sec.path or [sec.title]) if sec else []
+    return any(_rx("review_section").search(t) for t in titles)
 
 
 def _split_respectively(subject: Optional[str], before: str, k: int, n: int) -> list[Optional[str]]:
@@ -177,10 +191,58 @@ def _split_respectively(subject: Optional[str], before: str, k: int, n: int) -> 
     items = subject.split("、")
     head = regex.match(r"^(\p{Han}{1,6}?)(?=产业|企业|总部|规模|数量)", items[-1])
     tail = items[-1][len(head.group(1)):] if head else ""
-    full = [it + tail for it in items[:-1]] + [items[-1]]
+    full = [it + tail if len(it) <= 6 else it for it in items[:-1]] + [items[-1]]
     if n == 1:
         return full
     return [full[k]] if n == len(full) and k < n else [subject]
+
+
+def _unit(doc: Document, psg: Passage, q: Quantity) -> Optional[str]:
+    """The unit as written in the source ("％" stays full-width); 余/多 left out."""
+    if not q.unit:
+        return None
+    unit = source_text(doc, psg.text, q.unit_start, q.end)
+    return unit if len(unit) == len(q.unit) else q.unit
+
+
+def _passage_targets(doc: Document, psg: Passage, dates: list[DateExpr], quants: list[Quantity]):
+    """(quantity, raw range, subject, op, year) of every target in one passage."""
+    text = psg.text.text
+    sents, fulls = sentences(text), sentences_full(text)
+    shared: dict[int, tuple[str, bool]] = {}  # comparator of a "、" list of numbers
+    for q in quants:
+        sent = next(((s, e) for s, e in sents if s <= q.start < e), None)
+        if sent is None:
+            continue
+        full = next(((s, e) for s, e in fulls if s <= q.start < e), sent)
+        c0, c1 = next(((a, b) for a, b in clauses(text, *sent) if a <= q.start < b), sent)
+        if _not_a_target(text, q, c0, sent[0]) or _history(text, full[0], full[1], dates, q.start):
+            continue
+        before, after = text[c0:q.start], text[q.end:c1]
+        op = _op(q, before, after, before)
+        worded = q.value_max is not None or _op(_plain(q), before, after, before) != "="
+        if q.start in shared and op == "=" and not q.more:
+            op, worded = shared[q.start]  # "分别达到15家、5家": the second number shares the comparator
+        shared[_list_next(text, q)] = (op, worded)
+        year = _year(dates, full[0], q.start)
+        if not worded and year is None and not _rx("goal_cue").search(text[c0:c1]):
+            continue
+        subject = _subject(doc, psg, q, c0, c1, dates)
+        if subject and _rx("declared_subject").search(subject) or _rx("norm_clause").search(text[c0:c1]):
+            continue
+        in_clause = [x for x in quants if c0 <= x.start < c1]
+        raw = _raw_range(text, sent, (c0, c1), dates)
+        for subj in _split_respectively(subject, text[c0:c1], in_clause.index(q), len(in_clause)):
+            yield q, raw, subj, op, year
+
+
+def _normalized(q: Quantity) -> Optional[dict]:
+    """Magnitude applied ("50万吨" → 500000 吨); a range also gets its upper bound."""
+    norm = q.normalized()
+    if q.value_max is None:
+        return norm
+    norm = norm or {"value": q.value, "unit": q.unit}
+    return {**norm, "value_max": q.value_max * q.scale}
 
 
 def extract(doc: Document, struct, info) -> list[Target]:
@@ -188,41 +250,15 @@ def extract(doc: Document, struct, info) -> list[Target]:
     ctx = year_context(doc, info)
     out: list[Target] = []
     for psg in passages(doc):
-        text = psg.text.text
-        dates = find_dates(text, ctx)
-        quants = find_quantities(text)
+        dates = find_dates(psg.text.text, ctx)
+        quants = find_quantities(psg.text.text)
         if not quants or _review(struct, psg.block.index) or _report(dates):
             continue
-        sents = sentences(text)
-        fulls = sentences_full(text)
-        for q in quants:
-            sent = next(((s, e) for s, e in sents if s <= q.start < e), None)
-            full = next(((s, e) for s, e in fulls if s <= q.start < e), sent)
-            if sent is None:
-                continue
-            clause = next(((a, b) for a, b in clauses(text, *sent) if a <= q.start < b), sent)
-            c0, c1 = clause
-            if _not_a_target(text, q, c0, sent[0]) or _history(text, full[0], full[1], dates, q.start):
-                continue
-            before, after = text[c0:q.start], text[q.end:c1]
-            op = _op(q, before, after, before)
-            year = _year(dates, full[0], q.start)
-            worded = q.value_max is not None or _op(_plain(q), before, after, before) != "="
-            if not worded and year is None and not _rx("goal_cue").search(text[c0:c1]):
-                continue
-            subject = _subject(doc, psg, q, c0, c1, dates)
-            if subject and _rx("declared_subject").search(subject) or _rx("norm_clause").search(text[c0:c1]):
-                continue
-            in_clause = [x for x in quants if c0 <= x.start < c1]
-            r0, r1 = _raw_range(text, sent, clause, dates)
+        task, section = context_titles(struct, psg.block.index)
+        for q, (r0, r1), subject, op, year in _passage_targets(doc, psg, dates, quants):
             span = doc.span_of(psg.text, r0, r1)
-            unit = source_text(doc, psg.text, q.unit_start, q.end) if q.unit else None
-            if unit and q.unit and len(unit) != len(q.unit):
-                unit = q.unit  # 余/多 inside the written unit ("7万余户" → "万户")
-            task, section = context_titles(struct, psg.block.index)
-            for subj in _split_respectively(subject, text[c0:c1], in_clause.index(q), len(in_clause)):
-                out.append(Target(
-                    id=f"tgt-{len(out) + 1}", raw=doc.text[span.start:span.end], subject=subj,
-                    op=op, value=q.value, unit=unit, year=year, normalized=q.normalized(),
-                    task=task, section=section, span=span))
+            out.append(Target(
+                id=f"tgt-{len(out) + 1}", raw=doc.text[span.start:span.end], subject=subject, op=op,
+                value=q.value, unit=_unit(doc, psg, q), year=year, normalized=_normalized(q),
+                task=task, section=section, span=span))
     return out
