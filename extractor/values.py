@@ -1,0 +1,123 @@
+"""Table cell values → SPEC's parsed value V (``records.Value``).
+
+``parse_value("≥27")`` → op ">=", value 27; "△EQI＞-1" → op ">", value -1; "3—5" → op
+"range", value 3, value_max 5; "完成上级规定的考核任务（53）" → qualitative text plus value
+53; "99.22*" → value 99.22 (the marker is reported by :func:`split_flags`); placeholders
+("/", "-", "—", "未开展") → value null.  Forms live in ``patterns/values.toml``.
+Shared by the table extractor, diff and audit.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from typing import Optional
+
+import regex
+
+from .patterns import compiled, load
+from .records import Value
+
+
+@functools.lru_cache(maxsize=None)
+def _p() -> dict:
+    return load("values")
+
+
+@functools.lru_cache(maxsize=None)
+def _number_rx() -> regex.Pattern:
+    p = _p()
+    ops = "|".join(f"(?:{rx})" for rx, _ in p["prefix_ops"])
+    return compiled(f"(?P<op>{ops})?\\s*(?P<num>{p['number']})"
+                    f"(?:{p['range_sep']}(?P<num2>{p['number']}))?")
+
+
+def nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def to_number(s: str) -> float | int:
+    """"1,100" → 1100, "0.50" → 0.5 (int when integral)."""
+    x = float(s.replace(",", ""))
+    return int(x) if x.is_integer() and abs(x) < 1e15 else x
+
+
+def split_flags(text: str) -> tuple[str, list[str]]:
+    """Footnote markers at the end of ``text`` ("99.22*" → ("99.22", ["*"]))."""
+    m = compiled(_p()["flag_marks"]).search(text.rstrip())
+    if not m or m.start() == 0:
+        return text.strip(), []
+    marks = []
+    for ch in m.group(0):
+        ch = "*" if ch == "＊" else ch
+        if ch not in marks:
+            marks.append(ch)
+    return text.rstrip()[:m.start()].strip(), marks
+
+
+def is_placeholder(text: Optional[str]) -> bool:
+    return text is not None and nfkc(text).strip() in _p()["placeholders"]
+
+
+def _op_of(word: Optional[str], table: list) -> Optional[str]:
+    if not word:
+        return None
+    for rx, op in table:
+        if compiled(f"^(?:{rx})$").match(word):
+            return op
+    return None
+
+
+def _suffix(rest: str) -> tuple[Optional[str], str]:
+    """(op, rest without it) for a comparator written after the number."""
+    for rx, op in _p()["suffix_ops"]:
+        m = compiled(f"(?:{rx})$").search(rest)
+        if m:
+            return op, rest[:m.start()].strip()
+    return None, rest
+
+
+def parse_value(raw: Optional[str]) -> Value:
+    """Parse one cell value (raw text as printed) into SPEC's V."""
+    if raw is None or not raw.strip():
+        return Value(raw=raw)
+    p = _p()
+    s, _flags = split_flags(nfkc(raw).replace("\n", ""))
+    if not s or s in p["placeholders"]:
+        return Value(raw=raw)
+    m = compiled(p["bracket_number"]).match(s)
+    if m:
+        return Value(raw=raw, value=to_number(m.group("num")), unit=m.group("unit"),
+                     qualitative=m.group("text").strip())
+    m = _number_rx().search(s)
+    if m:
+        return _numeric(raw, s, m)
+    cn = compiled(p["cn_quantity"]).search(s)
+    if cn:
+        from .text.numbers import parse_number
+
+        n = parse_number(cn.group("num"))
+        if n is not None:
+            head = s[:cn.start()].strip()
+            op = _op_of(head, p["prefix_ops"]) or _suffix(s[cn.end():])[0]
+            return Value(raw=raw, op=op, value=n, unit=cn.group("unit"),
+                         qualitative=None if op or not head else s)
+    return Value(raw=raw, qualitative=s)
+
+
+def _numeric(raw: str, s: str, m: regex.Match) -> Value:
+    p = _p()
+    op = _op_of(m.group("op"), p["prefix_ops"])
+    value = to_number(m.group("num"))
+    value_max = to_number(m.group("num2")) if m.group("num2") else None
+    if value_max is not None:
+        op = "range"
+    rest = s[m.end():].strip()
+    cut = regex.search(r"[；;，,、]", rest)
+    rest_main = rest[:cut.start()].strip() if cut else rest
+    sop, rest_main = _suffix(rest_main)
+    op = op or sop
+    unit = rest_main if rest_main and compiled(p["unit"]).match(rest_main) else None
+    before = s[:m.start()].strip().rstrip(":：").strip()
+    qualitative = before if compiled(p["han"]).search(before) else None
+    return Value(raw=raw, op=op, value=value, unit=unit, qualitative=qualitative,
+                 value_max=value_max)
