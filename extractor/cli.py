@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-size", type=_megabytes, default=100, metavar="MB",
                     help="refuse input files larger than this (default: 100 MB)")
     ex.set_defaults(func=_cmd_extract)
+    from .audit.cli import register as register_audit
+    register_audit(sub)
     return p
 
 

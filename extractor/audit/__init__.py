@@ -1,6 +1,44 @@
-"""Audit checks of a plan against itself (scaffold; replaced by the audit module)."""
+"""Audit checks of a plan against itself and against its companion documents.
+
+``run(result, doc)`` is called by the pipeline for every document; ``run_cross(results)``
+checks several documents of one region together.  The checks, their severities and
+messages are listed in ``patterns/checks.toml``.
+"""
 from __future__ import annotations
 
+from typing import Iterable, Optional
 
-def run(result, doc):
-    return []
+from ..model import Document
+from ..records import ExtractResult, Finding
+from .context import AuditContext
+from .declared import declared_counts, find_declarations
+
+__all__ = ["run", "run_cross", "declared_counts", "find_declarations"]
+
+
+def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[str] = ()) -> list[Finding]:
+    """The findings of every enabled single-document check, numbered find-1, find-2…"""
+    from .registry import enabled, registered, to_finding
+
+    ctx = AuditContext.build(result, doc)
+    findings: list[Finding] = []
+    for c in registered("document"):
+        if enabled(c.id, skip):
+            for hit in c.func(ctx):
+                findings.append(to_finding(c.id, hit, len(findings) + 1))
+    return findings
+
+
+def run_cross(results: list[ExtractResult], docs: Optional[list[Optional[Document]]] = None,
+              skip: Iterable[str] = ()) -> list[Finding]:
+    """The findings of every enabled cross-document check over ``results``."""
+    from .registry import enabled, registered, to_finding
+
+    docs = docs or [None] * len(results)
+    ctxs = [AuditContext.build(r, d) for r, d in zip(results, docs)]
+    findings: list[Finding] = []
+    for c in registered("cross"):
+        if enabled(c.id, skip):
+            for hit in c.func(ctxs):
+                findings.append(to_finding(c.id, hit, len(findings) + 1))
+    return findings

@@ -1,0 +1,114 @@
+"""Announced counts vs the tables: indicators (by 序号 and by row, by attribute and status),
+key projects, and the total investment."""
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Iterable, Optional, Sequence
+
+from ..patterns import load
+from .context import AuditContext
+from .declared import Declaration, status_class
+from .registry import Hit, check, ref
+
+
+def numbered(records: Sequence) -> list[list]:
+    """Records grouped by 序号: consecutive rows of one table sharing a seq are one item."""
+    groups: list[list] = []
+    for rec in records:
+        last = groups[-1][0] if groups else None
+        if last is not None and rec.seq and last.seq == rec.seq and last.table == rec.table:
+            groups[-1].append(rec)
+        else:
+            groups.append([rec])
+    return groups
+
+
+def _counts(records: Sequence) -> tuple[int, int, set[int]]:
+    """(by 序号, by row, every acceptable count: totals and per-table counts)."""
+    by_seq, by_row = len(numbered(records)), len(records)
+    ok = {by_seq, by_row}
+    for _, recs in groupby(records, key=lambda r: r.table):
+        recs = list(recs)
+        ok |= {len(numbered(recs)), len(recs)}
+    return by_seq, by_row, ok
+
+
+def _decl_ref(d: Declaration) -> dict:
+    return {"id": None, "span": d.span.to_dict() if d.span else None}
+
+
+def _distinct(decls: Iterable[Declaration], key: str) -> list[Declaration]:
+    """The first declaration of each distinct value of ``key``."""
+    seen, out = set(), []
+    for d in decls:
+        if d.key == key and d.value not in seen:
+            seen.add(d.value)
+            out.append(d)
+    return out
+
+
+@check("count.indicators")
+def indicator_total(ctx: AuditContext) -> Iterable[Hit]:
+    inds = ctx.result.indicators
+    if not inds:
+        return
+    by_seq, by_row, ok = _counts(inds)
+    for d in _distinct(ctx.declarations, "indicators"):
+        if int(d.value) not in ok:
+            yield Hit({"declared": d.value, "by_seq": by_seq, "by_row": by_row},
+                      [_decl_ref(d), ref(inds[0])])
+
+
+@check("count.indicators_by_kind")
+def indicator_kinds(ctx: AuditContext) -> Iterable[Hit]:
+    inds = ctx.result.indicators
+    if not inds:
+        return
+    groups = numbered(inds)
+    for d in ctx.declarations:
+        if not d.key.startswith("indicators."):
+            continue
+        kind = d.key.split(".", 1)[1]
+        rows = [r for r in inds if r.attribute == kind or status_class(r.status) == kind]
+        heads = [g for g in groups if g[0].attribute == kind or status_class(g[0].status) == kind]
+        if int(d.value) not in (len(rows), len(heads)):
+            yield Hit({"kind": kind, "declared": d.value, "found": len(heads)},
+                      [_decl_ref(d)] + [ref(g[0]) for g in heads[:1]])
+
+
+@check("count.projects")
+def project_total(ctx: AuditContext) -> Iterable[Hit]:
+    projs = ctx.result.projects
+    if not projs:
+        return
+    by_seq, by_row, ok = _counts(projs)
+    for d in _distinct(ctx.declarations, "projects"):
+        if int(d.value) not in ok:
+            yield Hit({"declared": d.value, "by_seq": by_seq, "by_row": by_row},
+                      [_decl_ref(d), ref(projs[0])])
+
+
+@check("count.investment")
+def investment_total(ctx: AuditContext) -> Iterable[Hit]:
+    scale = load("checks")["declared"]["money_scale"]
+    priced = [(p, (p.investment or {}).get("value"), (p.investment or {}).get("unit") or "万元")
+              for p in ctx.result.projects]
+    priced = [(p, v * scale[u]) for p, v, u in priced if v is not None and u in scale]
+    if not priced:
+        return
+    total = sum(v for _, v in priced)
+    for d in _distinct(ctx.declarations, "investment"):
+        tolerance = 0.5 * 10 ** -d.decimals * scale.get(d.unit or "万元", 1.0)
+        if abs(total - d.value) > tolerance + 1e-6:
+            yield Hit({"declared": round(d.value, 4), "total": round(total, 4), "priced": len(priced),
+                       "unpriced": len(ctx.result.projects) - len(priced)},
+                      [_decl_ref(d)] + [ref(p) for p, _ in priced[:1]])
+
+
+@check("count.conflict")
+def conflicting_declarations(ctx: AuditContext) -> Iterable[Hit]:
+    keys = dict.fromkeys(d.key for d in ctx.declarations)
+    for key in keys:
+        distinct = _distinct(ctx.declarations, key)
+        if len(distinct) > 1:
+            yield Hit({"key": key, "values": [d.raw for d in distinct]}, [_decl_ref(d) for d in distinct])

@@ -1,0 +1,113 @@
+"""Indicator rows against themselves: 达标情况 vs the values, targets weaker than the
+current value / the standard / an earlier target, duplicates and unit conflicts."""
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from typing import Iterable
+
+from .context import AuditContext
+from .declared import status_class
+from .registry import Hit, check, ref
+from .values import baseline, direction, label, meets, name_key, shown, standard, targets, weaker
+
+
+def _status_hits(ctx: AuditContext, classes: tuple[str, ...], expect: bool) -> Iterable[Hit]:
+    for ind in ctx.result.indicators:
+        if status_class(ind.status) not in classes:
+            continue
+        std, base = standard(ind), baseline(ind)
+        if std is None or base is None:
+            continue
+        if meets(base.value, std) is expect:
+            yield Hit({"name": label(ind), "status": ind.status, "baseline": shown(base),
+                       "standard": shown(std)}, [ref(ind)])
+
+
+@check("status.met_but_not")
+def met_but_not(ctx: AuditContext) -> Iterable[Hit]:
+    """Marked 已达 while the current value misses the standard."""
+    return _status_hits(ctx, ("已达",), False)
+
+
+@check("status.unmet_but_met")
+def unmet_but_met(ctx: AuditContext) -> Iterable[Hit]:
+    """Marked 可达/未达 while the current value already meets the standard."""
+    return _status_hits(ctx, ("可达", "未达"), True)
+
+
+def _base_year(ind) -> int | None:
+    year = (ind.baseline or {}).get("year")
+    return int(year) if isinstance(year, (int, str)) and str(year).isdigit() else None
+
+
+@check("target.below_baseline")
+def below_baseline(ctx: AuditContext) -> Iterable[Hit]:
+    for ind in ctx.result.indicators:
+        base, std = baseline(ind), standard(ind)
+        if base is None:
+            continue
+        by = _base_year(ind)
+        for year, tgt in targets(ind).items():
+            sign = direction(tgt, std)
+            if sign is None or (by and year.isdigit() and int(year) <= by):
+                continue
+            if weaker(tgt.value, base.value, sign):
+                yield Hit({"name": label(ind), "year": year, "target": shown(tgt),
+                           "baseline": shown(base)}, [ref(ind)])
+
+
+@check("target.below_standard")
+def below_standard(ctx: AuditContext) -> Iterable[Hit]:
+    for ind in ctx.result.indicators:
+        std = standard(ind)
+        if std is None:
+            continue
+        for year, tgt in targets(ind).items():
+            sign = direction(std)
+            if sign is None or (tgt.op and direction(tgt) != sign):
+                continue
+            if weaker(tgt.value, std.value, sign):
+                yield Hit({"name": label(ind), "year": year, "target": shown(tgt),
+                           "standard": shown(std)}, [ref(ind)])
+
+
+@check("target.later_weaker")
+def later_weaker(ctx: AuditContext) -> Iterable[Hit]:
+    for ind in ctx.result.indicators:
+        tgts = list(targets(ind).items())
+        for (y1, t1), (y2, t2) in zip(tgts, tgts[1:]):
+            sign = direction(t2, t1, standard(ind))
+            if sign is not None and weaker(t2.value, t1.value, sign):
+                yield Hit({"name": label(ind), "earlier": y1, "earlier_target": shown(t1),
+                           "later": y2, "later_target": shown(t2)}, [ref(ind)])
+
+
+def _key(ind) -> tuple[str, str, str]:
+    return name_key(ind.group), name_key(ind.name), name_key(ind.qualifier)
+
+
+@check("indicator.duplicate")
+def duplicates(ctx: AuditContext) -> Iterable[Hit]:
+    rows: dict[tuple, list] = defaultdict(list)
+    for ind in ctx.result.indicators:
+        rows[(ind.table, _key(ind))].append(ind)
+    for same in rows.values():
+        if len(same) > 1:
+            yield Hit({"name": label(same[0]), "n": len(same)}, [ref(i) for i in same])
+
+
+@check("indicator.unit_conflict")
+def unit_conflicts(ctx: AuditContext) -> Iterable[Hit]:
+    rows: dict[tuple, list] = defaultdict(list)
+    for ind in ctx.result.indicators:
+        if ind.unit and ind.unit.strip():
+            rows[_key(ind)[1:]].append(ind)
+    for same in rows.values():
+        units = list(dict.fromkeys(_unit(i.unit) for i in same))
+        if len(units) > 1:
+            yield Hit({"name": label(same[0]), "units": units}, [ref(i) for i in same])
+
+
+def _unit(u: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", u).split())

@@ -1,0 +1,96 @@
+"""Comparing parsed indicator values (SPEC's V): direction, "meets", "weaker than"."""
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Optional
+
+from ..records import Indicator, Value
+
+_EPS = 1e-9
+HIGHER = (">=", ">")
+LOWER = ("<=", "<")
+
+
+def as_value(v: Any) -> Optional[Value]:
+    """A Value from a Value or its JSON dict (None for anything else)."""
+    if isinstance(v, Value):
+        return v
+    if isinstance(v, dict):
+        return Value(**{k: v.get(k) for k in ("raw", "op", "value", "unit", "qualitative")})
+    return None
+
+
+def numeric(v: Optional[Value]) -> Optional[Value]:
+    """The value when it is one plain number (not qualitative, not one of several variants)."""
+    if v is None or v.value is None or v.qualitative:
+        return None
+    if v.raw and any(sep in v.raw for sep in ("；", ";", "\n", "/")):
+        return None
+    return v
+
+
+def standard(ind: Indicator) -> Optional[Value]:
+    return numeric(as_value(ind.parsed.get("standard")))
+
+
+def baseline(ind: Indicator) -> Optional[Value]:
+    """The current value; a qualitative note with a number ("达标（40）") still counts."""
+    v = as_value(ind.parsed.get("baseline"))
+    if v is None or v.value is None:
+        return None
+    if v.raw and any(sep in v.raw for sep in ("；", ";", "\n")):
+        return None
+    return v
+
+
+def targets(ind: Indicator) -> dict[str, Value]:
+    """Numeric targets by year, in year order."""
+    raw = ind.parsed.get("targets") or {}
+    out = {y: numeric(as_value(v)) for y, v in sorted(raw.items())}
+    return {y: v for y, v in out.items() if v is not None}
+
+
+def direction(*values: Optional[Value]) -> Optional[int]:
+    """+1 when higher is better, -1 when lower is better, from the first value with an op."""
+    for v in values:
+        if v is not None and v.op in HIGHER:
+            return 1
+        if v is not None and v.op in LOWER:
+            return -1
+    return None
+
+
+def meets(x: float, requirement: Value) -> Optional[bool]:
+    """Whether the number ``x`` satisfies a requirement such as "≥60" or "100"."""
+    r = requirement.value
+    if r is None:
+        return None
+    return {">=": x >= r - _EPS, ">": x > r + _EPS, "<=": x <= r + _EPS, "<": x < r - _EPS}.get(
+        requirement.op or "=", abs(x - r) <= _EPS)
+
+
+def weaker(a: float, b: float, sign: int) -> bool:
+    """Whether ``a`` is a weaker level than ``b`` when ``sign`` says which way is better."""
+    return (b - a) * sign > _EPS
+
+
+def shown(v: Optional[Value]) -> str:
+    """A value as the document writes it."""
+    if v is None:
+        return "—"
+    if v.raw:
+        return v.raw
+    op = {">=": "≥", "<=": "≤"}.get(v.op or "", v.op or "")
+    return f"{op}{v.value:g}" if v.value is not None else op
+
+
+def name_key(s: Optional[str]) -> str:
+    """An indicator name for matching: NFKC, no spaces or trailing note markers."""
+    s = unicodedata.normalize("NFKC", s or "")
+    return "".join(s.split()).rstrip("*＊△▲")
+
+
+def label(ind: Indicator) -> str:
+    """The name with its group and qualifier, for messages."""
+    name = f"{ind.group}·{ind.name}" if ind.group and ind.group != ind.name else ind.name
+    return name + (f"（{ind.qualifier}）" if ind.qualifier else "")
