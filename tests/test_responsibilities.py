@@ -106,6 +106,16 @@ def test_brackets_inside_a_sentence_are_not_notes(fixture_records):
     assert len(fixture_records) == 7
 
 
+def test_role_verbs_inside_a_labelled_note(tmp_path):
+    path = tmp_path / "verbs.txt"
+    path.write_text("一、任务\n推进工业治理。加强治理。（责任单位：市生态环境局牵头，市发展改革委、市财政局配合）\n",
+                    encoding="utf-8")
+    doc = read(path)
+    (r,) = responsibilities.extract(doc, structure.build(doc))
+    assert (r.units, r.role, r.lead_units, r.support_units) == (
+        ["市生态环境局", "市发展改革委", "市财政局"], "责任", ["市生态环境局"], ["市发展改革委", "市财政局"])
+
+
 def test_prose_statements_only_without_notes(tmp_path):
     text = ("一、保障措施\n（一）加强组织领导。领导小组办公室要加强统筹协调。各街道、各责任部门要明确分管责任人。"
             "全区要形成合力。严格落实山东省人民政府关于建立机制的意见。\n")

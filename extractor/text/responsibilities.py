@@ -120,7 +120,7 @@ def _note(block: Block, mapped: MappedText, i: int, j: int, body: str, cfg: dict
     if labels:
         groups = [(m["role"], body[m.end(): n.start() if n else len(body)])
                   for m, n in zip(labels, [*labels[1:], None])]
-        parsed = [(role, _labelled_list(content)) for role, content in groups]
+        parsed = [seg for role, content in groups for seg in _labelled_list(role, content, cfg)]
         labelled = True
     else:
         parsed = _verb_segments(body, cfg)
@@ -134,20 +134,32 @@ def _note(block: Block, mapped: MappedText, i: int, j: int, body: str, cfg: dict
         return None
     lead = [n for role, ns in parsed if role in cfg["lead_roles"] for n in ns]
     support = [n for role, ns in parsed if role in cfg["support_roles"] for n in ns]
-    return _Found(block, mapped, i, j, names, parsed[0][0], labelled, lead, support, rule, rule_units)
+    role = labels[0]["role"] if labels else parsed[0][0]
+    return _Found(block, mapped, i, j, names, role, labelled, lead, support, rule, rule_units)
 
 
-def _labelled_list(content: str) -> list[str]:
-    """Units after a label: the first ，-segment, then further segments made only of units."""
-    names: list[str] = []
+def _labelled_list(role: str, content: str, cfg: dict) -> list[tuple[str, list[str]]]:
+    """Units after a label, as (role, names) segments.
+
+    The first ，-segment is the list; a later segment continues it when it holds only units.
+    Role verbs inside ("责任单位：A牵头，B、C配合") give their segments that role, but only when
+    the first segment has one too — after a plain list, "各县市区政府、管委会按职责分工落实" is
+    a clause of its own, not more units.
+    """
+    out: list[tuple[str, list[str]]] = []
+    verbs = False
     for k, seg in enumerate(compiled(r"[，,；;]").split(content)):
+        seg = U.clean(seg)
+        m = compiled(cfg["role_verb"]).search(seg)
+        if m and (k == 0 or verbs):
+            verbs, seg = True, seg[: m.start()]
         items = U.split_list(seg)
         if not items:
             continue
         if k and not all(U.looks_like_unit(n) for n in items):
             break
-        names.extend(items)
-    return names
+        out.append((m["role"] if verbs and m else role, items))
+    return out
 
 
 def _verb_segments(body: str, cfg: dict) -> Optional[list[tuple[Optional[str], list[str]]]]:
