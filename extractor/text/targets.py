@@ -141,17 +141,23 @@ def _raw_range(text: str, sent: tuple[int, int], clause: tuple[int, int], dates:
     return c0, c1
 
 
-def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, dates: list[DateExpr]) -> Optional[str]:
+def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, dates: list[DateExpr],
+             prev_end: int) -> Optional[str]:
+    """What is measured: the words before the number, else the noun after it."""
     text = psg.text.text
     p = _p()
     a = c0
     for d in dates:  # skip a time expression opening the clause
         if c0 <= d.start <= c0 + 1 and d.end <= q.start:
             a = d.end
+    if prev_end > a and text[prev_end:q.start].strip("、，, "):
+        a = prev_end  # "50%水泥熟料产能、60%焦化产能": the second subject starts after the first number
     seg_start = a
     before = text[seg_start:q.start]
+    if "分别" in before:  # "A、B企业数量分别达到15家、5家": the list before 分别
+        before = before[:before.index("分别")]
     b = regex.sub(p["subject_tail"], "", regex.sub(p["subject_lead"], "", before))
-    if b and len(b) >= 2:
+    if b and len(b) >= 2 and not before.endswith("、"):
         i = seg_start + before.find(b)
         return source_text(doc, psg.text, i, i + len(b)) or None
     # the subject follows the number: "推动50%水泥熟料产能完成…", "建设20个以上工业…平台"
@@ -227,7 +233,8 @@ def _passage_targets(doc: Document, psg: Passage, dates: list[DateExpr], quants:
         year = _year(dates, full[0], q.start)
         if not worded and year is None and not _rx("goal_cue").search(text[c0:c1]):
             continue
-        subject = _subject(doc, psg, q, c0, c1, dates)
+        prev_end = max((x.end for x in quants if c0 <= x.start < q.start), default=-1)
+        subject = _subject(doc, psg, q, c0, c1, dates, prev_end)
         if subject and _rx("declared_subject").search(subject) or _rx("norm_clause").search(text[c0:c1]):
             continue
         in_clause = [x for x in quants if c0 <= x.start < c1]

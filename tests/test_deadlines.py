@@ -1,0 +1,93 @@
+"""Date expressions and deadline records: ISO values, year inference, what is not a deadline."""
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from conftest import CORPORA, ROOT, extracted, gold, gold_docs
+from extractor.text.dates import YearContext, find_dates
+from extractor.text.numbers import nfkc
+
+
+def dates(text: str, **ctx) -> list[tuple]:
+    c = YearContext(**ctx)
+    return [(d.date, d.kind, d.start_date, d.role) for d in find_dates(nfkc(text), c)]
+
+
+def limits(text: str, **ctx) -> list[tuple]:
+    return [d[:3] for d in dates(text, **ctx) if d[3] == "limit"]
+
+
+def test_year_range_includes_its_end():
+    assert limits("2014年至2016年，完成整治", plan_start=2014) == [("2016", "range", "2014")]
+
+
+def test_two_digit_year_inside_four_digit_year_is_not_read():
+    assert [d[0] for d in dates("到2021年，完成")] == ["2021"]
+    assert limits("21年5月底前完成", issue_year=2021) == [("2021-05-31", "by", None)]
+
+
+def test_full_width_digits_and_spaces():
+    assert limits(nfkc("２０２１ 年 5 月底前通过").replace(" ", "")) == [("2021-05-31", "by", None)]
+
+
+def test_omitted_year_comes_from_context():
+    c = YearContext(issue_year=2021)
+    found = find_dates("于5月8日前完成《规划》；6月中旬，迎接核查", c)
+    assert [(d.date, d.kind) for d in found] == [("2021-05-08", "by"), ("2021-06", "at")]
+    c = YearContext(issue_year=2020)
+    find_dates("第二阶段（2021年4月22日—2021年5月18日）", c)
+    assert find_dates("5月底前，提报材料", c)[0].date == "2021-05-31"
+
+
+@pytest.mark.parametrize("text,role", [
+    ("到2022年的383家", "reference"),
+    ("较2020年下降4%", "reference"),
+    ("每年2月底前报送", "recurring"),
+    ("贯彻落实《三年行动方案（2021-2023年）》", "title"),
+    ("截至2020年底，共审批875个", "history"),
+    ("2020年完成了整治", "history"),
+    ("规划期限为2021～2030年", "metadata"),
+])
+def test_not_deadlines(text, role):
+    assert dates(text, plan_start=2021, base_year=2020)[0][3] == role
+
+
+def test_plan_period_names():
+    assert limits("“十四五”期间新增高效节水灌溉面积0.45万亩") == [("2025", "range", "2021")]
+    assert limits("“十四五”时期是关键五年") == []
+
+
+def test_end_of_month_and_year():
+    assert limits("2022年底前，完成修编") == [("2022-12-31", "by", None)]
+    assert limits("到2025年，全区绿化覆盖率达到48%以上") == [("2025", "by", None)]
+    assert limits("2021年5月底—2021年6月底") == [("2021-06-30", "range", "2021-05-31")]
+
+
+def test_raw_is_the_source_text_at_the_span(corpus_docs):
+    from extractor.readers import read
+
+    for doc in corpus_docs:
+        src = read(CORPORA / f"{doc}.txt").text
+        for kind in ("deadlines", "targets"):
+            for rec in extracted(doc)[kind]:
+                assert rec["raw"] == src[rec["span"]["start"]:rec["span"]["end"]], (doc, rec)
+
+
+def in_gold_scope(doc: str, line: int) -> bool:
+    """Whether a line lies in the part of the document the gold annotates (bench/gold_scopes.toml)."""
+    ranges = tomllib.loads((ROOT / "bench" / "gold_scopes.toml").read_text()).get(doc)
+    return ranges is None or any(a <= line <= b for a, b in ranges)
+
+
+@pytest.mark.parametrize("doc", gold_docs("deadlines"))
+def test_deadlines_match_gold(doc):
+    """Every gold deadline is found with its date, kind and start; no extra records in scope."""
+    pred = [d for d in extracted(doc)["deadlines"] if in_gold_scope(doc, d["span"]["line"])]
+    keys = {(d["raw"].replace(" ", ""), d["date"], d["kind"], d["start"], d["span"]["line"]) for d in pred}
+    golds = gold(doc, "deadlines")
+    found = sum(1 for g in golds
+                if (g["raw"].replace(" ", ""), g["date"], g["kind"], g["start"], g["line"]) in keys)
+    assert found >= 0.95 * len([g for g in golds if not g.get("optional")])
+    assert len(pred) <= 1.05 * len(golds)
