@@ -13,7 +13,7 @@ from ..model import Block, Document
 from ..patterns import compiled, load
 from ..records import Indicator, Project, TableInfo
 from . import boxes, grid as gridmod, indicators as ind, projects as proj
-from .common import Ledger
+from .common import Ledger, source_text
 from .header import Column, flat, lex
 
 
@@ -35,40 +35,70 @@ def extract(doc: Document, struct) -> tuple[list[Indicator], list[Project], list
         infos.append(info)
         title = boxes.box_title(b)
         if title is not None:
-            info.caption, info.kind = boxes.source_title(doc, b), "box"
+            info.caption, info.kind = source_text(doc, b.table.rows[0][0]), "box"
             if boxes.is_project_box(title):
                 projs += boxes.projects(doc, b, info.caption, section, ledger, len(projs) + 1)
             info.unparsed = ledger.unparsed
             i += 1
             continue
-        n_head = gridmod.header_rows(b.table)
+        top, n_head = gridmod.header_rows(b.table)
         info.caption = caption(doc, b)
         if n_head == 0:
             i += 1
             continue
-        g = gridmod.build(b.table, n_head)
+        g = gridmod.build(b.table, top, n_head)
+        if info.caption is None and g.titles:
+            info.caption = source_text(doc, g.titles[0])
         last = i
         for j in _continuations(blocks, i, g.columns):
-            nb = blocks[j]
-            nh = gridmod.header_rows(nb.table)
-            more = gridmod.build(nb.table, nh, g.columns)
+            more = gridmod.build(blocks[j].table, *gridmod.header_rows(blocks[j].table), g.columns)
+            _join_split_row(g, more)
             g.rows += more.rows
-            g.header_cells += more.header_cells
+            g.header_cells += more.header_cells + more.titles
             last = j
         info.kind = kind_of(g.columns)
-        info.footnotes = footnotes(blocks, last)
-        ledger.use(*g.header_cells)
+        info.footnotes = [flat(r.divider.text) for r in g.rows if r.note] + footnotes(blocks, last)
+        ledger.use(*g.header_cells, *g.titles, *(r.divider.cell for r in g.rows if r.note))
+        g.rows = [r for r in g.rows if not r.note]
         if info.kind == "indicators":
             inds += ind.build(g, doc, info.caption, section, ledger, len(inds) + 1,
                               guess_merges=not b.table.grid)
         elif info.kind == "projects":
-            projs += proj.build(g, doc, info.caption, section, ledger, len(projs) + 1)
+            projs += proj.build(g, doc, info.caption, section, ledger, len(projs) + 1,
+                                unit_note=_unit_note(g))
         if info.kind != "other":
             for row in g.rows:
                 ledger.leave(row.cells, "cell not placed")
         info.unparsed = ledger.unparsed
         i = last + 1
     return inds, projs, infos
+
+
+def _unit_note(g: gridmod.Grid) -> Optional[str]:
+    """"单位：万元" printed in a row above the header."""
+    for c in g.titles:
+        m = compiled(lex()["unit_note"]).search(flat(c.text))
+        if m:
+            return m.group(1)
+    return None
+
+
+def _join_split_row(g: gridmod.Grid, more: gridmod.Grid) -> None:
+    """A row broken by a page break: the continuation's first row has no seq and no name;
+    its cells finish the previous page's last row."""
+    if not g.rows or not more.rows or more.rows[0].divider is not None:
+        return
+    head = more.rows[0]
+    labels = [i for i, c in enumerate(g.columns) if c.kind in ("seq", "name", "pname")]
+    if not labels or any(head.slots[i].text.strip() for i in labels):
+        return
+    last = g.rows[-1]
+    for a, b in zip(last.slots, head.slots):
+        if b.text.strip() and not b.spanned:
+            a.text = f"{a.text}\n{b.text}" if a.text else b.text
+            a.cell = a.cell or b.cell
+    last.cells += head.cells
+    more.rows.pop(0)
 
 
 def kind_of(columns: list[Column]) -> str:
@@ -117,9 +147,9 @@ def _continuations(blocks: list[Block], i: int, columns: list[Column]) -> list[i
             continue
         if b.kind != "table" or b.table is None or not b.table.rows or boxes.box_title(b):
             break
-        nh = gridmod.header_rows(b.table)
+        top, nh = gridmod.header_rows(b.table)
         if nh:
-            again = gridmod.build(b.table, nh)
+            again = gridmod.build(b.table, top, nh)
             if [flat(c.label) for c in again.columns] != head:
                 break
         elif not b.table.grid and max(len(r) for r in b.table.rows) > len(columns) + 1:

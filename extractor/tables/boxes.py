@@ -45,14 +45,6 @@ def body(block: Block) -> MappedText:
     return out
 
 
-def source_title(doc: Document, block: Block) -> str:
-    """The title line as printed in the source (spacing kept)."""
-    cell = block.table.rows[0][0]
-    n = len(cell.text.split("\n")[0])
-    s, e = cell.mapped.source_range(0, n)
-    return doc.text[s:e].strip()
-
-
 def projects(doc: Document, block: Block, title: str, section: Optional[str], ledger: Ledger,
              first_id: int) -> list[Project]:
     """Project records of one box (its text not placed in a record goes to ``ledger``)."""

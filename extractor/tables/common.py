@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import Cell, Document, Span
-from ..patterns import compiled
+from ..patterns import compiled, load
 from .grid import Grid, Row, Slot
 from .header import flat, lex
 
@@ -28,6 +28,13 @@ class Ledger:
                 self.used.add(id(c))
                 self.unparsed.append({"text": flat(c.text), "reason": why,
                                       "span": self.doc.span_of(c.mapped).to_dict()})
+
+
+def source_text(doc: Document, cell: Cell) -> str:
+    """A cell's first line as printed in the source (spacing kept, bookmarks removed)."""
+    n = len(cell.text.split("\n")[0])
+    s, e = cell.mapped.source_range(0, n)
+    return compiled(load("text")["bookmark"]).sub("", doc.text[s:e]).strip() or cell.text
 
 
 def row_span(doc: Document, row: Row) -> Optional[Span]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import Cell, Table
-from .header import Column, compat, flat, is_header_row, is_label_kind, make_column
+from .header import Column, compat, is_header_row, is_label_kind, make_column, matches
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Row:
     slots: list[Slot]
     cells: list[Cell]  # the source cells of the row (placeholders excluded)
     divider: Optional[Slot] = None  # one cell spanning the whole table
+    note: bool = False  # the divider is a note ("注：…") printed as the table's last row
 
 
 @dataclass
@@ -40,30 +41,45 @@ class Grid:
     columns: list[Column]
     header_cells: list[Cell]
     rows: list[Row]
+    titles: list[Cell] = field(default_factory=list)  # one-cell rows above the header
 
     def index(self, kind: str) -> list[int]:
         return [i for i, c in enumerate(self.columns) if c.kind == kind]
 
 
-def header_rows(table: Table) -> int:
-    """Number of leading header rows (0 when the first row names no columns)."""
+def _one_cell(row: list[Cell]) -> bool:
+    return len([c for c in row if c.merged is None]) == 1
+
+
+def header_rows(table: Table) -> tuple[int, int]:
+    """(title rows, header rows) at the top of the table: one-cell rows carrying a caption
+    or "单位：万元" above the header, then the rows naming the columns ((0, 0): no header)."""
     rows = table.rows
-    if not rows or not is_header_row([c.text for c in rows[0]], True):
-        return 0
+    top = 0
+    while top < min(2, len(rows) - 1) and _one_cell(rows[top]):
+        top += 1
+    if top >= len(rows) or not is_header_row([c.text for c in rows[top]], True):
+        return 0, 0
     n = 1
-    while n < len(rows) and is_header_row([c.text for c in rows[n]], False):
+    while top + n < len(rows) and is_header_row([c.text for c in rows[top + n]], False):
         n += 1
-    return n
+    return top, n
 
 
-def build(table: Table, n_header: int, columns: Optional[list[Column]] = None) -> Grid:
+def build(table: Table, top: int, n_header: int, columns: Optional[list[Column]] = None) -> Grid:
     """The logical grid of ``table`` (``columns`` given when continuing a previous table)."""
+    titles = [c for r in table.rows[:top] for c in r if c.text]
     if table.grid:
-        return _build_grid(table, n_header, columns)
-    head = table.rows[:n_header]
-    cols = columns or _tika_columns(head)
-    rows = [_align(r, cols) for r in table.rows[n_header:] if any(c.text for c in r)]
-    return Grid(cols, [c for r in head for c in r], rows)
+        g = _build_grid(table, top, n_header, columns)
+    else:
+        head = table.rows[top:top + n_header]
+        cols = columns or _tika_columns(head)
+        rows = [_align(r, cols) for r in table.rows[top + n_header:] if any(c.text for c in r)]
+        g = Grid(cols, [c for r in head for c in r], rows)
+    g.titles = titles
+    for row in g.rows:
+        row.note = row.divider is not None and matches("footnote", row.divider.text)
+    return g
 
 
 # ---------------------------------------------------------------- Tika text tables
@@ -193,8 +209,8 @@ def _origins(rows: list[list[Cell]]) -> list[list[Optional[Cell]]]:
     return out
 
 
-def _build_grid(table: Table, n_header: int, columns: Optional[list[Column]]) -> Grid:
-    rows = [r for r in table.rows]
+def _build_grid(table: Table, top: int, n_header: int, columns: Optional[list[Column]]) -> Grid:
+    rows = table.rows[top:]
     orig = _origins(rows)
     width = len(orig[0]) if orig else 0
     if columns is None:

@@ -13,10 +13,11 @@ from .header import lex
 
 
 def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[str],
-          ledger: Ledger, first_id: int) -> list[Project]:
+          ledger: Ledger, first_id: int, unit_note: Optional[str] = None) -> list[Project]:
+    """Project records of one table (``unit_note``: "单位：万元" printed above the header)."""
     blocks = Blocks("domain")
     inv_cols = grid.index("investment")
-    inv_unit = _header_unit(grid.columns[inv_cols[0]].label) if inv_cols else None
+    inv_unit = (_header_unit(grid.columns[inv_cols[0]].label) if inv_cols else None) or unit_note
     name_kind = "pname" if grid.index("pname") else "name"
     out: list[Project] = []
     for row in grid.rows:
