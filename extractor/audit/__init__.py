@@ -16,21 +16,26 @@ from .declared import declared_counts, find_declarations
 __all__ = ["run", "run_cross", "declared_counts", "find_declarations"]
 
 
-def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[str] = ()) -> list[Finding]:
-    """The findings of every enabled single-document check, numbered find-1, find-2…"""
+def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[str] = (),
+        only: Iterable[str] = ()) -> list[Finding]:
+    """The findings of every enabled single-document check, numbered find-1, find-2…
+
+    ``skip`` leaves out check ids or families ("date"); ``only`` runs just those named,
+    including checks switched off in ``patterns/checks.toml``.
+    """
     from .registry import enabled, registered, to_finding
 
     ctx = AuditContext.build(result, doc)
     findings: list[Finding] = []
     for c in registered("document"):
-        if enabled(c.id, skip):
+        if enabled(c.id, skip, only):
             for hit in c.func(ctx):
                 findings.append(to_finding(c.id, hit, len(findings) + 1))
     return findings
 
 
 def run_cross(results: list[ExtractResult], docs: Optional[list[Optional[Document]]] = None,
-              skip: Iterable[str] = ()) -> list[Finding]:
+              skip: Iterable[str] = (), only: Iterable[str] = ()) -> list[Finding]:
     """The findings of every enabled cross-document check over ``results``."""
     from .registry import enabled, registered, to_finding
 
@@ -38,7 +43,7 @@ def run_cross(results: list[ExtractResult], docs: Optional[list[Optional[Documen
     ctxs = [AuditContext.build(r, d) for r, d in zip(results, docs)]
     findings: list[Finding] = []
     for c in registered("cross"):
-        if enabled(c.id, skip):
+        if enabled(c.id, skip, only):
             for hit in c.func(ctxs):
                 findings.append(to_finding(c.id, hit, len(findings) + 1))
     return findings

@@ -16,6 +16,8 @@ def register(subparsers) -> None:
     p.add_argument("--en", action="store_true", help="print the English messages")
     p.add_argument("--skip", action="append", default=[], metavar="CHECK",
                    help="skip a check id or a family prefix such as 'date' (repeatable)")
+    p.add_argument("--only", action="append", default=[], metavar="CHECK",
+                   help="run only this check id or family, even if switched off (repeatable)")
     p.set_defaults(func=_cmd_audit)
 
 
@@ -41,13 +43,13 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     try:
         for path in _inputs(args.paths):
             result, doc = _load(path)
-            result.findings = run(result, doc, args.skip)
+            result.findings = run(result, doc, args.skip, args.only)
             results.append(result)
             docs.append(doc)
     except PlanxError as e:
         print(f"planx: {e}", file=sys.stderr)
         return 2
-    cross = run_cross(results, docs, args.skip) if len(results) > 1 else []
+    cross = run_cross(results, docs, args.skip, args.only) if len(results) > 1 else []
     if args.json:
         out = {"documents": [{"doc_id": r.doc_id, "title": r.document.title,
                               "findings": to_jsonable(r.findings)} for r in results],

@@ -41,8 +41,8 @@ def _base_year(ind) -> int | None:
     return int(year) if isinstance(year, (int, str)) and str(year).isdigit() else None
 
 
-@check("target.below_baseline")
-def below_baseline(ctx: AuditContext) -> Iterable[Hit]:
+def _below_baseline(ctx: AuditContext, at_standard: bool) -> Iterable[Hit]:
+    """Targets weaker than the current value; ``at_standard``: those that restate the standard."""
     for ind in ctx.result.indicators:
         base, std = baseline(ind), standard(ind)
         if base is None:
@@ -52,9 +52,22 @@ def below_baseline(ctx: AuditContext) -> Iterable[Hit]:
             sign = direction(tgt, std)
             if sign is None or (by and year.isdigit() and int(year) <= by):
                 continue
-            if weaker(tgt.value, base.value, sign):
+            is_standard = std is not None and (tgt.op, tgt.value) == (std.op, std.value)
+            if is_standard == at_standard and weaker(tgt.value, base.value, sign):
                 yield Hit({"name": label(ind), "year": year, "target": shown(tgt),
                            "baseline": shown(base)}, [ref(ind)])
+
+
+@check("target.below_baseline")
+def below_baseline(ctx: AuditContext) -> Iterable[Hit]:
+    """A target of the plan's own below the current value."""
+    return _below_baseline(ctx, False)
+
+
+@check("target.standard_below_baseline")
+def standard_below_baseline(ctx: AuditContext) -> Iterable[Hit]:
+    """A target that restates the standard while the current value is already better."""
+    return _below_baseline(ctx, True)
 
 
 @check("target.below_standard")

@@ -24,7 +24,6 @@ class Hit:
 
     params: dict
     refs: list[dict] = field(default_factory=list)  # [{"id", "span"[, "doc"]}]
-    check: Optional[str] = None  # set by the runner when a function serves several ids
 
 
 @dataclass
@@ -63,10 +62,18 @@ def settings() -> dict:
     return load("checks")["checks"]
 
 
-def enabled(check_id: str, skip: Iterable[str] = ()) -> bool:
+def _matches(check_id: str, names: Iterable[str]) -> bool:
+    """``check_id`` is one of ``names`` or in a family named by one ("date" → "date.*")."""
+    return any(check_id == s or check_id.startswith(s.rstrip(".") + ".") for s in names)
+
+
+def enabled(check_id: str, skip: Iterable[str] = (), only: Iterable[str] = ()) -> bool:
+    """Whether a check runs: switched on (or asked for by ``only``) and not skipped."""
+    only = list(only)
+    if only:
+        return _matches(check_id, only) and not _matches(check_id, skip)
     conf = settings().get(check_id, {})
-    return bool(conf.get("enabled", True)) and not any(
-        check_id == s or check_id.startswith(s.rstrip(".") + ".") for s in skip)
+    return bool(conf.get("enabled", True)) and not _matches(check_id, skip)
 
 
 def ref(record: Any, doc: Optional[str] = None) -> dict:
