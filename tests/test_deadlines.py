@@ -63,6 +63,7 @@ def test_end_of_month_and_year():
     assert limits("2022年底前，完成修编") == [("2022-12-31", "by", None)]
     assert limits("到2025年，全区绿化覆盖率达到48%以上") == [("2025", "by", None)]
     assert limits("2021年5月底—2021年6月底") == [("2021-06-30", "range", "2021-05-31")]
+    assert limits("2024年12月31日前完成整改") == [("2024-12-31", "by", None)]
 
 
 def test_raw_is_the_source_text_at_the_span(corpus_docs):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 import regex
@@ -42,7 +42,6 @@ class YearContext:
     plan_end: Optional[int] = None
     base_year: Optional[int] = None
     current_year: Optional[int] = None  # last explicit year seen in reading order
-    seen: set = field(default_factory=set)
 
     @property
     def horizon(self) -> Optional[int]:

@@ -9,7 +9,6 @@ the number (patterns/targets.toml); the year from the time limit governing the s
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 from typing import Optional
 
@@ -87,9 +86,13 @@ def _list_next(text: str, q: Quantity) -> int:
     return q.end + 1 if text[q.end:q.end + 1] == "、" else -1
 
 
-def _plain(q: Quantity) -> Quantity:
-    """The quantity without 余 and range, to see whether its comparator is worded."""
-    return dataclasses.replace(q, more=False, value_max=None)
+def _worded(before: str, after: str) -> bool:
+    """A comparator or approximation is written around the number ("达到", "以上", "左右")."""
+    p = _p()
+    core = _strip_filler(before)
+    return bool(_rx("approx_before").search(before) or _rx("within_after").search(after)
+                or any(compiled(rx).search(after) for rx in p["op_after"].values())
+                or any(compiled(rx).search(core) for rx in p["op_before"].values()))
 
 
 def _is_measure(q: Quantity) -> bool:
@@ -226,7 +229,7 @@ def _passage_targets(doc: Document, psg: Passage, dates: list[DateExpr], quants:
             continue
         before, after = text[c0:q.start], text[q.end:c1]
         op = _op(q, before, after, before)
-        worded = q.value_max is not None or _op(_plain(q), before, after, before) != "="
+        worded = q.value_max is not None or _worded(before, after)
         if q.start in shared and op == "=" and not q.more:
             op, worded = shared[q.start]  # "分别达到15家、5家": the second number shares the comparator
         shared[_list_next(text, q)] = (op, worded)
