@@ -114,8 +114,11 @@ def _record(row: Row, grid: Grid, lay: Layout, ledger: Ledger) -> Optional[Indic
     at = slot(row, grid, "attribute")
     rec.attribute = text(at)
     ledger.use(st.cell if st else None, at.cell if at else None)
-    for kind, s in (("standard", std), ("status", st), ("attribute", at)):
-        if s is not None and s.inherited and text(s):
+    base = row.slots[lay.baseline] if lay.baseline is not None else None
+    tg = [row.slots[i] for _, i in lay.targets]
+    for kind, ss in (("standard", [std]), ("baseline", [base]), ("targets", tg),
+                     ("status", [st]), ("attribute", [at])):
+        if any(s is not None and s.inherited and text(s) for s in ss):
             rec.inherited.append(kind)
     return rec
 

@@ -1,0 +1,168 @@
+"""Table layouts: Tika text tables of several shapes, and a docx/pdf-style grid table that
+must give the same records as its Tika twin."""
+from __future__ import annotations
+
+from extractor.model import Cell, Document, Table
+from extractor.readers.txt import parse_text
+from extractor.structure import Context
+from extractor.tables import extract
+
+
+class _NoStructure:
+    def context(self, i):
+        return Context()
+
+
+def tika(caption: str, rows: list[list[str]], after: str = "") -> str:
+    """Tika-style text: one TAB line per cell, continuation lines, empty line between rows."""
+    out = [caption]
+    for r in rows:
+        for cell in r:
+            first, *rest = cell.split("\n")
+            out.append("\t" + first)
+            out.extend(rest)
+        out.append("")
+    if after:
+        out.append(after)
+    return "\n".join(out) + "\n"
+
+
+def run(text: str):
+    doc = Document("t", "t.txt", "txt", "", text, parse_text(text))
+    return doc, extract(doc, _NoStructure())
+
+
+def test_two_row_header_groups_and_attribute_blocks():
+    text = tika("某区生态文明建设示范区建设指标", [
+        ["领域", "任务", "序号", "指标名称", "单位", "指标值", "现状值", "目标"],
+        ["", "", "", "", "", "", "2023年", "2025年", "2030年"],
+        ["目标责任", "（一）目标落实", "1", "生态文明建设工作占党政实绩考核的比例", "%", "≥20", "24.1", "≥20", "≥20"],
+        ["生态安全", "（二）环境质量改善", "2", "水环境质量", "地表水达到或好于Ⅲ类水体比例", "%",
+         "完成上级规定的考核任务", "100", "100", "100"],
+        ["", "", "", "", "县城污水处理率", "%", "≥95", "99.22*", "≥95", "≥95"],
+        ["参考性指标", "1", "农村生活污水治理率", "%", "≥60", "93.7", "≥60", "≥60"],
+        ["", "2", "危险废物填埋处置量占比", "%", "持续下降", "0.017", "持续下降", "持续下降"],
+    ], after="注：“*”表示2022年数据。")
+    _, (inds, projs, infos) = run(text)
+    assert [i.name for i in inds] == ["生态文明建设工作占党政实绩考核的比例", "地表水达到或好于Ⅲ类水体比例",
+                                      "县城污水处理率", "农村生活污水治理率", "危险废物填埋处置量占比"]
+    a, b, c, d, e = inds
+    assert a.baseline == {"year": 2023, "value": "24.1"} and a.targets == {"2025": "≥20", "2030": "≥20"}
+    assert a.attribute == "约束性" and d.attribute == e.attribute == "参考性"
+    assert (b.group, c.group, c.seq, c.domain, c.category) == ("水环境质量", "水环境质量", "2", "生态安全", "（二）环境质量改善")
+    assert {"group", "seq", "domain", "category"} <= set(c.inherited)
+    assert c.standard == "≥95" and c.flags == ["*"] and c.parsed["baseline"].value == 99.22
+    assert (d.domain, d.category, d.seq, d.standard) == (None, None, "1", "≥60")
+    assert infos[0].kind == "indicators" and infos[0].footnotes == ["注：“*”表示2022年数据。"]
+    assert infos[0].caption == "某区生态文明建设示范区建设指标" and not infos[0].unparsed and not projs
+
+
+def test_name_cells_with_number_unit_flags_and_category_rows():
+    text = tika("某区“十四五”生态环境保护主要指标", [
+        ["指标", "2020年", "2025年", "指标属性"],
+        ["（一）环境治理"],
+        ["1.城市细颗粒物（PM2.5）浓度（ug/m3）*", "52", "42", "约束性"],
+        ["2.化学需氧量排放总量减少（%）", "-", "完成市分解任务", "约束性"],
+        ["3.氨氮排放总量减少（%）", "-", "", "约束性"],
+        ["（二）生态保护"],
+        ["4.生态质量指数（EQI）*", "-", "稳中向好", "预期性"],
+        ["5.生态环境状况指数\n丘陵地区\n平原地区", "60\n55", "≥60\n≥55", "约束性"],
+    ])
+    _, (inds, _, _) = run(text)
+    a, b, c, d, e = inds
+    assert (a.seq, a.name, a.unit, a.flags) == ("1", "城市细颗粒物（PM2.5）浓度", "ug/m3", ["*"])
+    assert a.baseline == {"year": 2020, "value": "52"} and a.targets == {"2025": "42"}
+    assert a.category == "（一）环境治理" and d.category == "（二）生态保护"
+    assert c.targets == {"2025": "完成市分解任务"} and "targets" in c.inherited
+    assert (d.name, d.unit, d.flags) == ("生态质量指数（EQI）", None, ["*"])
+    assert (e.name, e.qualifier, e.baseline["value"], e.targets["2025"]) == (
+        "生态环境状况指数", "丘陵地区；平原地区", "60；55", "≥60；≥55")
+    assert a.parsed["targets"]["2025"].value == 42 and b.parsed["baseline"].value is None
+
+
+def test_project_table_with_unit_row_divider_total_and_notes():
+    text = tika("附表：某区重点项目表", [
+        ["单位：万元"],
+        ["序号", "项目名称", "建设内容", "建设年限", "投资", "责任单位", "备注"],
+        ["一、生态安全"],
+        ["1", "某河综合整治工程", "实施清淤、\n生态补水", "2021.10至\n2022.16", "4200", "某区\n水务局", "续建"],
+        ["2", "某山体修复", "修复山体", "2021至2023.12", "/", "区自然资源局、区水务局", ""],
+        ["合计", "", "", "", "4200", "", ""],
+    ])
+    _, (_, projs, infos) = run(text)
+    a, b = projs
+    assert (a.seq, a.name, a.domain, a.content) == ("1", "某河综合整治工程", "一、生态安全", "实施清淤、生态补水")
+    assert a.period == {"raw": "2021.10至2022.16", "start": "2021-10", "end": "2022-16"}
+    assert a.investment == {"raw": "4200", "value": 4200, "unit": "万元"}
+    assert a.responsible_units == ["某区水务局"]
+    assert b.period == {"raw": "2021至2023.12", "start": "2021", "end": "2023-12"}
+    assert b.investment["value"] is None and b.responsible_units == ["区自然资源局", "区水务局"]
+    left = sorted(u["text"] for u in infos[0].unparsed)
+    assert left == ["4200", "合计", "续建"]  # the total row and the 备注 column are kept, not dropped
+    assert infos[0].caption == "附表：某区重点项目表"
+
+
+def test_project_box_numbered_text():
+    text = ("正文。\n\t专栏1  绿色低碳发展重大工程\n\n\t1.碳达峰重大工程。（1）碳汇工程。实施湿地修复。"
+            "（2）零碳园区项目，探索打造园区。\n2.绿色创新平台重大工程。支持科研机构建设平台。\n")
+    _, (_, projs, infos) = run(text)
+    assert [(p.seq, p.parent, p.name, p.content) for p in projs] == [
+        ("（1）", "碳达峰重大工程", "碳汇工程", "实施湿地修复。"),
+        ("（2）", "碳达峰重大工程", "零碳园区项目", "探索打造园区。"),
+        ("2", None, "绿色创新平台重大工程", "支持科研机构建设平台。"),
+    ]
+    assert infos[0].kind == "box" and infos[0].caption == "专栏1  绿色低碳发展重大工程"
+
+
+# ------------------------------------------------------------------ grid (docx/pdf) twin
+
+def _grid_table(spec: list[list[tuple]]) -> Table:
+    """spec rows of (text, rowspan, colspan) or "v"/"h" placeholders, laid out on a grid."""
+    rows = []
+    for ri, r in enumerate(spec):
+        cells, col = [], 0
+        for item in r:
+            if item in ("v", "h"):
+                cells.append(Cell("", [], ri, col, ri + 1, merged=item))
+                col += 1
+                continue
+            t, rs, cs = item
+            cells.append(Cell(t, list(range(len(t))), ri, col, ri + 1, rowspan=rs, colspan=cs))
+            col += 1
+            for _ in range(cs - 1):
+                cells.append(Cell("", [], ri, col, ri + 1, merged="h"))
+                col += 1
+        rows.append(cells)
+    return Table(rows, grid=True)
+
+
+def test_grid_table_gives_the_same_records_as_its_tika_twin():
+    q = "完成上级规定的考核任务"
+    grid = _grid_table([
+        [("领域", 1, 1), ("任务", 1, 1), ("序号", 1, 1), ("指标名称", 1, 2), ("单位", 1, 1), ("指标值", 1, 1),
+         ("现状值（2020年）", 1, 1), ("目标值（2025年）", 1, 1), ("指标属性", 1, 1)],
+        [("生态安全", 3, 1), ("（二）环境质量改善", 3, 1), ("7", 2, 1), ("环境空气质量", 2, 1), ("优良天数比例", 1, 1),
+         ("%", 1, 1), (q, 2, 1), (q, 2, 1), (q, 2, 1), ("约束性", 1, 1)],
+        ["v", "v", "v", "v", ("PM2.5浓度下降幅度", 1, 1), ("%", 1, 1), "v", "v", "v", ("约束性", 1, 1)],
+        ["v", "v", ("8", 1, 1), ("河长制", 1, 2), ("—", 1, 1), ("全面实施", 1, 1), ("全面实施", 1, 1),
+         ("全面实施", 1, 1), ("约束性", 1, 1)],
+    ])
+    twin = tika("表1  指标", [
+        ["领域", "任务", "序号", "指标名称", "单位", "指标值", "现状值\n（2020年）", "目标值\n（2025年）", "指标属性"],
+        ["生态安全", "（二）环境质量改善", "7", "环境空气质量", "优良天数比例", "%", q, q, q, "约束性"],
+        ["", "", "", "", "PM2.5浓度下降幅度", "%", "", "", "", "约束性"],
+        ["", "", "8", "河长制", "—", "全面实施", "全面实施", "全面实施", "约束性"],
+    ])
+    _, (from_text, _, _) = run(twin)
+    doc = Document("g", "g.docx", "docx", "", "表1  指标\n" + "x" * 40, parse_text("表1  指标\n"))
+    from extractor.model import Block
+    doc.blocks.append(Block("table", "", [], 0, 10, 2, table=grid, index=1))
+    from_grid, _, infos = extract(doc, _NoStructure())
+
+    def key(r):
+        return (r.domain, r.category, r.seq, r.group, r.name, r.unit, r.standard, r.baseline,
+                r.targets, r.attribute, sorted(r.inherited))
+
+    assert [key(r) for r in from_grid] == [key(r) for r in from_text]
+    assert len(from_grid) == 3 and from_grid[1].standard == q and "standard" in from_grid[1].inherited
+    assert infos[0].kind == "indicators" and not infos[0].unparsed
