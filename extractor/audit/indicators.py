@@ -9,7 +9,8 @@ from typing import Iterable
 from .context import AuditContext
 from .declared import status_class
 from .registry import Hit, check, ref
-from .values import baseline, direction, label, meets, name_key, shown, standard, targets, weaker
+from ..records import Value
+from .values import as_value, baseline, direction, label, meets, name_key, shown, standard, targets, weaker
 
 
 def _status_hits(ctx: AuditContext, classes: tuple[str, ...], expect: bool) -> Iterable[Hit]:
@@ -41,6 +42,14 @@ def _base_year(ind) -> int | None:
     return int(year) if isinstance(year, (int, str)) and str(year).isdigit() else None
 
 
+def _by_target(pairs: Iterable[tuple[str, Value]]) -> dict[str, tuple[list[str], Value]]:
+    """Target years grouped by the target as written: {"≥20": (["2025", "2030"], V)}."""
+    out: dict[str, tuple[list[str], Value]] = {}
+    for year, v in pairs:
+        out.setdefault(shown(v), ([], v))[0].append(year)
+    return out
+
+
 def _below_baseline(ctx: AuditContext, at_standard: bool) -> Iterable[Hit]:
     """Targets weaker than the current value; ``at_standard``: those that restate the standard."""
     for ind in ctx.result.indicators:
@@ -48,14 +57,18 @@ def _below_baseline(ctx: AuditContext, at_standard: bool) -> Iterable[Hit]:
         if base is None:
             continue
         by = _base_year(ind)
+        written = as_value(ind.parsed.get("standard"))  # also "东部地区：≥60"
+        weak = []
         for year, tgt in targets(ind).items():
             sign = direction(tgt, std)
             if sign is None or (by and year.isdigit() and int(year) <= by):
                 continue
-            is_standard = std is not None and (tgt.op, tgt.value) == (std.op, std.value)
+            is_standard = written is not None and (tgt.op, tgt.value) == (written.op, written.value)
             if is_standard == at_standard and weaker(tgt.value, base.value, sign):
-                yield Hit({"name": label(ind), "year": year, "target": shown(tgt),
-                           "baseline": shown(base)}, [ref(ind)])
+                weak.append((year, tgt))
+        for shown_target, (years, _) in _by_target(weak).items():
+            yield Hit({"name": label(ind), "year": years, "target": shown_target,
+                       "baseline": shown(base)}, [ref(ind)])
 
 
 @check("target.below_baseline")
@@ -74,15 +87,14 @@ def standard_below_baseline(ctx: AuditContext) -> Iterable[Hit]:
 def below_standard(ctx: AuditContext) -> Iterable[Hit]:
     for ind in ctx.result.indicators:
         std = standard(ind)
-        if std is None:
+        sign = direction(std)
+        if std is None or sign is None:
             continue
-        for year, tgt in targets(ind).items():
-            sign = direction(std)
-            if sign is None or (tgt.op and direction(tgt) != sign):
-                continue
-            if weaker(tgt.value, std.value, sign):
-                yield Hit({"name": label(ind), "year": year, "target": shown(tgt),
-                           "standard": shown(std)}, [ref(ind)])
+        weak = [(year, tgt) for year, tgt in targets(ind).items()
+                if (not tgt.op or direction(tgt) == sign) and weaker(tgt.value, std.value, sign)]
+        for shown_target, (years, _) in _by_target(weak).items():
+            yield Hit({"name": label(ind), "year": years, "target": shown_target,
+                       "standard": shown(std)}, [ref(ind)])
 
 
 @check("target.later_weaker")

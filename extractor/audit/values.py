@@ -1,6 +1,7 @@
 """Comparing parsed indicator values (SPEC's V): direction, "meets", "weaker than"."""
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from typing import Any, Optional
 
@@ -16,7 +17,7 @@ def as_value(v: Any) -> Optional[Value]:
     if isinstance(v, Value):
         return v
     if isinstance(v, dict):
-        return Value(**{k: v.get(k) for k in ("raw", "op", "value", "unit", "qualitative")})
+        return Value(**{f.name: v.get(f.name) for f in dataclasses.fields(Value) if f.name in v or f.name == "raw"})
     return None
 
 
