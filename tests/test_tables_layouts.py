@@ -166,3 +166,32 @@ def test_grid_table_gives_the_same_records_as_its_tika_twin():
     assert [key(r) for r in from_grid] == [key(r) for r in from_text]
     assert len(from_grid) == 3 and from_grid[1].standard == q and "standard" in from_grid[1].inherited
     assert infos[0].kind == "indicators" and not infos[0].unparsed
+
+
+def test_value_cell_spanning_two_columns_and_merged_category():
+    text = tika("表1 “十四五”生态环境保护主要指标", [
+        ["类别", "序号", "指标名称", "单位", "2020年", "2025年", "指标属性"],
+        ["环境治理", "1", "城市空气质量优良天数比率", "%", "80.1", "完成省下达任务", "约束性"],
+        ["", "2", "化学需氧量重点工程减排量", "万吨", "完成省下达任务", "约束性"],
+    ])
+    _, (inds, _, infos) = run(text)
+    a, b = inds
+    assert (b.category, b.unit, b.baseline["value"], b.targets["2025"]) == (
+        "环境治理", "万吨", "完成省下达任务", "完成省下达任务")
+    assert b.inherited == ["category"] and not infos[0].unparsed
+
+
+def test_project_table_lead_and_support_units_and_unknown_column():
+    text = tika("表3 重点工程项目表", [
+        ["序号", "项目类别", "项目名称", "建设地点", "主要建设内容及规模", "建设周期", "总投资（亿元）", "牵头单位", "配合单位"],
+        ["1", "大气污染防治", "锅炉超低排放改造", "某县", "改造锅炉3台", "2022—2024年", "1.2", "市生态环境局",
+         "市发展改革委、市工信局"],
+        ["2", "", "VOCs治理", "某区", "治理企业20家", "2023年", "0.5", "市生态环境局", ""],
+    ])
+    _, (_, projs, infos) = run(text)
+    a, b = projs
+    assert a.responsible_units == ["市生态环境局", "市发展改革委", "市工信局"]
+    assert a.investment == {"raw": "1.2", "value": 1.2, "unit": "亿元"}
+    assert a.period == {"raw": "2022—2024年", "start": "2022", "end": "2024"}
+    assert (b.category, b.inherited) == ("大气污染防治", ["category"])
+    assert [u["text"] for u in infos[0].unparsed] == ["某县", "某区"]  # 建设地点: no record field

@@ -89,14 +89,22 @@ def _split(s: str, rx: str) -> list[tuple[Optional[str], int, int, int]]:
     hits = []
     want = 1
     for m in compiled(rx).finditer(s):
-        n = int(compiled(r"\d+").search(m.group(1)).group(0))
-        if n == want:
+        if _label_number(m.group(1)) == want:
             hits.append(m)
             want += 1
     out = []
     for a, b in zip(hits, hits[1:] + [None]):
         out.append((a.group(1), a.start(1), a.end(), b.start(1) if b is not None else len(s)))
     return out
+
+
+def _label_number(label: str) -> Optional[int]:
+    """"3" / "（3）" / "三" → 3."""
+    from ..text.numbers import parse_number
+
+    digits = compiled(r"\d+").search(label)
+    n = int(digits.group(0)) if digits else parse_number(label.strip("（）()"))
+    return int(n) if n is not None else None
 
 
 def _title(seg: str) -> tuple[str, Optional[str]]:

@@ -166,7 +166,8 @@ def _split_column(cols: list[Column]) -> int:
 
 
 def _spanning_cell(cells: list[Cell], cols: list[Column]) -> int:
-    """Which cell of a short row spans several columns: the best content fit, leftmost on ties."""
+    """Which cell of a short row spans several columns: the best content fit (a spanning cell
+    must fit every column it covers), leftmost on ties."""
     n, L = len(cols), len(cells)
     width = n - L + 1
     best, best_i = None, 0
@@ -176,7 +177,7 @@ def _spanning_cell(cells: list[Cell], cols: list[Column]) -> int:
             if j < i:
                 score += compat(cols[j].kind, c.text)
             elif j == i:
-                score += max(compat(cols[k].kind, c.text) for k in range(i, i + width))
+                score += min(compat(cols[k].kind, c.text) for k in range(i, i + width))
             else:
                 score += compat(cols[j + width - 1].kind, c.text)
         if best is None or score > best:

@@ -109,7 +109,8 @@ def compat(kind: str, text: str) -> int:
     if is_label_kind(kind):
         return -2 if (num or seq) else (-1 if attr else 1)
     if kind in ("standard", "baseline", "target", "investment"):
-        return 1 if num else (-2 if attr else 0)
+        unit_like = len(t) <= 6 and compiled(lex()["unit_text"]).search(t) is not None
+        return 1 if num else (-2 if attr else (-1 if unit_like else 0))
     if kind == "period":
         return 2 if header_year(t) else -1
     return 0

@@ -65,11 +65,13 @@ def _fill(rec: Project, row: Row, grid: Grid, inv_unit: Optional[str], ledger: L
     rec.period = parse_period(text(per)) if text(per) else None
     inv = slot(row, grid, "investment")
     rec.investment = parse_investment(text(inv), inv_unit) if text(inv) else None
-    units = slot(row, grid, "units")
-    rec.responsible_units = split_list(text(units), lx["unit_split"])
+    units = [row.slots[i] for i in grid.index("units")]  # 牵头单位 + 配合单位: all of them
+    for u in units:
+        rec.responsible_units += [x for x in split_list(text(u), lx["unit_split"])
+                                  if x not in rec.responsible_units]
     ind = slot(row, grid, "pindicators")
     rec.indicators = split_list(text(ind), lx["pindicator_split"])
-    for s in (seq_s, content, per, inv, units, ind):
+    for s in (seq_s, content, per, inv, ind, *units):
         if s is not None:
             ledger.use(s.cell)
 
