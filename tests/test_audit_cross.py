@@ -51,6 +51,10 @@ def test_same_indicator_with_different_values_in_two_plans_of_a_region():
     assert _checks(a, b) == []
     b.indicators = [_ind(1, "城镇污水处理率", "100", year=2023, t2025="≥95")]  # another base year
     assert _checks(a, b) == []
+    worded = Value("稳中向好", qualitative="稳中向好")
+    b.indicators = [_ind(1, "城镇污水处理率", "98")]
+    b.indicators[0].targets, b.indicators[0].parsed["targets"] = {"2025": "稳中向好"}, {"2025": worded}
+    assert _checks(a, b) == []  # a worded target is another formulation, not a different number
 
 
 def test_scheme_deadline_for_adopting_the_plan_before_the_plan_was_issued():

@@ -3,7 +3,6 @@ deadlines for adopting the 规划 vs its issue date) and the same indicator with
 values in two plans."""
 from __future__ import annotations
 
-import unicodedata
 from itertools import combinations, permutations
 from typing import Iterable, Optional
 
@@ -79,16 +78,12 @@ def indicator_count(docs: list[AuditContext]) -> Iterable[Hit]:
                        "b_how": cb[1], "b_how_en": cb[2]}, [ca[3], cb[3]])
 
 
-def _norm(s: object) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(s)).split())
-
-
-def _differs(ra: Optional[str], pa: object, rb: Optional[str], pb: object) -> bool:
-    """Two cells say different things (numbers compared as numbers, text as text)."""
+def _differs(pa: object, pb: object) -> bool:
+    """Two parsed cells give different numbers; worded values ("稳中向好") are not compared."""
     va, vb = numeric(as_value(pa)), numeric(as_value(pb))
-    if va is not None and vb is not None:
-        return (va.op or "=") != (vb.op or "=") or abs(va.value - vb.value) > 1e-9
-    return _norm(ra) != _norm(rb)
+    if va is None or vb is None:
+        return False
+    return (va.op or "=") != (vb.op or "=") or abs(va.value - vb.value) > 1e-9
 
 
 def _by_name(ctx: AuditContext) -> dict[tuple[str, str], object]:
@@ -104,12 +99,12 @@ def _value_pairs(ia, ib) -> Iterable[tuple[str, str, str, str]]:
     """(field zh, field en, value in a, value in b) for each differing comparable value."""
     ba, bb = ia.baseline or {}, ib.baseline or {}
     if ba.get("year") and ba.get("year") == bb.get("year") and ba.get("value") and bb.get("value"):
-        if _differs(ba["value"], ia.parsed.get("baseline"), bb["value"], ib.parsed.get("baseline")):
+        if _differs(ia.parsed.get("baseline"), ib.parsed.get("baseline")):
             yield f"{ba['year']}年现状值", f"the {ba['year']} value", ba["value"], bb["value"]
     ta, tb = ia.parsed.get("targets") or {}, ib.parsed.get("targets") or {}
     for year in sorted(set(ia.targets) & set(ib.targets)):
         a, b = ia.targets[year], ib.targets[year]
-        if a and b and _differs(a, ta.get(year), b, tb.get(year)):
+        if a and b and _differs(ta.get(year), tb.get(year)):
             yield f"{year}年目标值", f"the {year} target", a, b
 
 
