@@ -195,3 +195,20 @@ def test_project_table_lead_and_support_units_and_unknown_column():
     assert a.period == {"raw": "2022—2024年", "start": "2022", "end": "2024"}
     assert (b.category, b.inherited) == ("大气污染防治", ["category"])
     assert [u["text"] for u in infos[0].unparsed] == ["某县", "某区"]  # 建设地点: no record field
+
+
+def test_box_holding_a_project_table_and_caption_over_a_lead_in_line():
+    text = "表4 重点项目\n具体项目见下表：\n" + tika("", [
+        ["专栏3  生态修复重点工程"],
+        ["序号", "项目名称", "建设内容", "实施年限"],
+        ["1", "矿山修复工程", "修复矿山5处", "2022-2025"],
+    ])[1:]
+    _, (_, projs, infos) = run(text)
+    assert [(p.name, p.table, p.period["end"]) for p in projs] == [("矿山修复工程", "专栏3  生态修复重点工程", "2025")]
+    assert infos[0].kind == "projects"
+    text = "表4 重点项目\n具体项目见下表：\n" + tika("", [
+        ["序号", "项目名称", "建设内容", "实施年限"],
+        ["1", "矿山修复工程", "修复矿山5处", "2022-2025"],
+    ])[1:]
+    _, (_, projs, infos) = run(text)
+    assert infos[0].caption == "表4 重点项目"

@@ -34,20 +34,20 @@ def extract(doc: Document, struct) -> tuple[list[Indicator], list[Project], list
                          span=doc.span(b.start, b.end))
         infos.append(info)
         title = boxes.box_title(b)
-        if title is not None:
+        top, n_head = gridmod.header_rows(b.table)
+        if title is not None and n_head == 0:  # a 专栏 box of running text
             info.caption, info.kind = source_text(doc, b.table.rows[0][0]), "box"
             if boxes.is_project_box(title):
                 projs += boxes.projects(doc, b, info.caption, section, ledger, len(projs) + 1)
             info.unparsed = ledger.unparsed
             i += 1
             continue
-        top, n_head = gridmod.header_rows(b.table)
         info.caption = caption(doc, b)
         if n_head == 0:
             i += 1
             continue
         g = gridmod.build(b.table, top, n_head)
-        if info.caption is None and g.titles:
+        if g.titles and (title is not None or info.caption is None):
             info.caption = source_text(doc, g.titles[0])
         last = i
         for j in _continuations(blocks, i, g.columns):
@@ -111,16 +111,17 @@ def kind_of(columns: list[Column]) -> str:
 
 
 def caption(doc: Document, b: Block) -> Optional[str]:
-    """The paragraph just above the table when it reads as a caption (source spacing kept)."""
-    if b.index == 0:
-        return None
-    p = doc.blocks[b.index - 1]
-    if p.kind == "table" or len(p.text) > lex()["caption_max_len"]:
-        return None
-    if not (compiled(lex()["caption"]).search(p.text) or not p.text.endswith(("。", "；", "：", ":"))):
-        return None
-    src = compiled(load("text")["bookmark"]).sub("", doc.text[p.start:p.end])
-    return src.strip() or p.text
+    """The paragraph just above the table when it reads as a caption (source spacing kept);
+    over a lead-in line ("具体指标见下表：") the one above that, if it is a "表…" caption."""
+    lx = lex()
+    for k, p in enumerate(doc.blocks[max(0, b.index - 2):b.index][::-1]):
+        if p.kind != "paragraph" or len(p.text) > lx["caption_max_len"]:
+            return None
+        named = compiled(lx["caption"]).search(p.text) is not None
+        if named or (k == 0 and not p.text.endswith(("。", "；", "：", ":"))):
+            src = compiled(load("text")["bookmark"]).sub("", doc.text[p.start:p.end])
+            return src.strip() or p.text
+    return None
 
 
 def footnotes(blocks: list[Block], last: int) -> list[str]:
