@@ -24,6 +24,7 @@ class Value:
     value: Optional[float] = None
     unit: Optional[str] = None
     qualitative: Optional[str] = None
+    value_max: Optional[float] = None  # upper bound of a range ("3—5": value 3, value_max 5)
 
 
 @dataclass
