@@ -82,8 +82,8 @@ class Blocks:
         else:
             self.domain, self.category = t, None
 
-    def labels(self, dom: Optional[Slot], cat: Optional[Slot], ledger: Ledger) -> tuple[list[str], bool]:
-        """Update from a row's domain/category slots; (inherited fields, attribute label seen)."""
+    def labels(self, dom: Optional[Slot], cat: Optional[Slot], ledger: Ledger) -> list[str]:
+        """Update from a row's domain/category slots; the fields that were inherited."""
         inherited: list[str] = []
         rx = compiled(lex()["divider_attribute"])
         for s in (dom, cat):
@@ -92,7 +92,7 @@ class Blocks:
                 ledger.use(s.cell)
                 self.attribute = m.group(1)
                 self.domain = self.category = None
-                return inherited, True
+                return inherited
         d, c = text(dom), text(cat)
         if d:
             ledger.use(dom.cell)
@@ -110,7 +110,7 @@ class Blocks:
                 inherited.append("category")
         elif cat is not None and self.category:
             inherited.append("category")
-        return inherited, False
+        return inherited
 
 
 def first_attribute_block(grid: Grid) -> Optional[str]:

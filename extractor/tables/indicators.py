@@ -62,7 +62,7 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
                 ledger.use(row.divider.cell)
             prev = None
             continue
-        inherited, _ = blocks.labels(slot(row, grid, "domain"), slot(row, grid, "category"), ledger)
+        inherited = blocks.labels(slot(row, grid, "domain"), slot(row, grid, "category"), ledger)
         rec = _record(row, grid, lay, ledger)
         if rec is None:
             ledger.leave(row.cells, "row without an indicator name")

@@ -34,7 +34,7 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
         if name_s is None or not text(name_s) or compiled(lex()["total_row"]).match(first or ""):
             ledger.leave(row.cells, "row without a project name" if first else "empty row")
             continue
-        inherited, _ = blocks.labels(slot(row, grid, "domain"), slot(row, grid, "category"), ledger)
+        inherited = blocks.labels(slot(row, grid, "domain"), slot(row, grid, "category"), ledger)
         rec = Project(id=f"proj-{first_id + len(out)}", table=caption, name=text(name_s) or "",
                       section=section, domain=blocks.domain, category=blocks.category)
         ledger.use(name_s.cell, *(c for _, c in name_s.parts))
