@@ -196,7 +196,9 @@ def test_deadline_before_issue_date():
     late = Deadline("ddl-1", "2022年底前", "2022-12-31", "by", span=SPAN)
     same_year = Deadline("ddl-2", "2023年底前", "2023-12-31", "by", span=SPAN)
     coarse = Deadline("ddl-3", "2023年", "2023", "by", span=SPAN)
-    assert _checks(_result(document=info, deadlines=[late, same_year, coarse])) == ["date.deadline_before_issue"]
+    in_force = Deadline("ddl-4", "自2021年12月26日", "2021-12-26", "at", span=SPAN)
+    deadlines = [late, same_year, coarse, in_force]
+    assert _checks(_result(document=info, deadlines=deadlines)) == ["date.deadline_before_issue"]
 
 
 def test_phases_overlap_gap_and_plan_cover():

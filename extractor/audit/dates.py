@@ -10,6 +10,7 @@ from typing import Any, Iterable, Optional
 
 import regex
 
+from ..patterns import compiled, load
 from .context import AuditContext
 from .registry import Hit, check, ref
 
@@ -150,9 +151,10 @@ def deadline_before_issue(ctx: AuditContext) -> Iterable[Hit]:
     issued = parse(ctx.result.document.issue_date)
     if issued is None or len(issued.parts) < 3:
         return
+    since = compiled(load("checks")["dates"]["since"])  # "自2021年12月26日": a start, not a limit
     for d in ctx.result.deadlines:
         when = parse(d.date)
-        if d.kind != "recurring" and when and before(when, issued):
+        if d.kind != "recurring" and when and before(when, issued) and not since.search(d.raw or ""):
             yield Hit({"raw": d.raw, "date": d.date, "issue_date": ctx.result.document.issue_date}, [ref(d)])
 
 
