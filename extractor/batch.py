@@ -56,6 +56,7 @@ class BatchSummary:
     failures: list[str] = field(default_factory=list)  # one-line messages, in input order
     written: list[Path] = field(default_factory=list)
     elapsed: float = 0.0
+    tables_elapsed: float = 0.0  # of which writing the batch tables
 
     @property
     def rate(self) -> float:
@@ -252,7 +253,9 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, forc
     json_paths = [ok[i] for i in sorted(ok)]
     summary.written = json_paths
     if json_paths:
+        t_tables = time.perf_counter()
         summary.written = json_paths + _write_tables(json_paths, out_dir, summary)
+        summary.tables_elapsed = time.perf_counter() - t_tables
     summary.elapsed = time.perf_counter() - t0
     return summary
 
