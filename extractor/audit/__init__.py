@@ -6,14 +6,22 @@ messages are listed in ``patterns/checks.toml``.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
-from ..model import Document
-from ..records import ExtractResult, Finding
-from .context import AuditContext
-from .declared import declared_counts, find_declarations
+if TYPE_CHECKING:
+    from ..model import Document
+    from ..records import ExtractResult, Finding
 
 __all__ = ["run", "run_cross", "declared_counts", "find_declarations"]
+
+
+def __getattr__(name: str) -> Any:
+    """``declared_counts`` / ``find_declarations`` without importing them for ``planx --help``."""
+    if name in ("declared_counts", "find_declarations"):
+        from . import declared
+
+        return getattr(declared, name)
+    raise AttributeError(name)
 
 
 def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[str] = (),
@@ -23,6 +31,7 @@ def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[st
     ``skip`` leaves out check ids or families ("date"); ``only`` runs just those named,
     including checks switched off in ``patterns/checks.toml``.
     """
+    from .context import AuditContext
     from .registry import enabled, registered, to_finding
 
     ctx = AuditContext.build(result, doc)
@@ -37,6 +46,7 @@ def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[st
 def run_cross(results: list[ExtractResult], docs: Optional[list[Optional[Document]]] = None,
               skip: Iterable[str] = (), only: Iterable[str] = ()) -> list[Finding]:
     """The findings of every enabled cross-document check over ``results``."""
+    from .context import AuditContext
     from .registry import enabled, registered, to_finding
 
     docs = docs or [None] * len(results)
