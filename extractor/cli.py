@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=_cmd_extract)
     from .audit.cli import register as register_audit
     register_audit(sub)
+    from .diff.cli import register as register_diff
+    register_diff(sub)
     return p
 
 

@@ -1,1 +1,29 @@
-"""planx diff (scaffold; replaced by the diff module)."""
+"""``planx diff``: a structured, direction-aware comparison of two versions of a plan.
+
+>>> result = diff("draft.txt", "issued.docx")     # or two planx JSON files / dicts
+>>> result.summary()["by_direction"]
+
+Kept light (the CLI imports this package to register the sub-command); the engine and its
+numeric libraries load on the first call.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from .model import DiffResult
+
+Side = Union[str, Path, dict]
+
+
+def diff(old: Side, new: Side) -> "DiffResult":
+    """Compare two plan versions (paths to .txt/.docx/.pdf/.json, or planx JSON dicts)."""
+    from .engine import compare
+    from .load import load_side
+
+    return compare(old if isinstance(old, dict) else load_side(old),
+                   new if isinstance(new, dict) else load_side(new))
+
+
+__all__ = ["diff"]

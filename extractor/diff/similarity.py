@@ -1,0 +1,71 @@
+"""Similarity scores in [0, 1] for alignment: rapidfuzz over normalised characters and jieba tokens."""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from typing import Optional, Sequence
+
+import numpy as np
+import regex
+
+_NOISE = regex.compile(r"[\p{P}\p{S}\p{Z}\s]+", regex.V1)
+
+
+@functools.lru_cache(maxsize=65536)
+def norm(text: Optional[str]) -> str:
+    """NFKC, lower case, without punctuation, symbols or spaces (“生态质量指数（EQI）” → “生态质量指数eqi”)."""
+    if not text:
+        return ""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+@functools.lru_cache(maxsize=65536)
+def tokens(text: Optional[str]) -> str:
+    """jieba words of the normalised text, sorted and space-joined (for token scorers)."""
+    import jieba  # lazy: loading the dictionary costs ~0.5 s
+
+    jieba.setLogLevel(60)
+    return " ".join(sorted(w for w in jieba.cut(norm(text)) if w.strip()))
+
+
+def _cdist(olds: Sequence[str], news: Sequence[str], scorer) -> np.ndarray:
+    from rapidfuzz import process
+
+    if not olds or not news:
+        return np.zeros((len(olds), len(news)))
+    return process.cdist(olds, news, scorer=scorer, dtype=np.float32, workers=-1) / 100.0
+
+
+def text_matrix(olds: Sequence[Optional[str]], news: Sequence[Optional[str]]) -> np.ndarray:
+    """Character-level similarity (Indel ratio) of normalised texts; empty vs empty is 0."""
+    from rapidfuzz import fuzz
+
+    a, b = [norm(x) for x in olds], [norm(x) for x in news]
+    m = _cdist(a, b, fuzz.ratio)
+    if m.size:
+        m[np.array([not x for x in a])[:, None] | np.array([not x for x in b])[None, :]] = 0.0
+    return m
+
+
+def name_matrix(olds: Sequence[Optional[str]], news: Sequence[Optional[str]]) -> np.ndarray:
+    """Short names: the better of character similarity and jieba-token similarity (word order free)."""
+    from rapidfuzz import fuzz
+
+    chars = text_matrix(olds, news)
+    if not chars.size:
+        return chars
+    words = _cdist([tokens(x) for x in olds], [tokens(x) for x in news], fuzz.token_sort_ratio)
+    return np.maximum(chars, words)
+
+
+def equal_matrix(olds: Sequence[object], news: Sequence[object]) -> np.ndarray:
+    """1.0 where the (hashable) keys are equal and not empty."""
+    m = np.zeros((len(olds), len(news)))
+    index: dict[object, list[int]] = {}
+    for j, k in enumerate(news):
+        if k not in (None, "", ()):
+            index.setdefault(k, []).append(j)
+    for i, k in enumerate(olds):
+        for j in index.get(k, ()):
+            m[i, j] = 1.0
+    return m
