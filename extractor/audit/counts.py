@@ -3,7 +3,7 @@ key projects, and the total investment."""
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Sequence
 
 from ..patterns import load
 from .context import AuditContext
