@@ -9,6 +9,7 @@ import calendar
 from collections import Counter
 from typing import Optional
 
+from .audit.declared import declared_counts
 from .model import Block, Document
 from .patterns import compiled, load
 from .records import DocumentInfo
@@ -81,6 +82,7 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
     info.plan_period = _period(doc, info.title, p)
     info.base_year = _base_year(doc, p)
     info.phases = _phases(doc, p)
+    info.declared_counts = declared_counts(doc)
     info.span = doc.span(head[0].start, head[-1].end) if head else None
     return info
 
