@@ -79,8 +79,10 @@ def value_direction(old: Value, new: Value, polarity: int = 0) -> Optional[str]:
         polarity = 1 if ops <= set(_UP_OPS) else -1
     elif ops:
         return None  # "≥" became "≤": not a tightening or loosening of one bound
-    elif polarity == 0:
-        return None
+    else:
+        polarity = polarity_of_values([old.raw, new.raw]) or polarity
+        if polarity == 0:
+            return None
     a, b = _bound(old, polarity), _bound(new, polarity)
     if a[0] != b[0]:
         stricter = (b[0] > a[0]) if polarity > 0 else (b[0] < a[0])

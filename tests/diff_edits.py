@@ -1,0 +1,178 @@
+"""Planted edits for the diff tests: text operations on a Tika text export, each with the
+changes the diff must report for it (kind, change, field, direction, a word of the key)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+Expected = tuple[str, str, Optional[str], Optional[str], str]  # kind, change, field, direction, key word
+
+
+@dataclass
+class Edit:
+    name: str
+    apply: Callable[[str], str]
+    expect: list[Expected]
+
+
+def _once(text: str, s: str, start: int = 0) -> int:
+    at = text.find(s, start)
+    if at < 0:
+        raise AssertionError(f"edit anchor not found: {s!r}")
+    return at
+
+
+def sub(old: str, new: str) -> Callable[[str], str]:
+    """Replace the only occurrence of ``old``."""
+    def apply(text: str) -> str:
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+        return text.replace(old, new)
+    return apply
+
+
+def sub_after(anchor: str, old: str, new: str, nth: int = 1) -> Callable[[str], str]:
+    """Replace the ``nth`` occurrence of ``old`` after the only occurrence of ``anchor``."""
+    def apply(text: str) -> str:
+        assert text.count(anchor) == 1, f"{anchor!r} occurs {text.count(anchor)} times"
+        at = text.index(anchor)
+        for _ in range(nth):
+            at = _once(text, old, at + 1)
+        return text[:at] + new + text[at + len(old):]
+    return apply
+
+
+def _row_start(text: str, anchor: str) -> int:
+    """Start of the table row (Tika: rows are separated by an empty line) holding ``anchor``."""
+    assert text.count(anchor) == 1, f"{anchor!r} occurs {text.count(anchor)} times"
+    return text.rindex("\n\n", 0, text.index(anchor)) + 2
+
+
+def drop_row(anchor: str) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        s = _row_start(text, anchor)
+        return text[:s] + text[text.index("\n\n", s) + 2:]
+    return apply
+
+
+def insert_row_before(anchor: str, row: str) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        s = _row_start(text, anchor)
+        return text[:s] + row + "\n" + text[s:]
+    return apply
+
+
+def move_lines(first: str, count: int, after: str) -> Callable[[str], str]:
+    """Move ``count`` lines starting with the line that begins with ``first`` to after the line
+    that begins with ``after``."""
+    def apply(text: str) -> str:
+        lines = text.split("\n")
+        i = next(k for k, ln in enumerate(lines) if ln.startswith(first))
+        block = lines[i:i + count]
+        del lines[i:i + count]
+        j = next(k for k, ln in enumerate(lines) if ln.startswith(after))
+        lines[j + 1:j + 1] = block
+        return "\n".join(lines)
+    return apply
+
+
+def chain(*steps: Callable[[str], str]) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        for step in steps:
+            text = step(text)
+        return text
+    return apply
+
+
+ROW = "\t{seq}\n\t生态生活\n\t人居环境改善\n\t{name}\n\t{content}\n\t2023.1至\n2025.12\n\t{money}\n\t历下区\n住房和城乡建设局\n\t城镇污水处理率\n"
+
+# Edits of corpora/000 (a 生态文明建设示范区规划: indicator table, project table, tasks).
+EDITS_000 = [
+    Edit("target loosened", sub_after("\t生态文明建设工作占党政实绩考核的比例\n", "\t≥27\n", "\t≥25\n"),
+         [("indicator", "modified", "targets.2025", "loosened", "党政实绩考核")]),
+    Edit("baseline revised", sub_after("\t生态文明建设工作占党政实绩考核的比例\n", "\t26.8\n", "\t28.1\n"),
+         [("indicator", "modified", "baseline", "raised", "党政实绩考核")]),
+    Edit("target tightened", sub_after("\t政府绿色采购比例\n", "\t≥90\n", "\t≥95\n", nth=2),
+         [("indicator", "modified", "targets.2030", "tightened", "绿色采购")]),
+    Edit("comparator made strict", sub_after("\t公众对生态文明建设的参与度\n", "\t≥90\n", "\t＞90\n"),
+         [("indicator", "modified", "targets.2025", "tightened", "参与度")]),
+    Edit("standard loosened", sub_after("\t一般工业固体废物综合利用率\n", "\t≥80\n", "\t≥75\n"),
+         [("indicator", "modified", "standard", "loosened", "一般工业固体废物")]),
+    Edit("target quantified", sub_after("\t单位地区生产总值能耗\n", "\t完成上级规定的目标任务；保持稳定或持续改善\n",
+                                        "\t下降10%\n", nth=2),
+         [("indicator", "modified", "targets.2025", "quantified", "能耗")]),
+    Edit("attribute tightened", sub_after("\t依法开展规划环境影响评价\n", "\t参考性\n", "\t约束性\n"),
+         [("indicator", "modified", "attribute", "tightened", "规划环境影响评价")]),
+    Edit("indicator renamed", sub("\t生态环境状况指数*\n", "\t生态质量指数（EQI）*\n"),
+         [("indicator", "renamed", "name", None, "生态质量指数")]),
+    Edit("indicator dropped", drop_row("\t外来物种入侵\n"),
+         [("indicator", "removed", None, None, "外来物种入侵")]),
+    Edit("investment raised", sub_after("\t羊头峪西沟二期综合整治工程\n", "\t4200\n", "\t5000\n"),
+         [("project", "modified", "investment", "raised", "羊头峪西沟")]),
+    Edit("investment cut", sub_after("\t泉城文化生态保护试验区\n", "\t40\n", "\t30\n"),
+         [("project", "modified", "investment", "cut", "泉城文化生态")]),
+    Edit("project period later", sub_after("\t历下区浆水泉风景区项目\n", "\n2023.12\n", "\n2024.12\n"),
+         [("project", "modified", "period", "later", "浆水泉风景区")]),
+    Edit("project unit replaced", sub_after("\t义和庄济南市历下石油化工厂污染地块修复治理\n", "\t历下控股集团有限公司\n", "\t历下区生态环境局\n"),
+         [("project", "modified", "responsible_units", "dropped", "石油化工厂"),
+          ("project", "modified", "responsible_units", "added", "石油化工厂")]),
+    Edit("project renamed", sub("\t济南市星河北铁矿矿山采空区综合治理工程\n", "\t星河北铁矿采空区生态修复治理工程\n"),
+         [("project", "renamed", "name", None, "星河北铁矿")]),
+    Edit("project added", insert_row_before(
+        "\t全区河道设施检测及工程修复\n",
+        ROW.format(seq=18, name="历下区海绵城市建设示范工程", content="对老城区道路及公园实施海绵化改造", money=8000)),
+         [("project", "added", None, None, "海绵城市")]),
+    Edit("project content reworded", sub("\t对浆水泉路（旅游路-经十路）污水管线翻建\n",
+                                         "\t对浆水泉路（旅游路-经十路）污水管线进行翻建并同步实施雨污分流\n"),
+         [("project", "modified", "content", None, "浆水泉路污水管线")]),
+    Edit("deadline later", sub("到2025年，片区生产总值突破800亿元", "到2027年，片区生产总值突破800亿元"),
+         [("deadline", "modified", "date", "later", "中央商务区"),
+          ("target", "modified", "year", "later", "中央商务区")]),
+    Edit("deadline earlier", sub("到2025年，全区高新技术企业数量达到600家", "到2024年，全区高新技术企业数量达到600家"),
+         [("deadline", "modified", "date", "earlier", "企业技术创新能力"),
+          ("target", "modified", "year", "earlier", "企业技术创新能力")]),
+    Edit("text target loosened", sub("全区绿化覆盖率达到48%以上", "全区绿化覆盖率达到45%以上"),
+         [("target", "modified", "value", "loosened", "绿化覆盖率")]),
+    Edit("text target tightened", sub("每月抽检数量不低于80台", "每月抽检数量不低于100台"),
+         [("target", "modified", "value", "tightened", "抽检数量")]),
+    Edit("text comparator loosened", sub("面积超过400万平方米", "面积达到400万平方米"),
+         [("target", "modified", "value", "loosened", "400万平方米")]),
+    Edit("text target raised", sub("总部型企业数量达到300家", "总部型企业数量达到350家"),
+         [("target", "modified", "value", "tightened", "总部型企业")]),
+    Edit("responsible unit replaced", sub("区城管局加大洒水保洁次数", "区水务局加大洒水保洁次数"),
+         [("responsibility", "modified", "units", "dropped", "区城管局"),
+          ("responsibility", "modified", "units", "added", "区水务局")]),
+    Edit("responsible unit dropped", sub("区住建局、城管局等部门加强施工工地管理", "区住建局等部门加强施工工地管理"),
+         [("responsibility", "modified", "units", "dropped", "区住建局")]),
+    Edit("paragraph reworded", sub("持续实施煤炭消费总量控制", "继续严格实施煤炭消费总量控制"),
+         [("task", "modified", "text", None, "严格控制燃煤污染")]),
+    Edit("paragraph reworded (2)", sub("加强城市再生水循环利用基础设施建设", "加快城市再生水管网及配套设施建设"),
+         [("task", "modified", "text", None, "再生水循环利用")]),
+    Edit("section renamed", sub("（2）强化环境准入机制。", "（1）健全环境准入机制。"),
+         [("section", "renamed", "title", None, "环境准入")]),
+    Edit("section renumbered and moved", chain(
+        sub("（3）建立健全多级联动的突发环境事件应急管理体系。", "（2）建立健全多级联动的突发环境事件应急管理体系。"),
+        sub("（4）深入贯彻落实环保督察制度。", "（3）深入贯彻落实环保督察制度。"),
+        sub("（5）完善环境监测监控体系。", "（4）完善环境监测监控体系。"),
+        sub("（1）实施国土空间开发和用途管制制度。", "（5）实施国土空间开发和用途管制制度。"),
+        move_lines("（5）实施国土空间开发和用途管制制度。", 2, "[bookmark: _Toc285]")),
+         [("section", "moved", "position", None, "国土空间开发")]),
+]
+
+# Edits of corpora/003 (a 美丽城市建设规划: closing responsibility notes, 专栏 project boxes).
+EDITS_003 = [
+    Edit("responsible unit added", sub_after("扎实推动减污降碳协同增效。", "（责任单位：市生态环境局）",
+                                              "（责任单位：市生态环境局、市发展改革委）"),
+         [("responsibility", "modified", "units", "added", "减污降碳")]),
+    Edit("responsible unit dropped", sub("市科技局、市商务局、市大数据局）", "市科技局、市大数据局）"),
+         [("responsibility", "modified", "units", "dropped", "绿色新兴产业")]),
+    Edit("responsible unit replaced", sub("（责任单位：市发展改革委、市交通运输局、市能源局）",
+                                          "（责任单位：市发展改革委、市公安局、市能源局）"),
+         [("responsibility", "modified", "units", "dropped", "绿色低碳交通"),
+          ("responsibility", "modified", "units", "added", "绿色低碳交通")]),
+    Edit("deadline later", sub("到2027年，达到国家、省下达任务目标", "到2028年，达到国家、省下达任务目标"),
+         [("deadline", "modified", "date", "later", "大气污染联防联控")]),
+    Edit("box project reworded", sub("探索打造“零碳”园区。", "探索打造“零碳”“近零碳”园区。"),
+         [("project", "modified", "content", None, "零碳产业园区")]),
+    Edit("paragraph reworded", sub("全面推进绿色改造升级。", "分行业推进绿色化改造升级。"),
+         [("task", "modified", "text", None, "传统产业绿色转型")]),
+]

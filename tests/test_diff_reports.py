@@ -1,0 +1,124 @@
+"""planx diff reports (JSON, Markdown, Excel, HTML) and the `planx diff` command."""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+from extractor.diff.engine import compare
+from extractor.diff.render_html import render_html
+from extractor.diff.render_md import render_md
+from extractor.diff.render_xlsx import render_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = json.loads((ROOT / "tests" / "fixtures" / "diff" / "base.json").read_text(encoding="utf-8"))
+HOSTILE = '<script>alert("x")</script>|=1+1'
+
+
+def _new() -> dict:
+    doc = copy.deepcopy(BASE)
+    doc["indicators"][0]["targets"]["2025"] = "≥25"
+    doc["projects"][0]["investment"] = {"raw": "5000", "value": 5000, "unit": "万元"}
+    doc["tasks"][2]["text"] = doc["tasks"][2]["text"].replace("推进排水设施改造", HOSTILE)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def result():
+    return compare(BASE, _new())
+
+
+@pytest.fixture
+def pair(tmp_path):
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(BASE, ensure_ascii=False), encoding="utf-8")
+    new.write_text(json.dumps(_new(), ensure_ascii=False), encoding="utf-8")
+    return old, new
+
+
+def test_markdown(result):
+    md = render_md(result)
+    assert "- changes: **3**" in md
+    assert "| chg-1 | modified | 生态文明建设工作占党政实绩考核的比例 | targets.2025 | ≥27 | ≥25 | 放宽 loosened | L11 → L11 |" in md
+    assert "增加 raised (+800 万元；+19.05%)" in md
+    assert "<script>" not in md and "\\|=1+1" in md
+
+
+def test_html_escapes_document_text_and_marks_prose(result):
+    page = render_html(result)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "开展溯源截污治理，<del>推进排水设施改造</del>，持续开展" in page
+    assert "<ins>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|=1+1</ins>" in page
+    assert '<b id="total-count">3</b>' in page
+    assert 'data-kind="indicator" data-change="modified" data-direction="loosened"' in page
+    assert page.count("<script>") == 1  # only the page's own filter script
+
+
+def test_excel_sheets_highlight_changed_cells(result, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "d.xlsx"
+    render_xlsx(result, path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["summary", "indicator", "project", "deadline", "responsibility", "target", "task",
+                             "section"]
+    ws = wb["indicator"]
+    header = [c.value for c in ws[1]]
+    row = [c for c in ws[2]]
+    assert row[0].value == "modified" and row[1].value == "chg-1" and row[2].value == "loosened"
+    cell = row[header.index("targets.2025")]
+    assert cell.value == "≥25" and cell.fill.fgColor.rgb.endswith("FFD966")
+    assert "≥27 → ≥25" in cell.comment.text
+    assert row[header.index("name")].comment is None
+    assert len(list(ws.iter_rows(min_row=2))) == len(BASE["indicators"])
+    task_text = wb["task"].cell(row=4, column=[c.value for c in wb["task"][1]].index("text") + 1)
+    assert HOSTILE in task_text.value and task_text.data_type == "s"
+
+
+def test_cli_formats_and_exit_codes(pair, tmp_path, capsys):
+    old, new = pair
+    assert main(["diff", str(old), str(old)]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["total"] == 0
+    assert main(["diff", str(old), str(new)]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["total"] == 3
+    assert main(["diff", str(old), str(new), "--format", "md"]) == 1
+    assert capsys.readouterr().out.startswith("# planx diff")
+    for name in ("r.html", "r.md", "r.json", "r.xlsx"):
+        assert main(["diff", str(old), str(new), "-o", str(tmp_path / name)]) == 1
+        assert (tmp_path / name).stat().st_size > 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["diff", str(old), str(new), "-o", str(tmp_path / "report.dat"), "--format", "html"]) == 1
+    assert "<!DOCTYPE html>" in (tmp_path / "report.dat").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["{missing}", "{old}"], "no such file"),
+    (["{bad}", "{old}"], "not valid JSON"),
+    (["{notplanx}", "{old}"], "not a planx extraction"),
+    (["{old}", "{odd}"], "cannot diff a .csv file"),
+    (["{old}", "{old}", "-o", "{tmp}/x.pdf"], "unknown report extension"),
+    (["{old}", "{old}", "--format", "xlsx"], "needs -o FILE.xlsx"),
+])
+def test_cli_errors_are_one_line_with_exit_2(pair, tmp_path, capsys, args, message):
+    old, _ = pair
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "notplanx.json").write_text("[1, 2]", encoding="utf-8")
+    (tmp_path / "odd.csv").write_text("a,b", encoding="utf-8")
+    names = {"old": old, "missing": tmp_path / "missing.json", "bad": tmp_path / "bad.json",
+             "notplanx": tmp_path / "notplanx.json", "odd": tmp_path / "odd.csv", "tmp": tmp_path}
+    assert main(["diff", *(a.format(**names) for a in args)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and "\n" not in err and err.startswith("planx: ")
+
+
+def test_help_stays_light():
+    code = ("import sys; from extractor.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('numpy', 'scipy', 'rapidfuzz', 'jieba', 'openpyxl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
