@@ -1,10 +1,27 @@
-"""Planted edits for the diff tests: text operations on a Tika text export, each with the
-changes the diff must report for it (kind, change, field, direction, a word of the key)."""
+"""planx diff on planted edits: a Tika text export of a corpus plan is edited in known ways
+(targets, comparators, attributes, indicators dropped/renamed, projects added/renamed,
+investments, periods, deadlines, responsible units, reworded paragraphs, a section renumbered
+and moved), both versions are extracted, and the diff must report exactly those changes —
+none missing, none extra — with the right kind, field and direction.  Also two related real
+documents, and the diff's speed on the two largest corpora."""
 from __future__ import annotations
 
+import json
+import time
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Optional
 
+import pytest
+
+from extractor import extract
+from extractor.diff import diff
+from extractor.diff.engine import compare
+from extractor.diff.model import CHANGES, DIRECTIONS, KINDS
+from extractor.diff.render_html import render_html
+
+CORPORA = Path(__file__).resolve().parents[1] / "corpora"
 Expected = tuple[str, str, Optional[str], Optional[str], str]  # kind, change, field, direction, key word
 
 
@@ -176,3 +193,81 @@ EDITS_003 = [
     Edit("paragraph reworded", sub("全面推进绿色改造升级。", "分行业推进绿色化改造升级。"),
          [("task", "modified", "text", None, "传统产业绿色转型")]),
 ]
+
+
+def _corpus(prefix: str) -> Path:
+    return next(CORPORA.glob(f"{prefix}_*.txt"))
+
+
+def _match(expected: list[Expected], changes: list) -> tuple[list[Expected], list]:
+    """(expected changes not reported, reported changes not expected)."""
+    left = list(changes)
+    missing = []
+    for kind, change, field, direction, word in expected:
+        hit = next((c for c in left if (c.kind, c.change, c.field, c.direction) == (kind, change, field, direction)
+                    and word in f"{c.key}{c.old}{c.new}"), None)
+        if hit is None:
+            missing.append((kind, change, field, direction, word))
+        else:
+            left.remove(hit)
+    return missing, left
+
+
+@pytest.mark.parametrize("prefix,edits", [("000", EDITS_000), ("003", EDITS_003)])
+def test_planted_edits_precision_and_recall(prefix, edits, tmp_path):
+    text = _corpus(prefix).read_text(encoding="utf-8")
+    edited = text
+    for e in edits:
+        edited = e.apply(edited)
+    (tmp_path / "old.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(edited, encoding="utf-8")
+    result = diff(tmp_path / "old.txt", tmp_path / "new.txt")
+    expected = [x for e in edits for x in e.expect]
+    missing, extra = _match(expected, result.changes)
+    assert not missing and not extra, (
+        f"missing: {missing}\nextra: {[(c.kind, c.change, c.field, c.direction, c.key, c.old, c.new) for c in extra]}")
+
+
+def test_enough_planted_edits_of_every_kind():
+    edits = EDITS_000 + EDITS_003
+    assert len(edits) >= 30
+    kinds = Counter(x[0] for e in edits for x in e.expect)
+    assert set(kinds) == set(KINDS)
+    directions = {x[3] for e in edits for x in e.expect}
+    assert directions >= {"tightened", "loosened", "quantified", "earlier", "later", "raised", "cut", "added", "dropped"}
+    assert {x[1] for e in edits for x in e.expect} == set(CHANGES)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, dict]:
+    return {p: extract(_corpus(p)).to_dict() for p in ("000", "001", "002", "004")}
+
+
+@pytest.mark.parametrize("old,new", [("000", "004"), ("001", "002")])
+def test_related_real_documents(extracted, old, new):
+    """Plan vs its gazette notice (same district); two plans of the same district: a sensible report."""
+    result = compare(extracted[old], extracted[new])
+    summary = result.summary()
+    assert summary["total"] == len(result.changes) > 0
+    for c in result.changes:
+        assert c.kind in KINDS and c.change in CHANGES and (c.direction is None or c.direction in DIRECTIONS)
+        assert (c.old_span is None) == (c.change == "added") and (c.new_span is None) == (c.change == "removed")
+    ids = [c.id for c in result.changes]
+    assert ids == [f"chg-{k}" for k in range(1, len(ids) + 1)]
+    # one-to-one: no record is matched twice
+    for kind, rows in result.rows.items():
+        olds = [id(r.old) for r in rows if r.old is not None]
+        news = [id(r.new) for r in rows if r.new is not None]
+        assert len(olds) == len(set(olds)) and len(news) == len(set(news))
+    assert "<!DOCTYPE html>" in render_html(result)
+
+
+def test_diff_is_fast_on_the_largest_plans(extracted, tmp_path):
+    """Two 100-page plans (000, 001): well under 2 s of diff work after extraction."""
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(extracted["000"], ensure_ascii=False), encoding="utf-8")
+    new.write_text(json.dumps(extracted["001"], ensure_ascii=False), encoding="utf-8")
+    t0 = time.perf_counter()
+    result = diff(old, new)
+    render_html(result)
+    assert time.perf_counter() - t0 < 2.0
