@@ -215,3 +215,12 @@ def test_diff_reads_json_files(tmp_path):
     old.write_text(json.dumps(BASE, ensure_ascii=False), encoding="utf-8")
     new.write_text(json.dumps(_edited(lambda d: d["projects"].pop()), ensure_ascii=False), encoding="utf-8")
     assert [c.change for c in diff(old, new).changes] == ["removed"]
+
+
+def test_a_column_one_table_lacks_is_not_a_change_per_row():
+    def edit(doc):
+        for r in doc["indicators"]:
+            r["standard"] = None            # the new table has no 标准值 column
+            r["targets"].pop("2030")        # nor a 2030 column
+        _ind(doc, "城镇污水处理率")["targets"]["2025"] = "≥95"
+    assert _changes(edit) == [("indicator", "modified", "targets.2025", "loosened")]

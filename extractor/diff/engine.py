@@ -1,5 +1,6 @@
 """Compare two planx JSON documents: align each record kind, then collect field-level changes.
 
+A field that one document's table does not have at all (no 标准值 column) is not compared.
 Changes implied by another change are not repeated: records inside an added/removed task or
 section, tasks inside an added/removed section, sibling renumbering caused by a move, prose
 edits that only touch a changed target/deadline/responsibility, an indicator category renamed
@@ -11,7 +12,7 @@ from collections import Counter
 from typing import Callable, Optional, Sequence
 
 from . import align
-from .fields import COMPARE, Builder, same
+from .fields import COMPARE, Builder, present_fields, same
 from .model import LISTS, Change, DiffResult, Row
 from .prose import changed_regions, char_diff
 
@@ -124,8 +125,9 @@ class _Diff:
         pairs = self.pairs[kind]
         olds, news = self.old[kind], self.new[kind]
         renamed_groups = _group_renames(olds, news, pairs, moved_by) if moved_by else {}
+        skip = frozenset(present_fields(olds) ^ present_fields(news)) if moved_by else frozenset()
         for i, j in pairs:
-            b = Builder(kind, key_of(kind, news[j]), olds[i], news[j])
+            b = Builder(kind, key_of(kind, news[j]), olds[i], news[j], skip)
             COMPARE[kind](b)
             if moved_by:
                 a, c = olds[i].get(moved_by), news[j].get(moved_by)

@@ -27,12 +27,15 @@ def _clean(s: str) -> str:
 class Builder:
     """Collects the changes of one aligned pair (spans and key filled in once)."""
 
-    def __init__(self, kind: str, key: str, old: dict, new: dict):
+    def __init__(self, kind: str, key: str, old: dict, new: dict, skip: frozenset = frozenset()):
         self.kind, self.key, self.o, self.n = kind, key, old, new
+        self.skip = skip  # fields one of the documents does not have at all (a table without that column)
         self.changes: list[Change] = []
 
     def add(self, change: str, field: str, old: Any, new: Any, direction: Optional[str] = None,
             detail: Optional[dict] = None) -> None:
+        if field in self.skip:
+            return
         self.changes.append(Change(self.kind, change, self.key, field, old, new, direction,
                                    self.o.get("span"), self.n.get("span"), detail or {}))
 
@@ -160,6 +163,24 @@ def _canon(r: dict) -> Optional[list[str]]:
     if len(refs) != len(r.get("units") or []):
         return None
     return [_clean(x.get("canonical") or x.get("name") or "") for x in refs]
+
+
+def present_fields(records: list[dict]) -> set[str]:
+    """The field names (as changes name them) that hold a value in at least one record."""
+    out: set[str] = set()
+    for r in records:
+        for k, v in r.items():
+            if k == "targets":
+                out.update(f"targets.{y}" for y, t in (v or {}).items() if t not in (None, ""))
+            elif k == "baseline":
+                out.update(f for f, x in (("baseline", (v or {}).get("value")), ("baseline.year", (v or {}).get("year")))
+                           if x not in (None, ""))
+            elif k in ("period", "investment"):
+                if (v or {}).get("raw") not in (None, ""):
+                    out.add(k)
+            elif v not in (None, "", [], {}):
+                out.add(k)
+    return out
 
 
 COMPARE = {"indicator": indicator, "project": project, "deadline": deadline, "target": target,
