@@ -71,8 +71,19 @@ def align_indicators(old: Sequence[dict], new: Sequence[dict]) -> Pairs:
         lambda r: _v((r.get("baseline") or {}).get("value")), lambda r: _v(r.get("targets")),
         lambda r: _v(r.get("attribute")), lambda r: _v(r.get("category"))])
     score = 0.55 * name + 0.3 * share + 0.15 * ctx + exact
-    accept = (exact > 0) | (name >= 0.8) | ((name >= 0.3) & (share >= 0.75) & (agree >= 3))
+    contained = _containment(_col(old, lambda r: norm(r.get("name"))), _col(new, lambda r: norm(r.get("name"))))
+    accept = (exact > 0) | (name >= 0.8) | contained | ((name >= 0.3) & (share >= 0.75) & (agree >= 3))
     return assign(score, accept)
+
+
+def _containment(olds: Sequence[str], news: Sequence[str], shortest: int = 4) -> np.ndarray:
+    """True where one name contains the other ("pm25浓度" in "城市细颗粒物pm25浓度")."""
+    m = np.zeros((len(olds), len(news)), bool)
+    for i, a in enumerate(olds):
+        for j, b in enumerate(news):
+            if a != b and min(len(a), len(b)) >= shortest and (a in b or b in a):
+                m[i, j] = True
+    return m
 
 
 def align_projects(old: Sequence[dict], new: Sequence[dict]) -> Pairs:
