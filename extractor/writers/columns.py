@@ -195,19 +195,19 @@ def _records(result: dict, kind: str) -> list[dict]:
 def build_tables(results: list[dict]) -> dict[str, Table]:
     """One :class:`Table` per record kind (``KINDS`` order) for a batch of result dicts."""
     seen: set[str] = set()
-    for res in results:
+    flat: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+    for res in results:  # one pass: ``results`` may be read back from disk as it is iterated
         doc_id = res["document"]["doc_id"]
         if doc_id in seen:
             raise ValueError(f"duplicate doc_id {doc_id!r} in batch")
         seen.add(doc_id)
-    tables = {}
-    for kind in KINDS:
-        flat = []
-        for res in results:
+        for kind in KINDS:
             for rec in _records(res, kind):
                 row: dict = {}
                 _flatten(rec, "", row)
-                flat.append(row)
-        cols = _columns(kind, flat)
-        tables[kind] = Table(kind, cols, [[row.get(c.name) for c in cols] for row in flat])
+                flat[kind].append(row)
+    tables = {}
+    for kind, rows in flat.items():
+        cols = _columns(kind, rows)
+        tables[kind] = Table(kind, cols, [[row.get(c.name) for c in cols] for row in rows])
     return tables
