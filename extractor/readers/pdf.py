@@ -1,0 +1,235 @@
+"""Read a text PDF into the document model (pdfplumber).
+
+Per page: doubled glyphs of fake bold removed (``dedupe_chars``), ruled tables found (only on
+pages that have both horizontal and vertical rules) and resolved to grids, the remaining
+characters clustered into lines.  Running headers/footers and page-number lines are dropped,
+then lines are joined into paragraphs: a new paragraph starts after a wider gap, at an
+indented (or centred) line, after a line that ends before the right margin, or where the
+font size changes; the last paragraph of a page goes on over the page break when its last
+line runs to the right margin and the next page starts flush left.
+
+``Document.text``: one line per paragraph (its lines joined without a space, or with one
+between two Latin letters/digits); a table as in a Tika export (a TAB-led line per cell
+origin, the cell's further lines without TAB, rows separated by an empty line).
+``Document.page_starts`` holds the offset where each page's text begins.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+from statistics import median
+from typing import Optional, Union
+
+from ..errors import PlanxError
+from ..model import Block, Cell, Document, MappedText, Table
+from ..normalize import clean
+from ..patterns import load
+from .pdf_layout import Line, PageTable, grid_table, in_bbox, is_ruled, make_lines, remove_furniture
+
+Item = Union[Line, PageTable]
+
+
+def _open(path: Path):
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise PlanxError(path, "not a PDF (no %PDF header): malformed or not a PDF file")
+    try:
+        pdf = pdfplumber.open(path)
+        _ = pdf.pages
+        return pdf
+    except PdfminerException as e:
+        cause = e.args[0] if e.args else e
+        name = type(cause).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise PlanxError(path, "encrypted PDF (password-protected); remove the password first") from None
+        raise PlanxError(path, f"malformed or truncated PDF ({name}: {str(cause)[:100]})") from None
+
+
+def _page_items(page, number: int) -> tuple[list[Line], list[PageTable]]:
+    page = page.dedupe_chars(tolerance=1)
+    chars = page.chars
+    tables: list[PageTable] = []
+    if is_ruled(page):
+        for t in page.find_tables():
+            x0, top, x1, bottom = t.bbox
+            inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                      and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+            tables.append(grid_table(t, inside, number))
+    body = [c for c in chars if not any(in_bbox(c, t) for t in tables)]
+    return make_lines(body, number), tables
+
+
+class _Layout:
+    """Document-wide metrics: body margins, body font size, usual line gap."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        long = [l for l in lines if len(l.text) >= 8] or lines
+        self.left = Counter(round(l.x0) for l in long).most_common(1)[0][0] if long else 0
+        x1s = sorted(l.x1 for l in long)
+        self.right = x1s[int(0.75 * (len(x1s) - 1))] if x1s else 0
+        sizes: Counter = Counter()
+        for l in lines:
+            sizes[l.size] += len(l.text)
+        self.body_size = sizes.most_common(1)[0][0] if sizes else 0
+        gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and a.size == b.size
+                and b.top > a.bottom]
+        self.gap = median(gaps) if gaps else 0
+
+    def full(self, line: Line) -> bool:
+        """The line runs to the right margin (the paragraph goes on)."""
+        return line.x1 >= self.right - 1.5 * line.size
+
+    def flush(self, line: Line) -> bool:
+        return line.x0 <= self.left + 0.8 * line.size
+
+    def continues(self, a: Line, b: Line) -> bool:
+        """Line ``b`` continues the paragraph of line ``a``."""
+        if abs(a.size - b.size) >= 0.5 or not self.full(a) or not self.flush(b):
+            return False
+        if a.page != b.page:
+            return True
+        return b.top - a.bottom <= self.gap + 0.6 * b.size
+
+
+def _joiner(a: str, b: str) -> str:
+    return " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
+
+
+class _Builder:
+    def __init__(self, n_pages: int) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.line = 1
+        self.blocks: list[Block] = []
+        self.page_first: list[Optional[int]] = [None] * n_pages
+
+    def write(self, s: str, page: int) -> int:
+        start = self.pos
+        if self.page_first[page - 1] is None and s.strip():
+            self.page_first[page - 1] = start
+        self.parts.append(s)
+        self.pos += len(s)
+        self.line += s.count("\n")
+        return start
+
+    def end_line(self) -> None:
+        if self.parts and not self.parts[-1].endswith("\n"):
+            self.parts.append("\n")
+            self.pos += 1
+            self.line += 1
+
+    def paragraph(self, lines: list[Line], layout: _Layout) -> None:
+        self.end_line()
+        line_no = self.line
+        raw = MappedText()
+        prev = ""
+        for ln in lines:
+            if prev:
+                j = _joiner(prev, ln.text)
+                if j:
+                    raw.append(j, self.write(j, ln.page))
+            raw.append(ln.text, self.write(ln.text, ln.page))
+            prev = ln.text
+        m = clean(raw)
+        if not m.text:
+            return
+        sizes: Counter = Counter()
+        for ln in lines:
+            sizes[ln.size] += len(ln.text)
+        size = sizes.most_common(1)[0][0]
+        p = load("pdf")
+        hint = size >= layout.body_size * p["heading_size_ratio"] and len(m.text) <= p["heading_max_len"]
+        self.blocks.append(Block("paragraph", m.text, m.offsets, m.offsets[0], m.offsets[-1] + 1, line_no,
+                                 page=lines[0].page, heading_hint=hint, font_size=size))
+
+    def table(self, t: PageTable) -> None:
+        self.end_line()
+        rows: list[list[Cell]] = []
+        first: Optional[tuple[int, int]] = None
+        for ri, grow in enumerate(t.rows):
+            self.end_line()
+            if ri:
+                self.write("\n", t.page)
+            row_line = self.line
+            cells = []
+            for g in grow:
+                if g.merged:
+                    cells.append(Cell("", [], ri, g.col, row_line, t.page, merged=g.merged))
+                    continue
+                self.end_line()
+                self.write("\t", t.page)
+                line = self.line
+                raw = MappedText()
+                for k, ln in enumerate(g.lines):
+                    if k:
+                        raw.append("\n", self.write("\n", t.page))
+                    raw.append(ln.text, self.write(ln.text, t.page))
+                m = clean(raw)
+                if first is None:
+                    first = (raw.offsets[0] if raw.offsets else self.pos, line)
+                cells.append(Cell(m.text, m.offsets, ri, g.col, line, t.page, g.rowspan, g.colspan))
+            rows.append(cells)
+        start, line = first if first else (self.pos, self.line)
+        flat = "\n".join("\t".join(c.text for c in r) for r in rows)
+        self.blocks.append(Block("table", flat, [], start, self.pos, line, page=t.page,
+                                 table=Table(rows, grid=True)))
+
+
+def _flow(items: list[Item], layout: _Layout, b: _Builder) -> None:
+    para: list[Line] = []
+    for it in items:
+        if isinstance(it, PageTable):
+            if para:
+                b.paragraph(para, layout)
+                para = []
+            b.table(it)
+            continue
+        if para and not layout.continues(para[-1], it):
+            b.paragraph(para, layout)
+            para = []
+        para.append(it)
+    if para:
+        b.paragraph(para, layout)
+
+
+def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    pdf = _open(path)
+    try:
+        with pdf:
+            pages_lines, pages_tables, heights = [], [], []
+            for i, page in enumerate(pdf.pages, start=1):
+                lines, tables = _page_items(page, i)
+                pages_lines.append(lines)
+                pages_tables.append(tables)
+                heights.append(float(page.height))
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as e:
+        raise PlanxError(path, f"malformed PDF ({type(e).__name__}: {str(e)[:100]})") from None
+    if not any(pages_lines) and not any(pages_tables):
+        raise PlanxError(path, "no text layer (image-only PDF); run OCR first")
+    pages_lines = remove_furniture(pages_lines, heights)
+    items: list[Item] = []
+    for lines, tables in zip(pages_lines, pages_tables):
+        items += sorted([*lines, *tables], key=lambda it: it.top)
+    layout = _Layout([l for ls in pages_lines for l in ls])
+    b = _Builder(len(heights))
+    _flow(items, layout, b)
+    if not b.blocks:
+        raise PlanxError(path, "no text layer (image-only PDF); run OCR first")
+    text = "".join(b.parts)
+    starts: list[int] = []
+    nxt = len(text)
+    for first in reversed(b.page_first):
+        nxt = first if first is not None else nxt
+        starts.append(nxt)
+    starts.reverse()
+    starts[0] = 0
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Document(doc_id or path.stem, str(path), "pdf", sha, text, b.blocks, page_starts=starts)

@@ -1,0 +1,167 @@
+"""Characters of a PDF page → text lines, running headers/footers, ruled tables as grids.
+
+Pure geometry on pdfplumber's char and table objects; no text model here.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..patterns import compiled, load
+
+
+@dataclass
+class Line:
+    """One visual line: its characters (pdfplumber dicts) joined into text, with geometry."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # dominant font size
+    page: int
+
+
+@dataclass
+class GridCell:
+    lines: list[Line]
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    merged: Optional[str] = None
+
+
+@dataclass
+class PageTable:
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    page: int
+    rows: list[list[GridCell]] = field(default_factory=list)
+
+
+def _needs_space(a: dict, b: dict) -> bool:
+    """A gap wider than a quarter em between two characters is a space."""
+    gap = b["x0"] - a["x1"]
+    return gap > 0.25 * max(a["size"], b["size"])
+
+
+def make_lines(chars: list[dict], page: int) -> list[Line]:
+    """Cluster characters into lines (vertical overlap), left to right within a line."""
+    chars = [c for c in chars if c.get("upright", True) and c["text"]]
+    chars.sort(key=lambda c: (round(c["top"], 1), c["x0"]))
+    groups: list[list] = []  # [top, bottom, chars]
+    for c in chars:
+        mid = (c["top"] + c["bottom"]) / 2
+        for g in reversed(groups[-3:]):
+            if g[0] <= mid <= g[1]:
+                g[2].append(c)
+                g[0], g[1] = min(g[0], c["top"]), max(g[1], c["bottom"])
+                break
+        else:
+            groups.append([c["top"], c["bottom"], [c]])
+    lines = []
+    for _, _, g in groups:
+        g.sort(key=lambda c: c["x0"])
+        parts: list[str] = []
+        for k, c in enumerate(g):
+            space = c["text"].isspace() or (k and _needs_space(g[k - 1], c))
+            if space and parts and parts[-1] != " ":
+                parts.append(" ")
+            if not c["text"].isspace():
+                parts.append(c["text"])
+        g = [c for c in g if not c["text"].isspace()]
+        if not g:
+            continue
+        sizes = Counter(round(c["size"], 1) for c in g)
+        lines.append(Line("".join(parts).strip(), g[0]["x0"], max(c["x1"] for c in g), min(c["top"] for c in g),
+                          max(c["bottom"] for c in g), sizes.most_common(1)[0][0], page))
+    lines.sort(key=lambda l: (l.top, l.x0))
+    return lines
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def remove_furniture(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+    """Drop running headers/footers (same text on most pages, in the top/bottom margin zone)
+    and page-number lines in those zones."""
+    p = load("pdf")
+    page_no = compiled(p["page_number"])
+    zone = p["margin_zone"]
+
+    def in_zone(line: Line, h: float) -> bool:
+        return line.bottom < h * zone or line.top > h * (1 - zone)
+
+    seen: Counter = Counter()
+    for lines, h in zip(pages, heights):
+        seen.update({_furniture_key(l.text) for l in lines if in_zone(l, h)})
+    need = max(2, p["repeat_share"] * len(pages))
+    out = []
+    for lines, h in zip(pages, heights):
+        out.append([l for l in lines if not (in_zone(l, h) and (seen[_furniture_key(l.text)] >= need
+                                                                or page_no.match(l.text.strip())))])
+    return out
+
+
+def is_ruled(page) -> bool:
+    """Cheap test before table finding: the page has both horizontal and vertical rules."""
+    horiz = vert = False
+    for obj in page.lines + page.rects:
+        w, h = abs(obj["x1"] - obj["x0"]), abs(obj["bottom"] - obj["top"])
+        if obj.get("object_type") == "rect" and w > 2 and h > 2:
+            return True
+        horiz |= w > 2 * h
+        vert |= h > 2 * w
+        if horiz and vert:
+            return True
+    return False
+
+
+def _cluster(values: list[float], tol: float = 1.5) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+def grid_table(table, chars: list[dict], page: int) -> PageTable:
+    """A pdfplumber table resolved to a grid from its cell rectangles: a cell covering several
+    column/row intervals is a merge origin; the positions it covers are marked "h" (same row)
+    or "v" (rows below)."""
+    cells = table.cells
+    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    grid: list[list[Optional[GridCell]]] = [[None] * n_cols for _ in range(n_rows)]
+    for x0, top, x1, bottom in sorted(cells, key=lambda c: (c[1], c[0])):
+        r0, r1 = _index(ys, top), _index(ys, bottom)
+        c0, c1 = _index(xs, x0), _index(xs, x1)
+        if r1 <= r0 or c1 <= c0 or grid[r0][c0] is not None:
+            continue
+        inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1
+                  and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
+        grid[r0][c0] = GridCell(make_lines(inside, page), r0, c0, r1 - r0, c1 - c0)
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if (r, c) != (r0, c0) and grid[r][c] is None:
+                    grid[r][c] = GridCell([], r, c, merged="h" if r == r0 else "v")
+    rows = [[g if g is not None else GridCell([], r, c) for c, g in enumerate(row)] for r, row in enumerate(grid)]
+    x0, top, x1, bottom = table.bbox
+    return PageTable(top, bottom, x0, x1, page, rows)
+
+
+def in_bbox(ch: dict, t: PageTable) -> bool:
+    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+    return t.x0 <= cx <= t.x1 and t.top <= cy <= t.bottom
