@@ -1,0 +1,140 @@
+"""The .pdf reader: page furniture removed, page provenance, paragraphs rejoined over page
+breaks, fake bold de-duplicated, ruled tables as merged-cell grids, clean errors."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import PlanxError
+from extractor.readers import read
+from extractor.readers.pdf import read_pdf
+from extractor.readers.pdf_layout import Line, remove_furniture
+
+from conftest import FIXTURES
+
+PLAN = FIXTURES / "plan_numbering.pdf"
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return read_pdf(PLAN)
+
+
+def _para(doc, start: str):
+    return next(b for b in doc.blocks if b.kind == "paragraph" and b.text.startswith(start))
+
+
+def test_running_headers_and_page_numbers_are_removed(doc):
+    assert len(doc.page_starts) == 4
+    assert doc.text.count("某市生态环境保护“十四五”规划") == 1  # the title stays, the running header goes
+    for n in range(1, 5):
+        assert f"— {n} —" not in doc.text
+
+
+def test_page_provenance(doc):
+    assert doc.page_starts[0] == 0 and doc.page_starts == sorted(doc.page_starts)
+    assert _para(doc, "为深入打好").page == 1
+    assert _para(doc, "主要指标见表1").page == 2
+    assert _para(doc, "二、主要任务").page == 3
+    assert _para(doc, "甲、近期").page == 4
+    for b in doc.blocks:
+        if b.kind == "paragraph":
+            assert doc.page_of(b.start) == b.page and b.line == doc.line_of(b.start)
+            assert "".join(doc.text[o] for o in b.offsets) == b.text
+
+
+def test_a_paragraph_crossing_a_page_break_is_rejoined(doc):
+    b = _para(doc, "统筹推进")
+    assert b.text.endswith("跨页段落到此结束。")
+    assert b.text.count("统筹推进“十四五”生态环境保护工作，") == 56
+    assert doc.page_of(b.offsets[0]) == 1 and doc.page_of(b.offsets[-1]) == 2
+
+
+def test_paragraphs_follow_the_line_geometry(doc):
+    assert _para(doc, "以习近平").text.endswith("为建设美丽城市奠定坚实基础。")  # three lines, one paragraph
+    assert _para(doc, "1. 加强组织领导").text.endswith("（责任单位：市生态环境局）")
+    assert _para(doc, "① 开展涉气企业排查").text == "① 开展涉气企业排查。"
+
+
+def test_font_size_marks_headings(doc):
+    assert _para(doc, "一、总体要求").heading_hint and _para(doc, "一、总体要求").font_size == 15
+    assert _para(doc, "（一）指导思想").heading_hint
+    body = _para(doc, "为深入打好")
+    assert body.font_size == 11 and not body.heading_hint
+
+
+def _shape(table):
+    return [[(c.text.replace("\n", ""), c.rowspan, c.colspan, c.merged) for c in row] for row in table.rows]
+
+
+def test_ruled_tables_are_grids_with_merges(doc):
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert [t.page for t in tables] == [2, 3, 3]  # the indicator table is split over pages 2 and 3
+    first, second = _shape(tables[0].table), _shape(tables[1].table)
+    assert first[0] == [("领域", 2, 1, None), ("序号", 2, 1, None), ("指标名称", 2, 1, None), ("单位", 2, 1, None),
+                        ("现状值", 1, 1, None), ("目标值", 1, 2, None), ("", 1, 1, "h"), ("指标属性", 2, 1, None)]
+    assert first[1][:4] == [("", 1, 1, "v")] * 4 and first[1][4:7] == [("2020年", 1, 1, None), ("2025年", 1, 1, None),
+                                                                       ("2030年", 1, 1, None)]
+    assert first[2][0] == ("生态环境质量", 4, 1, None) and first[3][0] == ("", 1, 1, "v")
+    assert first[4][5:7] == [("完成省下达任务", 1, 2, None), ("", 1, 1, "h")]
+    assert second[0][0] == ("应对气候变化", 2, 1, None) and second[1][0] == ("", 1, 1, "v")
+    assert second[2][0][2] == 8 and second[2][0][0].startswith("注：")
+    assert all(c.page == 3 for c in tables[1].table.cells())
+    cell = tables[0].table.rows[3][3]
+    assert cell.text == "微克/立\n方米" and "".join(doc.text[o] for o in cell.offsets) == cell.text
+
+
+def test_table_text_is_not_paragraph_text(doc):
+    paras = " ".join(b.text for b in doc.blocks if b.kind == "paragraph")
+    assert "约束性" not in paras and "城区污水管网改造" not in paras
+
+
+def test_fake_bold_glyphs_are_deduplicated(tmp_path: Path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("STSong-Light", 14)
+    for dx in (0, 0.3):  # fake bold: the same glyphs drawn twice, a hair apart
+        c.drawString(72 + dx, 700, "一、总体要求")
+    c.setFont("STSong-Light", 11)
+    c.drawString(72, 670, "到2025年，空气质量优良天数比率达到87%。")
+    c.showPage()
+    c.save()
+    path = tmp_path / "bold.pdf"
+    path.write_bytes(buf.getvalue())
+    assert [b.text for b in read_pdf(path).blocks] == ["一、总体要求", "到2025年，空气质量优良天数比率达到87%。"]
+
+
+def test_page_number_lines_are_dropped_in_the_margins():
+    def line(text: str, top: float, page: int) -> Line:
+        return Line(text, 72, 300, top, top + 10, 10, page)
+
+    pages = [[line("正文内容第一段", 300, 1), line("-3-", 800, 1)],
+             [line("第4页", 20, 2), line("正文内容", 300, 2), line("4/10", 810, 2)],
+             [line("第 5 页 共 10 页", 805, 3), line("— 6 —", 300, 3)]]
+    kept = remove_furniture(pages, [842.0] * 3)
+    assert [[l.text for l in p] for p in kept] == [["正文内容第一段"], ["正文内容"], ["— 6 —"]]
+
+
+@pytest.mark.parametrize("name, cause", [
+    ("encrypted.pdf", r"encrypted PDF"),
+    ("image_only.pdf", r"no text layer \(image-only PDF\); run OCR first"),
+    ("not_a_pdf.pdf", r"not a PDF|malformed"),
+])
+def test_broken_pdfs_give_one_line_errors(name, cause):
+    with pytest.raises(PlanxError, match=cause) as e:
+        read(FIXTURES / name)
+    assert "\n" not in str(e.value)
+
+
+def test_truncated_pdf_is_malformed(tmp_path: Path):
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(PLAN.read_bytes()[:3000])
+    with pytest.raises(PlanxError, match=r"malformed or truncated PDF"):
+        read(path)
