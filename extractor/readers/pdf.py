@@ -1,6 +1,6 @@
 """Read a text PDF into the document model (pdfplumber).
 
-Per page: doubled glyphs of fake bold removed (``dedupe_chars``), ruled tables found (only on
+Per page: doubled glyphs of fake bold removed (as pdfplumber's ``dedupe_chars``), ruled tables found (only on
 pages that have both horizontal and vertical rules) and resolved to grids, the remaining
 characters clustered into lines.  Running headers/footers and page-number lines are dropped,
 then lines are joined into paragraphs: a new paragraph starts after a wider gap, at an
@@ -10,7 +10,8 @@ line runs to the right margin and the next page starts flush left.
 
 ``Document.text``: one line per paragraph (its lines joined without a space, or with one
 between two Latin letters/digits); a table as in a Tika export (a TAB-led line per cell
-origin, the cell's further lines without TAB, rows separated by an empty line).
+origin, rows separated by an empty line); inside a cell a line wrapped at the cell's right
+edge goes on without a break, any other cell line starts a new line ("\n").
 ``Document.page_starts`` holds the offset where each page's text begins.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..errors import PlanxError
 from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import load
-from .pdf_layout import Line, PageTable, grid_table, in_bbox, is_ruled, make_lines, remove_furniture
+from .pdf_layout import Line, PageTable, dedupe, grid_table, in_bbox, is_ruled, make_lines, remove_furniture
 
 Item = Union[Line, PageTable]
 
@@ -51,8 +52,7 @@ def _open(path: Path):
 
 
 def _page_items(page, number: int) -> tuple[list[Line], list[PageTable]]:
-    page = page.dedupe_chars(tolerance=1)
-    chars = page.chars
+    chars = dedupe(page.chars)
     tables: list[PageTable] = []
     if is_ruled(page):
         for t in page.find_tables():
@@ -166,8 +166,10 @@ class _Builder:
                 line = self.line
                 raw = MappedText()
                 for k, ln in enumerate(g.lines):
-                    if k:
-                        raw.append("\n", self.write("\n", t.page))
+                    if k:  # a wrapped line goes on; a line ending early breaks the cell text
+                        j = _joiner(g.lines[k - 1].text, ln.text) if g.wrapped(g.lines[k - 1]) else "\n"
+                        if j:
+                            raw.append(j, self.write(j, t.page))
                     raw.append(ln.text, self.write(ln.text, t.page))
                 m = clean(raw)
                 if first is None:

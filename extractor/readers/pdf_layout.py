@@ -33,6 +33,11 @@ class GridCell:
     rowspan: int = 1
     colspan: int = 1
     merged: Optional[str] = None
+    right: float = 0.0  # the cell's right edge
+
+    def wrapped(self, line: Line) -> bool:
+        """``line`` runs to the cell's right edge: the next line continues it (no break)."""
+        return line.x1 >= self.right - max(2 * line.size, 12)
 
 
 @dataclass
@@ -43,6 +48,23 @@ class PageTable:
     x1: float
     page: int
     rows: list[list[GridCell]] = field(default_factory=list)
+
+
+def dedupe(chars: list[dict], tol: float = 1.0) -> list[dict]:
+    """Drop the doubled glyphs of fake bold: a char with the same text, font and size as one
+    already kept within ``tol`` points (pdfplumber's dedupe_chars, in linear time)."""
+    seen: dict[tuple, list[dict]] = {}
+    out = []
+    for c in chars:
+        kx, ky = int(c["x0"] // tol), int(c["top"] // tol)
+        dup = any(abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
+                  and o["fontname"] == c["fontname"] and o["size"] == c["size"]
+                  for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                  for o in seen.get((c["text"], kx + dx, ky + dy), ()))
+        if not dup:
+            seen.setdefault((c["text"], kx, ky), []).append(c)
+            out.append(c)
+    return out
 
 
 def _needs_space(a: dict, b: dict) -> bool:
@@ -152,7 +174,7 @@ def grid_table(table, chars: list[dict], page: int) -> PageTable:
             continue
         inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1
                   and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
-        grid[r0][c0] = GridCell(make_lines(inside, page), r0, c0, r1 - r0, c1 - c0)
+        grid[r0][c0] = GridCell(make_lines(inside, page), r0, c0, r1 - r0, c1 - c0, right=x1)
         for r in range(r0, r1):
             for c in range(c0, c1):
                 if (r, c) != (r0, c0) and grid[r][c] is None:
