@@ -28,7 +28,7 @@ from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean, remove_matches
 from .docx_numbering import W, Numbering
 from .docx_safety import check_package
-from .docx_tables import _children, grid
+from .docx_tables import grid
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 _SKIP_RUNS = {W + "del", W + "moveFrom", W + "fldChar", W + "instrText", W + "delText"}
