@@ -214,6 +214,8 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, forc
     errors: dict[int, str] = {}
     todo: list[Job] = []
     done = 0
+    if on_progress:
+        on_progress(0, len(all_jobs), "")
     for job in all_jobs:
         if not force and manifest.unchanged(job, out_dir):
             ok[job.index] = out_dir / f"{job.doc_id}.json"
