@@ -92,3 +92,21 @@ def test_deadlines_match_gold(doc):
                 if (g["raw"].replace(" ", ""), g["date"], g["kind"], g["start"], g["line"]) in keys)
     assert found >= 0.95 * len([g for g in golds if not g.get("optional")])
     assert len(pred) <= 1.05 * len(golds)
+
+
+def test_year_end_written_with_a_repeated_year_word():
+    assert limits("2023年年底前，建成监测网络", plan_start=2021) == [("2023-12-31", "by", None)]
+
+
+def test_year_end_without_a_year_takes_the_year_from_context():
+    assert limits("年底前完成排查整治", issue_year=2024) == [("2024-12-31", "by", None)]
+    assert limits("力争今年底前建成投用", issue_year=2024) == [("2024-12-31", "by", None)]
+    assert limits("每年底前报送工作进展", issue_year=2024) == []
+    assert limits("去年底已基本建成", issue_year=2024) == []
+    assert limits("年底前完成排查整治") == []  # no year anywhere: no record
+
+
+def test_plan_period_opening_a_clause():
+    assert limits("“十四五”期间，全市新增绿地面积100公顷", plan_start=2021) == [("2025", "range", "2021")]
+    assert limits("“十四五”期间，我们面临新的形势", plan_start=2021) == []
+    assert dates("“十三五”期间，完成河道整治", plan_start=2021)[0][3] == "history"

@@ -92,7 +92,7 @@ def _outer() -> regex.Pattern:
     pt = _strip_names(p["point"])
     return compiled(
         rf"(?P<pre>{p['prefix']})?(?:(?P<pp>{_strip_names(p['plan_period'] + p['period_word'])})|(?P<yr>{_strip_names(p['year_range'])})"
-        rf"|(?P<p1>(?=\d){pt})(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
+        rf"|(?P<p1>(?=\d|(?:今|当|本)?年[底末]){pt})(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
     )
 
 
@@ -135,7 +135,7 @@ class _Point:
 
 def _parse_point(s: str, ctx: YearContext, year_hint: Optional[int] = None) -> Optional[_Point]:
     m = compiled(_p()["point"]).fullmatch(s)
-    if not m or not (m["Y"] or m["M"]):
+    if not m or not (m["Y"] or m["M"] or m["YC"] is not None):
         return None
     y = int(m["Y"]) if m["Y"] else None
     if y is not None and y < 100:
@@ -144,6 +144,8 @@ def _parse_point(s: str, ctx: YearContext, year_hint: Optional[int] = None) -> O
     if y is None:
         y = year_hint or ctx.default_year()
     if not m["M"]:
+        if y is None:
+            return None  # "年底前" in a document without any year
         if m["YP"] in ("底", "末"):
             return _Point(y, f"{y}-12-31", True, explicit)
         return _Point(y, str(y), False, explicit)
@@ -219,9 +221,13 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
             y1, y2 = _period_years(pm["N"])
             nxt = text[m.end():m.end() + 1]
             if pm["W"] in ("期间", "时期", "内"):
-                role = "limit" if nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的是" else "reference"
+                acts = (nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的是"
+                        or compiled(_p()["period_clause_action"]).match(text[m.end():]))
+                role = "limit" if acts else "reference"
                 if _inside_title(text, m.start()) or compiled(_p()["recurring_before"]).search(text[:m.start()]):
                     role = "title"
+                elif role == "limit" and ctx.horizon is not None and y2 < ctx.horizon:
+                    role = "history"  # "“十三五”期间，完成…" in a later plan
                 out.append(DateExpr(m.start(), m.end(), str(y2), "range", str(y1), y2, role))
             else:  # 十四五末
                 out.append(DateExpr(m.start(), m.end(), str(y2), "by", None, y2,
