@@ -76,6 +76,33 @@ def _print_summary(summary, out: Path) -> None:
     counts = ", ".join(f"{k} {v}" for k, v in summary.records.items() if v)
     if counts:
         print(f"planx: records: {counts}", file=sys.stderr)
+    _print_findings(summary, out)
+
+
+FINDINGS_DETAIL_MAX_DOCS = 20  # per-document audit summaries for batches up to this size
+
+
+def _print_findings(summary, out: Path) -> None:
+    """The audit findings of each document (errors listed), for small batches."""
+    import json
+
+    from .audit import run_cross
+    from .audit.report import finding_lines, summary_line
+    from .records import ExtractResult
+
+    docs = [p for p in summary.written if p.suffix == ".json" and not p.name.startswith(".")]
+    if not docs or len(docs) > FINDINGS_DETAIL_MAX_DOCS:
+        return
+    results = [ExtractResult.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in docs]
+    for res in results:
+        print(f"audit: {res.doc_id}: {summary_line(res.findings)}", file=sys.stderr)
+        for line in finding_lines([f for f in res.findings if f.severity == "error"]):
+            print(f"  {line}", file=sys.stderr)
+    if len(results) > 1:
+        cross = run_cross(results)
+        print(f"audit: across documents: {summary_line(cross)}", file=sys.stderr)
+        for line in finding_lines([f for f in cross if f.severity == "error"]):
+            print(f"  {line}", file=sys.stderr)
 
 
 def _megabytes(text: str) -> float:

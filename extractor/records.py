@@ -225,8 +225,33 @@ class ExtractResult:
         out["tables"] = to_jsonable(self.tables)
         return out
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "ExtractResult":
+        """The result a ``to_dict()`` dict (a planx JSON file) describes."""
+        out = cls(document=_build(DocumentInfo, d["document"]))
+        for kind, record_cls in _RECORD_CLASSES.items():
+            setattr(out, kind, [_build(record_cls, r) for r in d.get(kind) or []])
+        return out
+
     def to_dataframes(self) -> dict:
         """One pandas DataFrame per record kind (nested fields flattened with '.')."""
         from .writers.tabular import result_frames
 
         return result_frames([self])
+
+
+_RECORD_CLASSES = {"sections": Section, "tasks": Task, "indicators": Indicator, "projects": Project,
+                   "targets": Target, "deadlines": Deadline, "responsibilities": Responsibility,
+                   "findings": Finding, "tables": TableInfo}
+
+
+def _build(cls: type, d: dict) -> Any:
+    """A record dataclass from its dict (unknown keys ignored, spans and unit refs rebuilt)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    kw = {k: v for k, v in d.items() if k in names}
+    if isinstance(kw.get("span"), dict):
+        kw["span"] = Span(**{k: kw["span"].get(k) for k in ("line", "start", "end", "page")})
+    if cls is Responsibility:
+        kw["normalized_units"] = [_build(UnitRef, u) if isinstance(u, dict) else u
+                                  for u in kw.get("normalized_units") or []]
+    return cls(**kw)

@@ -54,3 +54,11 @@ def test_help_is_fast_to_import():
     heavy = [m for m in ("jieba", "spacy", "pandas", "pdfplumber", "docx", "openpyxl") if f" {m}\n" in r.stderr
              or f"| {m}" in r.stderr]
     assert heavy == []
+
+
+def test_extract_prints_the_audit_summary_with_cross_document_findings(tmp_path):
+    r = _run("extract", CORPORA / "000_71534264ba41b2d2.txt", CORPORA / "004_061c6bf53607da0b.txt",
+             "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    assert "audit: 000_71534264ba41b2d2:" in r.stderr and "date.invalid" in r.stderr  # 2022.16
+    assert "audit: across documents:" in r.stderr and "cross.indicator_count" in r.stderr  # 29 vs 30
