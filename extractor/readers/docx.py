@@ -8,7 +8,8 @@ out).  ``Document.text`` is built as follows:
   numbering.xml, its suffix (a space for a tab or space), then the paragraph text; a
   manual line break starts a new line and a new paragraph block;
 - a table as in a Tika export: one line per cell origin starting with a TAB (the cell's
-  paragraphs on the following lines, without TAB), rows separated by an empty line.
+  paragraphs on the following lines, without TAB), an empty TAB line for a cell covered by a
+  vertical merge, rows separated by an empty line, and an empty line after the table.
 
 Each paragraph block's ``text``/``offsets`` cover its own text (the label is in
 ``Block.label``, not in ``text``), ``start``/``end`` the same range of ``Document.text``.
@@ -271,6 +272,9 @@ class _Builder:
             cells: list[Cell] = []
             for ci, slot in enumerate(srow):
                 if slot.merged:
+                    if slot.merged == "v":  # Tika prints a vertically merged cell as an empty TAB line
+                        self.newline()
+                        self.write("\t")
                     cells.append(Cell("", [], ri, ci, row_line, merged=slot.merged))
                     continue
                 lines = self.cell_lines(slot.tc) if slot.tc is not None else []
@@ -288,7 +292,7 @@ class _Builder:
         flat = "\n".join("\t".join(c.text for c in r) for r in rows)
         self.blocks.append(Block("table", flat, [], start, self.pos, first_line,
                                  table=Table(rows, grid=True)))
-        self.write("\n")
+        self.write("\n\n")
 
 
 def _body_items(el) -> Iterator:
