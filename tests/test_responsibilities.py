@@ -131,3 +131,61 @@ def test_prose_statements_only_without_notes(tmp_path):
     doc = read(path)
     assert all(r.role != "责任" or r.units[0] != "领导小组办公室"
                for r in responsibilities.extract(doc, structure.build(doc)))
+
+
+def _records(tmp_path, text: str):
+    path = tmp_path / "notes.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read(path)
+    recs = responsibilities.extract(doc, structure.build(doc))
+    for r in recs:
+        assert r.raw == doc.text[r.span.start:r.span.end]
+    return recs
+
+
+def test_national_notes_with_ministries(tmp_path):
+    recs = _records(tmp_path, (
+        "一、重点任务\n（一）优化结构\n1.压减落后产能。推动行业整合重组。（工业和信息化部牵头，国家发展改革委、应急部等按职责分工负责）\n"
+        "2.发展清洁能源。有序建设风电光伏。（国家能源局、中国气象局等按职责分工负责）\n"
+        "3.抓好落实。（各地区、各有关部门按职责分工负责）\n"))
+    assert [(r.units, r.role, r.lead_units, r.support_units) for r in recs] == [
+        (["工业和信息化部", "国家发展改革委", "应急部"], "牵头", ["工业和信息化部"], ["国家发展改革委", "应急部"]),
+        (["国家能源局", "中国气象局"], "按职责分工负责", [], []),
+        (["各地区", "各有关部门"], "按职责分工负责", [], []),
+    ]
+    assert {u.level for r in recs[:2] for u in r.normalized_units} == {"国家"}
+    assert recs[0].normalized_units[2].canonical == "应急管理部"
+    assert recs[2].normalized_units[0].level == "other"  # "各地区" names no level
+
+
+def test_nested_brackets_tortoise_brackets_and_second_verbs(tmp_path):
+    recs = _records(tmp_path, (
+        "一、重点任务\n（一）治理燃煤锅炉\n1.淘汰小锅炉。全面排查在用锅炉。〔市生态环境局牵头，市财政局、市场监管局参与，"
+        "各县（市、区）政府负责落实。以下各项工作均需各县（市、区）政府落实，不再列出。〕\n"
+        "2.整治散乱污企业（场所）。开展联合执法。（市生态环境局、工业和信息化局牵头督导，市公安局配合）\n"))
+    first, second = recs
+    assert first.units == ["市生态环境局", "市财政局", "市场监管局", "各县（市、区）政府"]
+    assert first.lead_units == ["市生态环境局"] and first.implied_units == ["各县（市、区）政府"]
+    assert first.normalized_units[3].level == "区县"
+    assert (second.units, second.role, second.lead_units) == (
+        ["市生态环境局", "工业和信息化局", "市公安局"], "牵头", ["市生态环境局", "工业和信息化局"])
+    assert second.normalized_units[1].canonical == "市工业和信息化局"  # region word not repeated
+    assert second.implied_units == ["各县（市、区）政府"]
+
+
+def test_first_listed_unit_leads(tmp_path):
+    recs = _records(tmp_path, (
+        "一、调整能源结构（省发展改革委总牵头）\n"
+        "1.控制煤炭消费。制订控制方案。（省经信委、省发改委（省能源局）。列第一位者为牵头部门，下同）\n"
+        "2.发展天然气。扩大供气范围。（省能源局、省住房城乡建设厅）\n"))
+    assert [(r.units, r.role, r.lead_units, r.support_units) for r in recs] == [
+        (["省发展改革委"], "总牵头", [], []),
+        (["省经信委", "省发改委（省能源局）"], "牵头", ["省经信委"], ["省发改委（省能源局）"]),
+        (["省能源局", "省住房城乡建设厅"], "牵头", ["省能源局"], ["省住房城乡建设厅"]),
+    ]
+    assert recs[1].normalized_units[1].canonical == "省发展和改革委员会（省能源局）"
+
+
+def test_common_words_in_brackets_are_not_units(tmp_path):
+    recs = _records(tmp_path, "一、任务\n（一）整治\n清理违规经营场所（场所）。加强巡查。（市商务局负责）\n")
+    assert [r.units for r in recs] == [["市商务局"]]

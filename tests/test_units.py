@@ -90,3 +90,25 @@ def test_leading_units_finds_subject(sentence, names):
 def test_leading_units_rejects_imperatives(sentence):
     hit = U.leading_units(sentence, ("v", "d", "p"), ("a", "ad", "v", "vn", "d", "p", "c", "u"))
     assert hit is None or not all(U.is_agent(n) for n in hit[0])
+
+
+@pytest.mark.parametrize("written, canonical, level", [
+    ("公安部", "公安部", "国家"),
+    ("中国气象局", "中国气象局", "国家"),
+    ("国家林草局", "国家林业和草原局", "国家"),
+    ("国家铁路局", "国家铁路局", "国家"),
+    ("省司法厅", "省司法厅", "省"),
+    ("县（市、区）政府", "县（市、区）人民政府", "区县"),
+])
+def test_national_and_provincial_bodies(written, canonical, level):
+    ref = U.normalize(written)
+    assert (ref.canonical, ref.level, ref.known) == (canonical, level, True)
+
+
+def test_list_split_keeps_brackets_whole():
+    assert U.split_list("市财政局、各县（市、区）政府") == ["市财政局", "各县（市、区）政府"]
+
+
+def test_generic_ending_needs_a_name_before_it():
+    assert not U.looks_like_unit("场所")
+    assert U.looks_like_unit("区委") and U.looks_like_unit("环境科学研究所")

@@ -41,6 +41,7 @@ class _Found:
     rule: Optional[str] = None
     rule_units: list[str] = field(default_factory=list)
     src_end: Optional[int] = None  # source end when a run-on sentence continues in the next block
+    first_leads: Optional[bool] = None  # "列第一位者为牵头部门": True when it holds onward (下同)
 
 
 def extract(doc: Document, struct: Structure) -> list[Responsibility]:
@@ -55,9 +56,13 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
     out: list[Responsibility] = []
     implied: list[str] = []
     rule: Optional[str] = None
+    first_leads = False
     for f in found:
         if f.rule:
             rule, implied = f.rule, f.rule_units
+        if f.first_leads is not None or (first_leads and f.role is None):
+            _first_listed_leads(f)
+            first_leads = first_leads or bool(f.first_leads)
         span = doc.span_of(f.text, f.i, f.j)
         if f.src_end:
             span = doc.span(span.start, f.src_end)
@@ -73,11 +78,18 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
 
 # ── notes ─────────────────────────────────────────────────────────────────────────────
 
+def _first_listed_leads(f: _Found) -> None:
+    """The first unit listed leads, the others support ("列第一位者为牵头部门")."""
+    f.role = f.role or "牵头"
+    f.lead, f.support = f.units[:1], f.units[1:]
+
+
 def _run_on(blocks: list[Block], k: int) -> MappedText:
     """The block's text, joined to the next block's when a bracket opened in it is closed there
     (a note broken over a line or page: "（责任单位：历下区" / "水务局、市城管局）")."""
     text = blocks[k].mapped
-    if k + 1 < len(blocks) and text.text.rfind("（") > text.text.rfind("）"):
+    t = text.text
+    if k + 1 < len(blocks) and max(t.rfind("（"), t.rfind("〔")) > max(t.rfind("）"), t.rfind("〕")):
         joined = MappedText(text.text, list(text.offsets))
         joined.append("\n", None)
         joined.extend(blocks[k + 1].mapped)
@@ -116,6 +128,9 @@ def _note(block: Block, mapped: MappedText, i: int, j: int, body: str, cfg: dict
     rule_units = U.split_list(rule_m["units"]) if rule_m else []
     if rule_m:
         body = body[: rule_m.start()]
+    first_m = compiled(cfg["first_lead"]).search(body)
+    if first_m:
+        body = body[: first_m.start()]
     labels = list(compiled(cfg["label"]).finditer(body))
     if labels:
         groups = [(m["role"], body[m.end(): n.start() if n else len(body)])
@@ -135,7 +150,9 @@ def _note(block: Block, mapped: MappedText, i: int, j: int, body: str, cfg: dict
     lead = [n for role, ns in parsed if role in cfg["lead_roles"] for n in ns]
     support = [n for role, ns in parsed if role in cfg["support_roles"] for n in ns]
     role = labels[0]["role"] if labels else parsed[0][0]
-    return _Found(block, mapped, i, j, names, role, labelled, lead, support, rule, rule_units)
+    first_leads = bool(first_m["onward"]) if first_m else None
+    return _Found(block, mapped, i, j, names, role, labelled or first_m is not None, lead, support, rule,
+                  rule_units, first_leads=first_leads)
 
 
 def _labelled_list(role: str, content: str, cfg: dict) -> list[tuple[str, list[str]]]:
@@ -148,7 +165,7 @@ def _labelled_list(role: str, content: str, cfg: dict) -> list[tuple[str, list[s
     """
     out: list[tuple[str, list[str]]] = []
     verbs = False
-    for k, seg in enumerate(compiled(r"[，,；;]").split(content)):
+    for k, seg in enumerate(compiled(r"[，,；;。]").split(content)):
         seg = U.clean(seg)
         m = compiled(cfg["role_verb"]).search(seg)
         if m and (k == 0 or verbs):
@@ -165,7 +182,7 @@ def _labelled_list(role: str, content: str, cfg: dict) -> list[tuple[str, list[s
 def _verb_segments(body: str, cfg: dict) -> Optional[list[tuple[Optional[str], list[str]]]]:
     """ "（A牵头，B、C参与）" → [("牵头", [A]), ("参与", [B, C])]; None unless every segment is units."""
     out: list[tuple[Optional[str], list[str]]] = []
-    for seg in compiled(r"[，,；;]").split(body):
+    for seg in compiled(r"[，,；;。]").split(body):
         seg = U.clean(seg)
         if not seg:
             continue
@@ -180,7 +197,7 @@ def _verb_segments(body: str, cfg: dict) -> Optional[list[tuple[Optional[str], l
 
 def _strong(parsed: list[tuple[Optional[str], list[str]]]) -> bool:
     """An unlabelled bracket counts only when its names are real unit names, not bare places."""
-    return all(U.normalize(n).known or U.lexicon().generic_rx.search(n) for _, ns in parsed for n in ns)
+    return all(U.normalize(n).known or U.generic_name(U.clean(n)) for _, ns in parsed for n in ns)
 
 
 # ── prose statements ──────────────────────────────────────────────────────────────────

@@ -27,6 +27,8 @@ from ..patterns import compiled, load
 from ..records import UnitRef
 
 _SPACE = r"\s+"
+_PAREN = r"[（(][^（）()]*[）)]"
+_REGION_MARK = "省市区县州镇乡"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class _Lexicon:
     national: tuple[str, ...]
     collective: str
     collective_nouns: frozenset[str]
+    generic_places: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,7 +58,8 @@ def lexicon() -> _Lexicon:
     generic_rx = compiled(rf"(?:{generic})$")
     levels = sorted(((p, lv) for p, lv in data["prefix"]["levels"]), key=lambda x: -len(x[0]))
     return _Lexicon(variants, body_rx, generic_rx, levels, tuple(data["prefix"]["national"]),
-                    data["prefix"]["collective"], frozenset(data["suffix"]["collective_nouns"]))
+                    data["prefix"]["collective"], frozenset(data["suffix"]["collective_nouns"]),
+                    frozenset(data["prefix"].get("generic_places", [])))
 
 
 def lexicon_size() -> int:
@@ -70,7 +74,8 @@ def clean(name: str) -> str:
 
 def _prefix_level(pre: str) -> Optional[str]:
     lex = lexicon()
-    if not pre:
+    pre = compiled(_PAREN).sub("", pre)  # "县（市、区）" reads as "县"
+    if not pre or pre in lex.generic_places:
         return None
     if pre.startswith(lex.national):
         return "国家"
@@ -81,12 +86,24 @@ def _prefix_level(pre: str) -> Optional[str]:
 
 
 def looks_like_unit(name: str) -> bool:
-    """True when ``name`` reads as one unit name (a known body, or a name ending like a unit)."""
-    name = clean(name)
-    if not 2 <= len(name) <= 30 or not compiled(r"^[\p{Han}A-Za-z0-9（）()]+$").match(name):
+    """True when ``name`` reads as one unit name (a known body, or a name ending like a unit).
+
+    A parenthesised part is read past ("县（市、区）政府", "省发改委（省能源局）")."""
+    name = compiled(_PAREN).sub("", clean(name))
+    if not 2 <= len(name) <= 30 or not compiled(r"^[\p{Han}A-Za-z0-9]+$").match(name):
         return False
     lex = lexicon()
-    return bool(lex.body_rx.match(name) or lex.generic_rx.search(name) or _bare_region(name))
+    return bool(lex.body_rx.match(name) or generic_name(name) or _bare_region(name))
+
+
+def generic_name(name: str) -> bool:
+    """A name ending like a unit with a real name before the ending: "某某研究所", "区委", not
+    a common word that happens to end so ("场所", "住所")."""
+    m = lexicon().generic_rx.search(name)
+    if not m:
+        return False
+    head = name[: m.start()]
+    return len(m.group()) >= 2 or len(head) >= 2 or head in tuple(_REGION_MARK) or head == ""
 
 
 def normalize(name: str) -> UnitRef:
@@ -95,14 +112,16 @@ def normalize(name: str) -> UnitRef:
     written = clean(name)
     core = written[len(lex.collective):] if written.startswith(lex.collective) else written
     lead = written[: len(written) - len(core)]
-    m = lex.body_rx.match(core)
+    alias = compiled(_PAREN + "$").search(core)  # "省发改委（省能源局）": read the name before it
+    m = lex.body_rx.match(core) or (alias and lex.body_rx.match(core[: alias.start()]))
     if m and core not in lex.collective_nouns:
         canonical_body, body_level = lex.variants[m["body"]]
         pre, branch = m["pre"], m["branch"] or ""
+        rest = core[m.end():]
         level = body_level if body_level == "企业" else (_prefix_level(pre) or body_level)
         if branch and level in ("市", None):
             level = "区县"
-        return UnitRef(written, lead + pre + canonical_body + branch, level or "other", True)
+        return UnitRef(written, lead + pre + canonical_body + branch + rest, level or "other", True)
     level = _prefix_level(_region_prefix(core))
     return UnitRef(written, written, level or "other", False)
 
@@ -120,7 +139,7 @@ def split_list(text: str) -> list[str]:
     ("各街道和各责任部门"), never inside a body name ("市工业和信息化局").
     """
     out: list[str] = []
-    for part in compiled(r"[、，,；;]").split(text):
+    for part in compiled(r"[、，,；;](?![^（(]*[）)])").split(text):  # never inside brackets
         part = compiled(r"等(?:单位|部门)?$").sub("", clean(part))
         if part:
             out.extend(_split_conj(part))
@@ -141,7 +160,8 @@ def expand(names: list[str]) -> list[UnitRef]:
     """Normalised units of a list, a shared body distributed over bare region names.
 
     "黄埔区、天河区人民政府" → 黄埔区人民政府, 天河区人民政府: a bare region name directly
-    directly followed by region + body takes that body.
+    followed by region + body takes that body; "市财政局、生态环境局" → the second name takes
+    the first one's region word (市生态环境局).
     """
     refs = [normalize(n) for n in names]
     lex = lexicon()
@@ -153,6 +173,12 @@ def expand(names: list[str]) -> list[UnitRef]:
         if nxt.known and m and _bare_region(m["pre"]):
             body = nxt.canonical[len(m["pre"]):]
             refs[i] = UnitRef(cur.name, cur.name + body, _prefix_level(cur.name) or nxt.level, True)
+    for i in range(1, len(refs)):  # "市发展和改革局、工业和信息化局": the region word is not repeated
+        cur, prev = refs[i], refs[i - 1]
+        m, pm = lex.body_rx.match(cur.canonical), lex.body_rx.match(prev.canonical)
+        if cur.known and cur.level == "other" and m and not m["pre"] and prev.known and pm \
+                and len(pm["pre"]) == 1 and pm["pre"] in _REGION_MARK:
+            refs[i] = UnitRef(cur.name, pm["pre"] + cur.canonical, _prefix_level(pm["pre"]) or "other", True)
     return refs
 
 
