@@ -142,3 +142,48 @@ def test_truncated_pdf_is_malformed(tmp_path: Path):
     path.write_bytes(PLAN.read_bytes()[:3000])
     with pytest.raises(PlanxError, match=r"malformed or truncated PDF"):
         read(path)
+
+
+SNAPSHOT = FIXTURES / "pdf_blocks.json"
+SNAPSHOT_PDFS = [PLAN, *sorted((FIXTURES / "renditions").glob("*.pdf"))]
+
+
+def _runs(offsets: list[int]) -> list[list[int]]:
+    """Offsets as [start, length] runs of consecutive values (keeps the snapshot small)."""
+    runs: list[list[int]] = []
+    for o in offsets:
+        if runs and o == runs[-1][0] + runs[-1][1]:
+            runs[-1][1] += 1
+        else:
+            runs.append([o, 1])
+    return runs
+
+
+def _snapshot(doc) -> dict:
+    def cell(c):
+        return [c.text, _runs(c.offsets), c.row, c.col, c.line, c.page, c.rowspan, c.colspan, c.merged]
+
+    blocks = [{"kind": b.kind, "text": b.text, "offsets": _runs(b.offsets), "start": b.start, "end": b.end,
+               "line": b.line, "page": b.page, "heading_hint": b.heading_hint, "font_size": b.font_size,
+               "rows": [[cell(c) for c in r] for r in b.table.rows] if b.table else None} for b in doc.blocks]
+    return {"text": doc.text, "page_starts": doc.page_starts, "blocks": blocks}
+
+
+def test_blocks_match_the_stored_snapshot():
+    """Every fixture PDF reads to exactly the stored text, page starts and blocks (offsets, page,
+    font size, heading hint, table grids).  Regenerate after an intended change with
+    PLANX_UPDATE_SNAPSHOT=1 .venv/bin/pytest tests/test_reader_pdf.py -k snapshot."""
+    import json
+    import os
+
+    got = {p.relative_to(FIXTURES).as_posix(): _snapshot(read_pdf(p)) for p in SNAPSHOT_PDFS}
+    if os.environ.get("PLANX_UPDATE_SNAPSHOT"):
+        SNAPSHOT.write_text(json.dumps(got, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    want = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name]["text"] == want[name]["text"], name
+        assert got[name]["page_starts"] == want[name]["page_starts"], name
+        for k, (g, w) in enumerate(zip(got[name]["blocks"], want[name]["blocks"])):
+            assert g == w, f"{name} block {k}"
+        assert len(got[name]["blocks"]) == len(want[name]["blocks"]), name
