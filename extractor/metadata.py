@@ -69,6 +69,9 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
     if notice:
         info.title = notice["title"].replace("\n", "")
         info.issuer = notice["issuer"]
+    if info.issuer is None:
+        plain = compiled(p["notice_plain"])
+        info.issuer = next((m["issuer"] for b in head if (m := plain.match(b.text.strip()))), None)
     num = compiled(p["doc_number"]).search(head_text)
     info.doc_number = compiled(r"\s+").sub("", num.group(0)) if num else None
     _signature(head, info, p)
@@ -78,7 +81,7 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
     if info.title:
         info.title = compiled(p["version_in_title"]).sub("", info.title).strip()
     info.plan_type = next((t for t in p["plan_types"] if info.title and t in info.title), None)
-    info.region = _region(doc, info.title, p)
+    info.region = _region(doc, info, p)
     info.plan_period = _period(doc, info.title, p)
     info.base_year = _base_year(doc, p)
     info.phases = _phases(doc, p)
@@ -100,16 +103,26 @@ def _signature(head: list[Block], info: DocumentInfo, p: dict) -> None:
             continue
         if info.issue_date is None:
             info.issue_date = iso
-            prev = head[i - 1].text.strip() if i else ""
-            sig = issuer_rx.match(prev)
-            if sig and info.issuer is None:
-                info.issuer = sig["issuer"]
+            if info.issuer is None:
+                info.issuer = _signers(head[:i], issuer_rx)
     if info.issuer is None:
         for b in head:
             sig = issuer_rx.match(b.text.strip())
             if sig and compiled(p["notice"]).search("".join(x.text for x in head[head.index(b):head.index(b) + 3])):
                 info.issuer = sig["issuer"]
                 break
+
+
+def _signers(above: list[Block], issuer_rx) -> Optional[str]:
+    """The issuing bodies on the lines right above the date line (joint documents stack
+    several), joined with a space in reading order."""
+    names: list[str] = []
+    for b in reversed(above):
+        sig = issuer_rx.match(b.text.strip())
+        if not sig:
+            break
+        names.insert(0, sig["issuer"])
+    return " ".join(names) or None
 
 
 def _title_page(head: list[Block], p: dict) -> Optional[str]:
@@ -140,11 +153,22 @@ def _version(head: list[Block], title: Optional[str], p: dict) -> Optional[str]:
     return None
 
 
-def _region(doc: Document, title: Optional[str], p: dict) -> Optional[str]:
-    if title:
-        m = compiled(p["region_prefix"]).match(title)
-        if m and m["region"]:
-            return m["region"]
+def _region(doc: Document, info: DocumentInfo, p: dict) -> Optional[str]:
+    """The plan's area: the place its title opens with, completed by the issuer's place
+    ("嘉定区…方案" issued by 上海市嘉定区人民政府 → 上海市嘉定区); "全国" for a national
+    document; else a stated scope or the place the text names most."""
+    prefix = compiled(p["region_prefix"])
+    m = prefix.match(info.title) if info.title else None
+    in_title = m["region"] if m else ""
+    issuer = info.issuer.split()[0] if info.issuer else ""
+    m = prefix.match(issuer) if issuer else None
+    by_issuer = m["region"] if m else ""
+    if issuer and not by_issuer and compiled(p["national_issuer"]).search(issuer):
+        return in_title or p["national_region"]
+    if in_title and by_issuer.endswith(in_title):
+        return by_issuer
+    if in_title or by_issuer:
+        return in_title or by_issuer
     text = "\n".join(b.text for b in doc.blocks if b.kind == "paragraph")
     m = compiled(p["region_scope"]).search(text)
     if m:
@@ -152,9 +176,10 @@ def _region(doc: Document, title: Optional[str], p: dict) -> Optional[str]:
     excl = compiled(p["region_mention_exclude"])
     mentions = [x["region"] for x in compiled(p["region_mention"]).finditer(text, overlapped=True)
                 if not excl.match(x["region"])]
+    title = info.title
     # prefer a place the title names without its suffix ("美丽济宁" → 济宁市)
-    in_title = Counter(r for r in mentions if title and r[:-1] in title)
-    counts = in_title or Counter(mentions)
+    named = Counter(r for r in mentions if title and r[:-1] in title)
+    counts = named or Counter(mentions)
     return counts.most_common(1)[0][0] if counts else None
 
 

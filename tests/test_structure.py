@@ -96,3 +96,40 @@ def test_table_of_contents_entries_are_not_headings():
             "第一章 总则\n一、指导思想\n")
     secs = build(_doc(text)).sections
     assert [(s.number, s.title) for s in secs] == [("第一章", "总则"), ("一、", "指导思想")]
+
+
+def _info(text: str):
+    from extractor.metadata import extract_document_info
+
+    d = _doc(text)
+    return extract_document_info(d, build(d))
+
+
+def test_national_notice_without_book_marks_gives_issuer_and_national_region():
+    text = ("国务院关于印发清洁河流三年行动计划的通知\n国发〔2024〕9号\n各省、自治区、直辖市人民政府：\n"
+            "现将《清洁河流三年行动计划》印发给你们。\n国务院\n2024年3月5日\n清洁河流三年行动计划\n"
+            "一、总体要求\n各直辖市、上海市、天津市要率先行动。\n")
+    info = _info(text)
+    assert (info.title, info.issuer, info.doc_number, info.issue_date, info.region) == (
+        "清洁河流三年行动计划", "国务院", "国发〔2024〕9号", "2024-03-05", "全国")
+
+
+def test_joint_ministry_signature_lines_are_one_issuer():
+    text = ("关于印发《土壤安全利用工作方案》的通知\n环土壤〔2023〕7号\n各省生态环境厅：\n现印发给你们。\n"
+            "生态环境部\n农业农村部\n2023年6月1日\n土壤安全利用工作方案\n一、工作目标\n")
+    info = _info(text)
+    assert info.issuer == "生态环境部 农业农村部" and info.region == "全国"
+
+
+def test_region_from_issuer_when_title_opens_with_a_slogan_or_lacks_the_city():
+    slogan = ("清河市人民政府关于印发美丽清河建设规划（2024—2035年）的通知\n清政发〔2024〕2号\n清河市人民政府\n"
+              "2024年1月9日\n美丽清河建设规划（2024—2035年）\n一、规划背景\n")
+    assert _info(slogan).region == "清河市"
+    county = ("南湖市北岸区人民政府办公室关于转发《北岸区河道整治实施方案》的通知\n北政办发〔2022〕4号\n"
+              "南湖市北岸区人民政府办公室\n2022年5月6日\n北岸区河道整治实施方案\n一、工作目标\n")
+    assert _info(county).region == "南湖市北岸区"
+
+
+def test_phases_stated_with_wei():
+    text = "某县生态文明建设规划\n一、规划期限\n规划期限为2023—2030年，其中近期为2023—2025年，远期为2026—2030年。\n"
+    assert _info(text).phases == [{"name": "近期", "start": 2023, "end": 2025}, {"name": "远期", "start": 2026, "end": 2030}]
