@@ -133,3 +133,12 @@ def test_region_from_issuer_when_title_opens_with_a_slogan_or_lacks_the_city():
 def test_phases_stated_with_wei():
     text = "某县生态文明建设规划\n一、规划期限\n规划期限为2023—2030年，其中近期为2023—2025年，远期为2026—2030年。\n"
     assert _info(text).phases == [{"name": "近期", "start": 2023, "end": 2025}, {"name": "远期", "start": 2026, "end": 2030}]
+
+
+def test_decimal_numbered_headings_nest_under_chapters():
+    text = ("第一章 总则\n1.1 编制背景\n正文。\n1.1.1 区域概况\n正文。\n1.2规划期限\n"
+            "3.5万亩高标准农田已建成\n第二章 目标\n2.1 总体目标\n")
+    secs = build(_doc(text)).sections
+    assert [(s.number, s.title, s.level) for s in secs] == [
+        ("第一章", "总则", 1), ("1.1", "编制背景", 2), ("1.1.1", "区域概况", 3), ("1.2", "规划期限", 2),
+        ("第二章", "目标", 1), ("2.1", "总体目标", 2)]
