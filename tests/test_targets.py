@@ -87,3 +87,30 @@ def test_targets_match_gold(doc):
     found = sum(1 for g in golds if hit(g))
     assert found >= 0.9 * len(golds)
     assert len(pred) <= len(golds) + max(2, 0.1 * len(golds))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("到2025年，全市挥发性有机物排放总量比2020年下降12%以上。",
+     [("全市挥发性有机物排放总量", "decrease", 12, "%", 2025)]),
+    ("到2025年，化学需氧量、氨氮排放量分别下降8%、9%和10%。",
+     [("化学需氧量、氨氮排放量", "decrease", v, "%", 2025) for v in (8, 9, 10)]),
+    ("到2025年，细颗粒物浓度控制在30微克每立方米以下。",
+     [("细颗粒物浓度", "<=", 30, "微克每立方米", 2025)]),
+    ("到2025年，新建绿色建筑面积比2023年增长500万平方米以上。",
+     [("绿色建筑面积", "increase", 500, "万平方米", 2025)]),
+    ("到2025年，整治120家涉气“散乱污”企业。", [("涉气“散乱污”企业", "=", 120, "家", 2025)]),
+    ("到2027年，培育30个左右示范园区取得明显成效。", [("示范园区", "=", 30, "个", 2027)]),
+    ("累计完成造林绿化投资80亿元。", [("造林绿化投资", "=", 80, "亿元", None)]),
+])
+def test_national_target_forms(text, expected):
+    assert run(text) == expected
+
+
+def test_places_listed_before_respectively_share_the_measure():
+    assert run("长江中游城市群、成渝地区PM2.5浓度分别下降12%、8%。") == [
+        ("长江中游城市群PM2.5浓度", "decrease", 12, "%", None), ("成渝地区PM2.5浓度", "decrease", 8, "%", None)]
+
+
+def test_in_use_vehicles_keep_their_subject():
+    assert run("到2025年，在用机动车排放检验合格率达到92%以上。") == [
+        ("在用机动车排放检验合格率", ">=", 92, "%", 2025)]

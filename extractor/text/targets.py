@@ -60,8 +60,8 @@ def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
         return "="
     for op, rx in p["op_after"].items():
         if compiled(rx).search(after):
-            if op == ">=" and compiled(p["op_before"]["increase"]).search(core):
-                return "increase"
+            if op == ">=":  # "提高5%以上", "下降10%以上": the direction outranks the bound
+                return next((d for d in ("increase", "decrease") if compiled(p["op_before"][d]).search(core)), op)
             if op == "=":  # "下降6%左右": the direction outranks the approximation
                 return next((d for d in ("decrease", "increase") if compiled(p["op_before"][d]).search(core)), op)
             return op
@@ -81,9 +81,12 @@ def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
     return "="
 
 
+_LIST_SEP = "、和及"
+
+
 def _list_next(text: str, q: Quantity) -> int:
-    """Where the next item of a "、" list of numbers would start."""
-    return q.end + 1 if text[q.end:q.end + 1] == "、" else -1
+    """Where the next item of a list of numbers would start ("15%、10%和26%")."""
+    return q.end + 1 if text[q.end:q.end + 1] and text[q.end] in _LIST_SEP else -1
 
 
 def _worded(before: str, after: str) -> bool:
@@ -153,19 +156,19 @@ def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, dates: 
     for d in dates:  # skip a time expression opening the clause
         if c0 <= d.start <= c0 + 1 and d.end <= q.start:
             a = d.end
-    if prev_end > a and text[prev_end:q.start].strip("、，, "):
+    if prev_end > a and text[prev_end:q.start].strip(_LIST_SEP + "，, "):
         a = prev_end  # "50%水泥熟料产能、60%焦化产能": the second subject starts after the first number
     seg_start = a
     before = text[seg_start:q.start]
     if "分别" in before:  # "A、B企业数量分别达到15家、5家": the list before 分别
         before = before[:before.index("分别")]
     b = regex.sub(p["subject_tail"], "", regex.sub(p["subject_lead"], "", before))
-    if b and len(b) >= 2 and not before.endswith("、"):
+    if b and len(b) >= 2 and not before.endswith("、") and not _rx("action_only").fullmatch(b):
         i = seg_start + before.find(b)
         return source_text(doc, psg.text, i, i + len(b)) or None
     # the subject follows the number: "推动50%水泥熟料产能完成…", "建设20个以上工业…平台"
     end = q.end
-    while end < c1 and text[end] not in "、，,；;。" and not regex.match(r"完成|进行|开展|实施|采用|的(?!\p{Han}{0,3}$)", text[end:]):
+    while end < c1 and text[end] not in "、，,；;。" and not _rx("object_end").match(text[end:]):
         end += 1
     after = regex.sub(r"^(?:以上|以下|左右|的)+", "", text[q.end:end])
     if after:
@@ -201,6 +204,11 @@ def _split_respectively(subject: Optional[str], before: str, k: int, n: int) -> 
     head = regex.match(r"^(\p{Han}{1,6}?)(?=产业|企业|总部|规模|数量)", items[-1])
     tail = items[-1][len(head.group(1)):] if head else ""
     full = [it + tail if len(it) <= 6 else it for it in items[:-1]] + [items[-1]]
+    place = _rx("place_name")
+    last = place.match(items[-1])
+    if not head and last and all(place.fullmatch(it) for it in items[:-1]):
+        # "京津冀及周边地区、汾渭平原PM2.5浓度": places sharing the measure written after the last
+        full = [it + items[-1][last.end():] for it in items[:-1]] + [items[-1]]
     if n == 1:
         return full
     return [full[k]] if n == len(full) and k < n else [subject]
