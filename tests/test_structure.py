@@ -142,3 +142,16 @@ def test_decimal_numbered_headings_nest_under_chapters():
     assert [(s.number, s.title, s.level) for s in secs] == [
         ("第一章", "总则", 1), ("1.1", "编制背景", 2), ("1.1.1", "区域概况", 3), ("1.2", "规划期限", 2),
         ("第二章", "目标", 1), ("2.1", "总体目标", 2)]
+
+
+def test_dated_list_items_are_not_headings_and_long_runin_leads_are():
+    text = ("二、主要目标\n1.到2026年，全县水质优良比例达到90%。其余断面稳定达标。\n"
+            "（十二）健全跨区域大气污染联防联控和重污染天气应急联动机制。建立会商制度。\n")
+    secs = build(_doc(text)).sections
+    assert [(s.number, s.title) for s in secs] == [
+        ("二、", "主要目标"), ("（十二）", "健全跨区域大气污染联防联控和重污染天气应急联动机制")]
+
+
+def test_statement_of_facts_is_not_a_task():
+    text = "一、规划范围\n规划范围为全县行政区域，总面积860平方公里。涉及12个乡镇。\n"
+    assert build(_doc(text)).tasks == []
