@@ -205,13 +205,18 @@ def test_duplicate_doc_id_rejected(batch, tmp_path):
 
 
 def test_crash_midway_leaves_no_partial_file(batch, tmp_path, monkeypatch):
+    from extractor.writers.sqlite import SqliteWriter
+
     write_batch_tables(batch[:1], tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = SqliteWriter.write
 
-    def boom(*args, **kwargs):
-        raise OSError("disk full")
+    def boom(self, kind, rows):
+        if rows and rows[0][0] == "doc-b":  # the second document, rows of the first written
+            raise OSError("disk full")
+        real(self, kind, rows)
 
-    monkeypatch.setattr("extractor.writers.sqlite.write_sqlite", boom)
+    monkeypatch.setattr(SqliteWriter, "write", boom)
     with pytest.raises(OSError, match="disk full"):
         write_batch_tables(batch, tmp_path)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
@@ -246,5 +251,88 @@ def test_corpora_tables_match_json_counts(tmp_path):
                 n = con.execute(f"SELECT count(*) FROM {kind} WHERE doc_id=?", (doc_id,)).fetchone()[0]
                 assert n == len(res[kind]), (doc_id, kind)
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == len(corpora)
+    finally:
+        con.close()
+
+
+class _Generated:
+    """A batch made on the fly, one document at a time, re-iterable (like the JSON reader)."""
+
+    def __init__(self, n: int):
+        self.n, self.template = n, _doc("doc", ("2025", "2030")).to_dict()
+        self.passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        for i in range(self.n):
+            doc = json.loads(json.dumps(self.template))
+            doc["document"]["doc_id"] = f"doc-{i:04d}"
+            if i == self.n - 1:
+                doc["indicators"][0]["targets"]["2035"] = "≥30"  # a year only the last document has
+            yield doc
+
+
+def test_tables_are_streamed_in_flat_memory(tmp_path, monkeypatch):
+    import tracemalloc
+
+    monkeypatch.setattr("extractor.writers.excel._SAMPLE", 5)  # the rows held per sheet, a constant
+    write_batch_tables(_Generated(2), tmp_path / "warm")  # imports and caches outside the measure
+    peaks = {}
+    for n in (20, 200):
+        batch = _Generated(n)
+        tracemalloc.start()
+        write_batch_tables(batch, tmp_path / str(n))
+        peaks[n] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert batch.passes == 2
+    assert peaks[200] < 1.3 * peaks[20], peaks  # 10x the documents, about the same peak
+    con = sqlite3.connect(tmp_path / "200" / "planx.sqlite")
+    try:
+        assert con.execute("SELECT count(*) FROM indicators").fetchone()[0] == 600
+        got = con.execute('SELECT doc_id, "targets.2035" FROM indicators WHERE "targets.2035" IS NOT NULL')
+        got = got.fetchall()
+    finally:
+        con.close()
+    assert got == [("doc-0199", "≥30")]
+
+
+def test_excel_sheet_longer_than_the_width_sample(tmp_path):
+    from openpyxl import load_workbook
+
+    from extractor.writers.excel import _SAMPLE
+
+    n = _SAMPLE // 3 + 5  # three indicators each: more rows than the widths are sampled from
+    write_batch_tables(_Generated(n), tmp_path)
+    ws = load_workbook(tmp_path / "planx.xlsx")["indicators"]
+    assert ws.max_row == 1 + 3 * n > _SAMPLE
+    assert ws.auto_filter.ref.endswith(str(1 + 3 * n)) and ws.freeze_panes == "A2"
+    assert [ws.cell(r, 1).value for r in (2, ws.max_row)] == ["doc-0000", f"doc-{n - 1:04d}"]
+    header = [c.value for c in ws[1]]
+    assert ws.cell(ws.max_row - 2, header.index("targets.2035") + 1).value == "≥30"  # its first indicator
+
+
+def test_streamed_files_hold_the_in_memory_tables(tmp_path):
+    """CSV text and SQLite rows of the seed corpora equal the tables built in memory."""
+    import io
+
+    from extractor import extract
+    from extractor.writers.columns import build_tables
+    from extractor.writers.csv_out import cell_text
+    from extractor.writers.sqlite import _sql_value
+
+    results = [extract(p).to_dict() for p in sorted((Path(__file__).parent.parent / "corpora").glob("*.txt"))]
+    write_batch_tables(results, tmp_path)
+    tables = build_tables(results)
+    con = sqlite3.connect(tmp_path / "planx.sqlite")
+    try:
+        for kind, table in tables.items():
+            text = io.StringIO(newline="")
+            out = csv.writer(text)
+            out.writerow([c.name for c in table.columns])
+            out.writerows([cell_text(v, c) for v, c in zip(row, table.columns)] for row in table.rows)
+            name = tabular.NAMES[kind]
+            assert (tmp_path / f"{name}.csv").read_bytes().decode("utf-8-sig") == text.getvalue(), kind
+            rows = con.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall()
+            assert rows == [tuple(_sql_value(v) for v in row) for row in table.rows], kind
     finally:
         con.close()

@@ -7,6 +7,10 @@ columns.  Nested objects are flattened with "." (``span.line``, ``baseline.year`
 get one column per key found in the batch (``targets.2025``).  Fields the schema does not
 know yet are kept: they are placed next to their nearest known relative.
 
+A batch is read twice, one document at a time: :func:`plan_columns` collects only the
+flattened key names (for the data-keyed and unknown columns), then :func:`document_rows`
+gives each document's rows, so the writers stream and memory stays flat.
+
 Cell values stay Python objects: lists of strings (``units``, ``flags``) as lists
 (kind ``list``), lists of objects (``phases``, ``refs``) as lists of dicts (kind ``json``);
 each writer encodes them for its format.  Every row starts with ``doc_id``.
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from .. import records
 from ..schema_check import load_schema
@@ -134,15 +138,30 @@ def _flatten(obj: Any, prefix: str, out: dict) -> None:
         out[prefix] = None if isinstance(obj, dict) else obj
 
 
-def _guess(name: str, rows: Iterable[dict]) -> Column:
-    """Column for a field the schema does not describe, from its values."""
-    for row in rows:
-        val = row.get(name)
-        if isinstance(val, (list, tuple)):
-            return Column(name, "json" if any(isinstance(v, (dict, list)) for v in val) else "list", "TEXT")
-        if val is not None:
-            break
-    return Column(name)
+def _value_kind(value: Any) -> Optional[str]:
+    """Cell kind a value calls for: "list", "json" or "scalar"; None for a missing value."""
+    if isinstance(value, (list, tuple)):
+        return "json" if any(isinstance(v, (dict, list)) for v in value) else "list"
+    return None if value is None else "scalar"
+
+
+class KeyStats:
+    """What the first pass learns of one kind: every flattened key, in order of first
+    appearance, with the cell kind of its first non-missing value (None while only missing)."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, Optional[str]] = {}
+
+    def add(self, row: dict) -> None:
+        kinds = self.kinds
+        for key, val in row.items():
+            if kinds.get(key) is None:
+                kinds[key] = _value_kind(val)
+
+    def guess(self, name: str) -> Column:
+        """Column for a field the schema does not describe, from its first non-missing value."""
+        kind = self.kinds.get(name)
+        return Column(name, kind, "TEXT") if kind in ("list", "json") else Column(name)
 
 
 def _place(columns: list[Column], extra: Column) -> None:
@@ -157,7 +176,7 @@ def _place(columns: list[Column], extra: Column) -> None:
     columns.append(extra)
 
 
-def _columns(kind: str, flat: list[dict]) -> list[Column]:
+def _columns(kind: str, stats: KeyStats) -> list[Column]:
     """Final columns of a kind: the layout with data-keyed objects expanded, then unknown fields."""
     cols: list[Column] = [Column("doc_id", "scalar", "TEXT")] if kind != "document" else []
     layout = _layout(kind)
@@ -167,21 +186,19 @@ def _columns(kind: str, flat: list[dict]) -> list[Column]:
             cols.append(item)
             continue
         stem = item.prefix + "."
-        keys = sorted({k[len(stem):].split(".", 1)[0] for row in flat for k in row if k.startswith(stem)})
+        keys = sorted({k[len(stem):].split(".", 1)[0] for k in stats.kinds if k.startswith(stem)})
         for key in keys:
             if item.item is None:
                 sub = stem + key
-                names = sorted({k for row in flat for k in row if k == sub or k.startswith(sub + ".")})
-                cols.extend(_guess(n, flat) for n in names)
+                names = sorted(k for k in stats.kinds if k == sub or k.startswith(sub + "."))
+                cols.extend(stats.guess(n) for n in names)
             else:
                 cols.extend(c for c in _expand(item.item, f"{stem}{key}") if isinstance(c, Column))
     names = {c.name for c in cols}
     parents |= {c.name.rsplit(".", i)[0] for c in cols for i in range(1, c.name.count(".") + 1)}
-    seen: dict[str, None] = {}
-    for row in flat:
-        seen.update(dict.fromkeys(k for k in row if k not in names and k not in parents))
-    for name in seen:
-        _place(cols, _guess(name, flat))
+    for name in stats.kinds:
+        if name not in names and name not in parents:
+            _place(cols, stats.guess(name))
     return cols
 
 
@@ -192,22 +209,43 @@ def _records(result: dict, kind: str) -> list[dict]:
     return [{"doc_id": doc_id, **rec} for rec in result.get(kind) or []]
 
 
-def build_tables(results: list[dict]) -> dict[str, Table]:
-    """One :class:`Table` per record kind (``KINDS`` order) for a batch of result dicts."""
+def _flat_records(result: dict, kind: str) -> Iterator[dict]:
+    for rec in _records(result, kind):
+        row: dict = {}
+        _flatten(rec, "", row)
+        yield row
+
+
+def plan_columns(results: Iterable[dict]) -> dict[str, list[Column]]:
+    """First pass over a batch: the columns of every kind (``KINDS`` order).
+
+    Only the key sets are kept, so memory does not grow with the number of records.
+    Raises ValueError for a doc_id seen twice."""
     seen: set[str] = set()
-    flat: dict[str, list[dict]] = {kind: [] for kind in KINDS}
-    for res in results:  # one pass: ``results`` may be read back from disk as it is iterated
+    stats = {kind: KeyStats() for kind in KINDS}
+    for res in results:
         doc_id = res["document"]["doc_id"]
         if doc_id in seen:
             raise ValueError(f"duplicate doc_id {doc_id!r} in batch")
         seen.add(doc_id)
-        for kind in KINDS:
-            for rec in _records(res, kind):
-                row: dict = {}
-                _flatten(rec, "", row)
-                flat[kind].append(row)
-    tables = {}
-    for kind, rows in flat.items():
-        cols = _columns(kind, rows)
-        tables[kind] = Table(kind, cols, [[row.get(c.name) for c in cols] for row in rows])
+        for kind, kind_stats in stats.items():
+            for row in _flat_records(res, kind):
+                kind_stats.add(row)
+    return {kind: _columns(kind, kind_stats) for kind, kind_stats in stats.items()}
+
+
+def document_rows(result: dict, columns: dict[str, list[Column]]) -> dict[str, list[list[Any]]]:
+    """Second pass: one document's rows of every kind, aligned with ``columns``."""
+    return {kind: [[row.get(c.name) for c in cols] for row in _flat_records(result, kind)]
+            for kind, cols in columns.items()}
+
+
+def build_tables(results: Iterable[dict]) -> dict[str, Table]:
+    """One in-memory :class:`Table` per record kind for a batch (iterated twice); the batch
+    files are streamed instead (:func:`plan_columns` then :func:`document_rows`)."""
+    columns = plan_columns(results)
+    tables = {kind: Table(kind, cols, []) for kind, cols in columns.items()}
+    for res in results:
+        for kind, rows in document_rows(res, columns).items():
+            tables[kind].rows.extend(rows)
     return tables

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .columns import Column, Table
+from .columns import Column
 
 LIST_SEP = "、"
 
@@ -25,10 +25,18 @@ def cell_text(value: Any, column: Column) -> Any:
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_csv(table: Table, path: Path) -> None:
-    """Write ``table`` to ``path`` (the caller makes the write atomic)."""
-    cols = table.columns
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow([c.name for c in cols])
-        out.writerows([cell_text(v, c) for v, c in zip(row, cols)] for row in table.rows)
+class CsvWriter:
+    """One kind's CSV file, written row by row (the caller makes the write atomic)."""
+
+    def __init__(self, columns: list[Column], path: Path):
+        self.columns = columns
+        self._fh = open(path, "w", encoding="utf-8-sig", newline="")
+        self._out = csv.writer(self._fh)
+        self._out.writerow([c.name for c in columns])
+
+    def write(self, rows: list[list[Any]]) -> None:
+        cols = self.columns
+        self._out.writerows([cell_text(v, c) for v, c in zip(row, cols)] for row in rows)
+
+    def close(self) -> None:
+        self._fh.close()

@@ -2,14 +2,16 @@
 
 Cells hold the same text as the CSV files (lists joined with "、").  Text is always stored
 as text (a value such as "=100" never becomes a formula), characters Excel cannot store
-are dropped and cells are cut at Excel's 32,767-character limit.
+are dropped and cells are cut at Excel's 32,767-character limit.  The workbook is written
+in openpyxl's write-only mode: rows stream to disk; only the first rows of each sheet are
+held, to size the columns (which must be set before the first row is written).
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from .columns import Table
+from .columns import Column
 from .csv_out import cell_text
 
 _MAX_CELL = 32767
@@ -30,43 +32,90 @@ def _widths(header: list[str], rows: list[list[Any]]) -> list[float]:
     return [min(_MAX_WIDTH, max(_MIN_WIDTH, w + 2)) for w in widths]
 
 
-def write_excel(tables: dict[str, Table], names: dict[str, str], path: Path) -> None:
-    """Write a workbook with one sheet per table to ``path`` (the caller makes it atomic)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+class _Sheet:
+    """One write-only sheet: holds its first rows until the column widths are known."""
 
-    bold = Font(bold=True)
-    wb = Workbook(write_only=True)
-    for kind, table in tables.items():
-        ws = wb.create_sheet(names[kind][:31])
-        header = [c.name for c in table.columns]
-        rows = []
-        for row in table.rows:
-            out = []
-            for v, col in zip(row, table.columns):
-                v = cell_text(v, col)
-                if isinstance(v, str):
-                    v = ILLEGAL_CHARACTERS_RE.sub("", v)[:_MAX_CELL]
-                    if v.startswith("="):
-                        cell = WriteOnlyCell(ws, value=v)
-                        cell.data_type = "s"
-                        v = cell
-                out.append(v)
-            rows.append(out)
-        for i, w in enumerate(_widths(header, rows), 1):
+    def __init__(self, ws: Any, columns: list[Column]):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        self.ws, self.columns = ws, columns
+        self.illegal = ILLEGAL_CHARACTERS_RE
+        self.held: list[list[Any]] | None = []  # None once streaming
+        self.count = 0
+
+    def _cells(self, row: list[Any]) -> list[Any]:
+        from openpyxl.cell import WriteOnlyCell
+
+        out = []
+        for v, col in zip(row, self.columns):
+            v = cell_text(v, col)
+            if isinstance(v, str):
+                v = self.illegal.sub("", v)[:_MAX_CELL]
+                if v.startswith("="):
+                    cell = WriteOnlyCell(self.ws, value=v)
+                    cell.data_type = "s"
+                    v = cell
+            out.append(v)
+        return out
+
+    def write(self, rows: list[list[Any]]) -> None:
+        self.count += len(rows)
+        if self.held is None:
+            for row in rows:
+                self.ws.append(self._cells(row))
+            return
+        self.held.extend(self._cells(row) for row in rows)
+        if len(self.held) >= _SAMPLE:
+            self._start()
+
+    def _start(self) -> None:
+        """Set widths and panes, write the header and the rows held so far."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        ws, held = self.ws, self.held or []
+        header = [c.name for c in self.columns]
+        for i, w in enumerate(_widths(header, held), 1):
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = "A2"
-        if header:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+        bold = Font(bold=True)
         head = []
         for h in header:
             cell = WriteOnlyCell(ws, value=h)
             cell.font = bold
             head.append(cell)
         ws.append(head)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
+        for row in held:
+            ws.append(row)
+        self.held = None
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        if self.held is not None:
+            self._start()
+        if self.columns:
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.count + 1}"
+
+
+class ExcelWriter:
+    """A workbook with one sheet per kind, fed a document's rows at a time."""
+
+    def __init__(self, columns: dict[str, list[Column]], names: dict[str, str], path: Path):
+        from openpyxl import Workbook
+
+        self.path = path
+        self.wb = Workbook(write_only=True)
+        self.sheets = {kind: _Sheet(self.wb.create_sheet(names[kind][:31]), cols)
+                       for kind, cols in columns.items()}
+
+    def write(self, kind: str, rows: list[list[Any]]) -> None:
+        if rows:
+            self.sheets[kind].write(rows)
+
+    def save(self) -> None:
+        """Finish every sheet and write the file (the caller makes it atomic)."""
+        for sheet in self.sheets.values():
+            sheet.finish()
+        self.wb.save(self.path)

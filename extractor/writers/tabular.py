@@ -14,12 +14,13 @@ one of them is complete, so a crash never leaves a partial file under a final na
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from ..records import ExtractResult
-from .columns import KINDS, build_tables
+from .columns import KINDS, build_tables, document_rows, plan_columns
 from .jsonfile import temp_file
 
 if TYPE_CHECKING:
@@ -53,21 +54,35 @@ class _Staging:
             tmp.unlink(missing_ok=True)
 
 
-def write_batch_tables(results: list[dict], out_dir: Path) -> list[Path]:
-    """Write the CSV files, workbook and database of a batch; return the paths written."""
-    from .csv_out import write_csv
-    from .excel import write_excel
-    from .sqlite import write_sqlite
+def write_batch_tables(results: Iterable[dict], out_dir: Path) -> list[Path]:
+    """Write the CSV files, workbook and database of a batch; return the paths written.
+
+    ``results`` is iterated twice (column plan, then rows), one document at a time, so a
+    batch read back from its JSON files is streamed in flat memory."""
+    from .csv_out import CsvWriter
+    from .excel import ExcelWriter
+    from .sqlite import SqliteWriter
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tables = build_tables(results)
+    columns = plan_columns(results)
     stage = _Staging(out_dir)
     try:
-        for kind, table in tables.items():
-            write_csv(table, stage.temp_for(f"{NAMES[kind]}.csv"))
-        write_excel(tables, NAMES, stage.temp_for(WORKBOOK))
-        write_sqlite(tables, NAMES, stage.temp_for(DATABASE))
+        with contextlib.ExitStack() as open_files:
+            csvs = {}
+            for kind, cols in columns.items():
+                csvs[kind] = CsvWriter(cols, stage.temp_for(f"{NAMES[kind]}.csv"))
+                open_files.callback(csvs[kind].close)
+            excel = ExcelWriter(columns, NAMES, stage.temp_for(WORKBOOK))
+            db = SqliteWriter(columns, NAMES, stage.temp_for(DATABASE))
+            open_files.callback(db.close)
+            for res in results:
+                for kind, rows in document_rows(res, columns).items():
+                    csvs[kind].write(rows)
+                    excel.write(kind, rows)
+                    db.write(kind, rows)
+            excel.save()
+            db.commit()
         return stage.commit()
     except BaseException:
         stage.discard()
