@@ -212,3 +212,16 @@ def test_box_holding_a_project_table_and_caption_over_a_lead_in_line():
     ])[1:]
     _, (_, projs, infos) = run(text)
     assert infos[0].caption == "表4 重点项目"
+
+
+def test_cumulative_column_gives_the_last_year_target_when_that_cell_is_empty():
+    text = tika("表2  某省生态环境保护主要指标", [
+        ["类别", "序号", "指标名称", "单位", "2020年", "2025年", "〔累计〕", "属性"],
+        ["环境治理", "1", "城市空气质量优良天数比率", "%", "88.1", "90", "—", "约束性"],
+        ["", "2", "氨氮重点工程减排量", "万吨", "—", "—", "〔0.9〕", "约束性"],
+    ], after="注：〔〕内为五年累计数。")
+    _, (inds, _, infos) = run(text)
+    a, b = inds
+    assert a.targets == {"2025": "90"} and b.targets == {"2025": "〔0.9〕"}
+    assert b.parsed["targets"]["2025"].value == 0.9 and b.category == "环境治理"
+    assert not infos[0].unparsed

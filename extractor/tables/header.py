@@ -108,7 +108,7 @@ def compat(kind: str, text: str) -> int:
         return -2 if num else (1 if matches("unit_cell", t) else -1)
     if is_label_kind(kind):
         return -2 if (num or seq) else (-1 if attr else 1)
-    if kind in ("standard", "baseline", "target", "investment"):
+    if kind in ("standard", "baseline", "target", "cumulative", "investment"):
         unit_like = len(t) <= 6 and compiled(lex()["unit_text"]).search(t) is not None
         return 1 if num else (-2 if attr else (-1 if unit_like else 0))
     if kind == "period":

@@ -7,7 +7,7 @@ from typing import Optional
 from ..model import Document
 from ..patterns import compiled
 from ..records import Indicator
-from ..values import parse_value, split_flags
+from ..values import is_placeholder, parse_value, split_flags
 from .common import Blocks, Ledger, first_attribute_block, row_span, slot, text
 from .grid import Grid, Row, Slot
 from .header import flat, lex
@@ -22,6 +22,7 @@ class Layout:
     baseline: Optional[int]
     baseline_year: Optional[int]
     targets: list[tuple[str, int]]  # (year key, column index)
+    cumulative: Optional[tuple[str, int]] = None  # (year key, column index) of a 累计 column
 
 
 def layout(grid: Grid, ledger: Ledger) -> Layout:
@@ -39,7 +40,16 @@ def layout(grid: Grid, ledger: Ledger) -> Layout:
                 if row.slots[i].cell:
                     ledger.leave([row.slots[i].cell], f"column '{cols[i].label}' has no year")
     b = base[0] if base else None
-    return Layout(b, cols[b].year if b is not None else None, [(str(cols[i].year), i) for i in tgts])
+    cum = None
+    for i in grid.index("cumulative"):  # a five-year total counts for the last target year
+        years = [cols[j].year for j in tgts] + [int(y) for y in compiled(lex()["header_year"]).findall(cols[i].label)]
+        if years:
+            cum = (str(max(years)), i)
+        else:
+            for row in grid.rows:
+                if row.slots[i].cell:
+                    ledger.leave([row.slots[i].cell], f"column '{cols[i].label}' has no year")
+    return Layout(b, cols[b].year if b is not None else None, [(str(cols[i].year), i) for i in tgts], cum)
 
 
 def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[str],
@@ -109,6 +119,14 @@ def _record(row: Row, grid: Grid, lay: Layout, ledger: Ledger) -> Optional[Indic
                         "value": _value(row.slots[lay.baseline], n_variants, rec, ledger)}
     for key, i in lay.targets:
         rec.targets[key] = _value(row.slots[i], n_variants, rec, ledger)
+    if lay.cumulative is not None:
+        key, i = lay.cumulative
+        if is_placeholder(text(row.slots[i])):
+            ledger.use(row.slots[i].cell)
+        elif rec.targets.get(key) is None or is_placeholder(rec.targets[key]):
+            total = _value(row.slots[i], n_variants, rec, ledger)
+            if total is not None and not is_placeholder(total):
+                rec.targets[key] = total
     st = slot(row, grid, "status")
     rec.status = text(st)
     at = slot(row, grid, "attribute")
