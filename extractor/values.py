@@ -116,8 +116,9 @@ def _numeric(raw: str, s: str, m: regex.Match) -> Value:
     rest_main = rest[:cut.start()].strip() if cut else rest
     sop, rest_main = _suffix(rest_main)
     op = op or sop
+    rest_main = compiled(p["approx_suffix"]).sub("", rest_main).strip()
     unit = rest_main if rest_main and compiled(p["unit"]).match(rest_main) else None
-    before = s[:m.start()].strip().rstrip(":：").strip()
+    before = compiled(p["approx_prefix"]).sub("", s[:m.start()].strip().rstrip(":：").strip())
     qualitative = before if compiled(p["han"]).search(before) else None
     return Value(raw=raw, op=op, value=value, unit=unit, qualitative=qualitative,
                  value_max=value_max)

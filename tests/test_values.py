@@ -58,3 +58,11 @@ def test_split_flags():
     assert split_flags("重点区域△") == ("重点区域", ["△"])
     assert split_flags("*") == ("*", [])
     assert split_flags("正常") == ("正常", [])
+
+
+def test_approximate_amounts_have_no_unit_word():
+    v = parse_value("12左右")
+    assert (v.value, v.unit, v.qualitative) == (12, None, None)
+    v = parse_value("约65%")
+    assert (v.value, v.unit, v.qualitative) == (65, "%", None)
+    assert parse_value("3万吨上下").unit == "万吨"
