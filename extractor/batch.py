@@ -5,8 +5,10 @@ or a dask cluster).  Each worker returns the document's JSON text; the runner wr
 soon as it arrives (atomically), so memory stays flat however large the batch.  The batch
 tables (CSV, Excel, SQLite) are assembled at the end by reading the JSON files back in input
 order, so the output is the same for any number of jobs.  A re-run skips documents whose
-source sha256 and planx version are unchanged (``.planx-manifest.json`` in the output
-folder).  A failing document never stops the batch: its one-line error is collected.
+source path and sha256, planx version and extraction fingerprint (pattern files, output
+schema version, code: :func:`extraction_fingerprint`) are unchanged (``.planx-manifest.json``
+in the output folder).  A failing document never stops the batch: its one-line error is
+collected.
 """
 from __future__ import annotations
 
@@ -149,11 +151,38 @@ def file_sha256(path: Path) -> Optional[str]:
     return h.hexdigest()
 
 
+def _hash_files(h: "hashlib._Hash", files: Iterable[tuple[str, Path]]) -> None:
+    for name, path in files:
+        data = path.read_bytes()
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+
+
+def extraction_fingerprint() -> str:
+    """sha256 of what decides a document's output besides its source and the planx version:
+    the pattern files loaded (per name, the first found in ``pattern_dirs()``, as
+    ``patterns.load`` picks it), the output schema version and the ``extractor`` source code."""
+    from .patterns import pattern_dirs
+    from .records import SCHEMA_VERSION
+
+    h = hashlib.sha256(f"schema {SCHEMA_VERSION}\0".encode())
+    loaded: dict[str, Path] = {}
+    for d in pattern_dirs():
+        for f in sorted(d.glob("*.toml")):
+            loaded.setdefault(f.name, f)
+    _hash_files(h, sorted(loaded.items()))
+    code = Path(__file__).resolve().parent
+    _hash_files(h, sorted((f.relative_to(code).as_posix(), f) for f in code.rglob("*.py")))
+    return h.hexdigest()
+
+
 class Manifest:
-    """doc_id → source path, sha256 and planx version of the JSON in the output folder."""
+    """doc_id → source path, sha256, planx version and extraction fingerprint of the JSON in
+    the output folder."""
 
     def __init__(self, out_dir: Path):
         self.path = out_dir / MANIFEST
+        self.fingerprint = extraction_fingerprint()
         try:
             self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))["documents"]
         except (OSError, ValueError, KeyError, TypeError):
@@ -161,11 +190,13 @@ class Manifest:
 
     def unchanged(self, job: Job, out_dir: Path) -> bool:
         e = self.entries.get(job.doc_id)
-        return (e is not None and e.get("version") == __version__ and e.get("source") == str(job.path.resolve())
+        return (e is not None and e.get("version") == __version__ and e.get("fingerprint") == self.fingerprint
+                and e.get("source") == str(job.path.resolve())
                 and (out_dir / f"{job.doc_id}.json").is_file() and e.get("sha256") == file_sha256(job.path))
 
     def record(self, job_path: str, doc_id: str, sha256: str) -> None:
-        self.entries[doc_id] = {"source": str(Path(job_path).resolve()), "sha256": sha256, "version": __version__}
+        self.entries[doc_id] = {"source": str(Path(job_path).resolve()), "sha256": sha256, "version": __version__,
+                                "fingerprint": self.fingerprint}
 
     def forget(self, doc_id: str) -> None:
         self.entries.pop(doc_id, None)

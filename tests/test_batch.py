@@ -70,6 +70,38 @@ def test_rerun_skips_unchanged_and_redoes_changed(small_corpus: Path, tmp_path: 
     assert set(manifest) == set(SMALL)
 
 
+def test_editing_a_pattern_file_redoes_the_documents(small_corpus: Path, tmp_path: Path, monkeypatch):
+    from extractor.patterns import pattern_dirs
+
+    user = tmp_path / "patterns"  # a user's pattern folder overriding one file of the library
+    user.mkdir()
+    shutil.copy(pattern_dirs()[0] / "units.toml", user / "units.toml")
+    monkeypatch.setenv("PLANX_PATTERNS", str(user))
+    out = tmp_path / "out"
+    assert run_batch([small_corpus], out).documents == 2
+    again = run_batch([small_corpus], out)
+    assert (again.documents, again.skipped) == (0, 2)
+    with open(user / "units.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n# a user's edit\n")
+    edited = run_batch([small_corpus], out)
+    assert (edited.documents, edited.skipped) == (2, 0)
+    assert run_batch([small_corpus], out).skipped == 2  # the new fingerprint is recorded
+    (user / "extra.toml").write_text("[names]\nunits = []\n", encoding="utf-8")  # a file added
+    assert run_batch([small_corpus], out).documents == 2
+    monkeypatch.delenv("PLANX_PATTERNS")  # back to the library's own units.toml
+    assert run_batch([small_corpus], out).documents == 2
+
+
+def test_manifest_of_an_older_planx_without_fingerprint_is_redone(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    run_batch([small_corpus], out)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["documents"].values():
+        assert len(entry.pop("fingerprint")) == 64
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert run_batch([small_corpus], out).documents == 2
+
+
 def test_failures_are_one_line_in_input_order_and_the_batch_goes_on(small_corpus: Path, tmp_path: Path):
     (small_corpus / "a_empty.txt").write_bytes(b"")
     (small_corpus / "z_binary.txt").write_bytes(bytes(range(256)) * 64)
