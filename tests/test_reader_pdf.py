@@ -187,3 +187,77 @@ def test_blocks_match_the_stored_snapshot():
         for k, (g, w) in enumerate(zip(got[name]["blocks"], want[name]["blocks"])):
             assert g == w, f"{name} block {k}"
         assert len(got[name]["blocks"]) == len(want[name]["blocks"]), name
+
+
+def _variant(kind: str) -> bytes:
+    """A one-page PDF with CJK, core-14, condensed, spaced and raised text; drawn scaled, with
+    the MediaBox moved, or turned for a page shown rotated."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    if kind == "scaled":
+        c.scale(0.75, 0.75)
+    elif kind == "rotated":  # landscape content on a portrait page shown with /Rotate 90
+        c.translate(595, 0)
+        c.rotate(90)
+        c.translate(0, -200)
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 700, "到2025年，空气质量 ABC 87%。")
+    c.setFont("Times-Roman", 14)
+    c.drawString(72, 660, "Times text (x) W")
+    t = c.beginText(72, 600)
+    t.setFont("Helvetica", 10)
+    t.setHorizScale(80)
+    t.textLine("Condensed 123")
+    t.setCharSpace(2)
+    t.setRise(3)
+    t.textLine("spaced, raised")
+    c.drawText(t)
+    c.showPage()
+    c.save()
+    if kind in ("offset", "rotated"):
+        doc = pdfium.PdfDocument(buf.getvalue())
+        if kind == "offset":
+            doc[0].set_mediabox(10, 100, 600, 900)
+        else:
+            doc[0].set_rotation(90)
+        buf = io.BytesIO()
+        doc.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["plain", "scaled", "offset"])
+def test_pdfium_characters_have_pdfplumber_geometry(kind):
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from extractor.readers.pdf_pdfium import page_chars, page_height
+
+    data = _variant(kind)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        want, height = pdf.pages[0].chars, float(pdf.pages[0].height)
+    page = pdfium.PdfDocument(data)[0]
+    got = page_chars(page)
+    assert page_height(page) == pytest.approx(height)
+    assert [c["text"] for c in got] == [c["text"] for c in want]
+    for g, w in zip(got, want):
+        assert g["upright"] == w["upright"]
+        for k in ("x0", "x1", "top", "bottom", "size"):
+            assert g[k] == pytest.approx(w[k], abs=1e-3), (g["text"], k)
+
+
+def test_a_rotated_page_takes_its_characters_from_pdfplumber(tmp_path: Path):
+    import pypdfium2 as pdfium
+
+    from extractor.readers.pdf_pdfium import page_chars
+
+    data = _variant("rotated")
+    assert page_chars(pdfium.PdfDocument(data)[0]) is None
+    path = tmp_path / "rotated.pdf"
+    path.write_bytes(data)
+    assert [b.text for b in read_pdf(path).blocks][:2] == ["到2025年，空气质量 ABC 87%。", "Times text (x) W"]

@@ -1,10 +1,11 @@
-"""Read a text PDF into the document model (pdfplumber).
+"""Read a text PDF into the document model (PDFium for characters, pdfplumber for ruled tables).
 
-Per page: doubled glyphs of fake bold removed (as pdfplumber's ``dedupe_chars``), ruled tables found (only on
-pages that have both horizontal and vertical rules) and resolved to grids, the remaining
-characters clustered into lines.  Running headers/footers and page-number lines are dropped,
-then lines are joined into paragraphs: a new paragraph starts after a wider gap, at an
-indented (or centred) line, after a line that ends before the right margin, or where the
+Per page: characters from PDFium (pdfplumber's geometry, ``pdf_pdfium``), doubled glyphs of fake
+bold removed (as pdfplumber's ``dedupe_chars``), ruled tables found by pdfplumber (only on pages
+whose drawn paths may form rules, and that have both horizontal and vertical rules) and resolved
+to grids, the remaining characters clustered into lines.  Running headers/footers and
+page-number lines are dropped, then lines are joined into paragraphs: a new paragraph starts
+after a wider gap, at an indented (or centred) line, after a line that ends before the right margin, or where the
 font size changes; the last paragraph of a page goes on over the page break when its last
 line runs to the right margin and the next page starts flush left.
 
@@ -27,41 +28,59 @@ from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import load
 from .pdf_layout import Line, PageTable, dedupe, grid_table, in_bbox, is_ruled, make_lines, remove_furniture
+from .pdf_pdfium import may_have_rules, open_pdf, page_chars, page_height
 
 Item = Union[Line, PageTable]
 
 
-def _open(path: Path):
-    import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
+class _Plumber:
+    """pdfplumber on the same file, opened on first use: table finding on pages that may hold
+    ruled tables, and the characters of a rotated page."""
 
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
-    if b"%PDF-" not in head:
-        raise PlanxError(path, "not a PDF (no %PDF header): malformed or not a PDF file")
-    try:
-        pdf = pdfplumber.open(path)
-        _ = pdf.pages
-        return pdf
-    except PdfminerException as e:
-        cause = e.args[0] if e.args else e
-        name = type(cause).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise PlanxError(path, "encrypted PDF (password-protected); remove the password first") from None
-        raise PlanxError(path, f"malformed or truncated PDF ({name}: {str(cause)[:100]})") from None
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pdf = None
+
+    def page(self, number: int):
+        if self.pdf is None:
+            import pdfplumber
+            from pdfplumber.utils.exceptions import PdfminerException
+
+            try:
+                self.pdf = pdfplumber.open(self.path)
+            except PdfminerException as e:
+                cause = e.args[0] if e.args else e
+                raise PlanxError(self.path, f"malformed or truncated PDF ({type(cause).__name__}: "
+                                            f"{str(cause)[:100]})") from None
+        return self.pdf.pages[number - 1]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
 
 
-def _page_items(page, number: int) -> tuple[list[Line], list[PageTable]]:
-    chars = dedupe(page.chars)
+def _page_items(page, number: int, plumber: _Plumber) -> tuple[list[Line], list[PageTable], float]:
+    """The page's text lines and ruled tables, and its height: characters from PDFium, tables from
+    pdfplumber's finder on pages with rules."""
+    chars = page_chars(page)
+    ruled = may_have_rules(page)
+    pl_page = plumber.page(number) if chars is None or ruled else None
+    if chars is None:
+        chars, height = pl_page.chars, float(pl_page.height)
+    else:
+        height = page_height(page)
+    chars = dedupe(chars)
     tables: list[PageTable] = []
-    if is_ruled(page):
-        for t in page.find_tables():
+    if ruled and is_ruled(pl_page):
+        for t in pl_page.find_tables():
             x0, top, x1, bottom = t.bbox
             inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
                       and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
             tables.append(grid_table(t, inside, number))
-    body = [c for c in chars if not any(in_bbox(c, t) for t in tables)]
-    return make_lines(body, number), tables
+    if pl_page is not None:
+        pl_page.close()
+    body = [c for c in chars if not any(in_bbox(c, t) for t in tables)] if tables else chars
+    return make_lines(body, number), tables, height
 
 
 class _Layout:
@@ -202,18 +221,24 @@ def _flow(items: list[Item], layout: _Layout, b: _Builder) -> None:
 def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
+    from pypdfium2 import PdfiumError
 
-    pdf = _open(path)
+    pdf = open_pdf(path)
+    plumber = _Plumber(path)
+    pages_lines, pages_tables, heights = [], [], []
     try:
-        with pdf:
-            pages_lines, pages_tables, heights = [], [], []
-            for i, page in enumerate(pdf.pages, start=1):
-                lines, tables = _page_items(page, i)
-                pages_lines.append(lines)
-                pages_tables.append(tables)
-                heights.append(float(page.height))
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as e:
+        for i in range(1, len(pdf) + 1):
+            page = pdf[i - 1]
+            lines, tables, height = _page_items(page, i, plumber)
+            page.close()
+            pages_lines.append(lines)
+            pages_tables.append(tables)
+            heights.append(height)
+    except (PDFSyntaxError, PSException, PdfiumError, ValueError, KeyError, TypeError) as e:
         raise PlanxError(path, f"malformed PDF ({type(e).__name__}: {str(e)[:100]})") from None
+    finally:
+        plumber.close()
+        pdf.close()
     if not any(pages_lines) and not any(pages_tables):
         raise PlanxError(path, "no text layer (image-only PDF); run OCR first")
     pages_lines = remove_furniture(pages_lines, heights)

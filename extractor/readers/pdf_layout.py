@@ -52,17 +52,25 @@ class PageTable:
 
 def dedupe(chars: list[dict], tol: float = 1.0) -> list[dict]:
     """Drop the doubled glyphs of fake bold: a char with the same text, font and size as one
-    already kept within ``tol`` points (pdfplumber's dedupe_chars, in linear time)."""
-    seen: dict[tuple, list[dict]] = {}
+    already kept within ``tol`` points (pdfplumber's dedupe_chars, in linear time: kept chars are
+    filed by text and ``tol``-high band, and a char is compared with those of its band and the
+    two next to it)."""
+    bands: dict[tuple, list[dict]] = {}
     out = []
     for c in chars:
-        kx, ky = int(c["x0"] // tol), int(c["top"] // tol)
-        dup = any(abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
-                  and o["fontname"] == c["fontname"] and o["size"] == c["size"]
-                  for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-                  for o in seen.get((c["text"], kx + dx, ky + dy), ()))
+        text, x, y = c["text"], c["x0"], c["top"]
+        band = int(y // tol)
+        dup = False
+        for b in (band - 1, band, band + 1):
+            for o in bands.get((text, b), ()):
+                if (abs(o["x0"] - x) <= tol and abs(o["top"] - y) <= tol and o["fontname"] == c["fontname"]
+                        and o["size"] == c["size"]):
+                    dup = True
+                    break
+            if dup:
+                break
         if not dup:
-            seen.setdefault((c["text"], kx, ky), []).append(c)
+            bands.setdefault((text, band), []).append(c)
             out.append(c)
     return out
 
@@ -79,14 +87,18 @@ def make_lines(chars: list[dict], page: int) -> list[Line]:
     chars.sort(key=lambda c: (round(c["top"], 1), c["x0"]))
     groups: list[list] = []  # [top, bottom, chars]
     for c in chars:
-        mid = (c["top"] + c["bottom"]) / 2
+        top, bottom = c["top"], c["bottom"]
+        mid = (top + bottom) / 2
         for g in reversed(groups[-3:]):
             if g[0] <= mid <= g[1]:
                 g[2].append(c)
-                g[0], g[1] = min(g[0], c["top"]), max(g[1], c["bottom"])
+                if top < g[0]:
+                    g[0] = top
+                if bottom > g[1]:
+                    g[1] = bottom
                 break
         else:
-            groups.append([c["top"], c["bottom"], [c]])
+            groups.append([top, bottom, [c]])
     lines = []
     for _, _, g in groups:
         g.sort(key=lambda c: c["x0"])
