@@ -225,3 +225,14 @@ def test_cumulative_column_gives_the_last_year_target_when_that_cell_is_empty():
     assert a.targets == {"2025": "90"} and b.targets == {"2025": "〔0.9〕"}
     assert b.parsed["targets"]["2025"].value == 0.9 and b.category == "环境治理"
     assert not infos[0].unparsed
+
+
+def test_yearless_target_and_baseline_columns_take_the_years_of_the_caption():
+    rows = [["序号", "指标名称", "单位", "基期值", "规划目标", "类型"],
+            ["1", "城市细颗粒物年均浓度", "微克/立方米", "33", "≤29", "约束性"]]
+    _, (inds, _, _) = run(tika("表4  “十五五”生态环境保护主要指标", rows))
+    assert inds[0].baseline == {"year": 2025, "value": "33"} and inds[0].targets == {"2030": "≤29"}
+    _, (inds, _, _) = run(tika("2027年美丽城区建设指标", rows))
+    assert inds[0].baseline == {"year": None, "value": "33"} and inds[0].targets == {"2027": "≤29"}
+    _, (inds, _, infos) = run(tika("表4  主要指标", rows))
+    assert inds[0].targets == {} and [u["text"] for u in infos[0].unparsed] == ["≤29"]

@@ -25,9 +25,30 @@ class Layout:
     cumulative: Optional[tuple[str, int]] = None  # (year key, column index) of a 累计 column
 
 
-def layout(grid: Grid, ledger: Ledger) -> Layout:
+def caption_years(caption: Optional[str]) -> tuple[Optional[int], Optional[int]]:
+    """(base year, target year) a table's caption names: "2025年主要指标" → (None, 2025);
+    "“十四五”主要指标" → (2020, 2025)."""
+    if not caption:
+        return None, None
+    years = [int(y) for y in compiled(lex()["header_year"]).findall(caption)]
+    if years:
+        return None, max(years)
+    m = compiled(lex()["caption_five_year"]).search(caption)
+    if not m:
+        return None, None
+    end = 2025 + 5 * ("一二三四五六七八九".index(m["n"]) - 3)
+    return end - 5, end
+
+
+def layout(grid: Grid, ledger: Ledger, caption: Optional[str] = None) -> Layout:
     cols = grid.columns
     base = grid.index("baseline")
+    bare = [i for i in grid.index("target") if not cols[i].year]
+    base_year, year = caption_years(caption)
+    if year and len(bare) == 1 and all((cols[i].year or 0) < year for i in grid.index("target") + base):
+        cols[bare[0]].year = year
+    if base_year and len(base) == 1 and cols[base[0]].year is None:
+        cols[base[0]].year = base_year
     tgts = [i for i in grid.index("target") if cols[i].year]
     if not base:
         bare = [i for i in tgts if compiled(r"^\d{4}年?$").match(cols[i].label)]
@@ -55,7 +76,7 @@ def layout(grid: Grid, ledger: Ledger) -> Layout:
 def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[str],
           ledger: Ledger, first_id: int, guess_merges: bool) -> list[Indicator]:
     """Indicator records of one table; ``guess_merges`` for Tika text (merges not marked)."""
-    lay = layout(grid, ledger)
+    lay = layout(grid, ledger, caption)
     blocks = Blocks("category")
     has_attr_col = bool(grid.index("attribute"))
     first_block = None if has_attr_col else first_attribute_block(grid)
