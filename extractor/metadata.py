@@ -72,8 +72,9 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
     if info.issuer is None:
         plain = compiled(p["notice_plain"])
         info.issuer = next((m["issuer"] for b in head if (m := plain.match(b.text.strip()))), None)
-    num = compiled(p["doc_number"]).search(head_text)
-    info.doc_number = compiled(r"\s+").sub("", num.group(0)) if num else None
+    line_rx = compiled(p["doc_number_line"].replace("{num}", p["doc_number"]))
+    num = next((m["num"] for b in head if (m := line_rx.match(b.text.strip()))), None)
+    info.doc_number = compiled(r"\s+").sub("", num) if num else None
     _signature(head, info, p)
     if info.title is None:
         info.title = _title_page(head, p)

@@ -155,3 +155,11 @@ def test_dated_list_items_are_not_headings_and_long_runin_leads_are():
 def test_statement_of_facts_is_not_a_task():
     text = "一、规划范围\n规划范围为全县行政区域，总面积860平方公里。涉及12个乡镇。\n"
     assert build(_doc(text)).tasks == []
+
+
+def test_doc_number_cited_in_the_preamble_is_not_the_documents_own():
+    text = ("某市“十四五”生态环境保护规划\n根据《某市国民经济和社会发展第十四个五年规划纲要》（某政发〔2021〕4号），"
+            "制定本规划。\n一、基本形势\n")
+    assert _info(text).doc_number is None
+    text = "关于印发《某区节水行动方案》的通知\n文号：某政办字〔2022〕8号\n某区节水行动方案\n一、目标\n"
+    assert _info(text).doc_number == "某政办字〔2022〕8号"
