@@ -29,42 +29,17 @@ from ..normalize import clean
 from ..patterns import load
 from .pdf_layout import Line, PageTable, dedupe, grid_table, in_bbox, is_ruled, make_lines, remove_furniture
 from .pdf_pdfium import may_have_rules, open_pdf, page_chars, page_height
+from .pdf_plumber import Plumber
 
 Item = Union[Line, PageTable]
 
 
-class _Plumber:
-    """pdfplumber on the same file, opened on first use: table finding on pages that may hold
-    ruled tables, and the characters of a rotated page."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.pdf = None
-
-    def page(self, number: int):
-        if self.pdf is None:
-            import pdfplumber
-            from pdfplumber.utils.exceptions import PdfminerException
-
-            try:
-                self.pdf = pdfplumber.open(self.path)
-            except PdfminerException as e:
-                cause = e.args[0] if e.args else e
-                raise PlanxError(self.path, f"malformed or truncated PDF ({type(cause).__name__}: "
-                                            f"{str(cause)[:100]})") from None
-        return self.pdf.pages[number - 1]
-
-    def close(self) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
-
-
-def _page_items(page, number: int, plumber: _Plumber) -> tuple[list[Line], list[PageTable], float]:
+def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[PageTable], float]:
     """The page's text lines and ruled tables, and its height: characters from PDFium, tables from
     pdfplumber's finder on pages with rules."""
     chars = page_chars(page)
     ruled = may_have_rules(page)
-    pl_page = plumber.page(number) if chars is None or ruled else None
+    pl_page = plumber.page(number, text=chars is None) if chars is None or ruled else None
     if chars is None:
         chars, height = pl_page.chars, float(pl_page.height)
     else:
@@ -224,7 +199,7 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     from pypdfium2 import PdfiumError
 
     pdf = open_pdf(path)
-    plumber = _Plumber(path)
+    plumber = Plumber(path)
     pages_lines, pages_tables, heights = [], [], []
     try:
         for i in range(1, len(pdf) + 1):
