@@ -261,3 +261,23 @@ def test_a_rotated_page_takes_its_characters_from_pdfplumber(tmp_path: Path):
     path = tmp_path / "rotated.pdf"
     path.write_bytes(data)
     assert [b.text for b in read_pdf(path).blocks][:2] == ["到2025年，空气质量 ABC 87%。", "Times text (x) W"]
+
+
+def test_only_pages_with_rules_both_ways_go_to_the_table_finder():
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    from extractor.readers.pdf_pdfium import may_have_rules
+
+    plan = pdfium.PdfDocument(PLAN)
+    assert [i + 1 for i in range(len(plan)) if may_have_rules(plan[i])] == [2, 3]  # the table pages
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setLineWidth(0.5)
+    c.line(72, 800, 520, 800)  # a rule under a running header only
+    c.showPage()
+    c.grid([72, 200, 320], [500, 520, 540])  # a ruled 2×2 grid
+    c.showPage()
+    c.save()
+    doc = pdfium.PdfDocument(buf.getvalue())
+    assert [may_have_rules(doc[0]), may_have_rules(doc[1])] == [False, True]
