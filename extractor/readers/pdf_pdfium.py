@@ -79,7 +79,8 @@ class _Fonts:
             buf = ctypes.create_string_buffer(256)
             r.FPDFFont_GetBaseFontName(f, buf, 256)
             name = buf.value.decode("latin-1")
-            got = self.info[font] = (name, _core_descent(name) or _descent(r, f))
+            core = _core_descent(name)
+            got = self.info[font] = (name, _descent(r, f) if core is None else core)
         return got
 
     def width(self, font: int, ch: str) -> float:
