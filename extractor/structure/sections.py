@@ -96,11 +96,21 @@ def _form_levels(found: list[tuple[int, _Label]]) -> dict[str, int]:
         stack.append(lab)
     levels: dict[str, int] = {}
     ordered = sorted((f for f in ranks if f not in ("appendix", "unlabelled")), key=lambda f: ranks[f])
-    for i, form in enumerate(ordered):
+    for form in ordered:  # a form never seen under another one is a top-level form
         ps = [levels[p] for p in parents[form] if p in levels]
-        levels[form] = 1 + max(ps) if ps else (1 if i == 0 else 1 + max(levels.values(), default=0))
+        levels[form] = 1 + max(ps) if ps else 1
     levels["appendix"] = 1
     return levels
+
+
+def _without_title_page(found: list[tuple[int, _Label]]) -> list[tuple[int, _Label]]:
+    """Label-less heading candidates before the first labelled heading are the title page
+    (a document title in a large font, a notice header), not sections — when the document
+    numbers its headings at all."""
+    first = next((k for k, (_, lab) in enumerate(found) if lab.form != "unlabelled"), None)
+    if first is None:
+        return found
+    return [f for k, f in enumerate(found) if k >= first or f[1].form != "unlabelled"]
 
 
 def detect_sections(doc: Document) -> tuple[list[Section], dict[int, Section], list[Optional[Section]], dict[int, Section]]:
@@ -122,6 +132,7 @@ def detect_sections(doc: Document) -> tuple[list[Section], dict[int, Section], l
         in_attachment_list = False
         if lab is not None:
             found.append((b.index, lab))
+    found = _without_title_page(found)
     levels = _form_levels(found)
     sections: list[Section] = []
     stack: list[Section] = []

@@ -167,7 +167,8 @@ def _split_column(cols: list[Column]) -> int:
 
 def _spanning_cell(cells: list[Cell], cols: list[Column]) -> int:
     """Which cell of a short row spans several columns: the best content fit (a spanning cell
-    must fit every column it covers), leftmost on ties."""
+    must fit every column it covers); on ties, not a figure or placeholder over several years
+    (it belongs to one year, a requirement such as "完成省下达任务" often spans them), then leftmost."""
     n, L = len(cols), len(cells)
     width = n - L + 1
     best, best_i = None, 0
@@ -180,8 +181,10 @@ def _spanning_cell(cells: list[Cell], cols: list[Column]) -> int:
                 score += min(compat(cols[k].kind, c.text) for k in range(i, i + width))
             else:
                 score += compat(cols[j + width - 1].kind, c.text)
-        if best is None or score > best:
-            best, best_i = score, i
+        years = {cols[k].year for k in range(i, min(n, i + width)) if cols[k].year}
+        rank = (score, not (len(years) > 1 and matches("year_specific_cell", cells[i].text)))
+        if best is None or rank > best:
+            best, best_i = rank, i
     return best_i
 
 
