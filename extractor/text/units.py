@@ -190,20 +190,22 @@ def _bare_region(name: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _jieba():
-    """jieba's POS tokenizer with every lexicon name and generic unit word as a user word."""
+    """jieba's POS tokenizer with every lexicon name and generic unit word as a user word.
+
+    The module's default tokenizer is used (a private one would load jieba's dictionaries a
+    second time); the added names only make unit names single tokens elsewhere too."""
     import jieba
     import jieba.posseg as pseg
 
     jieba.setLogLevel(60)
-    tok = jieba.Tokenizer()
     data = load("units")
     words = set(lexicon().variants) | set(data["suffix"]["collective_nouns"])
     words |= {w for w in data["suffix"]["generic"] if len(w) >= 3}
     for w in sorted(words):
-        tok.add_word(w, tag="nt")
+        pseg.dt.add_word(w, tag="nt")
     for w, tag in load("responsibilities").get("pos_fixes", {}).items():
-        tok.add_word(w, tag=tag)
-    return pseg.POSTokenizer(tok)
+        pseg.dt.add_word(w, tag=tag)
+    return pseg.dt
 
 
 def tokens(text: str) -> list[tuple[str, str, int, int]]:
