@@ -47,16 +47,20 @@ def _distinct(decls: Iterable[Declaration], key: str) -> list[Declaration]:
     return out
 
 
-@check("count.indicators")
-def indicator_total(ctx: AuditContext) -> Iterable[Hit]:
-    inds = ctx.result.indicators
-    if not inds:
+def _total(ctx: AuditContext, records: list, key: str) -> Iterable[Hit]:
+    """An announced number of records (by 序号 or by row) that the table does not hold."""
+    if not records:
         return
-    by_seq, by_row, ok = _counts(inds)
-    for d in _distinct(ctx.declarations, "indicators"):
+    by_seq, by_row, ok = _counts(records)
+    for d in _distinct(ctx.declarations, key):
         if int(d.value) not in ok:
             yield Hit({"declared": d.value, "by_seq": by_seq, "by_row": by_row},
-                      [_decl_ref(d), ref(inds[0])])
+                      [_decl_ref(d), ref(records[0])])
+
+
+@check("count.indicators")
+def indicator_total(ctx: AuditContext) -> Iterable[Hit]:
+    return _total(ctx, ctx.result.indicators, "indicators")
 
 
 @check("count.indicators_by_kind")
@@ -78,14 +82,7 @@ def indicator_kinds(ctx: AuditContext) -> Iterable[Hit]:
 
 @check("count.projects")
 def project_total(ctx: AuditContext) -> Iterable[Hit]:
-    projs = ctx.result.projects
-    if not projs:
-        return
-    by_seq, by_row, ok = _counts(projs)
-    for d in _distinct(ctx.declarations, "projects"):
-        if int(d.value) not in ok:
-            yield Hit({"declared": d.value, "by_seq": by_seq, "by_row": by_row},
-                      [_decl_ref(d), ref(projs[0])])
+    return _total(ctx, ctx.result.projects, "projects")
 
 
 @check("count.investment")
