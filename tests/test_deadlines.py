@@ -110,3 +110,14 @@ def test_plan_period_opening_a_clause():
     assert limits("“十四五”期间，全市新增绿地面积100公顷", plan_start=2021) == [("2025", "range", "2021")]
     assert limits("“十四五”期间，我们面临新的形势", plan_start=2021) == []
     assert dates("“十三五”期间，完成河道整治", plan_start=2021)[0][3] == "history"
+
+
+def test_month_without_year_is_not_dated_by_a_horizon_goal():
+    """An action plan issued in March 2022 sets "到2025年" goals and then "4月底前" work:
+    the month belongs to the issue year, not to the five-year horizon."""
+    c = YearContext(issue_year=2022)
+    find_dates("到2025年，全市优良天数比率达到85%。", c)
+    assert find_dates("4月底前，各区制定名录", c)[0].date == "2022-04-30"
+    find_dates("2023年6月底前，完成清单编制。", c)
+    assert find_dates("9月底前，完成验收", c)[0].date == "2023-09-30"
+    assert find_dates("到2024年，基本消除；5月底前完成排查", c)[1].date == "2024-05-31"

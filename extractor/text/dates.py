@@ -31,6 +31,7 @@ class DateExpr:
     year: Optional[int] = None  # year of ``date``
     role: str = "limit"  # one of ROLES
     bare: bool = False  # a point without any prefix/suffix ("2022年，…")
+    period: bool = False  # a five-year plan period ("“十四五”期间")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class YearContext:
     plan_end: Optional[int] = None
     base_year: Optional[int] = None
     current_year: Optional[int] = None  # last explicit year seen in reading order
+    month_year: Optional[int] = None  # year of the last explicit date with a month or year-end
 
     @property
     def horizon(self) -> Optional[int]:
@@ -53,7 +55,9 @@ class YearContext:
         return self.issue_year
 
     def default_year(self) -> Optional[int]:
-        return self.current_year or self.issue_year or self.plan_start
+        """Year of a date written without one ("4月底前"): the last dated month or year-end,
+        else the issue year — a horizon such as "到2025年" does not date next month's work."""
+        return self.month_year or self.issue_year or self.current_year or self.plan_start
 
     @classmethod
     def from_info(cls, info, texts: list[str]) -> "YearContext":
@@ -214,6 +218,7 @@ def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool) -
 def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
     """Every date expression in one passage, with ISO value, kind and role."""
     out: list[DateExpr] = []
+    local_year: Optional[int] = None  # an explicit year earlier in this passage
     for m in _outer().finditer(text):
         pre, suf = m["pre"] or "", m["suf"] or ""
         if m["pp"]:
@@ -228,7 +233,7 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
                     role = "title"
                 elif role == "limit" and ctx.horizon is not None and y2 < ctx.horizon:
                     role = "history"  # "“十三五”期间，完成…" in a later plan
-                out.append(DateExpr(m.start(), m.end(), str(y2), "range", str(y1), y2, role))
+                out.append(DateExpr(m.start(), m.end(), str(y2), "range", str(y1), y2, role, period=True))
             else:  # 十四五末
                 out.append(DateExpr(m.start(), m.end(), str(y2), "by", None, y2,
                                     _role(text, m, ctx, y2, False)))
@@ -240,10 +245,10 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
                 continue
             role = _role(text, m, ctx, y2, False)
             if role != "title":
-                ctx.current_year = y2
+                ctx.current_year = local_year = y2
             out.append(DateExpr(m.start("yr"), m.end(), str(y2), "range", str(y1), y2, role))
             continue
-        p1 = _parse_point(m["p1"], ctx)
+        p1 = _parse_point(m["p1"], ctx, year_hint=local_year)
         if p1 is None:
             continue
         if m["p2"]:
@@ -252,14 +257,16 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
                 continue
             role = _role(text, m, ctx, p2.year, False)
             if role != "title" and (p1.explicit_year or p2.explicit_year):
-                ctx.current_year = p2.year
+                ctx.current_year = ctx.month_year = local_year = p2.year
             out.append(DateExpr(m.start("p1") if not pre else m.start(), m.end(), p2.iso, "range",
                                 p1.iso, p2.year, role))
             continue
         bare = not pre and not suf and not p1.end_of
         role = _role(text, m, ctx, p1.year, bare)
         if role not in ("title", "reference") and p1.explicit_year:
-            ctx.current_year = p1.year
+            ctx.current_year = local_year = p1.year
+            if p1.end_of or "月" in m["p1"]:
+                ctx.month_year = p1.year
         if suf in ("前", "之前", "以前", "止", "为止") or pre in ("到", "至", "展望") or (p1.end_of and pre != "自"):
             kind = "by"
         else:
