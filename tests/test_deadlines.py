@@ -121,3 +121,21 @@ def test_month_without_year_is_not_dated_by_a_horizon_goal():
     find_dates("2023年6月底前，完成清单编制。", c)
     assert find_dates("9月底前，完成验收", c)[0].date == "2023-09-30"
     assert find_dates("到2024年，基本消除；5月底前完成排查", c)[1].date == "2024-05-31"
+
+
+def test_plan_period_opening_a_stage_goal_is_a_limit():
+    """"“十五五”期间，…体系初步建立" states a stage outcome; a situation sentence does not."""
+    assert limits("“十五五”期间，清洁低碳安全高效的能源体系初步建立") == [("2030", "range", "2026")]
+    assert limits("“十四五”期间，产业结构调整优化取得明显进展") == [("2025", "range", "2021")]
+    assert limits("“十四五”期间，我区生态环境保护仍处于关键时期") == []
+
+
+def test_plan_period_is_recorded_for_each_action(tmp_path):
+    """Two "“十四五”期间" clauses limit two actions; only phase ranges are deduplicated."""
+    from extractor import extract
+    f = tmp_path / "plan.txt"
+    f.write_text("某市碳达峰实施方案\n\n“十四五”期间，产业结构调整取得明显进展。\n\n"
+                 "“十四五”期间煤炭消费总量控制在1800万吨以内。\n", encoding="utf-8")
+    got = [(d.raw, d.action) for d in extract(f).deadlines]
+    assert got == [("“十四五”期间", "产业结构调整取得明显进展"),
+                   ("“十四五”期间", "煤炭消费总量控制在1800万吨以内")]

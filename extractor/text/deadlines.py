@@ -3,8 +3,9 @@
 Every date expression of every prose passage (paragraphs and 专栏 boxes) is parsed by
 :mod:`.dates`; only those whose role is a time limit become records — history ("截至2020年底"),
 comparison bases ("较2020年"), titles ("《…（2021-2023年）》"), plan metadata ("规划期限为…")
-and recurring times ("每年2月底前") are dropped.  A range repeated verbatim (a phase defined
-once and printed again in a heading) is recorded once.
+and recurring times ("每年2月底前") are dropped.  A phase range repeated verbatim (defined
+once and printed again in a heading) is recorded once; a plan period ("“十四五”期间")
+is a limit of every action it opens.
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def extract(doc: Document, struct, info) -> list[Deadline]:
         for n, d in enumerate(found):
             if d.role != "limit" or d.date is None or "XXXX" in d.date:
                 continue
-            if d.kind == "range":
+            if d.kind == "range" and not d.period:  # "“十四五”期间" limits each its own action
                 key = (d.start_date, d.date)
                 if key in seen_ranges:
                     continue
