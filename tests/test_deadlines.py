@@ -139,3 +139,13 @@ def test_plan_period_is_recorded_for_each_action(tmp_path):
     got = [(d.raw, d.action) for d in extract(f).deadlines]
     assert got == [("“十四五”期间", "产业结构调整取得明显进展"),
                    ("“十四五”期间", "煤炭消费总量控制在1800万吨以内")]
+
+
+def test_phase_action_drops_its_list_label(tmp_path):
+    """"（一）宣传发动阶段（2021年11月—12月）。" names the phase "宣传发动阶段"."""
+    from extractor import extract
+    f = tmp_path / "plan.txt"
+    f.write_text("某县实施方案\n\n三、实施步骤\n\n（一）宣传发动阶段（2021年11月—12月）。制定工作方案。\n\n"
+                 "2.集中整治阶段（2022年1月—2024年12月）。组织实施。\n", encoding="utf-8")
+    got = [(d.action, d.start, d.date) for d in extract(f).deadlines]
+    assert got == [("宣传发动阶段", "2021-11", "2021-12"), ("集中整治阶段", "2022-01", "2024-12")]

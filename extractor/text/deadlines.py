@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model import Document, MappedText
+from ..patterns import compiled, load
 from ..records import Deadline
 from .dates import YearContext, find_dates
 from .sentences import SENTENCE_END, passages
@@ -87,6 +88,9 @@ def extract(doc: Document, struct, info) -> list[Deadline]:
                 seen_ranges.add(key)
             stop = next((f.start for f in found[n + 1:] if f.role == "limit"), len(text))
             a, b = _action(text, d.start, d.end, stop)
+            if a < d.start:  # a phase named before its range: drop the list label
+                m = compiled(load("dates")["action_label"]).match(text, a, d.start)
+                a = m.end() if m else a
             action = source_text(doc, psg.text, a, b).strip("（()）:：")
             if not action:
                 continue  # a bare period (a title's "（2025-2035年）") governs nothing
