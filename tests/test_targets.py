@@ -114,3 +114,10 @@ def test_places_listed_before_respectively_share_the_measure():
 def test_in_use_vehicles_keep_their_subject():
     assert run("到2025年，在用机动车排放检验合格率达到92%以上。") == [
         ("在用机动车排放检验合格率", ">=", 92, "%", 2025)]
+
+
+def test_rebuild_and_funding_quota_are_goals():
+    """"新改建…120公里" is work to do; "安排不低于500万元的…资金" is a quota even with a noun after it."""
+    assert run("新改建农村公路120公里。") == [("农村公路", "=", 120, "公里", None)]
+    assert [r[1:4] for r in run("县财政每年安排不低于500万元的管护资金。")] == [(">=", 500, "万元")]
+    assert run("建设500千伏变电站。") == []

@@ -113,7 +113,8 @@ def _not_a_target(text: str, q: Quantity, c0: int, s0: int) -> bool:
         if not (q.base_unit in ("%", "‰") and not _rx("scope_compare_before").search(before)
                 and regex.match(r"^(?:以上|以下)?的", after)):
             return True
-    if _is_measure(q) and _rx("spec_after").search(after) and not _rx("spec_after_ok").search(after):
+    if (_is_measure(q) and _rx("spec_after").search(after) and not _rx("spec_after_ok").search(after)
+            and not _rx("quota_before").search(before)):  # "不低于500万元的管护资金" is a quota
         return True
     if _rx("declared_after").search(after):
         return True
