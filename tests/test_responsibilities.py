@@ -150,8 +150,8 @@ def test_national_notes_with_ministries(tmp_path):
         "3.抓好落实。（各地区、各有关部门按职责分工负责）\n"))
     assert [(r.units, r.role, r.lead_units, r.support_units) for r in recs] == [
         (["工业和信息化部", "国家发展改革委", "应急部"], "牵头", ["工业和信息化部"], ["国家发展改革委", "应急部"]),
-        (["国家能源局", "中国气象局"], "按职责分工负责", [], []),
-        (["各地区", "各有关部门"], "按职责分工负责", [], []),
+        (["国家能源局", "中国气象局"], "负责", [], []),
+        (["各地区", "各有关部门"], "负责", [], []),
     ]
     assert {u.level for r in recs[:2] for u in r.normalized_units} == {"国家"}
     assert recs[0].normalized_units[2].canonical == "应急管理部"
@@ -189,3 +189,28 @@ def test_first_listed_unit_leads(tmp_path):
 def test_common_words_in_brackets_are_not_units(tmp_path):
     recs = _records(tmp_path, "一、任务\n（一）整治\n清理违规经营场所（场所）。加强巡查。（市商务局负责）\n")
     assert [r.units for r in recs] == [["市商务局"]]
+
+
+def test_heading_is_the_task_of_a_paragraph_without_a_lead(tmp_path):
+    """Under a heading with no sub-headings, a one-sentence paragraph closed by a note has no
+    run-in title: the heading names the task and its parent is the section; the role drops
+    its manner phrase (按职责分工负责 → 负责)."""
+    recs = _records(tmp_path, (
+        "二、重点任务\n（一）扩大再生水利用\n推动园区配套循环利用设施，拓宽利用途径。（水利部、住房和城乡建设部按职责分工负责）\n"
+        "（二）加强监管\n健全水质监测。定期公开监测结果。（生态环境部负责）\n"))
+    assert [(r.units, r.role, r.task, r.section) for r in recs] == [
+        (["水利部", "住房和城乡建设部"], "负责", "扩大再生水利用", "重点任务"),
+        (["生态环境部"], "负责", "健全水质监测", "加强监管"),
+    ]
+
+
+def test_bare_lead_line_and_support_line_are_one_statement(tmp_path):
+    """A "牵头单位：" line directly followed by a "配合单位：" line is one statement."""
+    recs = _records(tmp_path, (
+        "一、重点任务\n（一）治理移动源\n1.淘汰老旧车辆。加快淘汰高排放营运货车。\n牵头单位：市公安局\n"
+        "配合单位：市交通运输局、市商务局\n2.管控扬尘。落实工地围挡。\n责任单位：市住房和城乡建设局\n"))
+    assert [(r.units, r.role, r.lead_units, r.support_units, r.task) for r in recs] == [
+        (["市公安局", "市交通运输局", "市商务局"], "牵头", ["市公安局"], ["市交通运输局", "市商务局"], "淘汰老旧车辆"),
+        (["市住房和城乡建设局"], "责任", [], [], "管控扬尘"),
+    ]
+    assert recs[0].raw == "牵头单位：市公安局\n配合单位：市交通运输局、市商务局"

@@ -163,3 +163,10 @@ def test_doc_number_cited_in_the_preamble_is_not_the_documents_own():
     assert _info(text).doc_number is None
     text = "关于印发《某区节水行动方案》的通知\n文号：某政办字〔2022〕8号\n某区节水行动方案\n一、目标\n"
     assert _info(text).doc_number == "某政办字〔2022〕8号"
+
+
+def test_a_lead_followed_only_by_its_note_is_not_a_runin_title():
+    """"句子。（责任单位：…）" is one sentence closed by a note, not a lead sentence plus a body."""
+    from extractor.structure.tasks import lead_sentence
+    assert lead_sentence("培育绿色农业，建设高标准农田。（责任单位：县农业农村局）") is None
+    assert lead_sentence("培育绿色农业。建设高标准农田。（责任单位：县农业农村局）") == "培育绿色农业"

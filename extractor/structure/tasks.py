@@ -17,7 +17,7 @@ def lead_sentence(text: str) -> Optional[str]:
     """The run-in lead sentence of a paragraph (without its end mark), or None."""
     p = load("headings")["tasks"]
     m = compiled(p["lead_end"]).search(text)
-    if not m or m.end() >= len(text.rstrip()):
+    if not m or m.end() >= len(text.rstrip()) or compiled(p["note_only"]).match(text[m.end():]):
         return None
     lead = text[:m.start()].strip()
     if not (p["lead_min"] <= len(lead) <= p["lead_max"]):

@@ -42,6 +42,7 @@ class _Found:
     rule_units: list[str] = field(default_factory=list)
     src_end: Optional[int] = None  # source end when a run-on sentence continues in the next block
     first_leads: Optional[bool] = None  # "列第一位者为牵头部门": True when it holds onward (下同)
+    bare: bool = False  # a labelled line without brackets ("牵头单位：…")
 
 
 def extract(doc: Document, struct: Structure) -> list[Responsibility]:
@@ -52,6 +53,7 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
     if sum(f.labelled for f in found) < cfg["notes_mode_min"]:
         found += _prose(doc, struct, blocks, cfg)
     found.sort(key=lambda f: (f.block.index, f.i))
+    found = _join_bare_pairs(doc, found, cfg)
     places = _Places(doc, struct)
     out: list[Responsibility] = []
     implied: list[str] = []
@@ -112,7 +114,25 @@ def _notes(block: Block, mapped: MappedText, cfg: dict) -> list[_Found]:
             continue
         f = _note(block, mapped, m.start("label"), m.end(), m["label"] + m["body"], cfg, closes=False)
         if f:
+            f.bare = True
             out.append(f)
+    return out
+
+
+def _join_bare_pairs(doc: Document, found: list[_Found], cfg: dict) -> list[_Found]:
+    """A bare lead line ("牵头单位：A") directly followed by a bare support line ("配合单位：B、C")
+    is one statement: units A, B, C with role 牵头."""
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.bare and f.bare and prev.role in cfg["lead_roles"]
+                and f.role in cfg["support_roles"] and not prev.support
+                and f.block.index == prev.block.index + 1 and not f.text.text[:f.i].strip()):
+            prev.lead, prev.support = list(prev.units), list(f.units)
+            prev.units = prev.units + f.units
+            prev.src_end = doc.span_of(f.text, f.i, f.j).end
+            continue
+        out.append(f)
     return out
 
 
@@ -150,6 +170,8 @@ def _note(block: Block, mapped: MappedText, i: int, j: int, body: str, cfg: dict
     lead = [n for role, ns in parsed if role in cfg["lead_roles"] for n in ns]
     support = [n for role, ns in parsed if role in cfg["support_roles"] for n in ns]
     role = labels[0]["role"] if labels else parsed[0][0]
+    if role:
+        role = compiled(cfg["role_manner"]).sub("", role)
     first_leads = bool(first_m["onward"]) if first_m else None
     return _Found(block, mapped, i, j, names, role, labelled or first_m is not None, lead, support, rule,
                   rule_units, first_leads=first_leads)
@@ -250,7 +272,9 @@ def _run_on_end(b: Block, blocks: list[Block], k: int, open_end: bool, end_rx) -
 # ── task and section ──────────────────────────────────────────────────────────────────
 
 class _Places:
-    """Task and section titles for a block; a run-in heading is the task of its own body."""
+    """Task and section titles for a block; a run-in heading is the task of its own body, and so
+    is a heading with no sub-headings when its paragraph opens with no lead sentence of its own
+    ("（一）推进再生水设施建设" / "合理布局再生水利用设施，…。（…负责）")."""
 
     def __init__(self, doc: Document, struct: Structure) -> None:
         from ..structure.sections import classify
@@ -258,6 +282,7 @@ class _Places:
         self.struct = struct
         self.by_id = {s.id: s for s in struct.sections}
         self.runin: set[str] = set()
+        self.leaves = {s.id for s in struct.sections} - {s.parent for s in struct.sections if s.parent}
         heads = [doc.blocks[i] for i in sorted(struct.heading_blocks)]
         for s in struct.sections:
             b = next((h for h in heads if h.start <= s.span.start < max(h.end, h.start + 1)), None)
@@ -268,7 +293,8 @@ class _Places:
     def of(self, block_index: int) -> tuple[Optional[str], Optional[str]]:
         ctx = self.struct.context(block_index)
         sec, task = ctx.section, ctx.task_title
-        if sec is not None and sec.id in self.runin and task in (None, sec.title):
+        own = sec is not None and (sec.id in self.runin or (task is None and sec.id in self.leaves))
+        if own and task in (None, sec.title):
             parent = self.by_id.get(sec.parent) if sec.parent else None
             return sec.title, parent.title if parent else None
         return task, ctx.section_title
