@@ -149,3 +149,18 @@ def test_phase_action_drops_its_list_label(tmp_path):
                  "2.集中整治阶段（2022年1月—2024年12月）。组织实施。\n", encoding="utf-8")
     got = [(d.action, d.start, d.date) for d in extract(f).deadlines]
     assert got == [("宣传发动阶段", "2021-11", "2021-12"), ("集中整治阶段", "2022-01", "2024-12")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2023年上半年完成清查", ("2023-06-30", "by", None)),
+    ("2024年第一季度前完成验收", ("2024-03-31", "by", None)),
+    ("2024年三季度末前完成", ("2024-09-30", "by", None)),
+    ("2023年年内完成整改", ("2023-12-31", "by", None)),
+])
+def test_parts_of_a_year_close_it(text, expected):
+    """Half-years, quarters and 年内 of municipal work plans end on the last day of the part."""
+    assert limits(text, issue_year=2022) == [expected]
+
+
+def test_place_name_after_a_year_is_not_year_part():
+    assert limits("2022年内蒙古完成", issue_year=2022) == []

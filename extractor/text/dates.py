@@ -150,8 +150,11 @@ def _parse_point(s: str, ctx: YearContext, year_hint: Optional[int] = None) -> O
     if not m["M"]:
         if y is None:
             return None  # "年底前" in a document without any year
-        if m["YP"] in ("底", "末"):
+        if m["YP"] in ("底", "末", "下半年", "内"):
             return _Point(y, f"{y}-12-31", True, explicit)
+        if m["YP"] and ("季度" in m["YP"] or m["YP"] == "上半年"):
+            month = 6 if m["YP"] == "上半年" else 3 * ("一二三四".index(m["YP"].lstrip("第")[0]) + 1)
+            return _Point(y, f"{y}-{month:02d}-{calendar.monthrange(y, month)[1]:02d}", True, explicit)
         return _Point(y, str(y), False, explicit)
     month = int(m["M"])
     ys = f"{y:04d}" if y else "XXXX"
