@@ -121,3 +121,8 @@ def test_rebuild_and_funding_quota_are_goals():
     assert run("新改建农村公路120公里。") == [("农村公路", "=", 120, "公里", None)]
     assert [r[1:4] for r in run("县财政每年安排不低于500万元的管护资金。")] == [(">=", 500, "万元")]
     assert run("建设500千伏变电站。") == []
+
+
+def test_subject_keeps_built_up_area_and_drops_trailing_increase():
+    assert [r[0] for r in run("到2025年，建成区绿化覆盖率不低于42%。")] == ["建成区绿化覆盖率"]
+    assert run("到2025年，危险废物处置能力新增20万吨/年。") == [("危险废物处置能力", "increase", 20, "万吨/年", 2025)]
