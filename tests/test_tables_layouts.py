@@ -236,3 +236,12 @@ def test_yearless_target_and_baseline_columns_take_the_years_of_the_caption():
     assert inds[0].baseline == {"year": None, "value": "33"} and inds[0].targets == {"2027": "≤29"}
     _, (inds, _, infos) = run(tika("表4  主要指标", rows))
     assert inds[0].targets == {} and [u["text"] for u in infos[0].unparsed] == ["≤29"]
+
+
+def test_caption_naming_the_baseline_year_dates_a_yearless_baseline_column():
+    rows = [["序号", "指标名称", "单位", "现状值", "目标值", "指标属性"],
+            ["1", "村庄生活污水治理率", "%", "41", "≥55", "预期性"]]
+    _, (inds, _, _) = run(tika("表2  示范县建设指标（2022年现状，2027年目标）", rows))
+    assert inds[0].baseline == {"year": 2022, "value": "41"} and inds[0].targets == {"2027": "≥55"}
+    _, (inds, _, _) = run(tika("表2  示范县建设指标（以2019年为基准年）", rows))
+    assert inds[0].baseline == {"year": 2019, "value": "41"} and inds[0].targets == {}

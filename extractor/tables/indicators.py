@@ -27,12 +27,17 @@ class Layout:
 
 def caption_years(caption: Optional[str]) -> tuple[Optional[int], Optional[int]]:
     """(base year, target year) a table's caption names: "2025年主要指标" → (None, 2025);
-    "“十四五”主要指标" → (2020, 2025)."""
+    "“十四五”主要指标" → (2020, 2025); "2020年现状，2025年目标" → (2020, 2025)."""
     if not caption:
         return None, None
     years = [int(y) for y in compiled(lex()["header_year"]).findall(caption)]
-    if years:
-        return None, max(years)
+    based = compiled(lex()["caption_base_year"]).search(caption)
+    base = int(based.group(1)) if based else None
+    later = [y for y in years if base is None or y > base]
+    if later:
+        return base, max(later)
+    if base:
+        return base, None
     m = compiled(lex()["caption_five_year"]).search(caption)
     if not m:
         return None, None
