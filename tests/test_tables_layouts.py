@@ -245,3 +245,17 @@ def test_caption_naming_the_baseline_year_dates_a_yearless_baseline_column():
     assert inds[0].baseline == {"year": 2022, "value": "41"} and inds[0].targets == {"2027": "≥55"}
     _, (inds, _, _) = run(tika("表2  示范县建设指标（以2019年为基准年）", rows))
     assert inds[0].baseline == {"year": 2019, "value": "41"} and inds[0].targets == {}
+
+
+def test_attribute_cell_merged_over_a_block_of_rows_is_inherited():
+    text = tika("表5  示范县建设指标", [
+        ["序号", "指标名称", "单位", "指标值", "现状值（2021年）", "目标值（2025年）", "指标属性"],
+        ["1", "集中式饮用水水源地水质优良比例", "%", "100", "100", "100", "约束性"],
+        ["2", "农村黑臭水体整治比例", "%", "≥60", "30", "≥60", ""],
+        ["3", "秸秆综合利用率", "%", "≥90", "92", "≥93", ""],
+        ["4", "绿色出行比例", "%", "≥70", "65", "≥70", "参考性"],
+        ["5", "节水器具普及率", "%", "≥80", "75", "≥80", ""],
+    ])
+    _, (inds, _, _) = run(text)
+    assert [i.attribute for i in inds] == ["约束性", "约束性", "约束性", "参考性", "参考性"]
+    assert "attribute" in inds[2].inherited and "attribute" not in inds[3].inherited

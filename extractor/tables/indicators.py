@@ -248,6 +248,8 @@ def _inherit(rec: Indicator, row: Row, grid: Grid, prev: Optional[Indicator],
 
     def evident(kind: str) -> bool:
         idx = grid.index(kind)
+        if idx and kind in lex()["merge_always"]:
+            return True
         return bool(idx) and same_group or all(empties.get(i, 1) <= lex()["merge_max_empty_share"] for i in idx)
 
     if rec.standard is None and prev.standard and evident("standard"):
