@@ -259,3 +259,14 @@ def test_attribute_cell_merged_over_a_block_of_rows_is_inherited():
     _, (inds, _, _) = run(text)
     assert [i.attribute for i in inds] == ["约束性", "约束性", "约束性", "参考性", "参考性"]
     assert "attribute" in inds[2].inherited and "attribute" not in inds[3].inherited
+
+
+def test_short_row_spans_the_target_years_rather_than_baseline_and_target():
+    text = tika("表3  规划指标", [
+        ["序号", "指标名称", "单位", "现状值", "目标值", "指标属性"],
+        ["", "", "", "2021年", "2025年", "2035年", ""],
+        ["1", "重点建设用地安全利用", "—", "有效保障", "完成省下达任务", "约束性"],
+    ])
+    _, (inds, _, _) = run(text)
+    assert inds[0].baseline == {"year": 2021, "value": "有效保障"}
+    assert inds[0].targets == {"2025": "完成省下达任务", "2035": "完成省下达任务"}

@@ -167,8 +167,9 @@ def _split_column(cols: list[Column]) -> int:
 
 def _spanning_cell(cells: list[Cell], cols: list[Column]) -> int:
     """Which cell of a short row spans several columns: the best content fit (a spanning cell
-    must fit every column it covers); on ties, not a figure or placeholder over several years
-    (it belongs to one year, a requirement such as "完成省下达任务" often spans them), then leftmost."""
+    must fit every column it covers); on ties, one covering columns of one kind (the target
+    years, not 现状值 and a target), then not a figure or placeholder over several years (it
+    belongs to one year, a requirement such as "完成省下达任务" often spans them), then leftmost."""
     n, L = len(cols), len(cells)
     width = n - L + 1
     best, best_i = None, 0
@@ -181,8 +182,10 @@ def _spanning_cell(cells: list[Cell], cols: list[Column]) -> int:
                 score += min(compat(cols[k].kind, c.text) for k in range(i, i + width))
             else:
                 score += compat(cols[j + width - 1].kind, c.text)
-        years = {cols[k].year for k in range(i, min(n, i + width)) if cols[k].year}
-        rank = (score, not (len(years) > 1 and matches("year_specific_cell", cells[i].text)))
+        covered = range(i, min(n, i + width))
+        years = {cols[k].year for k in covered if cols[k].year}
+        one_kind = len({cols[k].kind for k in covered}) == 1
+        rank = (score, one_kind, not (len(years) > 1 and matches("year_specific_cell", cells[i].text)))
         if best is None or rank > best:
             best, best_i = rank, i
     return best_i
