@@ -270,3 +270,43 @@ def test_short_row_spans_the_target_years_rather_than_baseline_and_target():
     _, (inds, _, _) = run(text)
     assert inds[0].baseline == {"year": 2021, "value": "有效保障"}
     assert inds[0].targets == {"2025": "完成省下达任务", "2035": "完成省下达任务"}
+
+
+def test_block_label_printed_as_number_and_title_cells_is_a_divider_in_text_and_grid():
+    head = ["序号", "项目名称", "主要建设内容", "实施年限", "计划投资（万元）", "责任单位"]
+    twin = tika("表6 重点项目清单", [
+        head,
+        ["一", "土壤污染防治"],
+        ["1", "受污染地块风险管控项目", "管控地块5处", "2022—2023", "900", "区生态环境分局\n区自然资源分局"],
+        ["2", "耕地土壤修复试点", "修复耕地200亩", "2024", "300", "区农业农村\n局"],
+    ])
+    _, (_, from_text, infos) = run(twin)
+    assert [(p.seq, p.name, p.domain) for p in from_text] == [
+        ("1", "受污染地块风险管控项目", "土壤污染防治"), ("2", "耕地土壤修复试点", "土壤污染防治")]
+    assert from_text[0].responsible_units == ["区生态环境分局", "区自然资源分局"]  # one unit per line
+    assert from_text[1].responsible_units == ["区农业农村局"]  # a wrapped name
+    assert not infos[0].unparsed
+    grid = _grid_table([
+        [(h, 1, 1) for h in head],
+        [("一", 1, 1), ("土壤污染防治", 1, 5)],
+        [(c, 1, 1) for c in ["1", "受污染地块风险管控项目", "管控地块5处", "2022—2023", "900", "区生态环境分局"]],
+    ])
+    doc = Document("g", "g.docx", "docx", "", "表6 重点项目清单\n" + "x" * 40, parse_text("表6 重点项目清单\n"))
+    from extractor.model import Block
+    doc.blocks.append(Block("table", "", [], 0, 10, 2, table=grid, index=1))
+    _, from_grid, infos = extract(doc, _NoStructure())
+    assert [(p.seq, p.name, p.domain) for p in from_grid] == [("1", "受污染地块风险管控项目", "土壤污染防治")]
+    assert not infos[0].unparsed
+
+
+def test_five_year_plan_cumulative_column_and_assessment_item_name_header():
+    text = tika("表1  “十四五”节能主要指标", [
+        ["序号", "考核内容", "计量单位", "2020年", "2025年", "“十四五”累计", "指标类型"],
+        ["1", "单位产值能耗降低", "%", "—", "—", "13.5", "约束性"],
+        ["2", "煤炭消费量", "万吨", "410", "≤380", "—", "预期性"],
+    ])
+    _, (inds, _, infos) = run(text)
+    assert [(i.name, i.baseline, i.targets, i.attribute) for i in inds] == [
+        ("单位产值能耗降低", {"year": 2020, "value": "—"}, {"2025": "13.5"}, "约束性"),
+        ("煤炭消费量", {"year": 2020, "value": "410"}, {"2025": "≤380"}, "预期性")]
+    assert infos[0].kind == "indicators" and not infos[0].unparsed

@@ -32,7 +32,7 @@ class Slot:
 class Row:
     slots: list[Slot]
     cells: list[Cell]  # the source cells of the row (placeholders excluded)
-    divider: Optional[Slot] = None  # one cell spanning the whole table
+    divider: Optional[Slot] = None  # one cell spanning the whole table (after a block number)
     note: bool = False  # the divider is a note ("注：…") printed as the table's last row
 
 
@@ -122,6 +122,8 @@ def _align(cells: list[Cell], cols: list[Column]) -> Row:
     slots = [Slot() for _ in cols]
     if L == 1 and n > 2:
         return Row(slots, cells, divider=Slot(cells[0].text, cells[0]))
+    if L == 2 and n > 3 and matches("divider_number", cells[0].text) and cells[1].text.strip():
+        return Row(slots, cells, divider=Slot(cells[1].text, cells[1]))
     if L == n:
         for s, c in zip(slots, cells):
             s.text, s.cell = c.text, c
@@ -249,6 +251,10 @@ def _grid_row(raw: list[Cell], line: list[Optional[Cell]], cols: list[Column],
     distinct = {id(o) for o in line if o is not None}
     if len(distinct) == 1 and len(cols) > 2 and line[0] is not None and id(line[0]) in own:
         return Row([Slot() for _ in cols], cells, divider=Slot(line[0].text, line[0]))
+    if len(distinct) == 2 and len(cols) > 3 and len(line) > 1 and line[0] is not None \
+            and line[1] is not None and {id(line[0]), id(line[1])} <= own and line[1].text.strip() \
+            and all(o is line[1] for o in line[1:]) and matches("divider_number", line[0].text):
+        return Row([Slot() for _ in cols], cells, divider=Slot(line[1].text, line[1]))
     slots: list[Slot] = []
     seen: set[int] = set()
     for col, (a, b) in zip(cols, ranges):

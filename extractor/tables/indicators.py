@@ -95,7 +95,7 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
             t = text(row.divider)
             if t:
                 blocks.divider(t)
-                ledger.use(row.divider.cell)
+                ledger.use(*row.cells)
             prev = None
             continue
         inherited = blocks.labels(slot(row, grid, "domain"), slot(row, grid, "category"), ledger)

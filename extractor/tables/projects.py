@@ -25,7 +25,7 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
             t = text(row.divider)
             if t and not compiled(lex()["total_row"]).match(t):
                 blocks.divider(t)
-                ledger.use(row.divider.cell)
+                ledger.use(*row.cells)
             else:
                 ledger.leave(row.cells, "total row")
             continue
@@ -67,13 +67,23 @@ def _fill(rec: Project, row: Row, grid: Grid, inv_unit: Optional[str], ledger: L
     rec.investment = parse_investment(text(inv), inv_unit) if text(inv) else None
     units = [row.slots[i] for i in grid.index("units")]  # 牵头单位 + 配合单位: all of them
     for u in units:
-        rec.responsible_units += [x for x in split_list(text(u), lx["unit_split"])
-                                  if x not in rec.responsible_units]
+        rec.responsible_units += [x for x in unit_names(u.text) if x not in rec.responsible_units]
     ind = slot(row, grid, "pindicators")
     rec.indicators = split_list(text(ind), lx["pindicator_split"])
     for s in (seq_s, content, per, inv, ind, *units):
         if s is not None:
             ledger.use(s.cell)
+
+
+def unit_names(raw: str) -> list[str]:
+    """Unit names of a units cell: split on "、"/"，", and on line breaks when every line
+    reads as a whole unit name (otherwise the lines are one wrapped name)."""
+    lx = lex()
+    lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
+    end = compiled(lx["unit_line_end"])
+    if len(lines) > 1 and all(end.search(ln.rstrip("、，,；;")) for ln in lines):
+        return [x for ln in lines for x in split_list(ln, lx["unit_split"])]
+    return split_list("".join(lines), lx["unit_split"])
 
 
 def split_list(t: Optional[str], sep: str) -> list[str]:
