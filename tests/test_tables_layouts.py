@@ -310,3 +310,16 @@ def test_five_year_plan_cumulative_column_and_assessment_item_name_header():
         ("单位产值能耗降低", {"year": 2020, "value": "—"}, {"2025": "13.5"}, "约束性"),
         ("煤炭消费量", {"year": 2020, "value": "410"}, {"2025": "≤380"}, "预期性")]
     assert infos[0].kind == "indicators" and not infos[0].unparsed
+
+
+def test_attribute_block_row_fills_empty_cells_of_an_attribute_column():
+    text = tika("表2  主要指标", [
+        ["编号", "指标名称", "基准值（2022年）", "2025年目标", "性质"],
+        ["1", "农村卫生厕所普及率", "88%", "≥95%", "约束性"],
+        ["预期性指标"],
+        ["2", "绿色食品认证数量", "12", "20", ""],
+        ["3", "生态旅游接待人次", "30", "45", "引导性"],
+    ])
+    _, (inds, _, _) = run(text)
+    assert [i.attribute for i in inds] == ["约束性", "预期性", "引导性"]
+    assert inds[1].baseline == {"year": 2022, "value": "12"} and inds[1].targets == {"2025": "20"}

@@ -106,7 +106,7 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
         rec.id, rec.table, rec.section = f"ind-{first_id + len(out)}", caption, section
         rec.domain, rec.category = blocks.domain, blocks.category
         rec.inherited = inherited + rec.inherited
-        if rec.attribute is None and not has_attr_col:
+        if rec.attribute is None:  # no column, or its cell left empty under a 参考性指标 block row
             rec.attribute = blocks.attribute
         if guess_merges:
             _inherit(rec, row, grid, prev, empties)
