@@ -161,7 +161,7 @@ class _Builder:
                 raw = MappedText()
                 for k, ln in enumerate(g.lines):
                     if k:  # a wrapped line goes on; a line ending early breaks the cell text
-                        j = _joiner(g.lines[k - 1].text, ln.text) if g.wrapped(g.lines[k - 1]) else "\n"
+                        j = _joiner(g.lines[k - 1].text, ln.text) if g.wrapped(g.lines[k - 1], ln) else "\n"
                         if j:
                             raw.append(j, self.write(j, t.page))
                     raw.append(ln.text, self.write(ln.text, t.page))

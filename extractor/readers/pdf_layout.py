@@ -23,6 +23,7 @@ class Line:
     bottom: float
     size: float  # dominant font size
     page: int
+    head: float = 0.0  # width of the leading unbreakable unit (a Latin word or one CJK char)
 
 
 @dataclass
@@ -33,11 +34,14 @@ class GridCell:
     rowspan: int = 1
     colspan: int = 1
     merged: Optional[str] = None
-    right: float = 0.0  # the cell's right edge
+    left: float = 0.0  # the cell's edges
+    right: float = 0.0
 
-    def wrapped(self, line: Line) -> bool:
-        """``line`` runs to the cell's right edge: the next line continues it (no break)."""
-        return line.x1 >= self.right - max(2 * line.size, 12)
+    def wrapped(self, line: Line, nxt: Line) -> bool:
+        """``nxt`` continues ``line`` (no break): its leading unit would not have fitted after
+        ``line`` within the cell's right padding (taken as its left padding, at most one em)."""
+        pad = min(max(min(l.x0 for l in self.lines) - self.left, 0.0), line.size)
+        return line.x1 + nxt.head > self.right - pad - 1
 
 
 @dataclass
@@ -81,6 +85,24 @@ def _needs_space(a: dict, b: dict) -> bool:
     return gap > 0.25 * max(a["size"], b["size"])
 
 
+# closing marks that may not start a line: the character before one is carried down with it
+_CLOSERS = frozenset("，。、；：？！）》」』】〕”’,.;:?!)]%")
+
+
+def _head(chars: list[dict]) -> float:
+    """Width of a line's leading unbreakable unit: a Latin word (ASCII chars without a gap) or
+    one character, plus one more character when it is a closing mark."""
+    first = chars[0]
+    end = first["x1"]
+    if first["text"].isascii():
+        for a, b in zip(chars, chars[1:]):
+            if not b["text"].isascii() or _needs_space(a, b):
+                break
+            end = b["x1"]
+    w = end - first["x0"]
+    return w + first["size"] if first["text"] in _CLOSERS else w
+
+
 def make_lines(chars: list[dict], page: int) -> list[Line]:
     """Cluster characters into lines (vertical overlap), left to right within a line."""
     chars = [c for c in chars if c.get("upright", True) and c["text"]]
@@ -114,7 +136,7 @@ def make_lines(chars: list[dict], page: int) -> list[Line]:
             continue
         sizes = Counter(round(c["size"], 1) for c in g)
         lines.append(Line("".join(parts).strip(), g[0]["x0"], max(c["x1"] for c in g), min(c["top"] for c in g),
-                          max(c["bottom"] for c in g), sizes.most_common(1)[0][0], page))
+                          max(c["bottom"] for c in g), sizes.most_common(1)[0][0], page, _head(g)))
     lines.sort(key=lambda l: (l.top, l.x0))
     return lines
 
@@ -186,7 +208,7 @@ def grid_table(table, chars: list[dict], page: int) -> PageTable:
             continue
         inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1
                   and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
-        grid[r0][c0] = GridCell(make_lines(inside, page), r0, c0, r1 - r0, c1 - c0, right=x1)
+        grid[r0][c0] = GridCell(make_lines(inside, page), r0, c0, r1 - r0, c1 - c0, left=x0, right=x1)
         for r in range(r0, r1):
             for c in range(c0, c1):
                 if (r, c) != (r0, c0) and grid[r][c] is None:
