@@ -323,3 +323,17 @@ def test_attribute_block_row_fills_empty_cells_of_an_attribute_column():
     _, (inds, _, _) = run(text)
     assert [i.attribute for i in inds] == ["约束性", "预期性", "引导性"]
     assert inds[1].baseline == {"year": 2022, "value": "12"} and inds[1].targets == {"2025": "20"}
+
+
+def test_continued_project_table_with_type_column_and_five_year_plan_period():
+    head = ["序号", "工程类型", "项目名称", "建设内容", "完成时限", "投资估算（亿元）", "责任单位"]
+    text = tika("表7  重点工程项目表", [
+        head, ["1", "减污降碳", "园区循环化改造工程", "改造园区3个。", "“十五五”期间", "2", "市发展改革委"]])
+    text += "\n续表\n" + tika("", [
+        head, ["2", "", "矿区复绿工程", "复绿矿区12处。", "2026年—2028年", "0.6", "市自然资源局"]])[1:]
+    _, (_, projs, infos) = run(text)
+    assert [(p.seq, p.name, p.category) for p in projs] == [
+        ("1", "园区循环化改造工程", "减污降碳"), ("2", "矿区复绿工程", "减污降碳")]
+    assert projs[0].period == {"raw": "“十五五”期间", "start": "2026", "end": "2030"}
+    assert projs[1].period == {"raw": "2026年—2028年", "start": "2026", "end": "2028"}
+    assert len(infos) == 1 and not infos[0].unparsed

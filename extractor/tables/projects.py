@@ -102,6 +102,10 @@ def parse_period(raw: str) -> dict:
         return m.group("y") + (f"-{m.group('m')}" if m.group("m") else "")
 
     start = end = None
+    plan = compiled(lx["caption_five_year"]).search(s)
+    if not pts and plan:  # "“十四五”期间" → 2021–2025
+        end = 2025 + 5 * ("一二三四五六七八九".index(plan["n"]) - 3)
+        return {"raw": raw, "start": str(end - 4), "end": str(end)}
     if len(pts) >= 2:
         start, end = iso(pts[0]), iso(pts[-1])
     elif pts:
