@@ -337,3 +337,17 @@ def test_continued_project_table_with_type_column_and_five_year_plan_period():
     assert projs[0].period == {"raw": "“十五五”期间", "start": "2026", "end": "2030"}
     assert projs[1].period == {"raw": "2026年—2028年", "start": "2026", "end": "2028"}
     assert len(infos) == 1 and not infos[0].unparsed
+
+
+def test_evaluation_system_layers_and_outlook_headers():
+    text = tika("表3  生态文明建设评价指标体系", [
+        ["目标层", "准则层", "指标层", "指标单位", "衡量标准", "2021年现状", "近期（2025年）", "2035年展望值"],
+        ["生态环境", "环境质量", "空气质量优良天数比例", "%", "≥80", "78.4", "≥82", "≥88"],
+        ["", "", "声环境功能区夜间达标率", "%", "≥85", "80", "≥85", "≥90"],
+    ])
+    _, (inds, _, infos) = run(text)
+    assert infos[0].kind == "indicators" and not infos[0].unparsed
+    a, b = inds
+    assert (a.domain, a.category, a.name, a.unit, a.standard) == ("生态环境", "环境质量", "空气质量优良天数比例", "%", "≥80")
+    assert a.baseline == {"year": 2021, "value": "78.4"} and a.targets == {"2025": "≥82", "2035": "≥88"}
+    assert (b.domain, b.category, sorted(b.inherited)) == ("生态环境", "环境质量", ["category", "domain"])
