@@ -27,7 +27,8 @@ from ..errors import PlanxError
 from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import load
-from .pdf_layout import Line, PageTable, dedupe, grid_table, in_bbox, is_ruled, make_lines, remove_furniture
+from .pdf_layout import (Box, Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, is_ruled, lone_boxes,
+                         make_lines, remove_furniture)
 from .pdf_pdfium import may_have_rules, open_pdf, page_chars, page_height
 from .pdf_plumber import Plumber
 
@@ -47,11 +48,13 @@ def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[P
     chars = dedupe(chars)
     tables: list[PageTable] = []
     if ruled and is_ruled(pl_page):
-        for t in pl_page.find_tables():
+        finder = pl_page.debug_tablefinder()
+        for t in finder.tables + lone_boxes(finder):
             x0, top, x1, bottom = t.bbox
             inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
                       and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-            tables.append(grid_table(t, inside, number))
+            if inside or not isinstance(t, Box):
+                tables.append(grid_table(t, inside, number))
     if pl_page is not None:
         pl_page.close()
     body = [c for c in chars if not any(in_bbox(c, t) for t in tables)] if tables else chars
@@ -74,16 +77,16 @@ class _Layout:
                 and b.top > a.bottom]
         self.gap = median(gaps) if gaps else 0
 
-    def full(self, line: Line) -> bool:
-        """The line runs to the right margin (the paragraph goes on)."""
-        return line.x1 >= self.right - 1.5 * line.size
+    def full(self, line: Line, nxt: Line) -> bool:
+        """``line`` runs to the right margin: ``nxt``'s first unit did not fit after it."""
+        return fits_no_more(line, nxt, self.right)
 
     def flush(self, line: Line) -> bool:
         return line.x0 <= self.left + 0.8 * line.size
 
     def continues(self, a: Line, b: Line) -> bool:
         """Line ``b`` continues the paragraph of line ``a``."""
-        if abs(a.size - b.size) >= 0.5 or not self.full(a) or not self.flush(b):
+        if abs(a.size - b.size) >= 0.5 or not self.full(a, b) or not self.flush(b):
             return False
         if a.page != b.page:
             return True

@@ -38,10 +38,16 @@ class GridCell:
     right: float = 0.0
 
     def wrapped(self, line: Line, nxt: Line) -> bool:
-        """``nxt`` continues ``line`` (no break): its leading unit would not have fitted after
-        ``line`` within the cell's right padding (taken as its left padding, at most one em)."""
+        """``nxt`` continues ``line`` (no break): ``fits_no_more`` within the cell's padding
+        (taken as its left padding, at most one em)."""
         pad = min(max(min(l.x0 for l in self.lines) - self.left, 0.0), line.size)
-        return line.x1 + nxt.head > self.right - pad - 1
+        return fits_no_more(line, nxt, self.right - pad)
+
+
+def fits_no_more(line: Line, nxt: Line, right: float) -> bool:
+    """The leading unit of ``nxt`` (at least one em wide) would not have fitted after ``line``
+    before ``right``, give or take half an em: the line was wrapped, not ended."""
+    return line.x1 + max(nxt.head, line.size) >= right - 0.2 * line.size
 
 
 @dataclass
@@ -85,22 +91,38 @@ def _needs_space(a: dict, b: dict) -> bool:
     return gap > 0.25 * max(a["size"], b["size"])
 
 
-# closing marks that may not start a line: the character before one is carried down with it
-_CLOSERS = frozenset("，。、；：？！）》」』】〕”’,.;:?!)]%")
+# closing marks that may not start a line (a line break never falls before one), opening
+# marks that may not end one (never after one), and quotation marks, which bind on both sides
+# in Unicode line breaking (class QU)
+_CLOSERS = frozenset("，。、；：？！）》」』】〕,.;:?!)]}%")
+_OPENERS = frozenset("（《「『【〔([{")
+_QUOTES = frozenset("“”‘’\"'")
+
+
+def _unit_end(chars: list[dict], k: int) -> int:
+    """Index after the unbreakable unit starting at ``chars[k]``: a Latin word (ASCII letters and
+    digits without a gap), or one character; an opening mark, a quotation mark or an ASCII sign
+    (+, -, $) binds to the unit after it, closing marks to the unit before them."""
+    first = chars[k]["text"]
+    j = k + 1
+    if first.isascii() and first.isalnum():
+        while j < len(chars) and chars[j]["text"].isascii() and not _needs_space(chars[j - 1], chars[j]) \
+                and (chars[j]["text"].isalnum() or chars[j]["text"] in "-./:%"):
+            j += 1
+    elif (first in _OPENERS or first in _QUOTES or first.isascii()) and j < len(chars):
+        return _unit_end(chars, j)
+    while j < len(chars) and chars[j]["text"] in _CLOSERS | _QUOTES:
+        if chars[j]["text"] in _QUOTES:
+            return _unit_end(chars, j)
+        j += 1
+    return j
 
 
 def _head(chars: list[dict]) -> float:
-    """Width of a line's leading unbreakable unit: a Latin word (ASCII chars without a gap) or
-    one character, plus one more character when it is a closing mark."""
-    first = chars[0]
-    end = first["x1"]
-    if first["text"].isascii():
-        for a, b in zip(chars, chars[1:]):
-            if not b["text"].isascii() or _needs_space(a, b):
-                break
-            end = b["x1"]
-    w = end - first["x0"]
-    return w + first["size"] if first["text"] in _CLOSERS else w
+    """Width of a line's leading unbreakable unit (``_unit_end``); a line that starts with a
+    closing mark carried the character before it down too (one em more)."""
+    w = chars[_unit_end(chars, 0) - 1]["x1"] - chars[0]["x0"]
+    return w + chars[0]["size"] if chars[0]["text"] in _CLOSERS else w
 
 
 def make_lines(chars: list[dict], page: int) -> list[Line]:
@@ -190,6 +212,25 @@ def _cluster(values: list[float], tol: float = 1.5) -> list[float]:
 
 def _index(edges: list[float], v: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+@dataclass
+class Box:
+    """A ruled box holding one cell (a text frame, or the part of a boxed table on a page),
+    which pdfplumber's finder leaves out of its tables; shaped as one for ``grid_table``."""
+
+    bbox: tuple[float, float, float, float]
+
+    @property
+    def cells(self) -> list[tuple[float, float, float, float]]:
+        return [self.bbox]
+
+
+def lone_boxes(finder, min_width: float = 50.0) -> list[Box]:
+    """The cells of a pdfplumber TableFinder that are in none of its tables (it drops a table
+    of one cell), at least ``min_width`` wide."""
+    taken = {c for t in finder.tables for c in t.cells}
+    return [Box(c) for c in finder.cells if c not in taken and c[2] - c[0] >= min_width]
 
 
 def grid_table(table, chars: list[dict], page: int) -> PageTable:
