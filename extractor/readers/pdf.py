@@ -166,8 +166,8 @@ class _Builder:
                     if k:  # a wrapped line goes on; a line ending early breaks the cell text
                         j = _joiner(g.lines[k - 1].text, ln.text) if g.wrapped(g.lines[k - 1], ln) else "\n"
                         if j:
-                            raw.append(j, self.write(j, t.page))
-                    raw.append(ln.text, self.write(ln.text, t.page))
+                            raw.append(j, self.write(j, ln.page))
+                    raw.append(ln.text, self.write(ln.text, ln.page))
                 m = clean(raw)
                 if first is None:
                     first = (raw.offsets[0] if raw.offsets else self.pos, line)
@@ -196,6 +196,22 @@ def _flow(items: list[Item], layout: _Layout, b: _Builder) -> None:
         b.paragraph(para, layout)
 
 
+def _stitch_boxes(pages: list[list[Item]]) -> None:
+    """A one-column ruled box broken by a page break (the last item of a page and the first of
+    the next, with the same left and right edges) is one box: the next page's part is appended,
+    its first cell going on in the box's last cell."""
+    for k in range(len(pages) - 1, 0, -1):
+        if not pages[k - 1] or not pages[k]:
+            continue
+        a, b = pages[k - 1][-1], pages[k][0]
+        if not (isinstance(a, PageTable) and isinstance(b, PageTable)) or abs(a.x0 - b.x0) > 2 \
+                or abs(a.x1 - b.x1) > 2 or any(len(r) != 1 for r in a.rows + b.rows):
+            continue
+        a.rows[-1][0].lines += b.rows[0][0].lines
+        a.rows += b.rows[1:]
+        pages[k].pop(0)
+
+
 def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -220,9 +236,10 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     if not any(pages_lines) and not any(pages_tables):
         raise PlanxError(path, "no text layer (image-only PDF); run OCR first")
     pages_lines = remove_furniture(pages_lines, heights)
-    items: list[Item] = []
-    for lines, tables in zip(pages_lines, pages_tables):
-        items += sorted([*lines, *tables], key=lambda it: it.top)
+    pages_items: list[list[Item]] = [sorted([*lines, *tables], key=lambda it: it.top)
+                                     for lines, tables in zip(pages_lines, pages_tables)]
+    _stitch_boxes(pages_items)
+    items = [it for page_items in pages_items for it in page_items]
     layout = _Layout([l for ls in pages_lines for l in ls])
     b = _Builder(len(heights))
     _flow(items, layout, b)
