@@ -21,6 +21,17 @@ def _stopwatch(timings: Optional[dict[str, float]]) -> Callable[[str], None]:
     return lap
 
 
+def in_reading_order(prose: list, tabled: list[tuple[int, list]], prefix: str) -> list:
+    """Records of one kind from prose and from tables (``(table offset, records in row order)``)
+    merged in source order, ids renumbered."""
+    keyed = [((r.span.start if r.span else 0, k), r) for k, r in enumerate(prose)]
+    keyed += [((at, len(prose) + k), r) for at, recs in tabled for k, r in enumerate(recs)]
+    out = [r for _, r in sorted(keyed, key=lambda x: x[0])]
+    for n, r in enumerate(out, 1):
+        r.id = f"{prefix}-{n}"
+    return out
+
+
 def extract(path: str | Path, doc_id: Optional[str] = None,
             timings: Optional[dict[str, float]] = None) -> ExtractResult:
     """Extract every record kind from one plan document (.txt/.docx/.pdf).
@@ -38,10 +49,15 @@ def extract(path: str | Path, doc_id: Optional[str] = None,
     info = metadata.extract_document_info(doc, struct)
     result = ExtractResult(document=info, sections=struct.sections, tasks=struct.tasks)
     lap("structure")
-    result.indicators, result.projects, result.tables = tables.extract(doc, struct)
+    found = tables.extract_records(doc, struct, info)
+    result.indicators, result.projects, result.tables = found.indicators, found.projects, found.tables
+    rows = found.task_tables
+    result.tasks = in_reading_order(result.tasks, [(t.at, t.tasks) for t in rows], "task")
     lap("tables")
-    result.responsibilities = responsibilities.extract(doc, struct)
-    result.deadlines = deadlines.extract(doc, struct, info)
+    result.responsibilities = in_reading_order(
+        responsibilities.extract(doc, struct), [(t.at, t.responsibilities) for t in rows], "resp")
+    result.deadlines = in_reading_order(
+        deadlines.extract(doc, struct, info), [(t.at, t.deadlines) for t in rows], "ddl")
     result.targets = targets.extract(doc, struct, info)
     lap("text")
     result.findings = audit.run(result, doc)

@@ -61,11 +61,19 @@ class Section:
 
 @dataclass
 class Task:
+    """A task: a run-in lead sentence of the prose, or a row of a task-division table
+    (``table`` = its caption; ``extra`` = cells of columns without a field, with their header)."""
+
     id: str
     section: Optional[str]
     title: str
     text: str
     span: Span
+    table: Optional[str] = None
+    seq: Optional[str] = None
+    category: Optional[str] = None  # the divider row above it ("一、知识产权保护方面（共5项）")
+    extra: list[dict] = field(default_factory=list)  # [{"column": "推广范围", "text": "全国"}]
+    inherited: list[str] = field(default_factory=list)  # fields filled from a merged cell above
 
 
 @dataclass
@@ -130,7 +138,7 @@ class Deadline:
     id: str
     raw: str
     date: Optional[str]
-    kind: str  # by / range / at / recurring
+    kind: str  # by / range / at / recurring / ongoing ("长期坚持": no date)
     start: Optional[str] = None
     action: Optional[str] = None
     task: Optional[str] = None
@@ -154,6 +162,7 @@ class Responsibility:
     units: list[str]
     role: Optional[str]
     raw: str
+    role_kind: Optional[str] = None  # lead / support / responsible / guide
     implied_units: list[str] = field(default_factory=list)
     standing_rule: Optional[str] = None
     lead_units: list[str] = field(default_factory=list)
@@ -180,7 +189,7 @@ class TableInfo:
 
     id: str
     caption: Optional[str]
-    kind: str  # indicators / projects / other
+    kind: str  # indicators / projects / tasks / box / other
     footnotes: list[str] = field(default_factory=list)
     unparsed: list[dict] = field(default_factory=list)  # [{"text", "span"}]
     span: Optional[Span] = None

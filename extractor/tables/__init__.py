@@ -1,26 +1,46 @@
-"""Indicator and key-project tables → ``indicators`` / ``projects`` records, right to the cell.
+"""Indicator, key-project and task-division tables → records, right to the cell.
 
 For every table block: its caption (the short paragraph just above), its header rows, one
 logical grid (continuation blocks — a table split over pdf pages, "续表" — stitched in), its
-kind (indicators / projects / box / other), the records, the footnotes below it, and every
-cell that did not reach a record field in ``TableInfo.unparsed``.
+kind (indicators / projects / tasks / box / other), the records, the footnotes below it, and
+every cell that did not reach a record field in ``TableInfo.unparsed``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import Block, Document
 from ..patterns import compiled, load
 from ..records import Indicator, Project, TableInfo
-from . import boxes, grid as gridmod, indicators as ind, projects as proj
+from . import boxes, grid as gridmod, indicators as ind, projects as proj, tasks as tasktab
 from .common import Ledger, source_text
 from .header import Column, flat, lex
 
 
+@dataclass
+class TableRecords:
+    """Everything the tables of one document give."""
+
+    indicators: list[Indicator] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    tables: list[TableInfo] = field(default_factory=list)
+    task_tables: list[tasktab.TaskRows] = field(default_factory=list)  # per task table, in order
+
+
 def extract(doc: Document, struct) -> tuple[list[Indicator], list[Project], list[TableInfo]]:
-    inds: list[Indicator] = []
-    projs: list[Project] = []
-    infos: list[TableInfo] = []
+    """Indicator and project records and the table list (task rows: :func:`extract_records`)."""
+    out = extract_records(doc, struct)
+    return out.indicators, out.projects, out.tables
+
+
+def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
+    """Every record the document's tables give (``doc_info`` dates the task tables' time limits)."""
+    from ..text.deadlines import year_context
+
+    found = TableRecords()
+    inds, projs, infos = found.indicators, found.projects, found.tables
+    ctx = None
     blocks = doc.blocks
     i = 0
     while i < len(blocks):
@@ -66,12 +86,16 @@ def extract(doc: Document, struct) -> tuple[list[Indicator], list[Project], list
         elif info.kind == "projects":
             projs += proj.build(g, doc, info.caption, section, ledger, len(projs) + 1,
                                 unit_note=_unit_note(g))
+        elif info.kind == "tasks":
+            ctx = ctx or year_context(doc, doc_info)
+            found.task_tables.append(tasktab.build(g, doc, info.caption, section, ledger, ctx,
+                                                   guess_merges=not b.table.grid))
         if info.kind != "other":
             for row in g.rows:
                 ledger.leave(row.cells, "cell not placed")
         info.unparsed = ledger.unparsed
         i = last + 1
-    return inds, projs, infos
+    return found
 
 
 def _unit_note(g: gridmod.Grid) -> Optional[str]:
@@ -103,6 +127,8 @@ def _join_split_row(g: gridmod.Grid, more: gridmod.Grid) -> None:
 
 def kind_of(columns: list[Column]) -> str:
     kinds = {c.kind for c in columns}
+    if tasktab.is_task_table(kinds):
+        return "tasks"
     if "pname" in kinds or ("content" in kinds and kinds & {"period", "investment", "units"}):
         return "projects"
     if "name" in kinds and kinds & {"standard", "baseline", "target"}:

@@ -72,10 +72,21 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
         two = bool(f.lead and f.support)
         out.append(Responsibility(
             id=f"resp-{len(out) + 1}", units=f.units, role=f.role,
-            raw=doc.text[span.start:span.end], implied_units=list(implied), standing_rule=rule,
+            raw=doc.text[span.start:span.end], role_kind=role_kind(f.role),
+            implied_units=list(implied), standing_rule=rule,
             lead_units=f.lead if two else [], support_units=f.support if two else [],
             normalized_units=U.expand(f.units), task=task, section=section, span=span))
     return out
+
+
+def role_kind(role: Optional[str]) -> Optional[str]:
+    """lead / support / guide / responsible for a role word ("牵头", "配合单位", "指导部门")."""
+    if not role:
+        return None
+    for kind, rx in load("responsibilities")["role_kinds"].items():
+        if compiled(rx).search(role):
+            return kind
+    return None
 
 
 # ── notes ─────────────────────────────────────────────────────────────────────────────
