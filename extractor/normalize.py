@@ -11,15 +11,15 @@ from .patterns import compiled, load
 def remove_matches(m: MappedText, pattern: str) -> MappedText:
     """Drop every match of ``pattern`` from ``m`` (offsets of the rest are kept)."""
     rx = compiled(pattern)
-    out = MappedText()
+    keep: list[tuple[int, int]] = []  # the ranges between matches
     pos = 0
     for hit in rx.finditer(m.text):
-        out.extend(m.slice(pos, hit.start()))
+        keep.append((pos, hit.start()))
         pos = hit.end()
     if pos == 0:
         return m
-    out.extend(m.slice(pos, len(m.text)))
-    return out
+    keep.append((pos, len(m.text)))
+    return MappedText("".join(m.text[a:b] for a, b in keep), [o for a, b in keep for o in m.offsets[a:b]])
 
 
 def clean(m: MappedText) -> MappedText:

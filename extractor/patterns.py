@@ -40,3 +40,9 @@ def load(name: str) -> dict:
 def compiled(pattern: str, flags: int = 0) -> "regex.Pattern":
     """A compiled ``regex`` pattern (cached)."""
     return regex.compile(pattern, flags | regex.V1)
+
+
+@functools.lru_cache(maxsize=None)
+def compiled_plain(pattern: str) -> "regex.Pattern":
+    """A compiled ``regex`` pattern in the default (``re``-compatible) syntax (cached)."""
+    return regex.compile(pattern)

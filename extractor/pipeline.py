@@ -40,7 +40,7 @@ def extract(path: str | Path, doc_id: Optional[str] = None,
     text, audit) — for the benchmark."""
     from . import audit, metadata, structure, tables
     from .readers import read
-    from .text import deadlines, responsibilities, targets
+    from .text import deadlines, prose, responsibilities, targets
 
     lap = _stopwatch(timings)
     doc = read(Path(path), doc_id)
@@ -56,9 +56,10 @@ def extract(path: str | Path, doc_id: Optional[str] = None,
     lap("tables")
     result.responsibilities = in_reading_order(
         responsibilities.extract(doc, struct), [(t.at, t.responsibilities) for t in rows], "resp")
+    text = prose.read(doc, info)
     result.deadlines = in_reading_order(
-        deadlines.extract(doc, struct, info), [(t.at, t.deadlines) for t in rows], "ddl")
-    result.targets = targets.extract(doc, struct, info)
+        deadlines.extract(doc, struct, info, text), [(t.at, t.deadlines) for t in rows], "ddl")
+    result.targets = targets.extract(doc, struct, info, text)
     lap("text")
     result.findings = audit.run(result, doc)
     lap("audit")

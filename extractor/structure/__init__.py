@@ -39,6 +39,21 @@ class Structure:
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.sections}
         self._runin_ids = {s.id for s in self.runin.values()}
+        self._block_task = self._tasks_in_force()
+
+    def _tasks_in_force(self) -> list[Optional[Task]]:
+        """Per block, the task it belongs to: its own, else the nearest preceding task with no
+        heading in between (one pass over the blocks)."""
+        out: list[Optional[Task]] = []
+        task: Optional[Task] = None
+        for i in range(len(self.block_section)):
+            own = self.block_task[i] if i < len(self.block_task) else None
+            if own is not None:
+                task = own
+            elif i in self.heading_blocks:
+                task = None
+            out.append(task)
+        return out
 
     def context(self, block_index: int) -> Context:
         """Section and task that a block (or a record inside it) belongs to.
@@ -50,16 +65,9 @@ class Structure:
         if not 0 <= block_index < len(self.block_section):
             return Context()
         sec = self.block_section[block_index]
-        task = None
-        for i in range(block_index, -1, -1):
-            if self.block_task[i] is not None:
-                task = self.block_task[i]
-                break
-            if i in self.heading_blocks or self.block_section[i] is not sec:
-                break
         if sec is not None and sec.id in self._runin_ids:
             sec = self._by_id.get(sec.parent) if sec.parent else None
-        return Context(sec, task)
+        return Context(sec, self._block_task[block_index])
 
 
 def build(doc: Document) -> Structure:

@@ -36,7 +36,7 @@ def extract(doc: Document, struct) -> tuple[list[Indicator], list[Project], list
 
 def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
     """Every record the document's tables give (``doc_info`` dates the task tables' time limits)."""
-    from ..text.deadlines import year_context
+    from ..text.prose import year_context
 
     found = TableRecords()
     inds, projs, infos = found.indicators, found.projects, found.tables

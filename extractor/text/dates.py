@@ -7,6 +7,7 @@ issue date) and the last explicit year seen, used for "5月8日前"-style dates.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 from dataclasses import dataclass
@@ -14,8 +15,10 @@ from typing import Optional
 
 import regex
 
-from ..patterns import compiled, load
+from ..patterns import compiled, compiled_plain, load
 
+_FULL_PARENS = str.maketrans("（）", "()")
+_WINDOW = 64  # characters before/after an expression that its cue words may span
 ROLES = ("limit", "history", "reference", "recurring", "title", "metadata")
 
 
@@ -87,7 +90,7 @@ def _p() -> dict:
 
 
 def _strip_names(rx: str) -> str:
-    return regex.sub(r"\(\?P<\w+>", "(?:", rx)
+    return compiled_plain(r"\(\?P<\w+>").sub("(?:", rx)
 
 
 @functools.lru_cache(maxsize=None)
@@ -116,12 +119,12 @@ def _infer_from_text(ctx: YearContext, texts: list[str]) -> None:
             n = 10 + _cn_digit(m["N"])
             ctx.plan_start = 1981 + 5 * (n - 6)
             ctx.plan_end = ctx.plan_start + 4
-        m = regex.fullmatch(r"\s*((?:19|20)\d{2})年\d{1,2}月\d{1,2}日\s*", t)
+        m = compiled_plain(r"\s*((?:19|20)\d{2})年\d{1,2}月\d{1,2}日\s*").fullmatch(t)
         if ctx.issue_year is None and m:
             ctx.issue_year = int(m.group(1))
     if ctx.base_year is None:
         for t in texts:
-            m = regex.search(r"以((?:19|20)\d{2})年为(?:规划)?基准年", t)
+            m = compiled_plain(r"以((?:19|20)\d{2})年为(?:规划)?基准年").search(t)
             if m:
                 ctx.base_year = int(m.group(1))
                 break
@@ -173,16 +176,39 @@ def _period_years(n_char: str) -> tuple[int, int]:
     return start, start + 4
 
 
-def _inside_title(text: str, i: int) -> bool:
-    """Position i lies in 《…》 or in the "（…年）" right after a title."""
-    before = text[:i]
-    if before.count("《") > before.count("》"):
-        return True
-    k = max(before.rfind("("), before.rfind("（"))
-    if k >= 0 and ")" not in before[k:] and "）" not in before[k:]:
-        prev = before[:k].rstrip()
-        return prev.endswith("》") or bool(regex.search(r"(?:规划|方案|计划|纲要|行动)$", prev))
-    return False
+class _Titles:
+    """Where 《》 and brackets open and close in one passage, so that "inside a title" is
+    answered without rescanning the text before each date."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @functools.cached_property
+    def marks(self) -> dict[str, list[int]]:
+        """Positions of each of 《》（）() in the text."""
+        out: dict[str, list[int]] = {"《": [], "》": [], "(": [], ")": []}
+        for m in compiled_plain(r"[《》()（）]").finditer(self.text):
+            out[m.group().translate(_FULL_PARENS)].append(m.start())
+        return out
+
+    def inside(self, i: int) -> bool:
+        """Position i lies in 《…》 or in the "（…年）" right after a title."""
+        marks = self.marks
+        if bisect.bisect_left(marks["《"], i) > bisect.bisect_left(marks["》"], i):
+            return True
+        opens, closes = marks["("], marks[")"]
+        n = bisect.bisect_left(opens, i)
+        if not n:
+            return False
+        k = opens[n - 1]  # the last bracket opened before i, still open at i?
+        c = bisect.bisect_left(closes, k)
+        if c < len(closes) and closes[c] < i:
+            return False
+        p = k
+        while p > 0 and self.text[p - 1].isspace():
+            p -= 1
+        prev = self.text[max(0, p - _WINDOW):p]
+        return prev.endswith("》") or bool(compiled_plain(r"(?:规划|方案|计划|纲要|行动)$").search(prev))
 
 
 def _clause_start(text: str, i: int) -> bool:
@@ -192,7 +218,7 @@ def _clause_start(text: str, i: int) -> bool:
     return j < 0 or text[j] in "，,。；;：:！？!?\n"
 
 
-def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool) -> str:
+def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool, titles: _Titles) -> str:
     p = _p()
     pre, suf = m["pre"] or "", m["suf"] or ""
     core_start = m.start("pre") if pre else m.start()
@@ -202,7 +228,7 @@ def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool) -
         return "recurring"
     if pre in p["history_prefix"] or suf in p["history_suffix"]:
         return "history"
-    if _inside_title(text, core_start):
+    if titles.inside(core_start):
         return "title"
     if compiled(p["metadata_before"]).search(before):
         return "metadata"
@@ -222,6 +248,7 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
     """Every date expression in one passage, with ISO value, kind and role."""
     out: list[DateExpr] = []
     local_year: Optional[int] = None  # an explicit year earlier in this passage
+    titles = _Titles(text)
     for m in _outer().finditer(text):
         pre, suf = m["pre"] or "", m["suf"] or ""
         if m["pp"]:
@@ -229,24 +256,25 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
             y1, y2 = _period_years(pm["N"])
             nxt = text[m.end():m.end() + 1]
             if pm["W"] in ("期间", "时期", "内"):
-                acts = (nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的是"
-                        or compiled(_p()["period_clause_action"]).match(text[m.end():]))
+                acts = (nxt and compiled_plain(r"\p{Han}").match(nxt) and nxt not in "的是"
+                        or compiled(_p()["period_clause_action"]).match(text[m.end():m.end() + _WINDOW]))
                 role = "limit" if acts else "reference"
-                if _inside_title(text, m.start()) or compiled(_p()["recurring_before"]).search(text[:m.start()]):
+                if titles.inside(m.start()) or compiled(_p()["recurring_before"]).search(
+                        text[max(0, m.start() - _WINDOW):m.start()]):
                     role = "title"
                 elif role == "limit" and ctx.horizon is not None and y2 < ctx.horizon:
                     role = "history"  # "“十三五”期间，完成…" in a later plan
                 out.append(DateExpr(m.start(), m.end(), str(y2), "range", str(y1), y2, role, period=True))
             else:  # 十四五末
                 out.append(DateExpr(m.start(), m.end(), str(y2), "by", None, y2,
-                                    _role(text, m, ctx, y2, False)))
+                                    _role(text, m, ctx, y2, False, titles)))
             continue
         if m["yr"]:
             ym = compiled(_p()["year_range"]).fullmatch(m["yr"])
             y1, y2 = int(ym["Y1"]), int(ym["Y2"])
             if y2 < y1:
                 continue
-            role = _role(text, m, ctx, y2, False)
+            role = _role(text, m, ctx, y2, False, titles)
             if role != "title":
                 ctx.current_year = local_year = y2
             out.append(DateExpr(m.start("yr"), m.end(), str(y2), "range", str(y1), y2, role))
@@ -258,14 +286,14 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
             p2 = _parse_point(m["p2"], ctx, year_hint=p1.year)
             if p2 is None:
                 continue
-            role = _role(text, m, ctx, p2.year, False)
+            role = _role(text, m, ctx, p2.year, False, titles)
             if role != "title" and (p1.explicit_year or p2.explicit_year):
                 ctx.current_year = ctx.month_year = local_year = p2.year
             out.append(DateExpr(m.start("p1") if not pre else m.start(), m.end(), p2.iso, "range",
                                 p1.iso, p2.year, role))
             continue
         bare = not pre and not suf and not p1.end_of
-        role = _role(text, m, ctx, p1.year, bare)
+        role = _role(text, m, ctx, p1.year, bare, titles)
         if role not in ("title", "reference") and p1.explicit_year:
             ctx.current_year = local_year = p1.year
             if p1.end_of or "月" in m["p1"]:

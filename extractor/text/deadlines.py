@@ -14,8 +14,9 @@ from typing import Optional
 from ..model import Document, MappedText
 from ..patterns import compiled, load
 from ..records import Deadline
-from .dates import YearContext, find_dates
-from .sentences import SENTENCE_END, passages
+from .prose import Prose
+from .prose import read as read_prose
+from .sentences import SENTENCE_END
 
 _SKIP = " \t，,：:"
 _OPEN = "（("
@@ -33,8 +34,10 @@ def source_text(doc: Document, m: MappedText, i: int, j: int) -> str:
     return "".join(out).strip()
 
 
-def _action(text: str, start: int, end: int, stop: int) -> tuple[int, int]:
-    """Normalised range of the action a time expression governs (up to ``stop`` at most)."""
+def _action(text: str, start: int, end: int, stop: int, back: int) -> tuple[int, int]:
+    """Normalised range of the action a time expression governs: after it, up to ``stop`` at
+    most; when nothing follows, the words before it, back to ``back`` at most (where the
+    previous time limit ends)."""
     i = end
     while i < len(text) and text[i] in _SKIP:
         i += 1
@@ -47,7 +50,7 @@ def _action(text: str, start: int, end: int, stop: int) -> tuple[int, int]:
         return i, j
     # the limit closes its sentence ("第一阶段：…（2021年3月—4月21日）", "近期：2021～2025年")
     k = start
-    while k > 0 and text[k - 1] not in SENTENCE_END:
+    while k > back and text[k - 1] not in SENTENCE_END:
         k -= 1
     e = start
     while e > k and text[e - 1] in _SKIP + _OPEN:
@@ -66,30 +69,28 @@ def context_titles(struct, block_index: int) -> tuple[Optional[str], Optional[st
     return ctx.task_title, ctx.section_title
 
 
-def year_context(doc: Document, info) -> YearContext:
-    return YearContext.from_info(info, [b.text for b in doc.blocks if b.kind != "table"])
-
-
-def extract(doc: Document, struct, info) -> list[Deadline]:
-    """Deadline records of one document, in reading order."""
-    ctx = year_context(doc, info)
+def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[Deadline]:
+    """Deadline records of one document, in reading order (``prose``: the document's prose
+    when already read, see :mod:`.prose`)."""
+    prose = prose or read_prose(doc, info)
+    label_rx = compiled(load("dates")["action_label"])
     out: list[Deadline] = []
     seen_ranges: set[tuple] = set()
-    for psg in passages(doc):
+    for psg in prose.passages:
         text = psg.text.text
-        found = find_dates(text, ctx)
-        for n, d in enumerate(found):
-            if d.role != "limit" or d.date is None or "XXXX" in d.date:
+        limits = [d for d in psg.dates if d.role == "limit"]
+        for n, d in enumerate(limits):
+            if d.date is None or "XXXX" in d.date:
                 continue
             if d.kind == "range" and not d.period:  # "“十四五”期间" limits each its own action
                 key = (d.start_date, d.date)
                 if key in seen_ranges:
                     continue
                 seen_ranges.add(key)
-            stop = next((f.start for f in found[n + 1:] if f.role == "limit"), len(text))
-            a, b = _action(text, d.start, d.end, stop)
+            stop = limits[n + 1].start if n + 1 < len(limits) else len(text)
+            a, b = _action(text, d.start, d.end, stop, limits[n - 1].end if n else 0)
             if a < d.start:  # a phase named before its range: drop the list label
-                m = compiled(load("dates")["action_label"]).match(text, a, d.start)
+                m = label_rx.match(text, a, d.start)
                 a = m.end() if m else a
             action = source_text(doc, psg.text, a, b).strip("（()）:：")
             if not action:

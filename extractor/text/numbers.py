@@ -15,7 +15,7 @@ from typing import Optional
 
 import regex
 
-from ..patterns import compiled, load
+from ..patterns import compiled, compiled_plain, load
 
 
 @dataclass
@@ -92,12 +92,12 @@ def parse_number(s: str) -> Optional[float]:
         return parse_number(s[3:])
     if parse_vague(s):
         return None  # "两三" is a vague range, never 23
-    m = regex.fullmatch(r"(\d+(?:\.\d+)?)(万亿|亿|千万|百万|万)(\d)?", s)
+    m = compiled_plain(r"(\d+(?:\.\d+)?)(万亿|亿|千万|百万|万)(\d)?").fullmatch(s)
     if m:
         scale = _p()["magnitudes"][m.group(2)]
         tail = int(m.group(3)) * scale / 10 if m.group(3) else 0
         return _tidy(float(m.group(1)) * scale + tail)
-    if regex.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", s):
+    if compiled_plain(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").fullmatch(s):
         return _tidy(float(s.replace(",", "")))
     if "点" in s:
         whole, _, frac = s.partition("点")

@@ -54,7 +54,7 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
         found += _prose(doc, struct, blocks, cfg)
     found.sort(key=lambda f: (f.block.index, f.i))
     found = _join_bare_pairs(doc, found, cfg)
-    places = _Places(doc, struct)
+    places = _Places(struct)
     out: list[Responsibility] = []
     implied: list[str] = []
     rule: Optional[str] = None
@@ -287,19 +287,11 @@ class _Places:
     is a heading with no sub-headings when its paragraph opens with no lead sentence of its own
     ("（一）推进再生水设施建设" / "合理布局再生水利用设施，…。（…负责）")."""
 
-    def __init__(self, doc: Document, struct: Structure) -> None:
-        from ..structure.sections import classify
-
+    def __init__(self, struct: Structure) -> None:
         self.struct = struct
         self.by_id = {s.id: s for s in struct.sections}
-        self.runin: set[str] = set()
+        self.runin = {s.id for s in struct.runin.values()}
         self.leaves = {s.id for s in struct.sections} - {s.parent for s in struct.sections if s.parent}
-        heads = [doc.blocks[i] for i in sorted(struct.heading_blocks)]
-        for s in struct.sections:
-            b = next((h for h in heads if h.start <= s.span.start < max(h.end, h.start + 1)), None)
-            lab = classify(b) if b is not None else None
-            if lab is not None and lab.runin:
-                self.runin.add(s.id)
 
     def of(self, block_index: int) -> tuple[Optional[str], Optional[str]]:
         ctx = self.struct.context(block_index)

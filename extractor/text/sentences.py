@@ -3,35 +3,98 @@
 ``passages(doc)`` yields every prose passage — paragraph blocks, and the cells of box
 tables (专栏: one cell per row) — as NFKC-normalised :class:`MappedText` (every character
 still maps to its source offset).  ``sentences(text)`` splits a passage at 。；!? into
-(start, end) ranges; ``clauses`` splits a range further at commas.
+(start, end) ranges; ``clauses`` splits a range further at commas.  A :class:`Passage`
+computes its sentences, date expressions and quantities once, for every extractor
+(see :mod:`.prose`).
 """
 from __future__ import annotations
 
+import bisect
+import functools
+import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..model import Block, Document, MappedText
+
+if TYPE_CHECKING:
+    from .dates import DateExpr
+    from .numbers import Quantity
 
 SENTENCE_END = "。；;！!？?"
 CLAUSE_END = SENTENCE_END + "，,"
 FULL_STOP = "。！!？?"
 
 
-@dataclass
+@dataclass(eq=False)
 class Passage:
+    """One prose passage; its sentences, clauses and quantities are computed once, on demand.
+
+    ``dates`` are set by :func:`.prose.read` (they depend on the passages before)."""
+
     block: Block
     text: MappedText  # NFKC-normalised, offsets into Document.text
+    dates: list["DateExpr"] = field(default_factory=list)
+
+    @functools.cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentences split at 。；!?"""
+        return sentences(self.text.text)
+
+    @functools.cached_property
+    def full_sentences(self) -> list[tuple[int, int]]:
+        """Sentences split only at 。!? (a "；" list stays one sentence)."""
+        return sentences_full(self.text.text)
+
+    @functools.cached_property
+    def quantities(self) -> list["Quantity"]:
+        from .numbers import find_quantities
+
+        return find_quantities(self.text.text)
+
+    def sentence_at(self, pos: int, full: bool = False) -> Optional[tuple[int, int]]:
+        """The sentence holding character ``pos`` (None when ``pos`` lies between sentences)."""
+        return _range_at(self.full_sentences if full else self.sentences, pos)
+
+    def clause_at(self, sent: tuple[int, int], pos: int) -> Optional[tuple[int, int]]:
+        """The comma clause of sentence ``sent`` holding ``pos`` (None when ``pos`` is a mark)."""
+        return _range_at(self.clauses(sent), pos)
+
+    def clauses(self, sent: tuple[int, int]) -> list[tuple[int, int]]:
+        """Comma clauses of one sentence of this passage (computed once per sentence)."""
+        cache = self.__dict__.setdefault("_clauses", {})
+        if sent not in cache:
+            cache[sent] = clauses(self.text.text, *sent)
+        return cache[sent]
+
+
+def _range_at(ranges: list[tuple[int, int]], pos: int) -> Optional[tuple[int, int]]:
+    """The (start, end) range of sorted, disjoint ``ranges`` that holds ``pos``."""
+    k = bisect.bisect_right(ranges, (pos, float("inf"))) - 1
+    if k >= 0 and ranges[k][0] <= pos < ranges[k][1]:
+        return ranges[k]
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
 
 
 def nfkc_mapped(m: MappedText) -> MappedText:
     """NFKC per character; a character that expands keeps its source offset for every part."""
-    out = MappedText()
-    for ch, off in zip(m.text, m.offsets):
-        n = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
-        out.text += n
-        out.offsets.extend([off] * len(n))
-    return out
+    text = m.text
+    if text.isascii():
+        return MappedText(text, m.offsets)
+    table = {ord(ch): n for ch in set(text) if ord(ch) > 127 and (n := _nfkc_char(ch)) != ch}
+    if not table:
+        return MappedText(text, m.offsets)
+    out = text.translate(table)
+    if len(out) == len(text) and all(len(n) == 1 for n in table.values()):
+        return MappedText(out, m.offsets)
+    lengths = [len(table.get(ord(ch), ch)) for ch in text]
+    return MappedText(out, [off for off, n in zip(m.offsets, lengths) for _ in range(n)])
 
 
 def is_box(block: Block) -> bool:
@@ -56,13 +119,17 @@ def passages(doc: Document) -> Iterator[Passage]:
         yield Passage(b, nfkc_mapped(b.mapped))
 
 
+@functools.lru_cache(maxsize=None)
+def _marks(marks: str) -> "re.Pattern[str]":
+    return re.compile("[" + re.escape(marks) + "]")
+
+
 def sentences(text: str, marks: str = SENTENCE_END) -> list[tuple[int, int]]:
     """(start, end) of each sentence (split at 。；!? by default); the end includes the mark."""
     out, start = [], 0
-    for i, ch in enumerate(text):
-        if ch in marks:
-            out.append((start, i + 1))
-            start = i + 1
+    for m in _marks(marks).finditer(text):
+        out.append((start, m.end()))
+        start = m.end()
     if start < len(text):
         out.append((start, len(text)))
     return [(s, e) for s, e in out if text[s:e].strip()]
@@ -77,10 +144,9 @@ def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int
     """(start, end) of each comma-separated clause of text[start:end], marks excluded."""
     end = len(text) if end is None else end
     out, s = [], start
-    for i in range(start, end):
-        if text[i] in CLAUSE_END:
-            out.append((s, i))
-            s = i + 1
+    for m in _marks(CLAUSE_END).finditer(text, start, end):
+        out.append((s, m.start()))
+        s = m.end()
     if s < end:
         out.append((s, end))
     return [(a, b) for a, b in out if b > a]

@@ -9,20 +9,24 @@ the number (patterns/targets.toml); the year from the time limit governing the s
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import Optional
 
 import regex
 
 from ..model import Document
-from ..patterns import compiled, load
+from ..patterns import compiled, compiled_plain, load
 from ..records import Target
-from .dates import DateExpr, find_dates
-from .deadlines import context_titles, source_text, year_context
-from .numbers import Quantity, find_quantities
-from .sentences import Passage, clauses, passages, sentences, sentences_full
+from .dates import DateExpr
+from .deadlines import context_titles, source_text
+from .numbers import Quantity
+from .prose import Prose
+from .prose import read as read_prose
+from .sentences import Passage
 
 _OPEN, _CLOSE = "(（", ")）"
+_AFTER = 32  # characters after a number that its cue words (以上, 及以下, …指标) may span
 
 
 @functools.lru_cache(maxsize=None)
@@ -34,14 +38,23 @@ def _rx(name: str) -> regex.Pattern:
     return compiled(_p()[name])
 
 
-def _inside_parens(text: str, start: int, i: int) -> bool:
-    depth = 0
-    for ch in text[start:i]:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE and depth:
-            depth -= 1
-    return depth > 0
+class _ParenDepth:
+    """Bracket depth at a position, counted from a sentence start; positions asked in increasing
+    order within one sentence are answered by continuing the previous count."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.start, self.pos, self.depth = text, -1, -1, 0
+
+    def inside(self, start: int, i: int) -> bool:
+        if start != self.start or i < self.pos:
+            self.start, self.pos, self.depth = start, start, 0
+        for ch in self.text[self.pos:i]:
+            if ch in _OPEN:
+                self.depth += 1
+            elif ch in _CLOSE and self.depth:
+                self.depth -= 1
+        self.pos = i
+        return self.depth > 0
 
 
 def _strip_filler(before: str) -> str:
@@ -102,16 +115,16 @@ def _is_measure(q: Quantity) -> bool:
     return q.base_unit not in _p()["count_units"] and q.base_unit not in ("%", "‰")
 
 
-def _not_a_target(text: str, q: Quantity, c0: int, s0: int) -> bool:
+def _not_a_target(text: str, q: Quantity, c0: int, s0: int, parens: _ParenDepth) -> bool:
     """Scope thresholds, specifications, existing populations, names, parenthesised notes."""
-    before, after = text[c0:q.start], text[q.end:]
-    if _inside_parens(text, s0, q.start) and not regex.search(r"[≥≤><]$", before):
+    before, after = text[c0:q.start], text[q.end:q.end + _AFTER]
+    if parens.inside(s0, q.start) and not compiled_plain(r"[≥≤><]$").search(before):
         return True
     if q.chinese and q.scale == 1.0 and not _rx("cn_numeral_before").search(before):
         return True
     if _rx("scope_after").search(after) and not _rx("quota_before").search(before):
         if not (q.base_unit in ("%", "‰") and not _rx("scope_compare_before").search(before)
-                and regex.match(r"^(?:以上|以下)?的", after)):
+                and compiled_plain(r"^(?:以上|以下)?的").match(after)):
             return True
     if (_is_measure(q) and _rx("spec_after").search(after) and not _rx("spec_after_ok").search(after)
             and not _rx("quota_before").search(before)):  # "不低于500万元的管护资金" is a quota
@@ -120,42 +133,54 @@ def _not_a_target(text: str, q: Quantity, c0: int, s0: int) -> bool:
         return True
     if q.base_unit in _p()["count_units"] and _rx("described_count_before").search(before):
         return True
-    return bool(_rx("existing_before").search(before) or _rx("object_before").search(text[s0:q.start]))
+    # "对…": the object clause opens at the sentence start or after a comma (c0 - 1)
+    return bool(_rx("existing_before").search(before) or _rx("object_before").search(text[max(s0, c0 - 1):q.start]))
 
 
-def _history(text: str, s0: int, s1: int, dates: list[DateExpr], pos: int) -> bool:
-    """The sentence reports the past: a history word or a past date, and no time limit before pos."""
-    if any(s0 <= d.start < pos and d.role == "limit" for d in dates):
+def _dates_in(dates: list[DateExpr], starts: list[int], lo: int, hi: int) -> list[DateExpr]:
+    """The dates starting in [lo, hi) (``starts``: their sorted start offsets)."""
+    return dates[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+
+
+def _history(text: str, s0: int, s1: int, dates: list[DateExpr], starts: list[int], pos: int,
+             worded: dict[int, bool]) -> bool:
+    """The sentence reports the past: a history word or a past date, and no time limit before pos.
+    ``worded`` caches, per sentence start, whether the sentence holds a history word."""
+    if any(d.role == "limit" for d in _dates_in(dates, starts, s0, pos)):
         return False
-    if _rx("history_words").search(text[s0:s1]):
+    if s0 not in worded:
+        worded[s0] = bool(_rx("history_words").search(text[s0:s1]))
+    if worded[s0]:
         return True
-    return any(s0 <= d.start < s1 and d.role == "history" for d in dates)
+    return any(d.role == "history" for d in _dates_in(dates, starts, s0, s1))
 
 
-def _year(dates: list[DateExpr], s0: int, pos: int) -> Optional[int]:
+def _year(dates: list[DateExpr], starts: list[int], s0: int, pos: int) -> Optional[int]:
     """Year of the last time limit before pos in the sentence."""
-    limits = [d for d in dates if s0 <= d.start < pos and d.role == "limit" and d.year]
+    limits = [d for d in _dates_in(dates, starts, s0, pos) if d.role == "limit" and d.year]
     return limits[-1].year if limits else None
 
 
-def _raw_range(text: str, sent: tuple[int, int], clause: tuple[int, int], dates: list[DateExpr]) -> tuple[int, int]:
+def _raw_range(psg: Passage, sent: tuple[int, int], clause: tuple[int, int], limits: set[tuple[int, int]]) -> tuple[int, int]:
     """The clause, extended left over a directly preceding time-limit clause ("到2025年，")."""
+    text = psg.text.text
     c0, c1 = clause
-    for a, b in clauses(text, sent[0], sent[1]):
-        if b < c0 and text[b] in "，," and b + 1 == c0:
-            if any(d.start == a and d.end == b and d.role == "limit" for d in dates):
-                return a, c1
+    k = bisect.bisect_left(psg.clauses(sent), clause)
+    if k:
+        a, b = psg.clauses(sent)[k - 1]
+        if text[b] in "，," and b + 1 == c0 and (a, b) in limits:
+            return a, c1
     return c0, c1
 
 
-def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, dates: list[DateExpr],
+def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, starts: list[int],
              prev_end: int) -> Optional[str]:
     """What is measured: the words before the number, else the noun after it."""
     text = psg.text.text
     p = _p()
     a = c0
-    for d in dates:  # skip a time expression opening the clause
-        if c0 <= d.start <= c0 + 1 and d.end <= q.start:
+    for d in _dates_in(psg.dates, starts, c0, c0 + 2):  # skip a time expression opening the clause
+        if d.end <= q.start:
             a = d.end
     if prev_end > a and text[prev_end:q.start].strip(_LIST_SEP + "，, "):
         a = prev_end  # "50%水泥熟料产能、60%焦化产能": the second subject starts after the first number
@@ -163,7 +188,7 @@ def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, dates: 
     before = text[seg_start:q.start]
     if "分别" in before:  # "A、B企业数量分别达到15家、5家": the list before 分别
         before = before[:before.index("分别")]
-    b = regex.sub(p["subject_tail"], "", regex.sub(p["subject_lead"], "", before))
+    b = compiled_plain(p["subject_tail"]).sub("", compiled_plain(p["subject_lead"]).sub("", before))
     if b and len(b) >= 2 and not before.endswith("、") and not _rx("action_only").fullmatch(b):
         i = seg_start + before.find(b)
         return source_text(doc, psg.text, i, i + len(b)) or None
@@ -171,7 +196,7 @@ def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, dates: 
     end = q.end
     while end < c1 and text[end] not in "、，,；;。" and not _rx("object_end").match(text[end:]):
         end += 1
-    after = regex.sub(r"^(?:以上|以下|左右|的)+", "", text[q.end:end])
+    after = compiled_plain(r"^(?:以上|以下|左右|的)+").sub("", text[q.end:end])
     if after:
         i = q.end + text[q.end:end].find(after)
         return source_text(doc, psg.text, i, i + len(after)) or None
@@ -200,9 +225,9 @@ def _split_respectively(subject: Optional[str], before: str, k: int, n: int) -> 
     ("A、B企业数量分别达到15家、5家") the k-th quantity takes the k-th item."""
     if not subject or "分别" not in before or "、" not in subject:
         return [subject]
-    subject = regex.split(r"分别", subject)[0]
+    subject = compiled_plain(r"分别").split(subject)[0]
     items = subject.split("、")
-    head = regex.match(r"^(\p{Han}{1,6}?)(?=产业|企业|总部|规模|数量)", items[-1])
+    head = compiled_plain(r"^(\p{Han}{1,6}?)(?=产业|企业|总部|规模|数量)").match(items[-1])
     tail = items[-1][len(head.group(1)):] if head else ""
     full = [it + tail if len(it) <= 6 else it for it in items[:-1]] + [items[-1]]
     place = _rx("place_name")
@@ -223,18 +248,21 @@ def _unit(doc: Document, psg: Passage, q: Quantity) -> Optional[str]:
     return unit if len(unit) == len(q.unit) else q.unit
 
 
-def _passage_targets(doc: Document, psg: Passage, dates: list[DateExpr], quants: list[Quantity]):
+def _passage_targets(doc: Document, psg: Passage):
     """(quantity, raw range, subject, op, year) of every target in one passage."""
-    text = psg.text.text
-    sents, fulls = sentences(text), sentences_full(text)
+    text, dates, quants = psg.text.text, psg.dates, psg.quantities
+    starts = [d.start for d in dates]
+    q_starts = [q.start for q in quants]
+    limits = {(d.start, d.end) for d in dates if d.role == "limit"}
+    parens, history = _ParenDepth(text), {}
     shared: dict[int, tuple[str, bool]] = {}  # comparator of a "、" list of numbers
-    for q in quants:
-        sent = next(((s, e) for s, e in sents if s <= q.start < e), None)
+    for n, q in enumerate(quants):
+        sent = psg.sentence_at(q.start)
         if sent is None:
             continue
-        full = next(((s, e) for s, e in fulls if s <= q.start < e), sent)
-        c0, c1 = next(((a, b) for a, b in clauses(text, *sent) if a <= q.start < b), sent)
-        if _not_a_target(text, q, c0, sent[0]) or _history(text, full[0], full[1], dates, q.start):
+        full = psg.sentence_at(q.start, full=True) or sent
+        c0, c1 = psg.clause_at(sent, q.start) or sent
+        if _not_a_target(text, q, c0, sent[0], parens) or _history(text, full[0], full[1], dates, starts, q.start, history):
             continue
         before, after = text[c0:q.start], text[q.end:c1]
         op = _op(q, before, after, before)
@@ -242,15 +270,16 @@ def _passage_targets(doc: Document, psg: Passage, dates: list[DateExpr], quants:
         if q.start in shared and op == "=" and not q.more:
             op, worded = shared[q.start]  # "分别达到15家、5家": the second number shares the comparator
         shared[_list_next(text, q)] = (op, worded)
-        year = _year(dates, full[0], q.start)
+        year = _year(dates, starts, full[0], q.start)
         if not worded and year is None and not _rx("goal_cue").search(text[c0:c1]):
             continue
-        prev_end = max((x.end for x in quants if c0 <= x.start < q.start), default=-1)
-        subject = _subject(doc, psg, q, c0, c1, dates, prev_end)
+        first = bisect.bisect_left(q_starts, c0)  # the quantities of this clause start here
+        prev_end = max((x.end for x in quants[first:n]), default=-1)
+        subject = _subject(doc, psg, q, c0, c1, starts, prev_end)
         if subject and _rx("declared_subject").search(subject) or _rx("norm_clause").search(text[c0:c1]):
             continue
-        in_clause = [x for x in quants if c0 <= x.start < c1]
-        raw = _raw_range(text, sent, (c0, c1), dates)
+        in_clause = quants[first:bisect.bisect_left(q_starts, c1)]
+        raw = _raw_range(psg, sent, (c0, c1), limits)
         for subj in _split_respectively(subject, text[c0:c1], in_clause.index(q), len(in_clause)):
             yield q, raw, subj, op, year
 
@@ -264,17 +293,16 @@ def _normalized(q: Quantity) -> Optional[dict]:
     return {**norm, "value_max": q.value_max * q.scale}
 
 
-def extract(doc: Document, struct, info) -> list[Target]:
-    """Target records of one document, in reading order."""
-    ctx = year_context(doc, info)
+def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[Target]:
+    """Target records of one document, in reading order (``prose``: the document's prose when
+    already read, see :mod:`.prose`)."""
+    prose = prose or read_prose(doc, info)
     out: list[Target] = []
-    for psg in passages(doc):
-        dates = find_dates(psg.text.text, ctx)
-        quants = find_quantities(psg.text.text)
-        if not quants or _review(struct, psg.block.index) or _report(dates):
+    for psg in prose.passages:
+        if not psg.quantities or _review(struct, psg.block.index) or _report(psg.dates):
             continue
         task, section = context_titles(struct, psg.block.index)
-        for q, (r0, r1), subject, op, year in _passage_targets(doc, psg, dates, quants):
+        for q, (r0, r1), subject, op, year in _passage_targets(doc, psg):
             span = doc.span_of(psg.text, r0, r1)
             out.append(Target(
                 id=f"tgt-{len(out) + 1}", raw=doc.text[span.start:span.end], subject=subject, op=op,
