@@ -257,6 +257,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, forc
                 on_progress(done, len(all_jobs), str(job.path))
         else:
             todo.append(job)
+    converted = _prepare_conversions(todo)
     try:
         for outcomes in run(chunked(todo, jobs), jobs):
             for o in outcomes:
@@ -278,6 +279,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, forc
                 if on_progress:
                     on_progress(done, len(all_jobs), o.path)
     finally:
+        converted.cleanup()
         try:
             manifest.save()
         except OSError as e:
@@ -291,6 +293,16 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, forc
         summary.tables_elapsed = time.perf_counter() - t_tables
     summary.elapsed = time.perf_counter() - t0
     return summary
+
+
+def _prepare_conversions(todo: list[Job]):
+    """Convert the batch's .doc/.wps files in one LibreOffice call (the readers pick them up)."""
+    from .readers.legacy_word import Prepared, prepare_batch
+
+    try:
+        return prepare_batch(j.path for j in todo)
+    except (PlanxError, OSError):
+        return Prepared()  # each file is then converted, and any problem reported, on its own
 
 
 def _counts_of(path: Path) -> dict[str, int]:

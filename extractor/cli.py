@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planx", description="Structured, sourced records from Chinese plan documents.")
     p.add_argument("--version", action="version", version=f"planx {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract records from .txt/.docx/.pdf files or folders")
+    ex = sub.add_parser("extract", help="extract records from plan documents (.txt .docx .doc .wps .html .pdf) or folders")
     ex.add_argument("paths", nargs="+", help="input files and/or folders")
     ex.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs/)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")

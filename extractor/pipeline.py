@@ -34,7 +34,7 @@ def in_reading_order(prose: list, tabled: list[tuple[int, list]], prefix: str) -
 
 def extract(path: str | Path, doc_id: Optional[str] = None,
             timings: Optional[dict[str, float]] = None) -> ExtractResult:
-    """Extract every record kind from one plan document (.txt/.docx/.pdf).
+    """Extract every record kind from one plan document (any format in ``readers.READERS``).
 
     ``timings``, when given, receives the seconds spent per stage (read, structure, tables,
     text, audit) — for the benchmark."""

@@ -37,3 +37,15 @@ def extracted(doc: str) -> dict:
 @pytest.fixture(scope="session")
 def corpus_docs() -> list[str]:
     return sorted(p.stem for p in CORPORA.glob("*.txt"))
+
+
+def block_model(doc) -> list:
+    """A document's blocks in order: (label, outline level, text with white space collapsed) of a
+    paragraph, a table's grid as (text, rowspan, colspan, merge mark) per position."""
+    out = []
+    for b in doc.blocks:
+        if b.kind == "table":
+            out.append([[(c.text, c.rowspan, c.colspan, c.merged) for c in row] for row in b.table.rows])
+        else:
+            out.append((b.label, b.outline_level, " ".join(b.text.split())))
+    return out

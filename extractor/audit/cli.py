@@ -5,13 +5,15 @@ import argparse
 import sys
 from pathlib import Path
 
-_SUFFIXES = (".txt", ".docx", ".pdf", ".json")
+from ..readers import SUPPORTED
+
+_SUFFIXES = (*SUPPORTED, ".json")
 
 
 def register(subparsers) -> None:
     """Add the ``audit`` sub-command to the ``planx`` parser."""
     p = subparsers.add_parser("audit", help="check plans against themselves and their companion documents")
-    p.add_argument("paths", nargs="+", help=".txt/.docx/.pdf files, planx JSON results, or folders")
+    p.add_argument("paths", nargs="+", help="plan documents (.txt .docx .doc .wps .html .pdf), planx JSON results, or folders")
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.add_argument("--en", action="store_true", help="print the English messages")
     p.add_argument("--skip", action="append", default=[], metavar="CHECK",

@@ -16,8 +16,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("diff", help="compare two versions of a plan (documents or planx JSON)",
                               description="Align the records of two plan versions and report what was "
                                           "added, removed, changed, moved or renamed, with directions.")
-    p.add_argument("old", help="old version: .txt/.docx/.pdf or a planx .json")
-    p.add_argument("new", help="new version: .txt/.docx/.pdf or a planx .json")
+    p.add_argument("old", help="old version: a plan document (.txt .docx .doc .wps .html .pdf) or a planx .json")
+    p.add_argument("new", help="new version: a plan document or a planx .json")
     p.add_argument("-o", "--output", help="report file; the format follows its extension "
                                           "(.json .md .xlsx .html); JSON on stdout when omitted")
     p.add_argument("--format", choices=FORMATS, help="report format (overrides the extension)")

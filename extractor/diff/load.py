@@ -5,13 +5,14 @@ import json
 from pathlib import Path
 
 from ..errors import PlanxError
+from ..readers import SUPPORTED
 from ..records import RECORD_KINDS
 
-DOCUMENT_SUFFIXES = (".txt", ".docx", ".pdf")
+DOCUMENT_SUFFIXES = SUPPORTED
 
 
 def load_side(path: str | Path) -> dict:
-    """The planx JSON of ``path`` (.json read as is; .txt/.docx/.pdf extracted)."""
+    """The planx JSON of ``path`` (.json read as is; a plan document extracted)."""
     p = Path(path)
     if not p.is_file():
         raise PlanxError(p, "no such file")
@@ -22,7 +23,7 @@ def load_side(path: str | Path) -> dict:
         from ..pipeline import extract
 
         return extract(p).to_dict()
-    raise PlanxError(p, f"cannot diff a {suffix or 'suffix-less'} file (expected .txt, .docx, .pdf or planx .json)")
+    raise PlanxError(p, f"cannot diff a {suffix or 'suffix-less'} file (expected {', '.join(SUPPORTED)} or planx .json)")
 
 
 def _read_json(p: Path) -> dict:

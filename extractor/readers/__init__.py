@@ -1,13 +1,26 @@
-"""Readers: one input file → one :class:`~extractor.model.Document`."""
+"""Readers: one input file → one :class:`~extractor.model.Document`.
+
+``READERS`` is the one registry of what planx reads: file suffix → (module, function).
+"""
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import Optional
 
 from ..errors import PlanxError
 from ..model import Document
 
-SUPPORTED = (".txt", ".docx", ".pdf")
+READERS: dict[str, tuple[str, str]] = {
+    ".txt": ("txt", "read_txt"),
+    ".docx": ("docx", "read_docx"),
+    ".pdf": ("pdf", "read_pdf"),
+    ".doc": ("legacy_word", "read_legacy_word"),
+    ".wps": ("legacy_word", "read_legacy_word"),
+    ".html": ("html", "read_html"),
+    ".htm": ("html", "read_html"),
+}
+SUPPORTED = tuple(READERS)
 
 
 def read(path: Path, doc_id: Optional[str] = None) -> Document:
@@ -18,23 +31,17 @@ def read(path: Path, doc_id: Optional[str] = None) -> Document:
         raise PlanxError(path, "no such file")
     if path.is_dir():
         raise PlanxError(path, "is a directory")
-    if suffix not in SUPPORTED:
-        raise PlanxError(path, f"unsupported file type '{suffix or '(none)'}' (planx reads .txt, .docx, .pdf)")
+    if suffix not in READERS:
+        raise PlanxError(path, f"unsupported file type '{suffix or '(none)'}' (planx reads {', '.join(SUPPORTED)})")
     try:
         size = path.stat().st_size
     except OSError as e:
         raise PlanxError(path, f"cannot read: {e.strerror}") from None
     if size == 0:
         raise PlanxError(path, "empty file")
+    module, function = READERS[suffix]
     try:
-        if suffix == ".txt":
-            from .txt import read_txt
-            return read_txt(path, doc_id)
-        if suffix == ".docx":
-            from .docx import read_docx
-            return read_docx(path, doc_id)
-        from .pdf import read_pdf
-        return read_pdf(path, doc_id)
+        return getattr(import_module(f".{module}", __name__), function)(path, doc_id)
     except PlanxError:
         raise
     except (OSError, MemoryError) as e:

@@ -25,17 +25,16 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..errors import PlanxError
-from ..model import Block, Cell, Document, MappedText, Table
-from ..normalize import clean, remove_matches
+from ..model import Document
 from .docx_numbering import W, Numbering
 from .docx_safety import check_package
 from .docx_tables import grid
+from .text_builder import GridSlot, TextBuilder
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 _SKIP_RUNS = {W + "del", W + "moveFrom", W + "fldChar", W + "instrText", W + "delText"}
 _INLINE = {W + "hyperlink", W + "ins", W + "moveTo", W + "smartTag", W + "fldSimple", W + "customXml",
            W + "dir", W + "bdo", W + "sdtContent"}
-_LINE_SPACES = r"[ \t\u3000]+(?=\n)|(?<=\n)[ \t\u3000]+"
 
 
 @dataclass
@@ -171,27 +170,12 @@ def _para_text(p) -> tuple[str, bool]:
 
 
 class _Builder:
-    """Accumulates Document.text and the blocks that point into it."""
+    """Reads the body's paragraphs and tables into a :class:`TextBuilder`."""
 
     def __init__(self, numbering: Numbering, styles: _Styles) -> None:
-        self.parts: list[str] = []
-        self.pos = 0
-        self.line = 1
-        self.blocks: list[Block] = []
+        self.out = TextBuilder()
         self.numbering = numbering
         self.styles = styles
-
-    def write(self, s: str) -> int:
-        """Append ``s``; its start offset."""
-        start = self.pos
-        self.parts.append(s)
-        self.pos += len(s)
-        self.line += s.count("\n")
-        return start
-
-    def newline(self) -> None:
-        if self.parts and not self.parts[-1].endswith("\n"):
-            self.write("\n")
 
     def label(self, p, style_id: Optional[str], st: _Style) -> Optional[tuple[str, str]]:
         num = _num_pr(p.find(W + "pPr"))
@@ -221,19 +205,10 @@ class _Builder:
         for k, piece in enumerate(text.split("\n")):
             if not piece.strip():
                 continue
-            self.newline()
-            if k == 0 and label:
-                self.write(label + (" " if lab[1] else ""))
-            line = self.line
-            start = self.write(piece)
-            m = clean(MappedText(piece, list(range(start, start + len(piece)))))
-            if not m.text:
-                continue
             first = k == 0
-            self.blocks.append(Block(
-                "paragraph", m.text, m.offsets, m.offsets[0], m.offsets[-1] + 1, line,
-                style=st.name, outline_level=(outline or None) if first else None,
-                label=label if first else None, heading_hint=first and (bool(outline) or toc)))
+            prefix = label + (" " if lab[1] else "") if first and label else ""
+            self.out.paragraph(piece, prefix, style=st.name, outline_level=(outline or None) if first else None,
+                               label=label if first else None, heading_hint=first and (bool(outline) or toc))
 
     def cell_lines(self, tc) -> list[str]:
         """The printed lines of a cell: its paragraphs (numbered ones with their label) and the
@@ -257,42 +232,9 @@ class _Builder:
         return lines
 
     def table(self, tbl) -> None:
-        slots = grid(tbl)
-        if not slots or not slots[0]:
-            return
-        self.newline()
-        rows: list[list[Cell]] = []
-        first_start: Optional[int] = None
-        first_line = self.line
-        for ri, srow in enumerate(slots):
-            self.newline()
-            if ri:
-                self.write("\n")
-            row_line = self.line
-            cells: list[Cell] = []
-            for ci, slot in enumerate(srow):
-                if slot.merged:
-                    if slot.merged == "v":  # Tika prints a vertically merged cell as an empty TAB line
-                        self.newline()
-                        self.write("\t")
-                    cells.append(Cell("", [], ri, ci, row_line, merged=slot.merged))
-                    continue
-                lines = self.cell_lines(slot.tc) if slot.tc is not None else []
-                self.newline()
-                self.write("\t")
-                line = self.line
-                body = "\n".join(lines)
-                start = self.write(body)
-                if first_start is None:
-                    first_start, first_line = start, line
-                m = clean(remove_matches(MappedText(body, list(range(start, start + len(body)))), _LINE_SPACES))
-                cells.append(Cell(m.text, m.offsets, ri, ci, line, rowspan=slot.rowspan, colspan=slot.colspan))
-            rows.append(cells)
-        start = first_start if first_start is not None else self.pos
-        flat = "\n".join("\t".join(c.text for c in r) for r in rows)
-        self.blocks.append(Block("table", flat, [], start, self.pos, first_line,
-                                 table=Table(rows, grid=True)))
-        self.write("\n\n")
+        self.out.table([[GridSlot(merged=slot.merged) if slot.merged else
+                         GridSlot(self.cell_lines(slot.tc) if slot.tc is not None else [], slot.rowspan, slot.colspan)
+                         for slot in row] for row in grid(tbl)])
 
 
 def _body_items(el) -> Iterator:
@@ -339,11 +281,11 @@ def read_docx(path: Path, doc_id: Optional[str] = None) -> Document:
             b.paragraph(el)
         else:
             b.table(el)
-    text = "".join(b.parts)
-    if not b.blocks:
+    text = b.out.text
+    if not b.out.blocks:
         raise PlanxError(path, "empty document (no text in the body)")
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Document(doc_id or path.stem, str(path), "docx", sha, text, b.blocks)
+    return Document(doc_id or path.stem, str(path), "docx", sha, text, b.out.blocks)
 
 
 def _related(part, kind: str):
