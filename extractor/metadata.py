@@ -221,7 +221,7 @@ def _phases(doc: Document, p: dict) -> list[dict]:
         for m in named.finditer(b.text):
             if m["name"] not in seen:
                 seen.add(m["name"])
-                phases.append({"name": m["name"], "start": int(m["start"]), "end": int(m["end"])})
+                phases.append({"name": m["name"], "start": str(int(m["start"])), "end": str(int(m["end"]))})
         m = step.match(b.text.strip())
         if m and m["name"] not in seen:
             seen.add(m["name"])

@@ -39,6 +39,7 @@ def extract(path: str | Path, doc_id: Optional[str] = None,
     ``timings``, when given, receives the seconds spent per stage (read, structure, tables,
     text, audit) — for the benchmark."""
     from . import audit, metadata, structure, tables
+    from .links import link
     from .readers import read
     from .text import deadlines, prose, responsibilities, targets
 
@@ -60,6 +61,7 @@ def extract(path: str | Path, doc_id: Optional[str] = None,
     result.deadlines = in_reading_order(
         deadlines.extract(doc, struct, info, text), [(t.at, t.deadlines) for t in rows], "ddl")
     result.targets = targets.extract(doc, struct, info, text)
+    link(result, doc, struct, rows)
     lap("text")
     result.findings = audit.run(result, doc)
     lap("audit")

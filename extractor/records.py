@@ -1,6 +1,10 @@
 """Output records: one dataclass per record kind, with the public field names of SPEC.md.
 
-``ExtractResult.to_dict()`` is exactly the JSON written per document (schema_version "1").
+``ExtractResult.to_dict()`` is exactly the JSON written per document (schema_version "2").
+Contract v2: every record links to its section, task and table by id (``section_id``,
+``task_id``, ``table_id``; the titles ``section``/``task``/``table`` stay as convenience
+fields), every table carries its logical grid (``header``, ``rows``), and dates carry their
+precision.
 """
 from __future__ import annotations
 
@@ -10,9 +14,18 @@ from typing import Any, Optional
 
 from .model import Span
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 RECORD_KINDS = ("sections", "tasks", "indicators", "projects", "targets", "deadlines",
                 "responsibilities", "findings")
+
+
+_PRECISION = {4: "year", 7: "month", 10: "day"}
+
+
+def date_precision(iso: Optional[str]) -> Optional[str]:
+    """"year" / "month" / "day" for an ISO date string as precise as the text ("2025",
+    "2021-05", "2021-05-08"); None for no date or another form."""
+    return _PRECISION.get(len(iso)) if isinstance(iso, str) else None
 
 
 @dataclass
@@ -74,6 +87,8 @@ class Task:
     category: Optional[str] = None  # the divider row above it ("一、知识产权保护方面（共5项）")
     extra: list[dict] = field(default_factory=list)  # [{"column": "推广范围", "text": "全国"}]
     inherited: list[str] = field(default_factory=list)  # fields filled from a merged cell above
+    section_id: Optional[str] = None
+    table_id: Optional[str] = None
 
 
 @dataclass
@@ -95,7 +110,11 @@ class Indicator:
     flags: list[str] = field(default_factory=list)
     inherited: list[str] = field(default_factory=list)
     parsed: dict = field(default_factory=dict)  # {"standard": V, "baseline": V, "targets": {year: V}}
+    task: Optional[str] = None
     section: Optional[str] = None
+    section_id: Optional[str] = None
+    task_id: Optional[str] = None
+    table_id: Optional[str] = None
     span: Optional[Span] = None
 
 
@@ -114,7 +133,11 @@ class Project:
     responsible_units: list[str] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
     inherited: list[str] = field(default_factory=list)
+    task: Optional[str] = None
     section: Optional[str] = None
+    section_id: Optional[str] = None
+    task_id: Optional[str] = None
+    table_id: Optional[str] = None
     span: Optional[Span] = None
 
 
@@ -130,6 +153,9 @@ class Target:
     normalized: Optional[dict] = None  # {"value", "unit"} when the unit scales (万吨 → 吨)
     task: Optional[str] = None
     section: Optional[str] = None
+    section_id: Optional[str] = None
+    task_id: Optional[str] = None
+    table_id: Optional[str] = None
     span: Optional[Span] = None
 
 
@@ -143,7 +169,16 @@ class Deadline:
     action: Optional[str] = None
     task: Optional[str] = None
     section: Optional[str] = None
+    section_id: Optional[str] = None
+    task_id: Optional[str] = None
+    table_id: Optional[str] = None
     span: Optional[Span] = None
+    date_precision: Optional[str] = None  # "day" / "month" / "year" of ``date``
+    start_precision: Optional[str] = None  # the same for ``start``
+
+    def __post_init__(self) -> None:
+        self.date_precision = self.date_precision or date_precision(self.date)
+        self.start_precision = self.start_precision or date_precision(self.start)
 
 
 @dataclass
@@ -170,6 +205,9 @@ class Responsibility:
     normalized_units: list[UnitRef] = field(default_factory=list)
     task: Optional[str] = None
     section: Optional[str] = None
+    section_id: Optional[str] = None
+    task_id: Optional[str] = None
+    table_id: Optional[str] = None
     span: Optional[Span] = None
 
 
@@ -185,7 +223,9 @@ class Finding:
 
 @dataclass
 class TableInfo:
-    """A table found in the document: its caption, kind and what could not be placed."""
+    """A table found in the document: its caption, kind, logical grid and what could not be
+    placed.  ``header`` and ``rows`` hold every row as a list of cells
+    ``{"text", "rowspan", "colspan", "inherited", "span"}`` (see :mod:`.tables.cells`)."""
 
     id: str
     caption: Optional[str]
@@ -193,6 +233,12 @@ class TableInfo:
     footnotes: list[str] = field(default_factory=list)
     unparsed: list[dict] = field(default_factory=list)  # [{"text", "span"}]
     span: Optional[Span] = None
+    header: list[list[dict]] = field(default_factory=list)  # title and header rows
+    rows: list[list[dict]] = field(default_factory=list)  # body rows (continuations appended)
+    section: Optional[str] = None
+    task: Optional[str] = None
+    section_id: Optional[str] = None
+    task_id: Optional[str] = None
 
 
 def to_jsonable(obj: Any) -> Any:

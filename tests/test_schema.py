@@ -58,7 +58,7 @@ def test_minimal_document_validates_and_extra_fields_are_allowed():
 
 @pytest.mark.parametrize("breakage, where", [
     (lambda d: d.pop("indicators"), "(root)"),
-    (lambda d: d.update(schema_version="2"), "schema_version"),
+    (lambda d: d.update(schema_version="1"), "schema_version"),
     (lambda d: d["document"].update(sha256="xyz"), "document/sha256"),
     (lambda d: d["document"].update(issue_date="2021年7月8日"), "document/issue_date"),
     (lambda d: d["deadlines"].append({"id": "ddl-1", "raw": "5月底前", "date": "2021-05-31", "kind": "soon",

@@ -84,7 +84,7 @@ def test_metadata_chinese_numeral_date_and_phases():
     got = extracted("001_cc391c16966c3b2d")["document"]
     assert got["issue_date"] == "2024-05"
     phases = extracted("000_71534264ba41b2d2")["document"]["phases"]
-    assert phases == [{"name": "近期", "start": 2021, "end": 2025}, {"name": "远期", "start": 2026, "end": 2030}]
+    assert phases == [{"name": "近期", "start": "2021", "end": "2025"}, {"name": "远期", "start": "2026", "end": "2030"}]
     steps = extracted("004_061c6bf53607da0b")["document"]["phases"]
     assert [(p["name"], p["start"], p["end"]) for p in steps] == [
         ("动员部署阶段", "2021-03", "2021-04-21"), ("创建实施阶段", "2021-04-22", "2021-05-18"),
@@ -132,7 +132,7 @@ def test_region_from_issuer_when_title_opens_with_a_slogan_or_lacks_the_city():
 
 def test_phases_stated_with_wei():
     text = "某县生态文明建设规划\n一、规划期限\n规划期限为2023—2030年，其中近期为2023—2025年，远期为2026—2030年。\n"
-    assert _info(text).phases == [{"name": "近期", "start": 2023, "end": 2025}, {"name": "远期", "start": 2026, "end": 2030}]
+    assert _info(text).phases == [{"name": "近期", "start": "2023", "end": "2025"}, {"name": "远期", "start": "2026", "end": "2030"}]
 
 
 def test_decimal_numbered_headings_nest_under_chapters():

@@ -31,7 +31,7 @@ def _doc(doc_id: str, years: tuple[str, ...]) -> ExtractResult:
     info = DocumentInfo(doc_id, f"corpora/{doc_id}.txt", "txt", "0" * 64, title="历下区生态文明建设示范区规划",
                         issuer="济南市历下区人民政府", issue_date="2021-07-08", region="济南市历下区",
                         plan_period={"start": 2021, "end": 2030}, base_year=2020,
-                        phases=[{"name": "近期", "start": 2021, "end": 2025}],
+                        phases=[{"name": "近期", "start": "2021", "end": "2025"}],
                         declared_counts={"indicators": 29, "binding": 17})
     secs = [Section("sec-1", 1, "一、", "总体要求", None, ["总体要求"], _sp(6)),
             Section("sec-2", 2, "（一）", "指导思想", "sec-1", ["总体要求", "指导思想"], _sp(8))]
@@ -104,7 +104,7 @@ def test_csv_counts_columns_and_chinese(batch, tmp_path):
     assert proj["responsible_units"] == "历下区水务局、历下区城管局"
     assert (proj["investment.value"], proj["period.end"]) == ("4200", "2022-16")
     doc = pd.read_csv(tmp_path / "documents.csv", encoding="utf-8-sig", dtype=str).iloc[0]
-    assert json.loads(doc["phases"]) == [{"name": "近期", "start": 2021, "end": 2025}]
+    assert json.loads(doc["phases"]) == [{"name": "近期", "start": "2021", "end": "2025"}]
     assert (doc["declared_counts.indicators"], doc["plan_period.end"]) == ("29", "2030")
 
 

@@ -178,10 +178,11 @@ def phases(ctx: AuditContext) -> Iterable[Hit]:
 @check("date.phases_vs_plan")
 def phases_vs_plan(ctx: AuditContext) -> Iterable[Hit]:
     plan = _plan(ctx)
-    ph = [x for x in ctx.result.document.phases if isinstance(x.get("start"), int) and isinstance(x.get("end"), int)]
+    years = [(parse(x.get("start")), parse(x.get("end"))) for x in ctx.result.document.phases]
+    ph = [(a.year, b.year) for a, b in years if a and b and len(a.parts) == len(b.parts) == 1]
     if plan is None or not ph:
         return
-    start, end = min(x["start"] for x in ph), max(x["end"] for x in ph)
+    start, end = min(a for a, _ in ph), max(b for _, b in ph)
     if (start, end) != plan:
         yield Hit({"start": start, "end": end, "plan_start": plan[0], "plan_end": plan[1]},
                   [{"id": None, "span": ctx.doc_span}])

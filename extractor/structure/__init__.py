@@ -27,6 +27,17 @@ class Context:
         return self.task.title if self.task else None
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a record sits, by id and title: its section and its task.  ``task_id`` is a task's
+    id (``task-N``), or a section's id (``sec-N``) when a heading is the task itself."""
+
+    section_id: Optional[str] = None
+    section: Optional[str] = None
+    task_id: Optional[str] = None
+    task: Optional[str] = None
+
+
 @dataclass
 class Structure:
     sections: list[Section]
@@ -40,6 +51,7 @@ class Structure:
         self._by_id = {s.id: s for s in self.sections}
         self._runin_ids = {s.id for s in self.runin.values()}
         self._block_task = self._tasks_in_force()
+        self._leaves = set(self._by_id) - {s.parent for s in self.sections if s.parent}
 
     def _tasks_in_force(self) -> list[Optional[Task]]:
         """Per block, the task it belongs to: its own, else the nearest preceding task with no
@@ -68,6 +80,23 @@ class Structure:
         if sec is not None and sec.id in self._runin_ids:
             sec = self._by_id.get(sec.parent) if sec.parent else None
         return Context(sec, self._block_task[block_index])
+
+
+    def place(self, block_index: int) -> Place:
+        """The section and task of every record found in a block, the one rule for all kinds.
+
+        A run-in heading, and a heading without sub-headings whose body has no lead sentence
+        of its own ("（一）推进再生水设施建设" / "合理布局……。（…负责）"), is the task of its body:
+        the record's section is then the heading's parent."""
+        ctx = self.context(block_index)
+        sec, task = ctx.section, ctx.task
+        own = sec is not None and (sec.id in self._runin_ids or (task is None and sec.id in self._leaves))
+        if own and (task is None or task.title == sec.title):
+            parent = self._by_id.get(sec.parent) if sec.parent else None
+            return Place(parent.id if parent else None, parent.title if parent else None,
+                         task.id if task else sec.id, sec.title)
+        return Place(sec.id if sec else None, sec.title if sec else None,
+                     task.id if task else None, task.title if task else None)
 
 
 def build(doc: Document) -> Structure:

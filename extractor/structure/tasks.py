@@ -44,7 +44,7 @@ def detect_tasks(doc: Document, heading_blocks: set[int], block_section: list[Op
         if b.index in runin and sec is not None and sec.parent:
             owner = by_id.get(sec.parent)
         t = Task(f"task-{len(tasks) + 1}", owner.title if owner else None, title, b.text,
-                 doc.span(b.start, b.end))
+                 doc.span(b.start, b.end), section_id=owner.id if owner else None)
         tasks.append(t)
         block_task[b.index] = t
     return tasks, block_task

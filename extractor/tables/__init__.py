@@ -14,6 +14,7 @@ from ..model import Block, Document
 from ..patterns import compiled, load
 from ..records import Indicator, Project, TableInfo
 from . import boxes, grid as gridmod, indicators as ind, projects as proj, tasks as tasktab
+from .cells import logical_grid
 from .common import Ledger, source_text
 from .header import Column, flat, lex
 
@@ -57,45 +58,59 @@ def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
         top, n_head = gridmod.header_rows(b.table)
         if title is not None and n_head == 0:  # a 专栏 box of running text
             info.caption, info.kind = source_text(doc, b.table.rows[0][0]), "box"
+            info.header, info.rows = logical_grid(doc, b.table, 0)
             if boxes.is_project_box(title):
-                projs += boxes.projects(doc, b, info.caption, section, ledger, len(projs) + 1)
+                projs += _of_table(boxes.projects(doc, b, info.caption, section, ledger, len(projs) + 1), info)
             info.unparsed = ledger.unparsed
             i += 1
             continue
         info.caption = caption(doc, b)
         if n_head == 0:
+            info.header, info.rows = logical_grid(doc, b.table, 0)
             i += 1
             continue
         g = gridmod.build(b.table, top, n_head)
         if g.titles and (title is not None or info.caption is None):
             info.caption = source_text(doc, g.titles[0])
         last = i
+        more_tables: list[tuple] = []
         for j in _continuations(blocks, i, g.columns):
-            more = gridmod.build(blocks[j].table, *gridmod.header_rows(blocks[j].table), g.columns)
+            top_j, n_j = gridmod.header_rows(blocks[j].table)
+            more_tables.append((blocks[j].table, top_j + n_j))
+            more = gridmod.build(blocks[j].table, top_j, n_j, g.columns)
             _join_split_row(g, more)
             g.rows += more.rows
             g.header_cells += more.header_cells + more.titles
             last = j
         info.kind = kind_of(g.columns)
+        info.header, info.rows = logical_grid(doc, b.table, top + n_head, more_tables)
         info.footnotes = [flat(r.divider.text) for r in g.rows if r.note] + footnotes(blocks, last)
         ledger.use(*g.header_cells, *g.titles, *(r.divider.cell for r in g.rows if r.note))
         g.rows = [r for r in g.rows if not r.note]
         if info.kind == "indicators":
-            inds += ind.build(g, doc, info.caption, section, ledger, len(inds) + 1,
-                              guess_merges=not b.table.grid)
+            inds += _of_table(ind.build(g, doc, info.caption, section, ledger, len(inds) + 1,
+                                        guess_merges=not b.table.grid), info)
         elif info.kind == "projects":
-            projs += proj.build(g, doc, info.caption, section, ledger, len(projs) + 1,
-                                unit_note=_unit_note(g))
+            projs += _of_table(proj.build(g, doc, info.caption, section, ledger, len(projs) + 1,
+                                          unit_note=_unit_note(g)), info)
         elif info.kind == "tasks":
             ctx = ctx or year_context(doc, doc_info)
             found.task_tables.append(tasktab.build(g, doc, info.caption, section, ledger, ctx,
                                                    guess_merges=not b.table.grid))
+            found.task_tables[-1].table_id = info.id
         if info.kind != "other":
             for row in g.rows:
                 ledger.leave(row.cells, "cell not placed")
         info.unparsed = ledger.unparsed
         i = last + 1
     return found
+
+
+def _of_table(records: list, info: TableInfo) -> list:
+    """The records of a table, linked to it by id."""
+    for rec in records:
+        rec.table_id = info.id
+    return records
 
 
 def _unit_note(g: gridmod.Grid) -> Optional[str]:

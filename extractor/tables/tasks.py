@@ -45,6 +45,8 @@ class TaskRows:
     tasks: list[Task] = field(default_factory=list)
     responsibilities: list[Responsibility] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    owners: list[tuple] = field(default_factory=list)  # (responsibility or deadline, its task)
+    table_id: Optional[str] = None
 
 
 @dataclass
@@ -123,10 +125,12 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
                 r = _responsibility(doc, vals[i], word, kind, task, section)
                 if r is not None:
                     out.responsibilities.append(r)
+                    out.owners.append((r, task))
         for i in lay.period:
             if i in vals:
                 found = _deadlines(doc, vals[i], ctx, task, section)
                 out.deadlines += found
+                out.owners += [(d, task) for d in found]
                 if not found:
                     task.extra.append({"column": grid.columns[i].label, "text": vals[i].text})
         prev = {i: v for i, v in vals.items()}

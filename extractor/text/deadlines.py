@@ -14,6 +14,7 @@ from typing import Optional
 from ..model import Document, MappedText
 from ..patterns import compiled, load
 from ..records import Deadline
+from ..structure import Place
 from .prose import Prose
 from .prose import read as read_prose
 from .sentences import SENTENCE_END
@@ -58,15 +59,14 @@ def _action(text: str, start: int, end: int, stop: int, back: int) -> tuple[int,
     return k, e
 
 
-def context_titles(struct, block_index: int) -> tuple[Optional[str], Optional[str]]:
-    """(task title, section title) of a block, when the structure is known."""
+def place_of(struct, block_index: int) -> Place:
+    """Section and task of a block (ids and titles), when the structure is known."""
     if struct is None:
-        return None, None
+        return Place()
     try:
-        ctx = struct.context(block_index)
+        return struct.place(block_index)
     except (IndexError, AttributeError):
-        return None, None
-    return ctx.task_title, ctx.section_title
+        return Place()
 
 
 def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[Deadline]:
@@ -96,9 +96,9 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[
             if not action:
                 continue  # a bare period (a title's "（2025-2035年）") governs nothing
             span = doc.span_of(psg.text, d.start, d.end)
-            task, section = context_titles(struct, psg.block.index)
+            place = place_of(struct, psg.block.index)
             out.append(Deadline(
                 id=f"ddl-{len(out) + 1}", raw=doc.text[span.start:span.end], date=d.date, kind=d.kind,
-                start=d.start_date, action=action,
-                task=task, section=section, span=span))
+                start=d.start_date, action=action, task=place.task, section=place.section,
+                section_id=place.section_id, task_id=place.task_id, span=span))
     return out

@@ -54,7 +54,6 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
         found += _prose(doc, struct, blocks, cfg)
     found.sort(key=lambda f: (f.block.index, f.i))
     found = _join_bare_pairs(doc, found, cfg)
-    places = _Places(struct)
     out: list[Responsibility] = []
     implied: list[str] = []
     rule: Optional[str] = None
@@ -68,14 +67,15 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
         span = doc.span_of(f.text, f.i, f.j)
         if f.src_end:
             span = doc.span(span.start, f.src_end)
-        task, section = places.of(f.block.index)
+        place = struct.place(f.block.index)
         two = bool(f.lead and f.support)
         out.append(Responsibility(
             id=f"resp-{len(out) + 1}", units=f.units, role=f.role,
             raw=doc.text[span.start:span.end], role_kind=role_kind(f.role),
             implied_units=list(implied), standing_rule=rule,
             lead_units=f.lead if two else [], support_units=f.support if two else [],
-            normalized_units=U.expand(f.units), task=task, section=section, span=span))
+            normalized_units=U.expand(f.units), task=place.task, section=place.section,
+            section_id=place.section_id, task_id=place.task_id, span=span))
     return out
 
 
@@ -278,26 +278,3 @@ def _run_on_end(b: Block, blocks: list[Block], k: int, open_end: bool, end_rx) -
     nxt = blocks[k + 1]
     m = end_rx.search(nxt.text)
     return nxt.offsets[(m.end() if m else len(nxt.text)) - 1] + 1
-
-
-# ── task and section ──────────────────────────────────────────────────────────────────
-
-class _Places:
-    """Task and section titles for a block; a run-in heading is the task of its own body, and so
-    is a heading with no sub-headings when its paragraph opens with no lead sentence of its own
-    ("（一）推进再生水设施建设" / "合理布局再生水利用设施，…。（…负责）")."""
-
-    def __init__(self, struct: Structure) -> None:
-        self.struct = struct
-        self.by_id = {s.id: s for s in struct.sections}
-        self.runin = {s.id for s in struct.runin.values()}
-        self.leaves = {s.id for s in struct.sections} - {s.parent for s in struct.sections if s.parent}
-
-    def of(self, block_index: int) -> tuple[Optional[str], Optional[str]]:
-        ctx = self.struct.context(block_index)
-        sec, task = ctx.section, ctx.task_title
-        own = sec is not None and (sec.id in self.runin or (task is None and sec.id in self.leaves))
-        if own and task in (None, sec.title):
-            parent = self.by_id.get(sec.parent) if sec.parent else None
-            return sec.title, parent.title if parent else None
-        return task, ctx.section_title

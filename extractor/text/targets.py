@@ -19,7 +19,7 @@ from ..model import Document
 from ..patterns import compiled, compiled_plain, load
 from ..records import Target
 from .dates import DateExpr
-from .deadlines import context_titles, source_text
+from .deadlines import place_of, source_text
 from .numbers import Quantity
 from .prose import Prose
 from .prose import read as read_prose
@@ -301,11 +301,12 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[
     for psg in prose.passages:
         if not psg.quantities or _review(struct, psg.block.index) or _report(psg.dates):
             continue
-        task, section = context_titles(struct, psg.block.index)
+        place = place_of(struct, psg.block.index)
         for q, (r0, r1), subject, op, year in _passage_targets(doc, psg):
             span = doc.span_of(psg.text, r0, r1)
             out.append(Target(
                 id=f"tgt-{len(out) + 1}", raw=doc.text[span.start:span.end], subject=subject, op=op,
                 value=q.value, unit=_unit(doc, psg, q), year=year, normalized=_normalized(q),
-                task=task, section=section, span=span))
+                task=place.task, section=place.section, section_id=place.section_id,
+                task_id=place.task_id, span=span))
     return out
