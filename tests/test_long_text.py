@@ -46,7 +46,9 @@ def test_many_headings_keep_their_tasks(tmp_path):
     assert len(res.responsibilities) == len(res.deadlines) == len(res.targets) == 1000
     for k, (resp, ddl, tgt) in enumerate(zip(res.responsibilities, res.deadlines, res.targets), 1):
         assert resp.task == f"推进第{k}项工作" and resp.units == ["区生态环境局", "区水务局"]
-        assert ddl.section == tgt.section == f"推进第{k}项工作" and ddl.date == "2025"
+        # contract v2: one place for every kind — the heading without a lead is the task
+        assert ddl.task == tgt.task == f"推进第{k}项工作" and ddl.date == "2025"
+        assert ddl.task_id == tgt.task_id == resp.task_id == res.sections[k - 1].id
         assert ddl.action.startswith(f"完成第{k}项整治工程")
         assert text[ddl.span.start:ddl.span.end] == ddl.raw == "到2025年"
 
@@ -54,7 +56,7 @@ def test_many_headings_keep_their_tasks(tmp_path):
 def test_many_paragraphs_share_one_section(tmp_path):
     res, _ = _extract(tmp_path, "paragraphs", long_text.many_paragraphs(500))
     assert len(res.deadlines) == 500
-    assert {(d.date, d.section, d.task) for d in res.deadlines} == {("2024-12-31", "保障措施", None)}
+    assert {(d.date, d.task) for d in res.deadlines} == {("2024-12-31", "保障措施")}  # the heading is the task
 
 
 def test_one_paragraph_records_point_at_their_source(tmp_path):
