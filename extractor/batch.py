@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from . import __version__
 from .errors import PlanxError
+from .evidence import file_sha256
 from .readers import SUPPORTED
 
 DEFAULT_MAX_SIZE = 100 * 2**20  # bytes; larger inputs are refused (``--max-size``)
@@ -137,18 +138,6 @@ def chunked(jobs: list[Job], workers: int) -> list[list[Job]]:
     """Chunks small enough to balance the load (about 4 per worker), at most 8 documents."""
     size = max(1, min(_MAX_CHUNK, len(jobs) // max(1, workers * 4)))
     return [jobs[i:i + size] for i in range(0, len(jobs), size)]
-
-
-def file_sha256(path: Path) -> Optional[str]:
-    """The file's sha256, streamed; None when it cannot be read."""
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return None
-    return h.hexdigest()
 
 
 def _hash_files(h: "hashlib._Hash", files: Iterable[tuple[str, Path]]) -> None:

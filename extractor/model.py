@@ -16,17 +16,30 @@ from typing import Iterator, Literal, Optional
 BlockKind = Literal["heading", "paragraph", "table"]
 
 
+QUOTE_CHARS = 30  # length of the quote a span carries
+
+
 @dataclass
 class Span:
-    """Provenance: 1-based source line, character offsets into the extracted text, pdf page."""
+    """Provenance: 1-based source line, character offsets into the extracted text, pdf page,
+    and where a person finds it: the paragraph (1-based, among the text blocks outside tables)
+    or the table (1-based, in reading order) with its row and column (1-based grid position),
+    and a quote of up to 30 characters from the start of the span."""
 
     line: int
     start: int
     end: int
     page: Optional[int] = None
+    paragraph: Optional[int] = None
+    table: Optional[int] = None
+    row: Optional[int] = None
+    col: Optional[int] = None
+    quote: Optional[str] = None
 
     def to_dict(self) -> dict:
-        return {"line": self.line, "start": self.start, "end": self.end, "page": self.page}
+        return {"line": self.line, "start": self.start, "end": self.end, "page": self.page,
+                "paragraph": self.paragraph, "table": self.table, "row": self.row, "col": self.col,
+                "quote": self.quote}
 
 
 @dataclass
@@ -141,6 +154,7 @@ class Document:
     blocks: list[Block]
     page_starts: list[int] = field(default_factory=list)  # pdf: offset where each page begins
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    _locator: Optional["_Locator"] = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         starts = [0]
@@ -161,11 +175,81 @@ class Document:
         return bisect.bisect_right(self.page_starts, offset)
 
     def span(self, start: int, end: int) -> Span:
-        """Provenance of the source range [start, end)."""
-        return Span(self.line_of(start), start, end, self.page_of(start))
+        """Provenance of the source range [start, end), with its paragraph or table cell and a quote."""
+        if self._locator is None:
+            self._locator = _Locator(self.blocks)
+        paragraph, table, cells = self._locator.locate(start)
+        row = col = None
+        if cells:
+            row, col = cells[0].row + 1, cells[0].col + 1
+            quote = _quote(" ".join(c.text for c in cells))  # a table row: the row's words from here
+        else:
+            quote = self.quote(start, end)
+        return Span(self.line_of(start), start, end, self.page_of(start), paragraph, table, row, col, quote)
+
+    def quote(self, start: int, end: int) -> Optional[str]:
+        """Up to 30 characters of source text from ``start`` (to the end of its line at most, or
+        of the span when that is longer), white space collapsed, Tika bookmarks out."""
+        text = self.text[start:start + QUOTE_CHARS * 3]
+        stop = text.find("\n", max(end - start, 1))
+        return _quote(text[:stop] if stop >= 0 else text)
 
     def span_of(self, mapped: MappedText, i: int = 0, j: Optional[int] = None) -> Span:
         """Provenance of normalised characters [i, j) of a block or cell text."""
         j = len(mapped.text) if j is None else j
         s, e = mapped.source_range(i, j)
         return self.span(s, e)
+
+
+def _quote(text: str) -> Optional[str]:
+    """Up to 30 characters of ``text``, white space collapsed, Tika bookmarks out."""
+    from .patterns import compiled, load
+
+    text = compiled(load("text")["bookmark"]).sub("", text)
+    return " ".join(text.split())[:QUOTE_CHARS] or None
+
+
+class _Locator:
+    """Offset → paragraph number, or table number and row cells, over a document's blocks."""
+
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+        self.starts = [b.start for b in blocks]
+        self.ordinal: list[int] = []
+        paragraphs = tables = 0
+        for b in blocks:
+            if b.kind == "table":
+                tables += 1
+                self.ordinal.append(tables)
+            else:
+                paragraphs += 1
+                self.ordinal.append(paragraphs)
+        self._cells: dict[int, tuple[list[int], list[tuple[list[Cell], int]]]] = {}
+
+    def _cell_index(self, k: int) -> tuple[list[int], list[tuple[list[Cell], int]]]:
+        """First source offsets of a table's cells, sorted, each with (its row, its index in it)."""
+        if k not in self._cells:
+            table = self.blocks[k].table
+            found = [(c.offsets[0], row, i) for row in (table.rows if table else []) for i, c in enumerate(row)
+                     if c.offsets]
+            found.sort(key=lambda t: t[0])
+            self._cells[k] = ([t[0] for t in found], [(t[1], t[2]) for t in found])
+        return self._cells[k]
+
+    def locate(self, offset: int) -> tuple[Optional[int], Optional[int], list[Cell]]:
+        """(paragraph, table, cells): the paragraph number, or the table number and the cells of
+        the row from the one holding ``offset`` on (empty cells left out)."""
+        k = bisect.bisect_right(self.starts, offset) - 1
+        if k < 0:
+            return None, None, []
+        b = self.blocks[k]
+        if offset > max(b.end, b.start):
+            return None, None, []
+        if b.kind != "table":
+            return self.ordinal[k], None, []
+        firsts, where = self._cell_index(k)
+        c = bisect.bisect_right(firsts, offset) - 1
+        if c < 0:
+            return None, self.ordinal[k], []
+        row, at = where[c]
+        return None, self.ordinal[k], [row[at]] + [x for x in row[at + 1:] if x.text]

@@ -46,3 +46,20 @@ def compiled(pattern: str, flags: int = 0) -> "regex.Pattern":
 def compiled_plain(pattern: str) -> "regex.Pattern":
     """A compiled ``regex`` pattern in the default (``re``-compatible) syntax (cached)."""
     return regex.compile(pattern)
+
+
+def library_fingerprint() -> str:
+    """sha256 over the pattern files in force (per name, the first found in ``pattern_dirs()``,
+    as :func:`load` picks it): identifies the pattern library a result or report was made with."""
+    import hashlib
+
+    loaded: dict[str, Path] = {}
+    for d in pattern_dirs():
+        for f in sorted(d.glob("*.toml")):
+            loaded.setdefault(f.name, f)
+    h = hashlib.sha256()
+    for name, path in sorted(loaded.items()):
+        data = path.read_bytes()
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()

@@ -305,7 +305,7 @@ def _build(cls: type, d: dict) -> Any:
     names = {f.name for f in dataclasses.fields(cls)}
     kw = {k: v for k, v in d.items() if k in names}
     if isinstance(kw.get("span"), dict):
-        kw["span"] = Span(**{k: kw["span"].get(k) for k in ("line", "start", "end", "page")})
+        kw["span"] = Span(**{f.name: kw["span"].get(f.name) for f in dataclasses.fields(Span)})
     if cls is Responsibility:
         kw["normalized_units"] = [_build(UnitRef, u) if isinstance(u, dict) else u
                                   for u in kw.get("normalized_units") or []]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from extractor.audit import run
 from extractor.model import Span
 from extractor.records import (Deadline, DocumentInfo, ExtractResult, Indicator, Project,
-                               Responsibility, UnitRef, Value)
+                               Responsibility, Target, UnitRef, Value)
 
 SPAN = Span(1, 0, 1)
 
@@ -146,6 +146,40 @@ def test_target_below_standard():
     assert _checks(_result(indicators=[ind])) == ["target.below_standard"]
     ind.parsed["targets"] = {"2025": _v("≥60", ">=", 60)}
     assert _checks(_result(indicators=[ind])) == []
+
+
+def test_a_change_is_not_compared_with_a_level():
+    """△EQI＞-1 (a change of the index) restated as the target "＞-1" is not weaker than the
+    current level 0.63 (the false positive the issue reports)."""
+    ind = _ind(1, "生态质量指数（EQI）", unit="-", standard=_v("△EQI＞-1", ">", -1), baseline=_v("0.63*", value=0.63),
+               targets={"2025": _v("＞-1", ">", -1), "2030": _v("＞-1", ">", -1)})
+    assert _checks(_result(indicators=[ind])) == []
+    ind.parsed["standard"] = _v("＞-1", ">", -1)  # the same numbers written as a level: compared
+    assert _checks(_result(indicators=[ind])) == ["target.standard_below_baseline"]
+    down = _ind(2, "单位GDP能耗", unit="%", standard=_v("≥60", ">=", 60), baseline=_v("75", value=75),
+                targets={"2025": _v("比2020年下降13.5%", ">=", 13.5)})
+    assert _checks(_result(indicators=[down])) == []
+
+
+def _tgt(i, raw, subject, op, value, unit, year):
+    return Target(f"tgt-{i}", raw, subject, op, value, unit, year, span=SPAN)
+
+
+def test_prose_target_contradicting_the_indicator_table():
+    ind = _ind(1, "1.城镇污水处理率（%）*", standard=_v("≥80", ">=", 80), baseline=_v("80.2", value=80.2),
+               targets={"2025": _v("≥83", ">=", 83), "2030": _v("≥90", ">=", 90)})
+    wrong = _tgt(1, "到2025年，全市城镇污水处理率达到82%以上", "全市城镇污水处理率", ">=", 82, "%", 2025)
+    result = _result(indicators=[ind], targets=[wrong])
+    (f,) = run(result)
+    assert f.check == "target.prose_vs_table" and f.severity == "warning"
+    assert "达到82%以上" in f.message and "≥83" in f.message and "2025" in f.message
+    assert [r["id"] for r in f.refs] == ["tgt-1", "ind-1"]
+    agree = [_tgt(2, "到2025年，城镇污水处理率达到83%以上", "城镇污水处理率", ">=", 83, "%", 2025),
+             _tgt(3, "2030年城镇污水处理率≥90%", "城镇污水处理率", ">=", 90, "％", 2030),
+             _tgt(4, "2020年城镇污水处理率达到70%", "城镇污水处理率", ">=", 70, "%", 2020),  # no 2020 target
+             _tgt(5, "到2025年新增污水处理能力8万吨", "新增污水处理能力", ">=", 8, "万吨", 2025),  # not this one
+             _tgt(6, "到2025年，城镇污水处理率提高2个百分点", "城镇污水处理率", ">=", 2, "个百分点", 2025)]
+    assert _checks(_result(indicators=[ind], targets=agree)) == []
 
 
 def test_later_target_weaker():

@@ -1,6 +1,7 @@
 """`planx audit` on the seed corpus: the real problems are found; exit codes; JSON input."""
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -49,9 +50,67 @@ def test_one_unit_written_two_ways_is_found():
 
 
 def test_readable_summary_and_exit_zero_without_errors():
-    r = _audit(CORPORA / "003_382c057b0d0a3343.txt")
+    path = CORPORA / "003_382c057b0d0a3343.txt"
+    r = _audit(path)
     assert r.returncode == 0, r.stderr
-    assert "unit.variant" in r.stdout and "finding" in r.stdout.splitlines()[0]
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("planx audit — planx ") and "(UTC)" in lines[0] and "pattern library sha256" in lines[0]
+    assert lines[1] == f"  input: {path.resolve()}  sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}  (征求意见稿)"
+    assert "finding" in lines[2] and lines[3] == f"  file: {path.resolve()}"  # the header names the file
+    assert "unit.variant" in r.stdout
+
+
+def test_identical_findings_are_grouped_with_every_place():
+    r = _audit(CORPORA / "002_6d72280123f25383.txt")
+    lines = [ln for ln in r.stdout.splitlines() if "date.deadline_before_issue" in ln]
+    assert len(lines) == 2, lines  # 5 findings, 2 distinct messages
+    assert any("“2022年底前”" in ln and "×3" in ln and ln.count(", L") == 2 for ln in lines)
+    r = _audit(CORPORA / "002_6d72280123f25383.txt", "--json")
+    doc = json.loads(r.stdout)["documents"][0]
+    groups = [g for g in doc["groups"] if g["check"] == "date.deadline_before_issue"]
+    assert sorted(g["count"] for g in groups) == [2, 3] and sum(len(g["refs"]) for g in groups) == 5
+    assert doc["path"] == str((CORPORA / "002_6d72280123f25383.txt").resolve())
+
+
+def test_list_checks_and_unknown_check_names():
+    r = _audit("--list-checks")
+    assert r.returncode == 0
+    ids = [ln.split()[0] for ln in r.stdout.splitlines()[1:]]
+    assert {"count.indicators", "target.prose_vs_table", "cross.indicator_count"} <= set(ids)
+    assert any(ln.startswith("date.project_overhang") and " no " in ln for ln in r.stdout.splitlines())
+    for args in (["--only", "nonsense.check"], ["--skip", "dates"]):
+        r = _audit(L_SCHEME, *args)
+        assert r.returncode == 2 and "unknown check" in r.stderr and args[1] in r.stderr and not r.stdout
+    assert _audit(L_SCHEME, "--skip", "date", "--only", "unit.unknown").returncode == 0  # a family is known
+
+
+def test_an_output_folder_is_audited(tmp_path):
+    """planx's own output folder: its manifest and tables are not inputs; JSON evidence header."""
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "extract", str(L_PLAN), str(L_SCHEME), "-o", str(out),
+                        "-q"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert any(p.name.startswith(".") for p in out.iterdir())  # the manifest is there
+    r = _audit(out, "--json")
+    assert r.returncode == 1, r.stderr  # the cross-document count error
+    data = json.loads(r.stdout)
+    assert [d["doc_id"] for d in data["documents"]] == [L_PLAN.stem, L_SCHEME.stem]
+    assert "cross.indicator_count" in _checks(data["cross"]) and not data["failures"]
+    ev = data["evidence"]
+    assert [i["path"] for i in ev["inputs"]] == [str((out / f"{p.stem}.json").resolve()) for p in (L_PLAN, L_SCHEME)]
+    assert [i["source_sha256"] for i in ev["inputs"]] == [hashlib.sha256(p.read_bytes()).hexdigest()
+                                                         for p in (L_PLAN, L_SCHEME)]
+    assert ev["planx_version"] and len(ev["patterns_sha256"]) == 64 and ev["generated_at"].endswith("Z")
+
+
+def test_one_bad_file_does_not_cost_the_others(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(extracted(L_SCHEME.stem), ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    r = _audit(tmp_path, "--json")
+    assert r.returncode == 2 and "broken.json" in r.stderr and "Traceback" not in r.stderr
+    data = json.loads(r.stdout)
+    assert [d["doc_id"] for d in data["documents"]] == [L_SCHEME.stem] and len(data["failures"]) == 1
 
 
 def test_saved_json_results_are_audited(tmp_path):

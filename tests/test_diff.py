@@ -82,7 +82,7 @@ def test_indicator_edits_with_directions():
         ("indicator", "modified", "targets.2030", "tightened"),
         ("indicator", "modified", "attribute", "tightened"),
         ("indicator", "modified", "targets.2025", "quantified"),
-        ("indicator", "modified", "baseline", "cut"),
+        ("indicator", "modified", "baseline", "revised"),
     ])
 
 

@@ -107,7 +107,7 @@ EDITS_000 = [
     Edit("target loosened", sub_after("\t生态文明建设工作占党政实绩考核的比例\n", "\t≥27\n", "\t≥25\n"),
          [("indicator", "modified", "targets.2025", "loosened", "党政实绩考核")]),
     Edit("baseline revised", sub_after("\t生态文明建设工作占党政实绩考核的比例\n", "\t26.8\n", "\t28.1\n"),
-         [("indicator", "modified", "baseline", "raised", "党政实绩考核")]),
+         [("indicator", "modified", "baseline", "revised", "党政实绩考核")]),
     Edit("target tightened", sub_after("\t政府绿色采购比例\n", "\t≥90\n", "\t≥95\n", nth=2),
          [("indicator", "modified", "targets.2030", "tightened", "绿色采购")]),
     Edit("comparator made strict", sub_after("\t公众对生态文明建设的参与度\n", "\t≥90\n", "\t＞90\n"),
@@ -195,6 +195,25 @@ EDITS_003 = [
 ]
 
 
+# Edits of corpora/002 (a “十四五”生态环境保护规划): polarity, cosmetic spellings, a moved deadline.
+EDITS_002 = [
+    Edit("lower-is-better target loosened; unit spelling, width and footnote marker cosmetic",
+         sub("\t1.城市细颗粒物（PM2.5）浓度（ug/m3）*\n\t52\n\t42\n", "\t1.城市细颗粒物（PM2.5）浓度（μg/m³）\n\t５２\n\t45\n"),
+         [("indicator", "modified", "targets.2025", "loosened", "细颗粒物")]),
+    Edit("higher-is-better baseline revised, target loosened",
+         sub("\t57.8\n\t65.8\n", "\t60.1\n\t63\n"),
+         [("indicator", "modified", "baseline", "revised", "优良天数"),
+          ("indicator", "modified", "targets.2025", "loosened", "优良天数")]),
+    Edit("deadline moved with its dependent targets", chain(
+        sub("统一采购新能源车，到2023年，", "统一采购新能源车，到2024年，"),
+        sub("到2023年，市内货运等行业新增车辆", "到2024年，市内货运等行业新增车辆")),
+         [("deadline", "modified", "date", "later", "交通用能清洁化"),
+          ("deadline", "modified", "date", "later", "交通用能清洁化"),
+          ("target", "modified", "year", "later", "清洁化比例"),
+          ("target", "modified", "year", "later", "新能源车辆占比")]),
+]
+
+
 def _corpus(prefix: str) -> Path:
     return next(CORPORA.glob(f"{prefix}_*.txt"))
 
@@ -213,28 +232,53 @@ def _match(expected: list[Expected], changes: list) -> tuple[list[Expected], lis
     return missing, left
 
 
-@pytest.mark.parametrize("prefix,edits", [("000", EDITS_000), ("003", EDITS_003)])
-def test_planted_edits_precision_and_recall(prefix, edits, tmp_path):
+def _planted(prefix: str, edits: list[Edit], tmp_path: Path):
+    """The diff of a corpus document and its copy with ``edits`` applied."""
     text = _corpus(prefix).read_text(encoding="utf-8")
     edited = text
     for e in edits:
         edited = e.apply(edited)
     (tmp_path / "old.txt").write_text(text, encoding="utf-8")
     (tmp_path / "new.txt").write_text(edited, encoding="utf-8")
-    result = diff(tmp_path / "old.txt", tmp_path / "new.txt")
+    return diff(tmp_path / "old.txt", tmp_path / "new.txt")
+
+
+@pytest.mark.parametrize("prefix,edits", [("000", EDITS_000), ("002", EDITS_002), ("003", EDITS_003)])
+def test_planted_edits_precision_and_recall(prefix, edits, tmp_path):
+    result = _planted(prefix, edits, tmp_path)
     expected = [x for e in edits for x in e.expect]
     missing, extra = _match(expected, result.changes)
     assert not missing and not extra, (
         f"missing: {missing}\nextra: {[(c.kind, c.change, c.field, c.direction, c.key, c.old, c.new) for c in extra]}")
 
 
+def test_consequences_sit_under_their_cause_and_cosmetics_are_not_changes(tmp_path):
+    """The target years that moved with their deadline follow from that deadline's change (each
+    from the deadline that opens its sentence); the PM2.5 row's new unit spelling, full-width
+    digits and dropped footnote marker are listed as cosmetic, not as changes."""
+    result = _planted("002", EDITS_002, tmp_path)
+    deadlines = [c for c in result.changes if c.kind == "deadline"]
+    years = [c for c in result.changes if c.kind == "target" and c.field == "year"]
+    assert len(deadlines) == 2 and len(years) == 2
+    assert [c.cause for c in years] == deadlines  # one each, in order
+    assert all(c.to_dict()["caused_by"] == c.cause.id for c in years)
+    assert result.summary()["consequences"] == 2
+    cosmetic = {(c["field"], str(c["old"]), str(c["new"])) for c in result.cosmetic if "细颗粒物" in c["key"]}
+    assert cosmetic == {("unit", "ug/m3", "μg/m³"), ("baseline", "52", "５２"), ("flags", "['*']", "[]")}
+    pm = next(c for c in result.changes if c.field == "targets.2025" and "细颗粒物" in c.key)
+    assert pm.direction == "loosened"  # 42 → 45 μg/m³ is worse: PM2.5 is lower-is-better
+    good = next(c for c in result.changes if c.field == "baseline")
+    assert good.direction == "revised" and good.detail["trend"] == "better"  # 优良天数 57.8 → 60.1
+
+
 def test_enough_planted_edits_of_every_kind():
-    edits = EDITS_000 + EDITS_003
+    edits = EDITS_000 + EDITS_002 + EDITS_003
     assert len(edits) >= 30
     kinds = Counter(x[0] for e in edits for x in e.expect)
     assert set(kinds) == set(KINDS)
     directions = {x[3] for e in edits for x in e.expect}
-    assert directions >= {"tightened", "loosened", "quantified", "earlier", "later", "raised", "cut", "added", "dropped"}
+    assert directions >= {"tightened", "loosened", "quantified", "earlier", "later", "raised", "cut", "added", "dropped",
+                          "revised"}
     assert {x[1] for e in edits for x in e.expect} == set(CHANGES)
 
 

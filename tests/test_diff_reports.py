@@ -47,6 +47,18 @@ def test_markdown(result):
     assert "| chg-1 | modified | 生态文明建设工作占党政实绩考核的比例 | targets.2025 | ≥27 | ≥25 | 放宽 loosened | L11 → L11 |" in md
     assert "增加 raised (+800 万元；+19.05%)" in md
     assert "<script>" not in md and "\\|=1+1" in md
+    assert "- planx " in md and "pattern library sha256 `" in md and "(UTC)" in md
+
+
+def test_markdown_neutralises_links_and_image_beacons():
+    new = _new()
+    new["tasks"][2]["text"] += "[点此](javascript:alert(1)) ![x](https://beacon.example/t.gif) <https://x.example>"
+    md = render_md(compare(BASE, new))
+    from markdown_it import MarkdownIt
+
+    page = MarkdownIt("commonmark").enable("table").render(md)
+    assert "<a " not in page and "<img" not in page and "javascript:alert" in page  # text, not a link
+    assert "\\[点此\\]\\(javascript:alert\\(1\\)\\)" in md and "\\!\\[x\\]" in md
 
 
 def test_html_escapes_document_text_and_marks_prose(result):
@@ -66,12 +78,15 @@ def test_excel_sheets_highlight_changed_cells(result, tmp_path):
     path = tmp_path / "d.xlsx"
     render_xlsx(result, path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["summary", "indicator", "project", "deadline", "responsibility", "target", "task",
-                             "section"]
+    assert wb.sheetnames == ["summary", "evidence", "indicator", "project", "deadline", "responsibility", "target",
+                             "task", "section"]
+    ev = {r[0].value: [c.value for c in r[1:]] for r in wb["evidence"].iter_rows(min_row=2)}
+    assert ev["title"] == [BASE["document"]["title"]] * 2 and ev["planx_version"][0]
     ws = wb["indicator"]
     header = [c.value for c in ws[1]]
     row = [c for c in ws[2]]
     assert row[0].value == "modified" and row[1].value == "chg-1" and row[2].value == "loosened"
+    assert row[3].value == "L11"  # where (the fixture predates quotes)
     cell = row[header.index("targets.2025")]
     assert cell.value == "≥25" and cell.fill.fgColor.rgb.endswith("FFD966")
     assert "≥27 → ≥25" in cell.comment.text
@@ -122,3 +137,59 @@ def test_help_stays_light():
             "print(sorted(m for m in ('numpy', 'scipy', 'rapidfuzz', 'jieba', 'openpyxl') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_report_carries_the_evidence_header(pair, tmp_path, monkeypatch, capsys):
+    """Both inputs' paths and sha256, titles and versions; planx version, patterns, UTC time."""
+    import hashlib
+
+    from extractor import __version__
+    from extractor.patterns import library_fingerprint
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    old, new = pair
+    outs = [tmp_path / f"r.{ext}" for ext in ("json", "md", "html", "xlsx")]
+    assert main(["diff", str(old), str(new), *[a for p in outs for a in ("-o", str(p))]]) == 1
+    shas = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (old, new)]
+    ev = json.loads(outs[0].read_text(encoding="utf-8"))["evidence"]
+    assert [i["path"] for i in ev["inputs"]] == [str(old.resolve()), str(new.resolve())]
+    assert [i["sha256"] for i in ev["inputs"]] == shas
+    assert ev["inputs"][0]["title"] == BASE["document"]["title"]
+    assert ev["planx_version"] == __version__ and ev["patterns_sha256"] == library_fingerprint()
+    assert ev["generated_at"] == "2026-01-01T00:00:00Z"
+    for p in outs[1:3]:
+        text = p.read_text(encoding="utf-8")
+        assert all(s in text for s in shas) and "2026-01-01T00:00:00Z" in text and library_fingerprint() in text
+        assert str(old.resolve()) in text.replace("\\", "") and __version__ in text
+
+
+def test_cli_prints_a_summary_line_and_the_written_paths(pair, tmp_path, capsys):
+    old, new = pair
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
+    assert main(["diff", str(old), str(new), "-o", str(html), "-o", str(js)]) == 1
+    out = capsys.readouterr().out.strip()
+    assert out.count("\n") == 0, out
+    assert out.startswith("planx diff: 3 changes (") and str(html) in out and str(js) in out
+    assert "loosened 1" in out and "indicator 1" in out
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>") and json.loads(js.read_text(encoding="utf-8"))
+    # JSON on stdout: the summary goes to stderr, stdout stays parseable
+    assert main(["diff", str(old), str(new)]) == 1
+    cap = capsys.readouterr()
+    assert json.loads(cap.out)["summary"]["total"] == 3 and cap.err.startswith("planx diff: 3 changes")
+
+
+@pytest.mark.parametrize("mutate,where", [
+    (lambda d: d.update(document=5), "document"),
+    (lambda d: d["indicators"][0].update(targets=5), "indicators/0/targets"),
+    (lambda d: d.update(tasks={"a": 1}), "tasks"),
+    (lambda d: d["sections"][0].update(span="L3"), "sections/0/span"),
+])
+def test_malformed_planx_json_is_one_line_and_exit_2(pair, tmp_path, capsys, mutate, where):
+    old, _ = pair
+    bad = copy.deepcopy(BASE)
+    mutate(bad)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    assert main(["diff", str(path), str(old)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and err.startswith(f"planx: {path}: not a planx extraction") and where in err

@@ -10,7 +10,8 @@ from .context import AuditContext
 from .declared import status_class
 from .registry import Hit, check, ref
 from ..records import Value
-from .values import as_value, baseline, direction, label, meets, name_key, shown, standard, targets, weaker
+from .values import (as_value, baseline, direction, is_change, label, meets, name_key, shown, standard, targets,
+                     weaker)
 
 
 def _status_hits(ctx: AuditContext, classes: tuple[str, ...], expect: bool) -> Iterable[Hit]:
@@ -61,9 +62,10 @@ def _below_baseline(ctx: AuditContext, at_standard: bool) -> Iterable[Hit]:
         weak = []
         for year, tgt in targets(ind).items():
             sign = direction(tgt, std)
-            if sign is None or (by and year.isdigit() and int(year) <= by):
-                continue
             is_standard = written is not None and (tgt.op, tgt.value) == (written.op, written.value)
+            change = is_change(tgt) or (is_standard and is_change(written))  # "＞-1" restating "△EQI＞-1"
+            if sign is None or (by and year.isdigit() and int(year) <= by) or change != is_change(base):
+                continue  # no direction, a past year, or a change compared with a level
             if is_standard == at_standard and weaker(tgt.value, base.value, sign):
                 weak.append((year, tgt))
         for shown_target, (years, _) in _by_target(weak).items():
@@ -91,7 +93,8 @@ def below_standard(ctx: AuditContext) -> Iterable[Hit]:
         if std is None or sign is None:
             continue
         weak = [(year, tgt) for year, tgt in targets(ind).items()
-                if (not tgt.op or direction(tgt) == sign) and weaker(tgt.value, std.value, sign)]
+                if (not tgt.op or direction(tgt) == sign) and is_change(tgt) == is_change(std)
+                and weaker(tgt.value, std.value, sign)]
         for shown_target, (years, _) in _by_target(weak).items():
             yield Hit({"name": label(ind), "year": years, "target": shown_target,
                        "standard": shown(std)}, [ref(ind)])

@@ -1,7 +1,6 @@
 """planx JSON (one document's output) back into records, so saved results can be audited."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..errors import PlanxError
@@ -10,10 +9,10 @@ from ..records import ExtractResult
 
 def load_result(path: Path) -> ExtractResult:
     """A saved planx JSON file as an ExtractResult (PlanxError when it is not one)."""
+    from ..schema_check import read_result
+
+    data = read_result(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         return ExtractResult.from_dict(data)
-    except OSError as e:
-        raise PlanxError(path, f"cannot read ({e.strerror})") from None
     except (ValueError, KeyError, TypeError) as e:
         raise PlanxError(path, f"not a planx JSON result ({type(e).__name__}: {e})") from None

@@ -15,7 +15,7 @@ from ..patterns import load
 from ..records import Finding
 
 # modules whose import registers their checks
-CHECK_MODULES = ("counts", "indicators", "dates", "units", "cross")
+CHECK_MODULES = ("counts", "indicators", "prose", "dates", "units", "cross")
 
 
 @dataclass
@@ -65,6 +65,16 @@ def settings() -> dict:
 def _matches(check_id: str, names: Iterable[str]) -> bool:
     """``check_id`` is one of ``names`` or in a family named by one ("date" → "date.*")."""
     return any(check_id == s or check_id.startswith(s.rstrip(".") + ".") for s in names)
+
+
+def unknown_names(names: Iterable[str]) -> list[str]:
+    """The names that are neither a check id nor a family of check ids ("date")."""
+    import importlib
+
+    for mod in CHECK_MODULES:
+        importlib.import_module(f"{__package__}.{mod}")
+    ids = set(_REGISTRY) | set(settings())
+    return [n for n in dict.fromkeys(names) if not any(_matches(i, [n]) for i in ids)]
 
 
 def enabled(check_id: str, skip: Iterable[str] = (), only: Iterable[str] = ()) -> bool:

@@ -19,11 +19,15 @@ Side = Union[str, Path, dict]
 
 def diff(old: Side, new: Side) -> "DiffResult":
     """Compare two plan versions (paths to .txt/.docx/.pdf/.json, or planx JSON dicts)."""
+    from ..evidence import input_evidence
     from .engine import compare
     from .load import load_side
 
-    return compare(old if isinstance(old, dict) else load_side(old),
-                   new if isinstance(new, dict) else load_side(new))
+    docs = [side if isinstance(side, dict) else load_side(side) for side in (old, new)]
+    result = compare(*docs)
+    result.evidence["inputs"] = [input_evidence(None if isinstance(side, dict) else side, doc["document"])
+                                 for side, doc in zip((old, new), docs)]
+    return result
 
 
 __all__ = ["diff"]

@@ -1,15 +1,17 @@
 """Direction of a change: tightened/loosened/quantified targets, earlier/later dates,
-raised/cut money.  Lexicons live in ``patterns/diff.toml``."""
+raised/cut money, revised baselines.  Lexicons live in ``patterns/diff.toml`` and (polarity of
+indicator names) ``patterns/polarity.toml``."""
 from __future__ import annotations
 
 import calendar
 import functools
-import unicodedata
 from typing import Optional
 
-from ..patterns import compiled, load
+from ..patterns import load
+from ..polarity import is_reduction
 from ..records import Value
 from ..values import parse_value
+from ..measures import unit_key
 
 _UP_OPS = (">=", ">")
 _DOWN_OPS = ("<=", "<")
@@ -20,21 +22,6 @@ def _p() -> dict:
     return load("diff")
 
 
-def polarity_of_name(name: Optional[str]) -> int:
-    """+1 when higher values are stricter, -1 when lower are, 0 when the name does not say."""
-    if not name:
-        return 0
-    s = unicodedata.normalize("NFKC", name)
-    p = _p()
-    if compiled(p["reduction"]).search(s):
-        return 1
-    if compiled(p["lower_better"]).search(s):
-        return -1
-    if compiled(p["higher_better"]).search(s):
-        return 1
-    return 0
-
-
 def polarity_of_values(raws: list[Optional[str]]) -> int:
     """Polarity stated by the comparators of some values (≥ → +1, ≤ → -1; 0 if none or mixed)."""
     ups = downs = 0
@@ -42,7 +29,7 @@ def polarity_of_values(raws: list[Optional[str]]) -> int:
         v = parse_value(raw)
         ups += v.op in _UP_OPS
         downs += v.op in _DOWN_OPS
-        if v.qualitative and compiled(_p()["reduction"]).search(unicodedata.normalize("NFKC", v.qualitative)):
+        if v.qualitative and is_reduction(v.qualitative):
             ups += 1
     return 1 if ups > downs else -1 if downs > ups else 0
 
@@ -72,7 +59,7 @@ def value_direction(old: Value, new: Value, polarity: int = 0) -> Optional[str]:
         return "loosened" if new.qualitative else None
     if old.value is None or new.value is None:
         return None
-    if old.unit and new.unit and old.unit != new.unit:
+    if old.unit and new.unit and unit_key(old.unit) != unit_key(new.unit):
         return None
     ops = {old.op, new.op} - {None, "=", "range"}
     if ops and (ops <= set(_UP_OPS) or ops <= set(_DOWN_OPS)):
@@ -145,9 +132,9 @@ def money_change(old: Optional[dict], new: Optional[dict]) -> tuple[Optional[str
     return ("raised" if b > a else "cut"), detail
 
 
-def number_direction(old: Optional[str], new: Optional[str]) -> Optional[str]:
-    """raised / cut for two values (a revised baseline); None when either is not a number."""
+def baseline_trend(old: Optional[str], new: Optional[str], polarity: int) -> Optional[str]:
+    """"better" / "worse" for a revised current value of an indicator whose polarity is known."""
     a, b = parse_value(old), parse_value(new)
-    if a.value is None or b.value is None or a.value == b.value:
+    if a.value is None or b.value is None or a.value == b.value or polarity == 0:
         return None
-    return "raised" if b.value > a.value else "cut"
+    return "better" if (b.value > a.value) == (polarity > 0) else "worse"

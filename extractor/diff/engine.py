@@ -12,20 +12,30 @@ from collections import Counter
 from typing import Callable, Optional, Sequence
 
 from . import align
-from .fields import COMPARE, Builder, present_fields, same
+from .fields import COMPARE, Builder, present_fields
 from .model import LISTS, Change, DiffResult, Row
+from .normalise import same
 from .prose import changed_regions, char_diff
 
-DOC_FIELDS = ("doc_id", "source", "title", "version_label", "issue_date")
+DOC_FIELDS = ("doc_id", "source", "format", "title", "version_label", "issue_date", "region", "plan_type")
 
 
 def compare(old: dict, new: dict) -> DiffResult:
     """The changes from ``old`` to ``new`` (two planx JSON documents)."""
+    from ..evidence import evidence, input_evidence
+    from .relate import relatedness
+
+    for side in (old, new):
+        if not isinstance(side.get("document"), dict):
+            raise ValueError("not a planx extraction (no \"document\" object)")
     d = _Diff(old, new)
     d.run()
-    return DiffResult({k: (old.get("document") or {}).get(k) for k in DOC_FIELDS},
-                      {k: (new.get("document") or {}).get(k) for k in DOC_FIELDS},
-                      d.ordered_changes(), d.rows)
+    changes = d.ordered_changes()
+    od, nd = old["document"], new["document"]
+    return DiffResult({k: od.get(k) for k in DOC_FIELDS}, {k: nd.get(k) for k in DOC_FIELDS},
+                      changes, d.rows, cosmetic=d.cosmetic,
+                      evidence=evidence([input_evidence(None, od), input_evidence(None, nd)]),
+                      relation=relatedness(old, new, d.rows))
 
 
 def _short(text: Optional[str], n: int = 40) -> str:
@@ -58,6 +68,7 @@ class _Diff:
         self.changes: list[Change] = []
         self.rows: dict[str, list[Row]] = {}
         self._by_pair: dict[tuple[str, int, int], list[Change]] = {}
+        self.cosmetic: list[dict] = []
 
     # ---- alignment -------------------------------------------------------------------
     def run(self) -> None:
@@ -79,6 +90,7 @@ class _Diff:
         self._table_like("project", moved_by="category")
         self._sections()
         self._tasks()
+        self._link_consequences()
 
     def _contexts(self) -> tuple[Callable[[dict], Optional[tuple]], Callable[[dict], Optional[tuple]]]:
         """Context ids for records that live in a task: equal ids ⇔ aligned contexts; None when the
@@ -129,6 +141,7 @@ class _Diff:
         for i, j in pairs:
             b = Builder(kind, key_of(kind, news[j]), olds[i], news[j], skip)
             COMPARE[kind](b)
+            self.cosmetic.extend(b.cosmetic)
             if moved_by:
                 a, c = olds[i].get(moved_by), news[j].get(moved_by)
                 if not same(a, c) and not same(renamed_groups.get(a), c):
@@ -225,11 +238,35 @@ class _Diff:
                 pair = index.get((rec.get("section"), rec.get("task")))
                 if pair is None:
                     continue
-                text = tasks[pair[side]].get("text") or ""
-                at = text.find(rec.get("raw") or "\0")
+                task = tasks[pair[side]]
+                at = _find_near(task.get("text") or "", rec.get("raw") or "",
+                                _start(rec.get("span")) - _start(task.get("span")))
                 if at >= 0:
                     out.setdefault(pair, ([], []))[side].append((at, at + len(rec["raw"])))
         return out
+
+    def _link_consequences(self) -> None:
+        """A target whose year moved with a deadline of the same task (2025 → 2027 both) is a
+        consequence of that deadline's change, not a change of its own."""
+        moves: dict[tuple, list[Change]] = {}
+        for (kind, i, j), changes in self._by_pair.items():
+            if kind != "deadline" or i < 0 or j < 0:
+                continue
+            for c in changes:
+                if c.field == "date":
+                    years = (_year(c.detail.get("old_date")), _year(c.detail.get("new_date")))
+                    moves.setdefault(_place(self.new["deadline"][j]) + years, []).append(c)
+        if not moves:
+            return
+        for (kind, i, j), changes in self._by_pair.items():
+            if kind != "target" or i < 0 or j < 0:
+                continue
+            for c in changes:
+                if c.field != "year":
+                    continue
+                causes = moves.get(_place(self.new["target"][j]) + (_year(c.old), _year(c.new)))
+                if causes:
+                    c.cause = _nearest_before(causes, _start(c.new_span))
 
     # ---- output ----------------------------------------------------------------------
     def ordered_changes(self) -> list[Change]:
@@ -254,6 +291,38 @@ class _Diff:
         for k, c in enumerate(out, 1):
             c.id = f"chg-{k}"
         return out
+
+
+def _year(x: object) -> Optional[int]:
+    s = str(x or "")[:4]
+    return int(s) if s.isdigit() else None
+
+
+def _find_near(text: str, raw: str, expected: int) -> int:
+    """Where ``raw`` occurs in ``text``: the occurrence nearest to offset ``expected`` (a task
+    may hold the same words twice, "到2023年…到2023年"); -1 when absent."""
+    if not raw:
+        return -1
+    hits, at = [], text.find(raw)
+    while at >= 0:
+        hits.append(at)
+        at = text.find(raw, at + 1)
+    return min(hits, key=lambda k: abs(k - expected), default=-1)
+
+
+def _start(span: Optional[dict]) -> int:
+    return (span or {}).get("start") or 0
+
+
+def _nearest_before(causes: list[Change], at: int) -> Change:
+    """The cause written last before offset ``at`` (the deadline that opens the target's sentence)."""
+    before = [c for c in causes if _start(c.new_span) <= at]
+    return max(before, key=lambda c: _start(c.new_span)) if before else causes[0]
+
+
+def _place(r: dict) -> tuple:
+    """Where a task record sits: its section and task."""
+    return (r.get("section"), r.get("task"))
 
 
 REPORT_ORDER = ("indicator", "project", "deadline", "responsibility", "target", "task", "section")

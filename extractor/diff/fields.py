@@ -1,27 +1,18 @@
-"""Field-level comparison of two aligned records of one kind → changes with a direction."""
+"""Field-level comparison of two aligned records of one kind → changes with a direction.
+
+Differences that do not change what a field says (character width, white space, unit
+spelling, footnote markers) are not changes: they are listed as cosmetic."""
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Optional
 
+from ..polarity import declared_polarity, polarity_of_name
 from ..records import Value
-from .direction import (attribute_direction, date_direction, money_change, number_direction,
-                        polarity_of_name, polarity_of_values, target_direction, value_direction)
+from .direction import (attribute_direction, baseline_trend, date_direction, money_change,
+                        polarity_of_values, target_direction, value_direction)
 from .model import Change
+from .normalise import EMPTY, clean, same, same_unit, same_value
 from .prose import char_diff
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal up to Unicode width forms and white space (a re-typed “（” is not a change)."""
-    if isinstance(a, str) and isinstance(b, str):
-        return _clean(a) == _clean(b)
-    if a in (None, "", [], {}) and b in (None, "", [], {}):
-        return True
-    return a == b
-
-
-def _clean(s: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", s).split())
 
 
 class Builder:
@@ -31,6 +22,17 @@ class Builder:
         self.kind, self.key, self.o, self.n = kind, key, old, new
         self.skip = skip  # fields one of the documents does not have at all (a table without that column)
         self.changes: list[Change] = []
+        self.cosmetic: list[dict] = []  # fields that differ in spelling only
+
+    def differs(self, field: str, a: Any, b: Any, how=same) -> bool:
+        """Whether ``a`` → ``b`` is a change (``how`` tells when two values are the same); a
+        difference in spelling only is noted as cosmetic."""
+        if a == b or (a in EMPTY and b in EMPTY):
+            return False
+        if how(a, b):
+            self.cosmetic.append({"kind": self.kind, "key": self.key, "field": field, "old": a, "new": b})
+            return False
+        return True
 
     def add(self, change: str, field: str, old: Any, new: Any, direction: Optional[str] = None,
             detail: Optional[dict] = None) -> None:
@@ -41,19 +43,19 @@ class Builder:
 
     def prose(self, field: str, change: str = "modified") -> None:
         a, b = self.o.get(field) or "", self.n.get(field) or ""
-        if not same(a, b):
+        if self.differs(field, a, b):
             self.add(change, field, a, b, detail={"ops": char_diff(a, b)})
 
-    def plain(self, field: str, change: str = "modified") -> None:
+    def plain(self, field: str, change: str = "modified", how=same, direction: Optional[str] = None) -> None:
         a, b = self.o.get(field), self.n.get(field)
-        if not same(a, b):
-            self.add(change, field, a, b)
+        if self.differs(field, a, b, how):
+            self.add(change, field, a, b, direction)
 
     def units(self, field: str, old: list[str], new: list[str],
               canon_old: Optional[list[str]] = None, canon_new: Optional[list[str]] = None) -> None:
         """One change per unit added to or dropped from the record (compared by canonical name)."""
-        co = canon_old or [_clean(u) for u in old]
-        cn = canon_new or [_clean(u) for u in new]
+        co = canon_old or [clean(u) for u in old]
+        cn = canon_new or [clean(u) for u in new]
         for u, c in zip(old, co):
             if c not in cn:
                 self.add("modified", field, u, None, "dropped")
@@ -64,37 +66,47 @@ class Builder:
 
 def indicator(b: Builder) -> None:
     o, n = b.o, b.n
-    if not same(o.get("name"), n.get("name")):
+    if b.differs("name", o.get("name"), n.get("name")):
         b.add("renamed", "name", o.get("name"), n.get("name"))
-    for f in ("qualifier", "group", "unit", "status"):
+    for f in ("qualifier", "group"):
         b.plain(f)
-    pol = _indicator_polarity(o, n)
-    if not same(o.get("standard"), n.get("standard")):
+    b.plain("unit", how=same_unit)
+    b.plain("status", direction="revised")
+    pol = indicator_polarity(o, n)
+    if b.differs("standard", o.get("standard"), n.get("standard"), same_value):
         b.add("modified", "standard", o.get("standard"), n.get("standard"),
               target_direction(o.get("standard"), n.get("standard"), pol))
     ob, nb = o.get("baseline") or {}, n.get("baseline") or {}
-    if not same(ob.get("value"), nb.get("value")):
+    if b.differs("baseline", ob.get("value"), nb.get("value"), same_value):
         detail = {"old_year": ob.get("year"), "new_year": nb.get("year")} if ob.get("year") != nb.get("year") else {}
-        b.add("modified", "baseline", ob.get("value"), nb.get("value"),
-              number_direction(ob.get("value"), nb.get("value")), detail)
-    elif ob.get("year") != nb.get("year"):
-        b.add("modified", "baseline.year", ob.get("year"), nb.get("year"),
-              date_direction(_s(ob.get("year")), _s(nb.get("year"))))
+        trend = baseline_trend(ob.get("value"), nb.get("value"), _own_polarity(o, n))
+        if trend:
+            detail["trend"] = trend
+        b.add("modified", "baseline", ob.get("value"), nb.get("value"), "revised", detail)
+    elif ob.get("year") != nb.get("year") and b.differs("baseline.year", ob.get("year"), nb.get("year")):
+        b.add("modified", "baseline.year", ob.get("year"), nb.get("year"), "revised")
     ot, nt = o.get("targets") or {}, n.get("targets") or {}
     for year in sorted(set(ot) | set(nt)):
-        if not same(ot.get(year), nt.get(year)):
+        if b.differs(f"targets.{year}", ot.get(year), nt.get(year), same_value):
             b.add("modified", f"targets.{year}", ot.get(year), nt.get(year),
                   target_direction(ot.get(year), nt.get(year), pol))
-    if not same(o.get("attribute"), n.get("attribute")):
+    if b.differs("attribute", o.get("attribute"), n.get("attribute")):
         b.add("modified", "attribute", o.get("attribute"), n.get("attribute"),
               attribute_direction(o.get("attribute"), n.get("attribute")))
-    if sorted(o.get("flags") or []) != sorted(n.get("flags") or []):
-        b.add("modified", "flags", o.get("flags"), n.get("flags"))
+    # footnote markers ("*") say nothing about the value: cosmetic
+    b.differs("flags", sorted(o.get("flags") or []), sorted(n.get("flags") or []), lambda a, c: True)
 
 
-def _indicator_polarity(o: dict, n: dict) -> int:
+def _own_polarity(o: dict, n: dict) -> int:
+    """The indicator's polarity from the catalogue or its name (not from its values' comparators)."""
+    return (declared_polarity(n.get("polarity")) or declared_polarity(o.get("polarity"))
+            or polarity_of_name(n.get("name")) or polarity_of_name(o.get("name")))
+
+
+def indicator_polarity(o: dict, n: dict) -> int:
+    """Polarity for target directions: the comparators the values state, else the indicator's own."""
     raws = [r.get("standard") for r in (o, n)] + [v for r in (o, n) for v in (r.get("targets") or {}).values()]
-    return polarity_of_values(raws) or polarity_of_name(n.get("name")) or polarity_of_name(o.get("name"))
+    return polarity_of_values(raws) or _own_polarity(o, n)
 
 
 def _s(x: Any) -> Optional[str]:
@@ -103,11 +115,11 @@ def _s(x: Any) -> Optional[str]:
 
 def project(b: Builder) -> None:
     o, n = b.o, b.n
-    if not same(o.get("name"), n.get("name")):
+    if b.differs("name", o.get("name"), n.get("name")):
         b.add("renamed", "name", o.get("name"), n.get("name"))
     b.prose("content")
     op, np_ = o.get("period") or {}, n.get("period") or {}
-    if not same(op.get("raw"), np_.get("raw")):
+    if b.differs("period", op.get("raw"), np_.get("raw")):
         direction = date_direction(op.get("end"), np_.get("end")) or date_direction(op.get("start"), np_.get("start"))
         b.add("modified", "period", op.get("raw"), np_.get("raw"), direction)
     oi, ni = o.get("investment") or {}, n.get("investment") or {}
@@ -115,7 +127,8 @@ def project(b: Builder) -> None:
         direction, detail = money_change(oi, ni)
         b.add("modified", "investment", _money(oi), _money(ni), direction, detail)
     b.units("responsible_units", o.get("responsible_units") or [], n.get("responsible_units") or [])
-    if [_clean(x) for x in o.get("indicators") or []] != [_clean(x) for x in n.get("indicators") or []]:
+    if b.differs("indicators", o.get("indicators") or [], n.get("indicators") or [],
+                 lambda a, c: [clean(x) for x in a] == [clean(x) for x in c]):
         b.add("modified", "indicators", o.get("indicators"), n.get("indicators"))
 
 
@@ -141,8 +154,9 @@ def deadline(b: Builder) -> None:
 def target(b: Builder) -> None:
     o, n = b.o, b.n
     ov, nv = _target_value(o), _target_value(n)
-    if (ov.op, ov.value, ov.unit) != (nv.op, nv.value, nv.unit):
-        pol = polarity_of_name(n.get("subject")) or polarity_of_name(o.get("subject"))
+    if (ov.op, ov.value) != (nv.op, nv.value) or not same_unit(ov.unit, nv.unit):
+        pol = (declared_polarity(n.get("polarity")) or polarity_of_name(n.get("subject"))
+               or polarity_of_name(o.get("subject")))
         b.add("modified", "value", o.get("raw"), n.get("raw"), value_direction(ov, nv, pol))
     elif o.get("year") != n.get("year"):
         b.add("modified", "year", o.get("year"), n.get("year"), date_direction(_s(o.get("year")), _s(n.get("year"))))
@@ -162,7 +176,7 @@ def _canon(r: dict) -> Optional[list[str]]:
     refs = r.get("normalized_units") or []
     if len(refs) != len(r.get("units") or []):
         return None
-    return [_clean(x.get("canonical") or x.get("name") or "") for x in refs]
+    return [clean(x.get("canonical") or x.get("name") or "") for x in refs]
 
 
 def present_fields(records: list[dict]) -> set[str]:

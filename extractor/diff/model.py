@@ -7,7 +7,8 @@ from typing import Any, Optional
 
 KINDS = ("indicator", "project", "deadline", "responsibility", "target", "task", "section")
 CHANGES = ("added", "removed", "modified", "moved", "renamed")
-DIRECTIONS = ("tightened", "loosened", "quantified", "earlier", "later", "raised", "cut", "added", "dropped")
+DIRECTIONS = ("tightened", "loosened", "quantified", "earlier", "later", "raised", "cut", "added", "dropped",
+              "revised")
 # record kind (singular) → the list in planx JSON
 LISTS = {"indicator": "indicators", "project": "projects", "deadline": "deadlines",
          "responsibility": "responsibilities", "target": "targets", "task": "tasks",
@@ -29,11 +30,13 @@ class Change:
     new_span: Optional[dict] = None
     detail: dict = _field(default_factory=dict)  # {"ops": prose diff} / {"delta", "pct"} / …
     id: str = ""
+    cause: Optional["Change"] = None  # the change this one follows from (a moved deadline)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "change": self.change, "key": self.key,
                 "field": self.field, "old": self.old, "new": self.new, "direction": self.direction,
-                "old_span": self.old_span, "new_span": self.new_span, "detail": self.detail}
+                "old_span": self.old_span, "new_span": self.new_span, "detail": self.detail,
+                "caused_by": self.cause.id if self.cause else None}
 
 
 @dataclass
@@ -61,6 +64,13 @@ class DiffResult:
     new_doc: dict
     changes: list[Change]
     rows: dict[str, list[Row]]  # kind → rows, in document order
+    cosmetic: list[dict] = _field(default_factory=list)  # differences in spelling only (not changes)
+    evidence: dict = _field(default_factory=dict)  # inputs' paths and hashes, planx, patterns, time
+    relation: dict = _field(default_factory=dict)  # do the two documents look like versions of one plan?
+
+    def consequences(self, change: Change) -> list[Change]:
+        """The changes that follow from ``change``."""
+        return [c for c in self.changes if c.cause is change]
 
     def summary(self) -> dict:
         """Counts by kind, change and direction (and kind × change, kind × direction)."""
@@ -77,11 +87,14 @@ class DiffResult:
                 "by_change": _ordered(Counter(c.change for c in self.changes), CHANGES),
                 "by_direction": _ordered(Counter(c.direction for c in self.changes if c.direction),
                                          DIRECTIONS),
-                "by_kind_change": by_kind_change, "by_kind_direction": by_kind_direction}
+                "by_kind_change": by_kind_change, "by_kind_direction": by_kind_direction,
+                "consequences": sum(1 for c in self.changes if c.cause is not None),
+                "cosmetic": len(self.cosmetic)}
 
     def to_dict(self) -> dict:
-        return {"old": self.old_doc, "new": self.new_doc, "summary": self.summary(),
-                "changes": [c.to_dict() for c in self.changes]}
+        return {"evidence": self.evidence, "old": self.old_doc, "new": self.new_doc, "relation": self.relation,
+                "summary": self.summary(), "changes": [c.to_dict() for c in self.changes],
+                "cosmetic": self.cosmetic}
 
 
 def _ordered(counts: Counter, order: tuple) -> dict[str, int]:

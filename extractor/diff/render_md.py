@@ -1,27 +1,75 @@
-"""The diff as Markdown: summary counts, then one table of changes per record kind."""
+"""The diff as Markdown: the evidence header, summary counts, "what matters" first, then one
+table of changes per record kind.
+
+Document text is neutralised: no character of it can open a link, an image (a tracking
+beacon), an HTML tag or a table cell — Markdown punctuation is backslash-escaped."""
 from __future__ import annotations
+
+import regex
 
 from .engine import REPORT_ORDER
 from .model import CHANGES, DiffResult
-from .text import DIRECTION_LABELS, KIND_LABELS, detail_text, line_of, value_text
+from ..evidence import quote, where
+from .text import DIRECTION_LABELS, KIND_LABELS, detail_text, matters, summary_line, value_text
 
 _MAX = 160
+_SPECIAL = regex.compile(r"([\\`*_{}\[\]()<>!|~&])")
 
 
-def _cell(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) > _MAX:
-        text = text[:_MAX] + "…"
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+def md(text: object, limit: int = _MAX) -> str:
+    """Document text as inert Markdown on one line (escaped, shortened)."""
+    text = " ".join(value_text(text).split())
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def evidence_lines(ev: dict) -> list[str]:
+    """The evidence header as a Markdown list (also used by the audit report)."""
+    out = [f"- planx {md(ev.get('planx_version'))}, pattern library sha256 `{ev.get('patterns_sha256')}`",
+           f"- generated {md(ev.get('generated_at'))} (UTC)"]
+    for label, inp in zip(("old", "new") if len(ev.get("inputs", [])) == 2 else
+                          [str(k + 1) for k in range(len(ev.get("inputs", [])))], ev.get("inputs", [])):
+        out.append(f"- {label}: {md(inp.get('title'))}"
+                   + (f" ({md(inp.get('version_label'))})" if inp.get("version_label") else "")
+                   + f" — {md(inp.get('path') or inp.get('source'), 400)}")
+        if inp.get("sha256"):
+            out.append(f"  - sha256 `{inp['sha256']}`")
+        if inp.get("source_sha256") and inp.get("source_sha256") != inp.get("sha256"):
+            out.append(f"  - source {md(inp.get('source'), 400)}, sha256 `{inp['source_sha256']}`")
+    return out
+
+
+def _row(c, fmt_old: str, fmt_new: str) -> str:
+    note = detail_text(c)
+    direction = DIRECTION_LABELS.get(c.direction, "") + (f" ({note})" if note else "")
+    if c.cause is not None:
+        direction += f" ← follows from {c.cause.id}"
+    places = []
+    for span, fmt in ((c.old_span, fmt_old), (c.new_span, fmt_new)):
+        w = where(span, fmt)
+        if w:
+            q = quote(span)
+            places.append(md(w) + (f" “{md(q, 40)}”" if q else ""))
+    return (f"| {c.id} | {c.change} | {md(c.key)} | {md(c.field or '')} | {md(c.old)} | {md(c.new)} | "
+            f"{direction} | {' → '.join(places)} |")  # planx's own words: nothing to neutralise
 
 
 def render_md(result: DiffResult) -> str:
     s = result.summary()
     old, new = result.old_doc, result.new_doc
-    out = ["# planx diff", "",
-           f"- old: {_cell(old.get('title') or '')} (`{_cell(old.get('source') or old.get('doc_id') or '')}`)",
-           f"- new: {_cell(new.get('title') or '')} (`{_cell(new.get('source') or new.get('doc_id') or '')}`)",
-           f"- changes: **{s['total']}**", ""]
+    fo, fn = old.get("format") or "", new.get("format") or ""
+    out = ["# planx diff", ""] + evidence_lines(result.evidence) + [""]
+    if not result.relation.get("related", True):
+        out += [f"> **Warning 警告:** the two documents look unrelated — "
+                f"{md('; '.join(result.relation.get('reasons', [])), 400)}", ""]
+    out += [f"- changes: **{s['total']}** — {md(summary_line(result), 400)}"]
+    if s.get("consequences"):
+        out.append(f"- of which {s['consequences']} follow from another change (shown as ← chg-N)")
+    if s.get("cosmetic"):
+        out.append(f"- {s['cosmetic']} cosmetic differences (unit spelling, character width, footnote "
+                   f"markers) not counted")
+    out.append("")
     if s["total"]:
         out += ["| kind | " + " | ".join(CHANGES) + " | directions |",
                 "|---|" + "---|" * len(CHANGES) + "---|"]
@@ -33,18 +81,16 @@ def render_md(result: DiffResult) -> str:
             out.append(f"| {KIND_LABELS[kind]} | " + " | ".join(str(counts.get(c, 0)) for c in CHANGES)
                        + f" | {dirs} |")
         out.append("")
+    header = ["| id | change | record | field | old | new | direction | where |",
+              "|---|---|---|---|---|---|---|---|"]
+    first = matters(result)
+    if first:
+        out += [f"## 重点 What matters ({len(first)})", ""] + header
+        out += [_row(c, fo, fn) for c in first] + [""]
     for kind in REPORT_ORDER:
         changes = [c for c in result.changes if c.kind == kind]
         if not changes:
             continue
-        out += [f"## {KIND_LABELS[kind]} ({len(changes)})", "",
-                "| id | change | record | field | old | new | direction | where |",
-                "|---|---|---|---|---|---|---|---|"]
-        for c in changes:
-            note = detail_text(c)
-            direction = DIRECTION_LABELS.get(c.direction, "") + (f" ({note})" if note else "")
-            where = " → ".join(x for x in (line_of(c.old_span), line_of(c.new_span)) if x)
-            out.append(f"| {c.id} | {c.change} | {_cell(c.key)} | {_cell(c.field or '')} | "
-                       f"{_cell(value_text(c.old))} | {_cell(value_text(c.new))} | {_cell(direction)} | {where} |")
-        out.append("")
+        out += [f"## {KIND_LABELS[kind]} ({len(changes)})", ""] + header
+        out += [_row(c, fo, fn) for c in changes] + [""]
     return "\n".join(out)

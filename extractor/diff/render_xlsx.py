@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from .engine import REPORT_ORDER
 from .model import CHANGES, DiffResult, Row
+from ..evidence import quote, where
 from .text import DIRECTION_LABELS, KIND_LABELS, value_text
 
 _MAX_CELL = 32767
@@ -65,6 +66,23 @@ def _text(v: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value_text(v))[:_MAX_CELL]
 
 
+def _evidence_sheet(ws, result: DiffResult, bold) -> None:
+    """Both inputs' paths, hashes, titles and versions; planx version, pattern library, time."""
+    ev = result.evidence
+    ws.append(["field", "old", "new"])
+    for cell in ws[1]:
+        cell.font = bold
+    inputs = ev.get("inputs") or [{}, {}]
+    for key in ("title", "version_label", "path", "sha256", "source", "source_sha256", "format", "issue_date"):
+        ws.append([key] + [_text(i.get(key)) for i in inputs])
+    ws.append(["planx_version", _text(ev.get("planx_version"))])
+    ws.append(["patterns_sha256", _text(ev.get("patterns_sha256"))])
+    ws.append(["generated_at (UTC)", _text(ev.get("generated_at"))])
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["C"].width = 70
+
+
 def render_xlsx(result: DiffResult, path: Path) -> None:
     """Write the workbook to ``path`` (atomically)."""
     from openpyxl import Workbook
@@ -93,11 +111,12 @@ def render_xlsx(result: DiffResult, path: Path) -> None:
     for row in ws.iter_rows(min_row=5, max_row=5):
         for cell in row:
             cell.font = bold
+    _evidence_sheet(wb.create_sheet("evidence"), result, bold)
     for kind in REPORT_ORDER:
         rows = result.rows.get(kind, [])
         cols = _columns(kind, rows)
         sheet = wb.create_sheet(kind)
-        sheet.append(["status", "change ids", "directions"] + [c[0] for c in cols])
+        sheet.append(["status", "change ids", "directions", "where", "quote"] + [c[0] for c in cols])
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
@@ -106,14 +125,17 @@ def render_xlsx(result: DiffResult, path: Path) -> None:
             changed = r.changed()
             ids = " ".join(c.id for c in r.changes)
             dirs = "、".join(sorted({c.direction for c in r.changes if c.direction}))
-            sheet.append([r.status, ids, dirs] + [_text(get(rec)) for _, get, _ in cols])
+            fmt = (result.new_doc if r.new is not None else result.old_doc).get("format")
+            span = rec.get("span")
+            sheet.append([r.status, ids, dirs, where(span, fmt), _text(quote(span))]
+                         + [_text(get(rec)) for _, get, _ in cols])
             excel_row = sheet.max_row
             if r.status in fills:
                 for cell in sheet[excel_row]:
                     cell.fill = fills[r.status]
                     if r.status == "removed":
                         cell.font = struck
-            for k, (_, get, fields) in enumerate(cols, start=4):
+            for k, (_, get, fields) in enumerate(cols, start=6):
                 hits = [changed[f] for f in fields if f in changed]
                 if r.status == "modified" and hits:
                     cell = sheet.cell(row=excel_row, column=k)

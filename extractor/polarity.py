@@ -1,0 +1,59 @@
+"""Polarity of an indicator or target: +1 when a higher value is better, -1 when lower is.
+
+The indicator record's own ``polarity`` (set from the indicator catalogue) comes first; the
+name lexicon in ``patterns/polarity.toml`` is the fallback.  0 means "cannot tell".
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from typing import Any, Optional
+
+from .patterns import compiled, load
+
+
+@functools.lru_cache(maxsize=None)
+def _p() -> dict:
+    return load("polarity")
+
+
+def is_reduction(text: Optional[str]) -> bool:
+    """The text names a reduction ("下降率", "削减量"): higher is better."""
+    return bool(text) and bool(compiled(_p()["reduction"]).search(unicodedata.normalize("NFKC", text)))
+
+
+@functools.lru_cache(maxsize=4096)
+def polarity_of_name(name: Optional[str]) -> int:
+    """+1 / -1 from the words of a name, 0 when they do not say."""
+    if not name:
+        return 0
+    s = unicodedata.normalize("NFKC", name)
+    p = _p()
+    if compiled(p["reduction"]).search(s):
+        return 1
+    if compiled(p["lower_better"]).search(s):
+        return -1
+    if compiled(p["higher_better"]).search(s):
+        return 1
+    return 0
+
+
+def declared_polarity(value: Any) -> int:
+    """A record's own polarity field (+1/-1, or "higher"/"lower"…-is-better text) as +1/-1/0."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return 1 if value > 0 else -1 if value < 0 else 0
+    if isinstance(value, str):
+        v = value.lower()
+        if v.startswith(("higher", "up", "+", "increase")):
+            return 1
+        if v.startswith(("lower", "down", "-", "decrease")):
+            return -1
+    return 0
+
+
+def record_polarity(record: Any) -> int:
+    """Polarity of an indicator/target record (dict or dataclass): its catalogue polarity, else
+    its name (indicators) or subject (targets)."""
+    get = record.get if isinstance(record, dict) else (lambda k: getattr(record, k, None))
+    return (declared_polarity(get("polarity")) or polarity_of_name(get("name"))
+            or polarity_of_name(get("subject")))
