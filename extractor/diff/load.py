@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..errors import PlanxError
 
+
 def load_side(path: str | Path) -> dict:
     """The planx JSON of ``path`` (.json read as is; a plan document extracted)."""
     p = Path(path)
