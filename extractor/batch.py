@@ -157,7 +157,7 @@ def extraction_fingerprint() -> str:
     h = hashlib.sha256(f"schema {SCHEMA_VERSION}\0".encode())
     loaded: dict[str, Path] = {}
     for d in pattern_dirs():
-        for f in sorted(d.glob("*.toml")):
+        for f in sorted(f for f in d.iterdir() if f.suffix in (".toml", ".tsv")):
             loaded.setdefault(f.name, f)
     _hash_files(h, sorted(loaded.items()))
     code = Path(__file__).resolve().parent

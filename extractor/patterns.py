@@ -1,4 +1,4 @@
-"""The pattern library: data files in ``patterns/`` (TOML), loaded once and cached.
+"""The pattern library: data files in ``patterns/`` (TOML, and TSV word lists), loaded once and cached.
 
 Look-up order: ``$PLANX_PATTERNS`` (a folder that overrides single files), then the
 package's own ``patterns/`` folder next to ``extractor/``, then the copy installed with
@@ -34,6 +34,17 @@ def load(name: str) -> dict:
             with p.open("rb") as fh:
                 return tomllib.load(fh)
     raise FileNotFoundError(f"pattern file {name}.toml not found in {pattern_dirs()}")
+
+
+@functools.lru_cache(maxsize=None)
+def load_words(name: str) -> dict[str, str]:
+    """The word list ``patterns/<name>.tsv`` as {word: tag} (lines "word<TAB>tag", # comments)."""
+    for d in pattern_dirs():
+        p = d / f"{name}.tsv"
+        if p.is_file():
+            rows = (ln.split("\t") for ln in p.read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#")
+            return {w: t for w, t in rows}
+    raise FileNotFoundError(f"word list {name}.tsv not found in {pattern_dirs()}")
 
 
 @functools.lru_cache(maxsize=None)

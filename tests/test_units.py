@@ -1,8 +1,11 @@
 """Unit names: lexicon normalisation, list splitting, distribution, prose subjects."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 
+from conftest import CORPORA, ROOT
 from extractor.text import units as U
 
 
@@ -112,3 +115,59 @@ def test_list_split_keeps_brackets_whole():
 def test_generic_ending_needs_a_name_before_it():
     assert not U.looks_like_unit("场所")
     assert U.looks_like_unit("区委") and U.looks_like_unit("环境科学研究所")
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("有关部门要建立预警和处置突发事件的快速反应机制", ["有关部门"]),
+    ("区委、区政府要加强组织领导", ["区委", "区政府"]),
+    ("市生态环境局历下分局要对各项环境保护措施落实情况进行检查", ["市生态环境局历下分局"]),
+    ("自然资源主管部门应根据上述要求", ["自然资源主管部门"]),
+    ("行业协会、商会应发挥桥梁纽带作用", ["行业协会", "商会"]),
+    ("各单位务必于4月23日前，提供全部基础资料", ["各单位"]),
+])
+def test_leading_units_from_the_lexicon(sentence, names):
+    hit = U.leading_units(sentence, ("v", "d", "p"), ("a", "ad", "v", "vn", "d", "p", "c", "u"))
+    assert hit is not None and hit[0] == names
+
+
+@pytest.mark.parametrize("sentence", [
+    "迎接生态环境部组织的现场核查工作",  # a verb before a known body
+    "按照生态环境部和省生态环境厅总体要求",
+    "将生态文明示范区创建工作纳入全区综合目标考核",
+    "战略性新兴产业整体处于价值链中低端环节",  # 处于 is a verb, not the unit ending 处
+    "城市智慧环保信息平台应用场景不断健全完善",  # 平台 is a noun, not a name ending in 台
+    "紧紧抓住省委、省政府实施战略机遇",
+])
+def test_leading_units_lexicon_rejects(sentence):
+    hit = U.leading_units(sentence, ("v", "d", "p"), ("a", "ad", "v", "vn", "d", "p", "c", "u"))
+    assert hit is None or not all(U.is_agent(n) for n in hit[0])
+
+
+def test_small_prose_document_needs_no_segmenter():
+    """The lexicon reads every subject of a prose-statement plan: jieba is not even imported."""
+    import subprocess
+
+    code = ("import sys; from extractor.pipeline import extract; "
+            f"r = extract({str(CORPORA / '004_061c6bf53607da0b.txt')!r}); "
+            "assert len(r.responsibilities) == 11, len(r.responsibilities); "
+            "assert 'jieba' not in sys.modules, 'jieba imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_unknown_names_use_a_private_jieba():
+    """A name the lexicon cannot read goes to jieba, whose own dictionary is left untouched."""
+    import jieba
+
+    hit = U.leading_units("生态环境保护督察办公室要加强督查", ("v", "d", "p"), ("a", "ad", "v", "vn", "d", "p", "c", "u"))
+    assert U._jieba.cache_info().currsize == 1 and hit is None
+    jieba.dt.initialize()
+    assert "领导小组办公室" not in jieba.dt.FREQ and "编制组" not in jieba.dt.FREQ
+
+
+def test_pos_words_are_generated_from_jieba(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    import pos_words
+
+    pos_words.main(tmp_path / "pos_words.tsv")
+    assert (tmp_path / "pos_words.tsv").read_text(encoding="utf-8") == \
+        (ROOT / "patterns" / "pos_words.tsv").read_text(encoding="utf-8")
