@@ -10,6 +10,7 @@ back to the exact source words (:meth:`Document.span`).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Literal, Optional
 
@@ -157,11 +158,7 @@ class Document:
     _locator: Optional["_Locator"] = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        starts = [0]
-        for i, ch in enumerate(self.text):
-            if ch == "\n":
-                starts.append(i + 1)
-        self._line_starts = starts
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         for i, b in enumerate(self.blocks):
             b.index = i
 

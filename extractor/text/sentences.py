@@ -77,9 +77,25 @@ def _range_at(ranges: list[tuple[int, int]], pos: int) -> Optional[tuple[int, in
     return None
 
 
-@functools.lru_cache(maxsize=4096)
-def _nfkc_char(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch)
+class _Nfkc:
+    """Per-character NFKC as one translation table, grown with every new character seen."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.table: dict[int, str] = {}  # code point → its NFKC form, for characters that change
+        self.expanding: set[str] = set()  # characters whose NFKC form is not one character
+
+    def learn(self, text: str) -> None:
+        for ch in set(text) - self.seen:
+            self.seen.add(ch)
+            n = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+            if n != ch:
+                self.table[ord(ch)] = n
+                if len(n) != 1:
+                    self.expanding.add(ch)
+
+
+_NFKC = _Nfkc()
 
 
 def nfkc_mapped(m: MappedText) -> MappedText:
@@ -87,12 +103,11 @@ def nfkc_mapped(m: MappedText) -> MappedText:
     text = m.text
     if text.isascii():
         return MappedText(text, m.offsets)
-    table = {ord(ch): n for ch in set(text) if ord(ch) > 127 and (n := _nfkc_char(ch)) != ch}
-    if not table:
-        return MappedText(text, m.offsets)
-    out = text.translate(table)
-    if len(out) == len(text) and all(len(n) == 1 for n in table.values()):
+    _NFKC.learn(text)
+    out = text.translate(_NFKC.table)
+    if _NFKC.expanding.isdisjoint(text):
         return MappedText(out, m.offsets)
+    table = _NFKC.table
     lengths = [len(table.get(ord(ch), ch)) for ch in text]
     return MappedText(out, [off for off, n in zip(m.offsets, lengths) for _ in range(n)])
 
