@@ -1,0 +1,59 @@
+"""One measurement run in a fresh process, for bench/run.py: the planx of one source tree
+(this one, or a baseline commit checked out elsewhere) extracts a list of inputs.
+
+    python bench/measure.py TREE SPEC.json     # prints one JSON object
+
+SPEC: {"warm": [path, …], "runs": [{"label", "path", "repeats", "timeout"}, …]}.  Every input is
+extracted ``repeats`` times after the warm-up; the best total (all stages plus writing the JSON)
+and its stages are reported.  A run whose first pass exceeds ``timeout`` seconds is not repeated
+and is reported as such.  Only what every planx version has is used: ``extractor.pipeline.extract``
+with ``timings=`` and ``ExtractResult.to_dict``.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _work(extract, path: str, out: Path) -> dict[str, float]:
+    t: dict[str, float] = {}
+    res = extract(path, timings=t)
+    t0 = time.perf_counter()
+    text = json.dumps(res.to_dict(), ensure_ascii=False, indent=1)
+    (out / "out.json").write_text(text, encoding="utf-8")
+    t["write"] = time.perf_counter() - t0
+    t["total"] = sum(t.values())
+    return t
+
+
+def main() -> None:
+    tree, spec = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+    sys.path.insert(0, str(tree))
+    from extractor.pipeline import extract
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        t0 = time.perf_counter()
+        for path in spec.get("warm", []):
+            _work(extract, path, out)
+        results["_warm"] = {"total": time.perf_counter() - t0}
+        for run in spec["runs"]:
+            best = None
+            for k in range(run.get("repeats", 1)):
+                t = _work(extract, run["path"], out)
+                if best is None or t["total"] < best["total"]:
+                    best = t
+                if t["total"] > run.get("timeout", float("inf")):
+                    best["timed_out"] = True
+                    break
+            results[run["label"]] = best
+            print(json.dumps({"progress": run["label"], "s": best["total"]}), file=sys.stderr, flush=True)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
