@@ -23,6 +23,7 @@ from . import __version__
 from .errors import PlanxError
 from .evidence import file_sha256
 from .readers import SUPPORTED
+from .writers.jsonfile import dumps
 
 DEFAULT_MAX_SIZE = 100 * 2**20  # bytes; larger inputs are refused (``--max-size``)
 MANIFEST = ".planx-manifest.json"
@@ -44,7 +45,7 @@ class Outcome:
     index: int
     doc_id: str
     path: str
-    json_text: Optional[str] = None
+    json_text: Optional[bytes] = None  # the document's JSON, UTF-8
     counts: dict[str, int] = field(default_factory=dict)
     sha256: str = ""
     error: Optional[str] = None
@@ -116,7 +117,7 @@ def run_job(job: Job) -> Outcome:
     out = Outcome(job.index, job.doc_id, str(job.path))
     try:
         res = extract_one(job)
-        out.json_text = json.dumps(res, ensure_ascii=False, indent=1)
+        out.json_text = dumps(res)
         out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
         out.sha256 = res["document"]["sha256"]
     except PlanxError as e:
@@ -208,8 +209,10 @@ class JsonResults:
         return len(self.paths)
 
     def __iter__(self) -> Iterator[dict]:
+        from .writers.jsonfile import loads
+
         for p in self.paths:
-            yield json.loads(p.read_text(encoding="utf-8"))
+            yield loads(p.read_bytes())
 
 
 def _add_counts(summary: BatchSummary, counts: dict[str, int]) -> None:
@@ -222,7 +225,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, forc
               on_progress: Optional[Callable[[int, int, str], None]] = None) -> BatchSummary:
     """Extract every input, write per-document JSON and the batch tables."""
     from .engines import get_engine
-    from .writers.jsonfile import atomic_write_text
+    from .writers.jsonfile import atomic_write_bytes
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -253,7 +256,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, forc
                 if o.error is None:
                     target = out_dir / f"{o.doc_id}.json"
                     try:
-                        atomic_write_text(target, o.json_text)
+                        atomic_write_bytes(target, o.json_text)
                     except OSError as e:
                         o.error = f"{o.path}: cannot write {target} ({e.strerror or e})"
                 if o.error is None:
@@ -306,12 +309,6 @@ def _counts_of(path: Path) -> dict[str, int]:
 def _write_tables(json_paths: list[Path], out_dir: Path, summary: BatchSummary) -> list[Path]:
     from .writers.tabular import write_batch_tables
 
-    try:
-        return list(write_batch_tables(JsonResults(json_paths), out_dir))
-    except PlanxError as e:
-        summary.failures.append(str(e))
-    except OSError as e:
-        summary.failures.append(f"{out_dir}: cannot write the batch tables ({e.strerror or e})")
-    except Exception as e:  # noqa: BLE001 — a writer bug must not hide the per-document JSON
-        summary.failures.append(f"{out_dir}: internal error writing the batch tables ({type(e).__name__}: {e})")
-    return []
+    report = write_batch_tables(JsonResults(json_paths), out_dir)
+    summary.failures += report.failures
+    return report.written

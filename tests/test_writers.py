@@ -19,7 +19,9 @@ from extractor.writers.tabular import result_frames, write_batch_tables
 
 KINDS = ("sections", "tasks", "indicators", "projects", "targets", "deadlines", "responsibilities",
          "findings", "tables")
-FILES = [f"{n}.csv" for n in ("documents",) + KINDS] + ["planx.xlsx", "planx.sqlite"]
+LONG = ("indicator_targets", "declared_counts", "table_cells")
+TABLES = ("documents", *KINDS, *LONG)
+FILES = [f"{n}.csv" for n in TABLES] + ["planx.xlsx", "planx.sqlite"]
 
 
 def _sp(line: int, start: int = 0) -> Span:
@@ -49,16 +51,22 @@ def _doc(doc_id: str, years: tuple[str, ...]) -> ExtractResult:
                      investment={"raw": "4200", "value": 4200, "unit": "万元"},
                      responsible_units=["历下区水务局", "历下区城管局"], indicators=["水环境质量"], span=_sp(885))]
     tgts = [Target("tgt-1", "网格化管理服务覆盖率达到100%", "网格化管理服务覆盖率", ">=", 100, "%", 2025,
-                   span=_sp(661))]
+                   span=_sp(661), section_id="sec-2", section="指导思想"),
+            Target("tgt-2", "-下降5%", "+排放量", "=", -5, "-", 2025, span=_sp(662))]
     ddls = [Deadline("ddl-1", "5月底前", "2021-05-31", "by", action="通过省级预审", span=_sp(40)),
             Deadline("ddl-2", "2021～2025年", "2025", "range", start="2021", span=_sp(155))]
-    resp = [Responsibility("resp-1", ["市生态环境局", "市应急管理局"], "责任", "（责任单位：市生态环境局、市应急管理局）",
+    resp = [Responsibility("resp-1", ["各县（市、区）政府", "市林业局"], "责任", "（责任单位：各县（市、区）政府、市林业局）",
                            normalized_units=[UnitRef("市生态环境局", "济宁市生态环境局", "市", True)],
                            task="扎实推进“四减四增”", span=_sp(26))]
     finds = [Finding("find-1", "declared_count", "warning", "=声明29项，表中28项\x0c",
                      refs=[{"id": "ind-1", "span": _sp(180).to_dict()}])]
+    cell = {"text": "指标", "rowspan": 1, "colspan": 1, "inherited": False, "span": _sp(179).to_dict()}
     tbls = [TableInfo("tbl-1", "表3-1  建设指标体系", "indicators", footnotes=["注：*为特色指标"],
-                      unparsed=[{"text": "合计", "span": _sp(220).to_dict()}], span=_sp(178))]
+                      unparsed=[{"text": "合计", "span": _sp(220).to_dict()}], span=_sp(178),
+                      header=[[cell, {**cell, "text": "2025年"}]],
+                      rows=[[{**cell, "text": "指标1"}, {**cell, "text": "=1+1", "inherited": True}]])]
+    for rec in inds:
+        rec.table_id = "tbl-1"
     return ExtractResult(info, secs, tasks, inds, projs, tgts, ddls, resp, finds, tbls)
 
 
@@ -74,76 +82,132 @@ def test_fixture_follows_schema(batch):
         validate(doc)
 
 
+def _report(batch, out):
+    report = write_batch_tables(batch, out)
+    assert report.failures == [] and report.documents == len(batch)
+    return report
+
+
 def test_writes_every_file_and_nothing_else(batch, tmp_path):
-    paths = write_batch_tables(batch, tmp_path)
-    assert sorted(p.name for p in paths) == sorted(FILES)
+    report = _report(batch, tmp_path)
+    assert sorted(p.name for p in report.written) == sorted(FILES)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)  # no temp files left
     mask = os.umask(0)
     os.umask(mask)
-    assert {p.stat().st_mode & 0o777 for p in paths} == {0o666 & ~mask}  # not mkstemp's 0600
+    assert {p.stat().st_mode & 0o777 for p in report.written} == {0o666 & ~mask}  # not mkstemp's 0600
 
 
-def test_csv_counts_columns_and_chinese(batch, tmp_path):
+def test_columns_are_fixed_snake_case_and_never_sql_keywords():
+    from extractor.writers.columns import SQL_KEYWORDS, table_layout
+
+    layout = table_layout()
+    assert tuple(layout) == TABLES
+    for name, table in layout.items():
+        names = [c.name for c in table.columns]
+        assert len(names) == len(set(names)), name
+        for col in names:
+            assert col.isascii() and col == col.lower() and "." not in col and " " not in col, (name, col)
+            assert col not in SQL_KEYWORDS, (name, col)
+    assert {"table_caption", "group_name", "baseline_year", "parsed_standard_value", "span_line"} <= \
+        {c.name for c in layout["indicators"].columns}
+    assert not any(c.name.startswith(("targets", "parsed_targets")) for c in layout["indicators"].columns)
+
+
+def test_csv_counts_columns_lists_and_long_tables(batch, tmp_path):
     import pandas as pd
 
-    write_batch_tables(batch, tmp_path)
+    _report(batch, tmp_path)
     assert (tmp_path / "indicators.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     for kind in KINDS:
         df = pd.read_csv(tmp_path / f"{kind}.csv", encoding="utf-8-sig", dtype=str)
         assert len(df) == sum(len(d[kind]) for d in batch), kind
-        assert df.columns[0] == "doc_id"
+        assert list(df.columns[:2]) == ["doc_id", "id"]
     ind = pd.read_csv(tmp_path / "indicators.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(ind.columns[:3]) == ["doc_id", "id", "table"]
-    assert {"span.line", "baseline.year", "targets.2025", "targets.2030", "parsed.targets.2030.value",
-            "parsed.standard.op"} <= set(ind.columns)
     row = ind.iloc[0]
-    assert (row["name"], row["targets.2025"], row["baseline.value"]) == ("指标1", "≥27", "26.8")
-    assert (row["span.line"], row["parsed.standard.value"], row["flags"]) == ("181", "27.0", "*")
-    assert ind.iloc[-1]["targets.2030"] == ""  # doc-b has no 2030 column
+    assert (row["name"], row["baseline_value"], row["table_id"]) == ("指标1", "26.8", "tbl-1")
+    assert (row["span_line"], row["parsed_standard_value"], json.loads(row["flags"])) == ("181", "27.0", ["*"])
+    tgt = pd.read_csv(tmp_path / "indicator_targets.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(tgt) == 3 * 2 + 3 * 1  # doc-a: 2025 and 2030; doc-b: 2025
+    first = tgt.iloc[0]
+    assert (first["doc_id"], first["indicator_id"], first["year"], first["raw"], first["op"], first["value"]) == \
+        ("doc-a", "ind-1", "2025", "≥27", ">=", "27.0")
+    resp = pd.read_csv(tmp_path / "responsibilities.csv", encoding="utf-8-sig", dtype=str).iloc[0]
+    assert json.loads(resp["units"]) == ["各县（市、区）政府", "市林业局"]  # split back exactly
+    secs = pd.read_csv(tmp_path / "sections.csv", encoding="utf-8-sig", dtype=str)
+    assert json.loads(secs.iloc[1]["path"]) == ["总体要求", "指导思想"]
     proj = pd.read_csv(tmp_path / "projects.csv", encoding="utf-8-sig", dtype=str).iloc[0]
-    assert proj["responsible_units"] == "历下区水务局、历下区城管局"
-    assert (proj["investment.value"], proj["period.end"]) == ("4200", "2022-16")
+    assert (proj["investment_value"], proj["period_end"]) == ("4200", "2022-16")
     doc = pd.read_csv(tmp_path / "documents.csv", encoding="utf-8-sig", dtype=str).iloc[0]
     assert json.loads(doc["phases"]) == [{"name": "近期", "start": "2021", "end": "2025"}]
-    assert (doc["declared_counts.indicators"], doc["plan_period.end"]) == ("29", "2030")
+    assert doc["plan_period_end"] == "2030"
+    counts = pd.read_csv(tmp_path / "declared_counts.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert counts.iloc[0].tolist() == ["doc-a", "indicators", "indicators", "", "29"]
+    cells = pd.read_csv(tmp_path / "table_cells.csv", encoding="utf-8-sig", dtype=str)
+    assert len(cells) == 2 * 4
+    assert cells.iloc[3][["part", "row_index", "col_index", "text", "inherited"]].tolist() == \
+        ["body", "0", "1", "'=1+1", "true"]
 
 
-def test_sqlite_tables_queryable(batch, tmp_path):
-    write_batch_tables(batch, tmp_path)
+def test_csv_and_excel_neutralise_formulas_but_keep_data(batch, tmp_path):
+    from openpyxl import load_workbook
+
+    _report(batch, tmp_path)
+    rows = list(csv.reader((tmp_path / "targets.csv").open(encoding="utf-8-sig")))
+    head, second = rows[0], rows[2]
+    got = dict(zip(head, second))
+    assert got["raw"] == "'-下降5%" and got["subject"] == "'+排放量"  # would be formulas
+    assert (got["op"], got["value"], got["unit"]) == ("=", "-5", "-")  # data: operator, number, placeholder
+    finding = list(csv.reader((tmp_path / "findings.csv").open(encoding="utf-8-sig")))[1]
+    assert "'=声明29项，表中28项" in finding  # \x0c dropped, formula neutralised
+    ws = load_workbook(tmp_path / "planx.xlsx")["targets"]
+    cells = {ws.cell(1, c).value: ws.cell(3, c) for c in range(1, ws.max_column + 1)}
+    assert cells["raw"].value == "'-下降5%" and cells["raw"].data_type == "s"
+    assert cells["op"].value == "=" and cells["op"].data_type == "s"
+    assert cells["value"].value == -5 and cells["value"].data_type == "n"
+
+
+def test_sqlite_keys_foreign_keys_and_queries(batch, tmp_path):
+    _report(batch, tmp_path)
     con = sqlite3.connect(tmp_path / "planx.sqlite")
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert names == {"documents", *KINDS}
+        assert names == {*TABLES, "planx_meta"}
         for kind in KINDS:
             for doc in batch:
                 n = con.execute(f"SELECT count(*) FROM {kind} WHERE doc_id=?", (doc["document"]["doc_id"],))
                 assert n.fetchone()[0] == len(doc[kind]), kind
-        indexes = {r[0] for r in con.execute("SELECT tbl_name FROM sqlite_master WHERE type='index'")}
-        assert set(KINDS) <= indexes
-        units = con.execute("SELECT responsible_units, \"investment.value\" FROM projects").fetchone()
+            pk = [r[1] for r in sorted(con.execute(f"PRAGMA table_info({kind})"), key=lambda r: r[5]) if r[5]]
+            assert pk == ["doc_id", "id"], kind
+        fks = {(r[2], r[3], r[4]) for r in con.execute("PRAGMA foreign_key_list(indicators)")}
+        assert {("documents", "doc_id", "doc_id"), ("sections", "section_id", "id"), ("tables", "table_id", "id")} <= fks
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        units = con.execute("SELECT responsible_units, investment_value FROM projects").fetchone()
         assert json.loads(units[0]) == ["历下区水务局", "历下区城管局"] and units[1] == 4200
-        line = con.execute('SELECT "span.line", "span.page" FROM indicators WHERE id=?', ("ind-2",)).fetchone()
-        assert line == (182, None)
+        assert con.execute("SELECT span_line, span_page FROM indicators WHERE id='ind-2'").fetchone() == (182, None)
         unnest = con.execute("SELECT count(*) FROM responsibilities, json_each(responsibilities.units)")
         assert unnest.fetchone()[0] == 4
+        got = con.execute("""SELECT d.doc_id, i.name, t.value FROM indicator_targets t
+                             JOIN indicators i ON i.doc_id = t.doc_id AND i.id = t.indicator_id
+                             JOIN documents d ON d.doc_id = t.doc_id WHERE t.year = 2030""").fetchall()
+        assert got == [("doc-a", f"指标{i}", 27.0) for i in (1, 2, 3)]
+        meta = dict(con.execute("SELECT key, value FROM planx_meta"))
+        assert meta["documents"] == "2" and meta["schema_version"] == "2"
     finally:
         con.close()
 
 
-def test_excel_sheets_header_and_text_cells(batch, tmp_path):
+def test_excel_sheets_header_and_typed_cells(batch, tmp_path):
     from openpyxl import load_workbook
 
-    write_batch_tables(batch, tmp_path)
+    _report(batch, tmp_path)
     wb = load_workbook(tmp_path / "planx.xlsx")
-    assert wb.sheetnames == ["documents", *KINDS]
+    assert wb.sheetnames == [n for n in TABLES if n != "table_cells"]
     for kind in KINDS:
         ws = wb[kind]
         assert ws.max_row == 1 + sum(len(d[kind]) for d in batch), kind
-        assert ws.freeze_panes == "A2" and ws["A1"].font.bold and ws["A1"].value == "doc_id"
-    msg = wb["findings"].cell(2, 5)
-    assert wb["findings"].cell(1, 5).value == "message"
-    assert msg.data_type == "s" and msg.value == "=声明29项，表中28项"  # not a formula; \x0c dropped
+        assert ws.freeze_panes == "A2" and ws["A1"].font.b and ws["A1"].value == "doc_id"
     assert wb["projects"].column_dimensions["B"].width >= 6
+    assert wb["indicators"].auto_filter.ref == f"A1:{wb['indicators'].cell(1, wb['indicators'].max_column).column_letter}7"
 
 
 def test_empty_kind_keeps_its_columns(batch, tmp_path):
@@ -151,25 +215,23 @@ def test_empty_kind_keeps_its_columns(batch, tmp_path):
 
     for doc in batch:
         doc["targets"] = []
-    write_batch_tables(batch, tmp_path)
+    _report(batch, tmp_path)
     df = pd.read_csv(tmp_path / "targets.csv", encoding="utf-8-sig")
     assert len(df) == 0
     assert list(df.columns[:8]) == ["doc_id", "id", "raw", "subject", "op", "value", "unit", "year"]
-    assert "span.line" in df.columns
+    assert "span_line" in df.columns
 
 
-def test_unknown_fields_are_kept_next_to_their_relatives(batch, tmp_path):
+def test_columns_do_not_depend_on_the_batch(batch, tmp_path):
+    """A field the schema does not know, or a year only one document has, adds no column."""
     batch[0]["indicators"][0]["parsed"]["standard"]["note"] = "区间"
+    batch[0]["indicators"][0]["targets"]["2035"] = "≥30"
     batch[0]["responsibilities"][0]["extra_units"] = ["市园林局"]
-    cols = list(result_frames(batch)["indicators"].columns)
-    assert cols.index("parsed.standard.note") == cols.index("parsed.standard.qualitative") + 1
-    write_batch_tables(batch, tmp_path)
-    con = sqlite3.connect(tmp_path / "planx.sqlite")
-    try:
-        got = con.execute("SELECT extra_units FROM responsibilities WHERE doc_id='doc-a'").fetchone()[0]
-    finally:
-        con.close()
-    assert json.loads(got) == ["市园林局"]
+    one = {k: list(v.columns) for k, v in result_frames(batch[:1]).items()}
+    two = {k: list(v.columns) for k, v in result_frames(batch[1:]).items()}
+    assert one == two
+    frames = result_frames(batch)
+    assert 2035 in set(frames["indicator_targets"]["year"])
 
 
 def test_record_field_missing_from_schema_still_has_a_column(batch, monkeypatch):
@@ -181,60 +243,137 @@ def test_record_field_missing_from_schema_still_has_a_column(batch, monkeypatch)
     schema = copy.deepcopy(load_schema())
     del schema["$defs"]["Responsibility"]["properties"]["lead_units"]
     monkeypatch.setattr(columns, "load_schema", lambda: schema)
-    for doc in batch:
-        doc["responsibilities"] = []
-    cols = {c.name: c for c in columns.build_tables(batch)["responsibilities"].columns}
-    assert cols["lead_units"] == columns.Column("lead_units", "list", "TEXT")
+    columns.table_layout.cache_clear()
+    try:
+        cols = {c.name: c for c in columns.table_layout()["responsibilities"].columns}
+        assert cols["lead_units"] == columns.Column("lead_units", ("lead_units",), "list", "TEXT")
+    finally:
+        columns.table_layout.cache_clear()
 
 
 def test_result_frames_and_to_dataframes(batch):
     res = _doc("doc-a", ("2025",))
     frames = res.to_dataframes()
-    assert set(frames) == {"document", *KINDS}
+    assert set(frames) == set(TABLES)
     ind = frames["indicators"]
     assert list(ind["doc_id"].unique()) == ["doc-a"] and len(ind) == 3
-    assert str(ind["span.line"].dtype) == "Int64" and ind["flags"].iloc[0] == ["*"]
-    assert frames["document"].loc[0, "title"] == "历下区生态文明建设示范区规划"
+    assert str(ind["span_line"].dtype) == "Int64" and ind["flags"].iloc[0] == ["*"]
+    assert frames["documents"].loc[0, "title"] == "历下区生态文明建设示范区规划"
     mixed = result_frames([res, batch[1]])
     assert list(mixed["sections"]["doc_id"]) == ["doc-a", "doc-a", "doc-b", "doc-b"]
 
 
-def test_duplicate_doc_id_rejected(batch, tmp_path):
-    with pytest.raises(ValueError, match="duplicate doc_id"):
-        write_batch_tables([batch[0], batch[0]], tmp_path)
+def test_a_huge_integer_and_a_lone_surrogate_cost_no_table(batch, tmp_path):
+    """One value that no column type holds is stored as text, with a note; every file is written."""
+    batch[0]["targets"][0]["value"] = 10**20
+    batch[1]["sections"][0]["title"] = "总体\ud800要求\ufffe"
+    report = write_batch_tables(batch, tmp_path)
+    assert report.failures == []
+    assert any("too large for a 64-bit integer" in n and "targets.value" in n for n in report.notes)
+    assert any("beyond Excel's exact integers" in n for n in report.notes)
+    con = sqlite3.connect(tmp_path / "planx.sqlite")
+    try:
+        assert con.execute("SELECT value FROM targets WHERE doc_id='doc-a' AND id='tgt-1'").fetchone() == (1e20,)
+        assert con.execute("SELECT title FROM sections WHERE doc_id='doc-b' AND id='sec-1'").fetchone() == ("总体要求",)
+        assert con.execute("SELECT count(*) FROM targets").fetchone() == (4,)
+    finally:
+        con.close()
+    assert "100000000000000000000" in (tmp_path / "targets.csv").read_text(encoding="utf-8-sig")
+
+
+def test_one_failing_writer_is_reported_and_the_others_are_written(batch, tmp_path, monkeypatch):
+    from extractor.writers.excel import ExcelWriter
+
+    _report(batch[:1], tmp_path)  # a previous set
+    monkeypatch.setattr(ExcelWriter, "write", lambda *a: (_ for _ in ()).throw(ValueError("bad cell")))
+    report = write_batch_tables(batch, tmp_path)
+    assert len(report.failures) == 1 and "planx.xlsx" in report.failures[0] and "bad cell" in report.failures[0]
+    assert not (tmp_path / "planx.xlsx").exists()  # no workbook of the previous batch beside the new tables
+    con = sqlite3.connect(tmp_path / "planx.sqlite")
+    try:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+    finally:
+        con.close()
+    assert len((tmp_path / "documents.csv").read_text(encoding="utf-8-sig").splitlines()) == 3
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".planx-")]
+
+
+def test_a_locked_file_keeps_the_previous_set_and_is_named(batch, tmp_path, monkeypatch):
+    from extractor.writers import publish
+
+    _report(batch[:1], tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = publish._move
+
+    def locked(src, dst):
+        if Path(src).name == "planx.xlsx":  # Excel holds the workbook open (Windows)
+            raise PermissionError(13, "Permission denied")
+        return real(src, dst)
+
+    monkeypatch.setattr(publish, "_move", locked)
+    report = write_batch_tables(batch, tmp_path)
+    assert len(report.failures) == 1 and "planx.xlsx" in report.failures[0]
+    assert "previous batch tables are kept" in report.failures[0]
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before  # the whole previous set, nothing of the new one, no temporary file
+
+
+@pytest.mark.parametrize("moves_done", [0, 5, len(FILES), len(FILES) + 3, 2 * len(FILES) - 1])
+def test_a_switch_killed_halfway_is_rolled_back(batch, tmp_path, monkeypatch, moves_done):
+    from extractor.writers import publish
+    from extractor.writers.jsonfile import remove_stale_temps
+
+    _report(batch[:1], tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real, moved = publish._move, []
+
+    def killed(src, dst):
+        if len(moved) == moves_done:
+            raise KeyboardInterrupt
+        moved.append(dst)
+        return real(src, dst)
+
+    monkeypatch.setattr(publish, "_move", killed)
+    monkeypatch.setattr(publish, "_abort", lambda *a: None)  # killed: no clean-up in this run
+    with pytest.raises(KeyboardInterrupt):
+        write_batch_tables(batch, tmp_path)
+    monkeypatch.undo()
+    assert (tmp_path / publish.JOURNAL).exists()
+    assert publish.recover(tmp_path)
+    remove_stale_temps(tmp_path)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before  # the previous set, whole
+
+
+def test_a_switch_killed_after_the_last_move_is_finished(batch, tmp_path, monkeypatch):
+    from extractor.writers import publish
+    from extractor.writers.jsonfile import remove_stale_temps
+
+    _report(batch[:1], tmp_path)
+    fresh = tmp_path.parent / "fresh"
+    _report(batch, fresh)
+    monkeypatch.setattr(publish.Path, "unlink", lambda self, missing_ok=False: None)  # killed before clean-up
+    write_batch_tables(batch, tmp_path)
+    monkeypatch.undo()
+    assert publish.recover(tmp_path)
+    remove_stale_temps(tmp_path)  # the run's own temporaries, as the next run's start does
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(FILES)
+    assert (tmp_path / "documents.csv").read_bytes() == (fresh / "documents.csv").read_bytes()
 
 
 def test_crash_midway_leaves_no_partial_file(batch, tmp_path, monkeypatch):
-    from extractor.writers.sqlite import SqliteWriter
-
-    write_batch_tables(batch[:1], tmp_path)
+    _report(batch[:1], tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    real = SqliteWriter.write
 
-    def boom(self, kind, rows):
-        if rows and rows[0][0] == "doc-b":  # the second document, rows of the first written
-            raise OSError("disk full")
-        real(self, kind, rows)
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(SqliteWriter, "write", boom)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr("extractor.writers.tabular.document_rows", interrupted)
+    with pytest.raises(KeyboardInterrupt):
         write_batch_tables(batch, tmp_path)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert after == before  # old complete outputs untouched, no temp or half-written files
-
-
-def test_crash_on_fresh_folder_leaves_nothing(batch, tmp_path, monkeypatch):
-    real = tabular._Staging.commit
-
-    def write_then_fail(self):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(tabular._Staging, "commit", write_then_fail)
-    with pytest.raises(KeyboardInterrupt):
-        write_batch_tables(batch, tmp_path / "out")
-    assert list((tmp_path / "out").iterdir()) == []
-    monkeypatch.setattr(tabular._Staging, "commit", real)
-    assert len(write_batch_tables(batch, tmp_path / "out")) == len(FILES)
 
 
 def test_corpora_tables_match_json_counts(tmp_path):
@@ -242,7 +381,7 @@ def test_corpora_tables_match_json_counts(tmp_path):
 
     corpora = sorted((Path(__file__).parent.parent / "corpora").glob("*.txt"))
     results = [extract(p).to_dict() for p in corpora]
-    write_batch_tables(results, tmp_path)
+    _report(results, tmp_path)
     con = sqlite3.connect(tmp_path / "planx.sqlite")
     try:
         for res in results:
@@ -250,13 +389,18 @@ def test_corpora_tables_match_json_counts(tmp_path):
             for kind in KINDS:
                 n = con.execute(f"SELECT count(*) FROM {kind} WHERE doc_id=?", (doc_id,)).fetchone()[0]
                 assert n == len(res[kind]), (doc_id, kind)
+            cells = sum(len(r) for t in res["tables"] for r in t["header"] + t["rows"])
+            assert con.execute("SELECT count(*) FROM table_cells WHERE doc_id=?", (doc_id,)).fetchone()[0] == cells
+            years = sum(len(i["targets"]) for i in res["indicators"])
+            assert con.execute("SELECT count(*) FROM indicator_targets WHERE doc_id=?", (doc_id,)).fetchone()[0] == years
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == len(corpora)
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         con.close()
 
 
 class _Generated:
-    """A batch made on the fly, one document at a time, re-iterable (like the JSON reader)."""
+    """A batch made on the fly, one document at a time (like the JSON reader)."""
 
     def __init__(self, n: int):
         self.n, self.template = n, _doc("doc", ("2025", "2030")).to_dict()
@@ -272,10 +416,9 @@ class _Generated:
             yield doc
 
 
-def test_tables_are_streamed_in_flat_memory(tmp_path, monkeypatch):
+def test_tables_are_streamed_in_flat_memory(tmp_path):
     import tracemalloc
 
-    monkeypatch.setattr("extractor.writers.excel._SAMPLE", 5)  # the rows held per sheet, a constant
     write_batch_tables(_Generated(2), tmp_path / "warm")  # imports and caches outside the measure
     peaks = {}
     for n in (20, 200):
@@ -284,13 +427,12 @@ def test_tables_are_streamed_in_flat_memory(tmp_path, monkeypatch):
         write_batch_tables(batch, tmp_path / str(n))
         peaks[n] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        assert batch.passes == 2
+        assert batch.passes == 1
     assert peaks[200] < 1.3 * peaks[20], peaks  # 10x the documents, about the same peak
     con = sqlite3.connect(tmp_path / "200" / "planx.sqlite")
     try:
         assert con.execute("SELECT count(*) FROM indicators").fetchone()[0] == 600
-        got = con.execute('SELECT doc_id, "targets.2035" FROM indicators WHERE "targets.2035" IS NOT NULL')
-        got = got.fetchall()
+        got = con.execute("SELECT doc_id, raw FROM indicator_targets WHERE year = 2035").fetchall()
     finally:
         con.close()
     assert got == [("doc-0199", "≥30")]
@@ -307,8 +449,17 @@ def test_excel_sheet_longer_than_the_width_sample(tmp_path):
     assert ws.max_row == 1 + 3 * n > _SAMPLE
     assert ws.auto_filter.ref.endswith(str(1 + 3 * n)) and ws.freeze_panes == "A2"
     assert [ws.cell(r, 1).value for r in (2, ws.max_row)] == ["doc-0000", f"doc-{n - 1:04d}"]
-    header = [c.value for c in ws[1]]
-    assert ws.cell(ws.max_row - 2, header.index("targets.2035") + 1).value == "≥30"  # its first indicator
+
+
+def test_excel_table_longer_than_a_sheet_continues_on_the_next(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr("extractor.writers.excel._MAX_ROWS", 5)
+    write_batch_tables(_Generated(3), tmp_path)  # nine indicators: header + 4 rows per sheet
+    wb = load_workbook(tmp_path / "planx.xlsx")
+    parts = [wb[n] for n in ("indicators", "indicators_2", "indicators_3")]
+    assert [ws.max_row for ws in parts] == [5, 5, 2]
+    assert all(ws["A1"].value == "doc_id" for ws in parts)
 
 
 def test_streamed_files_hold_the_in_memory_tables(tmp_path):
@@ -316,23 +467,21 @@ def test_streamed_files_hold_the_in_memory_tables(tmp_path):
     import io
 
     from extractor import extract
+    from extractor.writers.cells import sql_value, text_cell
     from extractor.writers.columns import build_tables
-    from extractor.writers.csv_out import cell_text
-    from extractor.writers.sqlite import _sql_value
 
     results = [extract(p).to_dict() for p in sorted((Path(__file__).parent.parent / "corpora").glob("*.txt"))]
-    write_batch_tables(results, tmp_path)
+    _report(results, tmp_path)
     tables = build_tables(results)
     con = sqlite3.connect(tmp_path / "planx.sqlite")
     try:
-        for kind, table in tables.items():
+        for name, table in tables.items():
             text = io.StringIO(newline="")
             out = csv.writer(text)
             out.writerow([c.name for c in table.columns])
-            out.writerows([cell_text(v, c) for v, c in zip(row, table.columns)] for row in table.rows)
-            name = tabular.NAMES[kind]
-            assert (tmp_path / f"{name}.csv").read_bytes().decode("utf-8-sig") == text.getvalue(), kind
+            out.writerows([text_cell(v) for v in row] for row in table.rows)
+            assert (tmp_path / f"{name}.csv").read_bytes().decode("utf-8-sig") == text.getvalue(), name
             rows = con.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall()
-            assert rows == [tuple(_sql_value(v) for v in row) for row in table.rows], kind
+            assert rows == [tuple(sql_value(v) for v in row) for row in table.rows], name
     finally:
         con.close()

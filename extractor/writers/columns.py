@@ -1,69 +1,94 @@
-"""Record dicts → flat rows, one table per record kind, with columns defined by the schema.
+"""Result dicts → the batch's tables (contract v2): fixed columns, keys, long tables.
 
-The column set of a kind comes from the output JSON Schema (``schema/planx.schema.json``)
-and the record dataclasses, not from the data, so a kind without records still has all its
-columns.  Nested objects are flattened with "." (``span.line``, ``baseline.year``,
-``parsed.standard.value``); objects keyed by data (``targets`` by year, ``declared_counts``)
-get one column per key found in the batch (``targets.2025``).  Fields the schema does not
-know yet are kept: they are placed next to their nearest known relative.
+Every output table has the same columns whatever the batch holds: they come from the output
+JSON Schema (``schema/planx.schema.json``) and the record dataclasses, never from the data.
+Nested objects are flattened with "_" (``span_line``, ``baseline_year``,
+``parsed_standard_value``); a name that is an SQL keyword is renamed (``table`` →
+``table_caption``, ``group`` → ``group_name``, ``check`` → ``check_name``).  Objects keyed
+by data and grids go to long tables instead of columns:
 
-A batch is read twice, one document at a time: :func:`plan_columns` collects only the
-flattened key names (for the data-keyed and unknown columns), then :func:`document_rows`
-gives each document's rows, so the writers stream and memory stays flat.
+- ``indicator_targets(doc_id, indicator_id, year, raw, op, value, value_max, unit, qualitative)``
+  — one row per indicator and target year (``indicators[].targets`` / ``parsed.targets``);
+- ``declared_counts(doc_id, name, record_kind, qualifier, value)`` — the counts a plan
+  announces (``document.declared_counts``: "indicators.约束性" → indicators / 约束性);
+- ``table_cells(doc_id, table_id, part, row_index, col_index, text, rowspan, colspan, inherited, span_*)``
+  — every cell of every table's logical grid (``tables[].header`` / ``tables[].rows``).
 
-Cell values stay Python objects: lists of strings (``units``, ``flags``) as lists
-(kind ``list``), lists of objects (``phases``, ``refs``) as lists of dicts (kind ``json``);
-each writer encodes them for its format.  Every row starts with ``doc_id``.
+Each table has a primary key (``doc_id`` for documents, ``(doc_id, id)`` for a record kind)
+and foreign keys to the records it names (:attr:`Table.references`).  Cell values stay Python
+objects — lists as lists (kind ``list`` / ``json``) — and each writer encodes them for its
+format.  :func:`document_rows` gives one document's rows of every table, so the writers
+stream a batch one document at a time.
 """
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Iterator, Optional
 
 from .. import records
 from ..schema_check import load_schema
 
-# result dict key → (JSON Schema definition, record dataclass)
-KINDS: dict[str, tuple[str, type]] = {
-    "document": ("Document", records.DocumentInfo),
-    "sections": ("Section", records.Section),
-    "tasks": ("Task", records.Task),
-    "indicators": ("Indicator", records.Indicator),
-    "projects": ("Project", records.Project),
-    "targets": ("Target", records.Target),
-    "deadlines": ("Deadline", records.Deadline),
-    "responsibilities": ("Responsibility", records.Responsibility),
-    "findings": ("Finding", records.Finding),
-    "tables": ("Table", records.TableInfo),
+# result dict key → (JSON Schema definition, record dataclass, output table name)
+KINDS: dict[str, tuple[str, type, str]] = {
+    "document": ("Document", records.DocumentInfo, "documents"),
+    "sections": ("Section", records.Section, "sections"),
+    "tasks": ("Task", records.Task, "tasks"),
+    "indicators": ("Indicator", records.Indicator, "indicators"),
+    "projects": ("Project", records.Project, "projects"),
+    "targets": ("Target", records.Target, "targets"),
+    "deadlines": ("Deadline", records.Deadline, "deadlines"),
+    "responsibilities": ("Responsibility", records.Responsibility, "responsibilities"),
+    "findings": ("Finding", records.Finding, "findings"),
+    "tables": ("Table", records.TableInfo, "tables"),
 }
+LONG_TABLES = ("indicator_targets", "declared_counts", "table_cells")
+RENAMES = {"table": "table_caption", "group": "group_name", "check": "check_name", "action": "action_text"}
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "boolean": "INTEGER"}
+# fields that become long tables, not columns
+_LONG_FIELDS = {"Indicator": {"targets", "parsed.targets"}, "Document": {"declared_counts"},
+                "Table": {"header", "rows"}}
+
+# SQLite's keywords (https://sqlite.org/lang_keywords.html): never a column name
+SQL_KEYWORDS = frozenset("""
+abort action add after all alter always analyze and as asc attach autoincrement before begin
+between by cascade case cast check collate column commit conflict constraint create cross current
+current_date current_time current_timestamp database default deferrable deferred delete desc
+detach distinct do drop each else end escape except exclude exclusive exists explain fail filter
+first following for foreign from full generated glob group groups having if ignore immediate in
+index indexed initially inner insert instead intersect into is isnull join key last left like
+limit match materialized natural no not nothing notnull null nulls of offset on or order others
+outer over partition plan pragma preceding primary query raise range recursive references regexp
+reindex release rename replace restrict returning right rollback row rows savepoint select set
+table temp temporary then ties to transaction trigger unbounded union unique update using vacuum
+values view virtual when where window with without""".split())
 
 
 @dataclass(frozen=True)
 class Column:
-    """One output column: dotted name, cell kind (scalar / list / json) and SQLite type."""
+    """One output column: its name, where its value is in a record, cell kind and SQL type."""
 
     name: str
-    kind: str = "scalar"
+    path: tuple[str, ...] = ()
+    kind: str = "scalar"  # scalar / list (of scalars) / json (list of objects)
     sqltype: str = ""
-
-
-@dataclass(frozen=True)
-class _Dynamic:
-    """An object keyed by data (e.g. targets by year): columns come from the keys found."""
-
-    prefix: str
-    item: Optional[dict]  # schema of each value, None = unknown (flatten generically)
 
 
 @dataclass
 class Table:
-    """One record kind of a batch as rows aligned with ``columns``."""
+    """One output table: columns, primary key, foreign keys ``(columns, table, columns)``."""
 
     name: str
     columns: list[Column]
-    rows: list[list[Any]]
+    key: tuple[str, ...]
+    references: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # only for in-memory tables
+
+
+def _column_name(path: tuple[str, ...]) -> str:
+    name = "_".join(RENAMES.get(p, p) if len(path) == 1 else p for p in path)
+    return f"{name}_value" if name in SQL_KEYWORDS else name
 
 
 def _resolve(node: dict) -> dict:
@@ -71,7 +96,7 @@ def _resolve(node: dict) -> dict:
     defs = load_schema()["$defs"]
     while True:
         if "$ref" in node:
-            node = defs[node["$ref"].rsplit("/", 1)[-1]]
+            node = {**defs[node["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
         elif "anyOf" in node:
             branches = [b for b in node["anyOf"] if b.get("type") != "null"]
             node = branches[0] if len(branches) == 1 else {}
@@ -86,166 +111,157 @@ def _types(node: dict) -> set[str]:
     return ({t} if isinstance(t, str) else set(t)) - {"null"}
 
 
-def _expand(node: dict, prefix: str) -> list[Column | _Dynamic]:
-    """Columns (and data-keyed placeholders) for the value at ``prefix``."""
+def _expand(node: dict, path: tuple[str, ...], skip: set[str]) -> list[Column]:
+    """Columns for the value at ``path`` (objects flattened, data-keyed objects skipped)."""
+    if ".".join(path) in skip:
+        return []
     node = _resolve(node)
     types = _types(node)
     if "properties" in node:
-        out: list[Column | _Dynamic] = []
-        for key, sub in node["properties"].items():
-            out.extend(_expand(sub, f"{prefix}.{key}"))
-        return out
+        return [c for key, sub in node["properties"].items() for c in _expand(sub, (*path, key), skip)]
     if types == {"object"}:
-        extra = node.get("additionalProperties")
-        return [_Dynamic(prefix, _resolve(extra) if isinstance(extra, dict) else None)]
+        return []  # keyed by data: a long table
     if types == {"array"}:
         item = _resolve(node.get("items", {}))
-        return [Column(prefix, "json" if _types(item) & {"object", "array"} else "list", "TEXT")]
+        return [Column(_column_name(path), path, "json" if _types(item) & {"object", "array"} else "list", "TEXT")]
     sqltype = _SQL_TYPES.get(next(iter(types)), "") if len(types) == 1 else ""
-    return [Column(prefix, "scalar", sqltype)]
+    return [Column(_column_name(path), path, "scalar", sqltype)]
 
 
-def _layout(kind: str) -> list[Column | _Dynamic]:
-    """Schema-defined layout of one kind (without ``doc_id``), plus dataclass fields it lacks."""
-    defname, cls = KINDS[kind]
-    props = load_schema()["$defs"][defname]["properties"]
-    out: list[Column | _Dynamic] = []
-    for key, sub in props.items():
-        out.extend(_expand(sub, key))
-    out.extend(_from_annotation(f) for f in dataclasses.fields(cls) if f.name not in props)
-    return out
-
-
-def _from_annotation(f: dataclasses.Field) -> Column | _Dynamic:
-    """Layout of a dataclass field the schema does not describe yet, from its type hint."""
-    hint = f.type if isinstance(f.type, str) else f.type.__name__ if isinstance(f.type, type) else str(f.type)
-    hint = hint.replace("typing.", "").replace("Optional[", "")
+def _from_annotation(f: dataclasses.Field) -> Optional[Column]:
+    """Column of a dataclass field the schema does not describe yet, from its type hint."""
+    hint = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    hint = hint.replace("typing.", "").replace("Optional[", "").rstrip("]")
+    path = (f.name,)
     if hint.startswith("list[str"):
-        return Column(f.name, "list", "TEXT")
+        return Column(_column_name(path), path, "list", "TEXT")
     if hint.startswith("list"):
-        return Column(f.name, "json", "TEXT")
+        return Column(_column_name(path), path, "json", "TEXT")
     if hint.startswith("dict"):
-        return _Dynamic(f.name, None)
-    base = {"int": "integer", "float": "number", "str": "string", "bool": "boolean"}.get(hint.rstrip("]"), "")
-    return Column(f.name, "scalar", _SQL_TYPES.get(base, ""))
+        return Column(_column_name(path), path, "json", "TEXT")
+    base = {"int": "integer", "float": "number", "str": "string", "bool": "boolean"}.get(hint, "")
+    return Column(_column_name(path), path, "scalar", _SQL_TYPES.get(base, ""))
 
 
-def _flatten(obj: Any, prefix: str, out: dict) -> None:
-    if isinstance(obj, dict) and obj:
-        for key, val in obj.items():
-            _flatten(val, f"{prefix}.{key}" if prefix else str(key), out)
-    else:
-        out[prefix] = None if isinstance(obj, dict) else obj
-
-
-def _value_kind(value: Any) -> Optional[str]:
-    """Cell kind a value calls for: "list", "json" or "scalar"; None for a missing value."""
-    if isinstance(value, (list, tuple)):
-        return "json" if any(isinstance(v, (dict, list)) for v in value) else "list"
-    return None if value is None else "scalar"
-
-
-class KeyStats:
-    """What the first pass learns of one kind: every flattened key, in order of first
-    appearance, with the cell kind of its first non-missing value (None while only missing)."""
-
-    def __init__(self) -> None:
-        self.kinds: dict[str, Optional[str]] = {}
-
-    def add(self, row: dict) -> None:
-        kinds = self.kinds
-        for key, val in row.items():
-            if kinds.get(key) is None:
-                kinds[key] = _value_kind(val)
-
-    def guess(self, name: str) -> Column:
-        """Column for a field the schema does not describe, from its first non-missing value."""
-        kind = self.kinds.get(name)
-        return Column(name, kind, "TEXT") if kind in ("list", "json") else Column(name)
-
-
-def _place(columns: list[Column], extra: Column) -> None:
-    """Insert ``extra`` after the last column sharing its longest dotted prefix."""
-    parts = extra.name.split(".")
-    for n in range(len(parts) - 1, 0, -1):
-        stem = ".".join(parts[:n]) + "."
-        hits = [i for i, c in enumerate(columns) if c.name.startswith(stem)]
-        if hits:
-            columns.insert(hits[-1] + 1, extra)
-            return
-    columns.append(extra)
-
-
-def _columns(kind: str, stats: KeyStats) -> list[Column]:
-    """Final columns of a kind: the layout with data-keyed objects expanded, then unknown fields."""
-    cols: list[Column] = [Column("doc_id", "scalar", "TEXT")] if kind != "document" else []
-    layout = _layout(kind)
-    parents = {item.prefix for item in layout if isinstance(item, _Dynamic)}
-    for item in layout:
-        if isinstance(item, Column):
-            cols.append(item)
-            continue
-        stem = item.prefix + "."
-        keys = sorted({k[len(stem):].split(".", 1)[0] for k in stats.kinds if k.startswith(stem)})
-        for key in keys:
-            if item.item is None:
-                sub = stem + key
-                names = sorted(k for k in stats.kinds if k == sub or k.startswith(sub + "."))
-                cols.extend(stats.guess(n) for n in names)
-            else:
-                cols.extend(c for c in _expand(item.item, f"{stem}{key}") if isinstance(c, Column))
-    names = {c.name for c in cols}
-    parents |= {c.name.rsplit(".", i)[0] for c in cols for i in range(1, c.name.count(".") + 1)}
-    for name in stats.kinds:
-        if name not in names and name not in parents:
-            _place(cols, stats.guess(name))
+def _record_columns(kind: str) -> list[Column]:
+    defname, cls, _ = KINDS[kind]
+    props = load_schema()["$defs"][defname]["properties"]
+    skip = _LONG_FIELDS.get(defname, set())
+    cols = [c for key, sub in props.items() for c in _expand(sub, (key,), skip)]
+    cols += [c for f in dataclasses.fields(cls) if f.name not in props and f.name not in skip
+             for c in [_from_annotation(f)] if c is not None]
     return cols
 
 
-def _records(result: dict, kind: str) -> list[dict]:
-    if kind == "document":
-        return [result["document"]]
-    doc_id = result["document"]["doc_id"]
-    return [{"doc_id": doc_id, **rec} for rec in result.get(kind) or []]
+_DOC_ID = Column("doc_id", ("doc_id",), "scalar", "TEXT")
+_SPAN = [Column(f"span_{k}", ("span", k), "scalar", "INTEGER") for k in ("line", "start", "end", "page")]
 
 
-def _flat_records(result: dict, kind: str) -> Iterator[dict]:
-    for rec in _records(result, kind):
-        row: dict = {}
-        _flatten(rec, "", row)
-        yield row
+@lru_cache(maxsize=1)
+def table_layout() -> dict[str, Table]:
+    """Every output table by name, in output order: documents, the record kinds, long tables."""
+    out: dict[str, Table] = {}
+    for kind, (_, _, name) in KINDS.items():
+        cols = _record_columns(kind)
+        if kind == "document":
+            out[name] = Table(name, cols, ("doc_id",))
+            continue
+        refs = [(("doc_id",), "documents", ("doc_id",))]
+        names = {c.name for c in cols}
+        for col, target in (("section_id", "sections"), ("table_id", "tables")):
+            if col in names:
+                refs.append((("doc_id", col), target, ("doc_id", "id")))
+        if kind == "sections":
+            refs.append((("doc_id", "parent"), "sections", ("doc_id", "id")))
+        out[name] = Table(name, [_DOC_ID, *cols], ("doc_id", "id"), refs)
+    out["indicator_targets"] = Table("indicator_targets", [
+        _DOC_ID, Column("indicator_id", (), "scalar", "TEXT"), Column("year", (), "scalar", "INTEGER"),
+        Column("raw", (), "scalar", "TEXT"), Column("op", (), "scalar", "TEXT"),
+        Column("value", (), "scalar", "REAL"), Column("value_max", (), "scalar", "REAL"),
+        Column("unit", (), "scalar", "TEXT"), Column("qualitative", (), "scalar", "TEXT")],
+        ("doc_id", "indicator_id", "year"),
+        [(("doc_id", "indicator_id"), "indicators", ("doc_id", "id"))])
+    out["declared_counts"] = Table("declared_counts", [
+        _DOC_ID, Column("name", (), "scalar", "TEXT"), Column("record_kind", (), "scalar", "TEXT"),
+        Column("qualifier", (), "scalar", "TEXT"), Column("value", (), "scalar", "REAL")],
+        ("doc_id", "name"), [(("doc_id",), "documents", ("doc_id",))])
+    out["table_cells"] = Table("table_cells", [
+        _DOC_ID, Column("table_id", (), "scalar", "TEXT"), Column("part", (), "scalar", "TEXT"),
+        Column("row_index", (), "scalar", "INTEGER"), Column("col_index", (), "scalar", "INTEGER"),
+        Column("text", (), "scalar", "TEXT"), Column("rowspan", (), "scalar", "INTEGER"),
+        Column("colspan", (), "scalar", "INTEGER"), Column("inherited", (), "scalar", "INTEGER"), *_SPAN],
+        ("doc_id", "table_id", "part", "row_index", "col_index"),
+        [(("doc_id", "table_id"), "tables", ("doc_id", "id"))])
+    return out
 
 
-def plan_columns(results: Iterable[dict]) -> dict[str, list[Column]]:
-    """First pass over a batch: the columns of every kind (``KINDS`` order).
+def _get(rec: Any, path: tuple[str, ...]) -> Any:
+    if len(path) == 1:
+        return rec.get(path[0])
+    for p in path:
+        if not isinstance(rec, dict):
+            return None
+        rec = rec.get(p)
+    return rec
 
-    Only the key sets are kept, so memory does not grow with the number of records.
-    Raises ValueError for a doc_id seen twice."""
+
+def _year(key: Any) -> Any:
+    return int(key) if isinstance(key, str) and key.isdigit() else key
+
+
+def _target_rows(doc_id: str, ind: dict) -> Iterator[list[Any]]:
+    written = ind.get("targets") or {}
+    parsed = (ind.get("parsed") or {}).get("targets") or {}
+    for year in sorted(set(written) | set(parsed), key=str):
+        v = parsed.get(year) or {}
+        yield [doc_id, ind.get("id"), _year(year), written.get(year, v.get("raw")), v.get("op"),
+               v.get("value"), v.get("value_max"), v.get("unit"), v.get("qualitative")]
+
+
+def _count_rows(doc_id: str, counts: dict) -> Iterator[list[Any]]:
+    for name, value in (counts or {}).items():
+        kind, _, qualifier = str(name).partition(".")
+        yield [doc_id, name, kind, qualifier or None, value]
+
+
+def _cell_rows(doc_id: str, table: dict) -> Iterator[list[Any]]:
+    for part in ("header", "rows"):
+        for r, row in enumerate(table.get(part) or []):
+            for c, cell in enumerate(row):
+                span = cell.get("span") or {}
+                yield [doc_id, table.get("id"), "header" if part == "header" else "body", r, c,
+                       cell.get("text"), cell.get("rowspan"), cell.get("colspan"), cell.get("inherited"),
+                       span.get("line"), span.get("start"), span.get("end"), span.get("page")]
+
+
+def document_rows(result: dict) -> dict[str, list[list[Any]]]:
+    """One document's rows of every output table (``table_layout`` order and columns)."""
+    layout = table_layout()
+    doc = result.get("document") or {}
+    doc_id = doc.get("doc_id")
+    out: dict[str, list[list[Any]]] = {}
+    for kind, (_, _, name) in KINDS.items():
+        cols = layout[name].columns
+        recs = [doc] if kind == "document" else result.get(kind) or []
+        if kind == "document":
+            out[name] = [[_get(doc, c.path) for c in cols]]
+        else:
+            out[name] = [[doc_id, *(_get(r, c.path) for c in cols[1:])] for r in recs]
+    out["indicator_targets"] = [row for ind in result.get("indicators") or [] for row in _target_rows(doc_id, ind)]
+    out["declared_counts"] = list(_count_rows(doc_id, doc.get("declared_counts") or {}))
+    out["table_cells"] = [row for t in result.get("tables") or [] for row in _cell_rows(doc_id, t)]
+    return out
+
+
+def build_tables(results: Iterable[dict]) -> dict[str, Table]:
+    """Every output table in memory for a (small) batch; the batch files are streamed instead."""
+    tables = {name: dataclasses.replace(t, rows=[]) for name, t in table_layout().items()}
     seen: set[str] = set()
-    stats = {kind: KeyStats() for kind in KINDS}
     for res in results:
         doc_id = res["document"]["doc_id"]
         if doc_id in seen:
             raise ValueError(f"duplicate doc_id {doc_id!r} in batch")
         seen.add(doc_id)
-        for kind, kind_stats in stats.items():
-            for row in _flat_records(res, kind):
-                kind_stats.add(row)
-    return {kind: _columns(kind, kind_stats) for kind, kind_stats in stats.items()}
-
-
-def document_rows(result: dict, columns: dict[str, list[Column]]) -> dict[str, list[list[Any]]]:
-    """Second pass: one document's rows of every kind, aligned with ``columns``."""
-    return {kind: [[row.get(c.name) for c in cols] for row in _flat_records(result, kind)]
-            for kind, cols in columns.items()}
-
-
-def build_tables(results: Iterable[dict]) -> dict[str, Table]:
-    """One in-memory :class:`Table` per record kind for a batch (iterated twice); the batch
-    files are streamed instead (:func:`plan_columns` then :func:`document_rows`)."""
-    columns = plan_columns(results)
-    tables = {kind: Table(kind, cols, []) for kind, cols in columns.items()}
-    for res in results:
-        for kind, rows in document_rows(res, columns).items():
-            tables[kind].rows.extend(rows)
+        for name, rows in document_rows(res).items():
+            tables[name].rows.extend(rows)
     return tables

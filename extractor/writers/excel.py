@@ -1,21 +1,44 @@
-"""Excel workbook of a batch: one sheet per record kind, bold frozen header, filter, widths.
+"""Excel workbook of a batch: one sheet per output table, bold frozen header, filter, widths.
 
-Cells hold the same text as the CSV files (lists joined with "、").  Text is always stored
-as text (a value such as "=100" never becomes a formula), characters Excel cannot store
-are dropped and cells are cut at Excel's 32,767-character limit.  The workbook is written
-in openpyxl's write-only mode: rows stream to disk; only the first rows of each sheet are
-held, to size the columns (which must be set before the first row is written).
+The workbook is written as SpreadsheetML directly (the benchmark's fastest way: xlsxwriter
+and openpyxl spend ~50 µs per cell, this ~1 µs): each sheet's rows stream to a temporary file
+one document at a time and are zipped into the workbook at the end.  Cells are typed: text is
+always an inline string (never a formula, a number or a link) and neutralised as in the CSV
+files; numbers are numbers; lists are JSON arrays.  A text is cut at Excel's 32,767 characters
+and an integer beyond 2^53 (which Excel would round) is kept as text, both noted.  A table
+longer than a sheet (1,048,576 rows) continues on ``<name>_2``, ``<name>_3`` ….
 """
 from __future__ import annotations
 
+import math
+import zipfile
 from pathlib import Path
 from typing import Any
 
+from .cells import Notes
 from .columns import Column
-from .csv_out import cell_text
+from .jsonfile import temp_file
 
 _MAX_CELL = 32767
+_MAX_ROWS = 1_048_576
+_EXACT = 2**53
 _MIN_WIDTH, _MAX_WIDTH, _SAMPLE = 6, 50, 200
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _letters(n: int) -> str:
+    """Column letters of the 0-based column ``n`` (0 → A, 26 → AA)."""
+    s = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _display_width(text: str) -> int:
@@ -23,99 +46,167 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _widths(header: list[str], rows: list[list[Any]]) -> list[float]:
-    widths = [_display_width(h) for h in header]
-    for row in rows[:_SAMPLE]:
-        for i, v in enumerate(row):
-            if v is not None:
-                widths[i] = max(widths[i], _display_width(str(getattr(v, "value", v))[:_MAX_WIDTH]))
-    return [min(_MAX_WIDTH, max(_MIN_WIDTH, w + 2)) for w in widths]
-
-
 class _Sheet:
-    """One write-only sheet: holds its first rows until the column widths are known."""
+    """One sheet's rows, streamed to a temporary file of ``<row>`` elements."""
 
-    def __init__(self, ws: Any, columns: list[Column]):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    def __init__(self, name: str, columns: list[Column], folder: Path, notes: Notes, table: str):
+        self.name, self.columns, self.notes, self.table = name, columns, notes, table
+        self.refs = [_letters(i) for i in range(len(columns))]
+        self.widths = [_display_width(c.name) for c in columns]
+        self.path = temp_file(folder)
+        self.fh = open(self.path, "w", encoding="utf-8")
+        self.row = 1
+        head = "".join(f'<c r="{ref}1" t="inlineStr" s="1"><is><t>{_esc(c.name)}</t></is></c>'
+                       for ref, c in zip(self.refs, columns))
+        self.fh.write(f'<row r="1">{head}</row>')
 
-        self.ws, self.columns = ws, columns
-        self.illegal = ILLEGAL_CHARACTERS_RE
-        self.held: list[list[Any]] | None = []  # None once streaming
-        self.count = 0
+    @property
+    def full(self) -> bool:
+        return self.row >= _MAX_ROWS
 
-    def _cells(self, row: list[Any]) -> list[Any]:
-        from openpyxl.cell import WriteOnlyCell
-
+    def write(self, row: list[Any]) -> None:
+        """One row as :func:`.cells.text_rows` makes it: text, numbers or None."""
+        self.row += 1
+        r = self.row
         out = []
-        for v, col in zip(row, self.columns):
-            v = cell_text(v, col)
-            if isinstance(v, str):
-                v = self.illegal.sub("", v)[:_MAX_CELL]
-                if v.startswith("="):
-                    cell = WriteOnlyCell(self.ws, value=v)
-                    cell.data_type = "s"
-                    v = cell
-            out.append(v)
-        return out
+        refs = self.refs
+        for c, v in enumerate(row):
+            if v is None:
+                continue
+            if type(v) is str:
+                if len(v) > _MAX_CELL:
+                    self.notes.add(self.table, self.columns[c].name, "cut at Excel's 32,767 characters")
+                    v = v[:_MAX_CELL]
+                if "&" in v or "<" in v or ">" in v:
+                    v = _esc(v)
+                out.append(f'<c r="{refs[c]}{r}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
+            elif type(v) is int and not -_EXACT <= v <= _EXACT:
+                self.notes.add(self.table, self.columns[c].name, "beyond Excel's exact integers, stored as text")
+                out.append(f'<c r="{refs[c]}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
+            elif type(v) is int or (type(v) is float and math.isfinite(v)):
+                out.append(f'<c r="{refs[c]}{r}"><v>{v!r}</v></c>')
+        if r <= _SAMPLE:
+            widths = self.widths
+            for c, v in enumerate(row):
+                if v is not None:
+                    w = _display_width(str(v)[:_MAX_WIDTH])
+                    if w > widths[c]:
+                        widths[c] = w
+        self.fh.write(f'<row r="{r}">{"".join(out)}</row>')
 
-    def write(self, rows: list[list[Any]]) -> None:
-        self.count += len(rows)
-        if self.held is None:
-            for row in rows:
-                self.ws.append(self._cells(row))
-            return
-        self.held.extend(self._cells(row) for row in rows)
-        if len(self.held) >= _SAMPLE:
-            self._start()
+    def xml_head(self) -> str:
+        cols = "".join(f'<col min="{i}" max="{i}" width="{min(_MAX_WIDTH, max(_MIN_WIDTH, w + 2))}" customWidth="1"/>'
+                       for i, w in enumerate(self.widths, 1))
+        pane = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>')
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS} '
+                f'xmlns:r="{_RELS_NS}">{pane}<cols>{cols}</cols><sheetData>')
 
-    def _start(self) -> None:
-        """Set widths and panes, write the header and the rows held so far."""
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
+    def xml_tail(self) -> str:
+        last = f"{self.refs[-1]}{self.row}" if self.refs else "A1"
+        return f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'
 
-        ws, held = self.ws, self.held or []
-        header = [c.name for c in self.columns]
-        for i, w in enumerate(_widths(header, held), 1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = "A2"
-        bold = Font(bold=True)
-        head = []
-        for h in header:
-            cell = WriteOnlyCell(ws, value=h)
-            cell.font = bold
-            head.append(cell)
-        ws.append(head)
-        for row in held:
-            ws.append(row)
-        self.held = None
+    def close(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
 
-    def finish(self) -> None:
-        from openpyxl.utils import get_column_letter
-
-        if self.held is not None:
-            self._start()
-        if self.columns:
-            self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.count + 1}"
+    def discard(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
 
 
 class ExcelWriter:
-    """A workbook with one sheet per kind, fed a document's rows at a time."""
+    """A workbook with one sheet per table, fed a document's rows at a time."""
 
-    def __init__(self, columns: dict[str, list[Column]], names: dict[str, str], path: Path):
-        from openpyxl import Workbook
+    def __init__(self, columns: dict[str, list[Column]], path: Path, notes: Notes):
+        self.path, self.columns, self.notes = Path(path), columns, notes
+        self.folder = self.path.parent
+        self.sheets: list[_Sheet] = []
+        self.current: dict[str, _Sheet] = {}
+        self.tables = list(columns)
+        for name in columns:
+            self._new_sheet(name)
 
-        self.path = path
-        self.wb = Workbook(write_only=True)
-        self.sheets = {kind: _Sheet(self.wb.create_sheet(names[kind][:31]), cols)
-                       for kind, cols in columns.items()}
+    def _new_sheet(self, table: str) -> _Sheet:
+        n = sum(1 for s in self.sheets if s.table == table)
+        title = table[:31] if n == 0 else f"{table[:28]}_{n + 1}"
+        sheet = _Sheet(title, self.columns[table], self.folder, self.notes, table)
+        self.sheets.append(sheet)
+        self.current[table] = sheet
+        return sheet
 
-    def write(self, kind: str, rows: list[list[Any]]) -> None:
-        if rows:
-            self.sheets[kind].write(rows)
+    def write(self, table: str, rows: list[list[Any]]) -> None:
+        sheet = self.current[table]
+        for row in rows:
+            if sheet.full:
+                sheet = self._new_sheet(table)
+            sheet.write(row)
 
     def save(self) -> None:
-        """Finish every sheet and write the file (the caller makes it atomic)."""
-        for sheet in self.sheets.values():
-            sheet.finish()
-        self.wb.save(self.path)
+        """Zip the sheets into the workbook (the caller makes the file atomic)."""
+        for s in self.sheets:
+            s.close()
+        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            z.writestr("[Content_Types].xml", self._content_types())
+            z.writestr("_rels/.rels", _ROOT_RELS)
+            z.writestr("xl/workbook.xml", self._workbook())
+            z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
+            z.writestr("xl/styles.xml", _STYLES)
+            for i, s in enumerate(self.sheets, 1):
+                with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out, \
+                        open(s.path, "rb") as src:
+                    out.write(s.xml_head().encode("utf-8"))
+                    while block := src.read(1 << 20):
+                        out.write(block)
+                    out.write(s.xml_tail().encode("utf-8"))
+        self.close()
+
+    def close(self) -> None:
+        """Remove the sheets' temporary files."""
+        for s in self.sheets:
+            s.discard()
+
+    def _content_types(self) -> str:
+        sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                         for i in range(1, len(self.sheets) + 1))
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.'
+                'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType='
+                '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+                'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+                '"/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                f'styles+xml"/>{sheets}</Types>')
+
+    def _workbook(self) -> str:
+        sheets = "".join(f'<sheet name="{_esc(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
+                         for i, s in enumerate(self.sheets, 1))
+        names = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                        f"'{_esc(s.name)}'!$A$1:${s.refs[-1]}${s.row}</definedName>"
+                        for i, s in enumerate(self.sheets) if s.refs)
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} xmlns:r="{_RELS_NS}">'
+                f"<sheets>{sheets}</sheets><definedNames>{names}</definedNames></workbook>")
+
+    def _workbook_rels(self) -> str:
+        rels = "".join(f'<Relationship Id="rId{i}" Type="{_RELS_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                       for i in range(1, len(self.sheets) + 1))
+        n = len(self.sheets) + 1
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+                f'openxmlformats.org/package/2006/relationships">{rels}<Relationship Id="rId{n}" '
+                f'Type="{_RELS_NS}/styles" Target="styles.xml"/></Relationships>')
+
+
+_ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+              'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+              'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+              '</Relationships>')
+_STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<styleSheet {_NS}><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+           '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill '
+           'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders '
+           'count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs '
+           'count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2">'
+           '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" '
+           'fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle '
+           'name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+

@@ -1,67 +1,92 @@
-"""SQLite database of a batch: a table per record kind keyed by ``doc_id``, plus ``documents``.
+"""SQLite database of a batch: every output table with its primary and foreign keys.
 
-Column names are the dotted names of the CSV files (quote them in SQL: ``"span.line"``).
-Lists (units, flags, phases, refs …) are stored as JSON text, so ``json_each`` can unnest
-them; numbers keep their type.  Every record table has an index on ``doc_id``.  Rows are
-inserted a document at a time in one transaction.
+Record tables are keyed by ``(doc_id, id)``, ``documents`` by ``doc_id``, and reference the
+records they name (``doc_id`` → documents, ``section_id`` → sections, ``table_id`` → tables,
+``indicator_id`` → indicators).  Lists are JSON text (``json_each`` unnests them); numbers
+keep their type, an integer beyond 64 bits becomes a real number (noted).  Everything is inserted in
+one transaction with ``executemany``; the indexes of the foreign keys are built at the end, and a table
+``planx_meta`` records the planx version, schema version and document count.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from .columns import Column
+from .cells import Notes, json_array, sql_value
+from .columns import Table
 
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sql_value(value: Any) -> Any:
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+def _cols(names: tuple[str, ...]) -> str:
+    return ", ".join(map(_q, names))
 
 
 class SqliteWriter:
     """A new database at ``path`` (an empty or absent file), fed a document's rows at a time."""
 
-    def __init__(self, columns: dict[str, list[Column]], names: dict[str, str], path: Path):
-        self.con = sqlite3.connect(path)
-        self.names = names
+    def __init__(self, tables: dict[str, Table], path: Path, notes: Notes):
+        self.con = sqlite3.connect(path, isolation_level=None)
+        self.tables, self.notes = tables, notes
         self.inserts: dict[str, str] = {}
+        self.lists = {name: [i for i, c in enumerate(t.columns) if c.kind != "scalar"] for name, t in tables.items()}
         try:
             self.con.execute("PRAGMA journal_mode=OFF")
             self.con.execute("PRAGMA synchronous=OFF")
-            docs = names["document"]
-            for kind, cols in columns.items():
-                name = names[kind]
-                defs = []
-                for col in cols:
-                    decl = f"{_q(col.name)} {col.sqltype}".rstrip()
-                    if col.name == "doc_id":
-                        decl += " NOT NULL PRIMARY KEY" if kind == "document" else \
-                            f" NOT NULL REFERENCES {_q(docs)}(doc_id)"
-                    defs.append(decl)
+            self.con.execute("BEGIN")
+            for name, t in tables.items():
+                defs = [f"{_q(c.name)} {c.sqltype}".rstrip() + (" NOT NULL" if c.name in t.key else "")
+                        for c in t.columns]
+                defs.append(f"PRIMARY KEY ({_cols(t.key)})")
+                defs += [f"FOREIGN KEY ({_cols(src)}) REFERENCES {_q(dst)} ({_cols(cols)})"
+                         for src, dst, cols in t.references]
                 self.con.execute(f"CREATE TABLE {_q(name)} ({', '.join(defs)})")
-                self.inserts[kind] = f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * len(cols))})"
+                self.inserts[name] = f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * len(t.columns))})"
         except BaseException:
             self.con.close()
             raise
 
-    def write(self, kind: str, rows: list[list[Any]]) -> None:
-        if rows:
-            self.con.executemany(self.inserts[kind], ([_sql_value(v) for v in row] for row in rows))
+    def write(self, table: str, rows: list[list[Any]]) -> None:
+        if not rows:
+            return
+        lists = self.lists[table]
+        if lists:
+            rows = [list(r) for r in rows]
+            for r in rows:
+                for i in lists:
+                    if r[i] is not None:
+                        r[i] = json_array(r[i])
+        try:
+            self.con.execute("SAVEPOINT doc")
+            self.con.executemany(self.inserts[table], rows)
+            self.con.execute("RELEASE doc")
+        except (OverflowError, UnicodeEncodeError, sqlite3.Error, ValueError):
+            self.con.execute("ROLLBACK TO doc")
+            self.con.execute("RELEASE doc")
+            self._one_by_one(table, rows)
 
-    def commit(self) -> None:
-        """Index ``doc_id`` of every record table and commit the one transaction."""
-        for kind in self.inserts:
-            if kind != "document":
-                name = self.names[kind]
-                self.con.execute(f"CREATE INDEX {_q('ix_' + name + '_doc_id')} ON {_q(name)}(doc_id)")
-        self.con.commit()
+    def _one_by_one(self, table: str, rows: list[list[Any]]) -> None:
+        """Rows with an odd value: each value made storable; a row whose key is taken is noted."""
+        cols = [c.name for c in self.tables[table].columns]
+        for row in rows:
+            try:
+                self.con.execute(self.inserts[table], [sql_value(v, self.notes, table, col)
+                                                       for v, col in zip(row, cols)])
+            except sqlite3.IntegrityError:
+                self.notes.add(table, "(key)", "duplicate key, row left out")
+
+    def commit(self, meta: dict[str, Any]) -> None:
+        """Index the foreign keys (for joins), record ``meta`` and commit the one transaction."""
+        for name, t in self.tables.items():
+            for src, _, _ in t.references:
+                if src != t.key[:len(src)]:
+                    self.con.execute(f"CREATE INDEX {_q(name + '_' + '_'.join(src))} ON {_q(name)} ({_cols(src)})")
+        self.con.execute("CREATE TABLE planx_meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.con.executemany("INSERT INTO planx_meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+        self.con.execute("COMMIT")
 
     def close(self) -> None:
         self.con.close()
