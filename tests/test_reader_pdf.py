@@ -71,21 +71,22 @@ def _shape(table):
 
 def test_ruled_tables_are_grids_with_merges(doc):
     tables = [b for b in doc.blocks if b.kind == "table"]
-    assert [t.page for t in tables] == [2, 3, 3]  # the indicator table is split over pages 2 and 3
-    first, second = _shape(tables[0].table), _shape(tables[1].table)
-    assert first[0] == [("领域", 2, 1, None), ("序号", 2, 1, None), ("指标名称", 2, 1, None), ("单位", 2, 1, None),
-                        ("现状值", 1, 1, None), ("目标值", 1, 2, None), ("", 1, 1, "h"), ("指标属性", 2, 1, None)]
-    assert first[1][:4] == [("", 1, 1, "v")] * 4 and first[1][4:7] == [("2020年", 1, 1, None), ("2025年", 1, 1, None),
-                                                                       ("2030年", 1, 1, None)]
-    assert first[2][0] == ("生态环境质量", 4, 1, None) and first[3][0] == ("", 1, 1, "v")
-    assert first[4][5:7] == [("完成省下达任务", 1, 2, None), ("", 1, 1, "h")]
-    assert second[0][0] == ("应对气候变化", 2, 1, None) and second[1][0] == ("", 1, 1, "v")
-    assert second[2][0][2] == 8 and second[2][0][0].startswith("注：")
-    assert all(c.page == 3 for c in tables[1].table.cells())
+    assert [t.page for t in tables] == [2, 3]  # the indicator table, split over pages 2 and 3, is one table
+    rows = _shape(tables[0].table)
+    assert rows[0] == [("领域", 2, 1, None), ("序号", 2, 1, None), ("指标名称", 2, 1, None), ("单位", 2, 1, None),
+                       ("现状值", 1, 1, None), ("目标值", 1, 2, None), ("", 1, 1, "h"), ("指标属性", 2, 1, None)]
+    assert rows[1][:4] == [("", 1, 1, "v")] * 4 and rows[1][4:7] == [("2020年", 1, 1, None), ("2025年", 1, 1, None),
+                                                                     ("2030年", 1, 1, None)]
+    assert rows[2][0] == ("生态环境质量", 4, 1, None) and rows[3][0] == ("", 1, 1, "v")
+    assert rows[4][5:7] == [("完成省下达任务", 1, 2, None), ("", 1, 1, "h")]
+    assert rows[9][0] == ("应对气候变化", 2, 1, None) and rows[10][0] == ("", 1, 1, "v")  # the page-3 part
+    assert rows[11][0][2] == 8 and rows[11][0][0].startswith("注：")
+    assert [c.page for c in tables[0].table.rows[8]] == [2] * 8 and {c.page for r in tables[0].table.rows[9:]
+                                                                    for c in r} == {3}
     cell = tables[0].table.rows[3][3]
     assert cell.text == "微克/立方米"  # wrapped at the cell edge: no break
     assert "".join(doc.text[o] for o in cell.offsets) == cell.text
-    proj = tables[2].table
+    proj = tables[1].table
     assert proj.rows[0][0].text == "序号"
     assert proj.rows[1][2].text == "新建污水管网45公里\n改造雨污合流管网30公里"  # a line ending early breaks
 

@@ -26,11 +26,12 @@ from typing import Optional, Union
 from ..errors import PlanxError
 from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean
-from ..patterns import load
+from ..patterns import compiled, load
 from .pdf_layout import (Box, Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, is_ruled, lone_boxes,
                          make_lines, remove_furniture)
 from .pdf_pdfium import may_have_rules, open_pdf, page_chars, page_height
 from .pdf_plumber import Plumber
+from .pdf_stitch import stitch
 
 Item = Union[Line, PageTable]
 
@@ -85,16 +86,27 @@ class _Layout:
         return line.x0 <= self.left + 0.8 * line.size
 
     def continues(self, a: Line, b: Line) -> bool:
-        """Line ``b`` continues the paragraph of line ``a``."""
+        """Line ``b`` continues the paragraph of line ``a`` (not after a sentence that ends the
+        line when ``b`` opens with a numbering label)."""
         if abs(a.size - b.size) >= 0.5 or not self.full(a, b) or not self.flush(b):
+            return False
+        if a.text.endswith(_SENTENCE_END) and compiled(load("headings")["any_label"]).match(b.text):
             return False
         if a.page != b.page:
             return True
         return b.top - a.bottom <= self.gap + 0.6 * b.size
 
 
+_SENTENCE_END = ("。", "！", "？", "；", "：", ".", ";", ":")
+
+
 def _joiner(a: str, b: str) -> str:
-    return " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
+    """What joins two wrapped lines: a space between Latin words, nothing in CJK text or inside a
+    number broken by a narrow column ("57.8" + "6")."""
+    x, y = a[-1:], b[:1]
+    if x.isdigit() and y.isdigit():
+        return ""
+    return " " if x.isascii() and x.isalnum() and y.isascii() and y.isalnum() else ""
 
 
 class _Builder:
@@ -148,18 +160,21 @@ class _Builder:
         self.end_line()
         rows: list[list[Cell]] = []
         first: Optional[tuple[int, int]] = None
+        row_page = t.page
         for ri, grow in enumerate(t.rows):
+            row_page = next((g.lines[0].page for g in grow if g.lines), row_page)
             self.end_line()
             if ri:
-                self.write("\n", t.page)
+                self.write("\n", row_page)
             row_line = self.line
             cells = []
             for g in grow:
                 if g.merged:
-                    cells.append(Cell("", [], ri, g.col, row_line, t.page, merged=g.merged))
+                    cells.append(Cell("", [], ri, g.col, row_line, row_page, merged=g.merged))
                     continue
+                page = g.lines[0].page if g.lines else row_page
                 self.end_line()
-                self.write("\t", t.page)
+                self.write("\t", page)
                 line = self.line
                 raw = MappedText()
                 for k, ln in enumerate(g.lines):
@@ -171,7 +186,7 @@ class _Builder:
                 m = clean(raw)
                 if first is None:
                     first = (raw.offsets[0] if raw.offsets else self.pos, line)
-                cells.append(Cell(m.text, m.offsets, ri, g.col, line, t.page, g.rowspan, g.colspan))
+                cells.append(Cell(m.text, m.offsets, ri, g.col, line, page, g.rowspan, g.colspan))
             rows.append(cells)
         start, line = first if first else (self.pos, self.line)
         flat = "\n".join("\t".join(c.text for c in r) for r in rows)
@@ -194,22 +209,6 @@ def _flow(items: list[Item], layout: _Layout, b: _Builder) -> None:
         para.append(it)
     if para:
         b.paragraph(para, layout)
-
-
-def _stitch_boxes(pages: list[list[Item]]) -> None:
-    """A one-column ruled box broken by a page break (the last item of a page and the first of
-    the next, with the same left and right edges) is one box: the next page's part is appended,
-    its first cell going on in the box's last cell."""
-    for k in range(len(pages) - 1, 0, -1):
-        if not pages[k - 1] or not pages[k]:
-            continue
-        a, b = pages[k - 1][-1], pages[k][0]
-        if not (isinstance(a, PageTable) and isinstance(b, PageTable)) or abs(a.x0 - b.x0) > 2 \
-                or abs(a.x1 - b.x1) > 2 or any(len(r) != 1 for r in a.rows + b.rows):
-            continue
-        a.rows[-1][0].lines += b.rows[0][0].lines
-        a.rows += b.rows[1:]
-        pages[k].pop(0)
 
 
 def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
@@ -238,7 +237,7 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     pages_lines = remove_furniture(pages_lines, heights)
     pages_items: list[list[Item]] = [sorted([*lines, *tables], key=lambda it: it.top)
                                      for lines, tables in zip(pages_lines, pages_tables)]
-    _stitch_boxes(pages_items)
+    stitch(pages_items)
     items = [it for page_items in pages_items for it in page_items]
     layout = _Layout([l for ls in pages_lines for l in ls])
     b = _Builder(len(heights))

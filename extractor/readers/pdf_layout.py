@@ -5,6 +5,7 @@ Pure geometry on pdfplumber's char and table objects; no text model here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
@@ -24,6 +25,7 @@ class Line:
     size: float  # dominant font size
     page: int
     head: float = 0.0  # width of the leading unbreakable unit (a Latin word or one CJK char)
+    first: float = 0.0  # width of the first character
 
 
 @dataclass
@@ -45,19 +47,58 @@ class GridCell:
 
 
 def fits_no_more(line: Line, nxt: Line, right: float) -> bool:
-    """The leading unit of ``nxt`` (at least one em wide) would not have fitted after ``line``
-    before ``right``, give or take half an em: the line was wrapped, not ended."""
-    return line.x1 + max(nxt.head, line.size) >= right - 0.2 * line.size
+    """The line was wrapped, not ended: the leading unit of ``nxt`` (at least one em wide) would
+    not have fitted after ``line`` before ``right``, give or take a fifth of an em.  Where the
+    two lines' edge characters bind (a number or word broken by a narrow column: "≥40" | "≥18"
+    has no break opportunity), only an emergency break wraps: not even ``nxt``'s first
+    character would have fitted.  A "%" binds backwards to a number only."""
+    a, b = line.text[-1:], nxt.text[:1]
+    room = right - 0.2 * line.size - line.x1
+    if _wordish(a) and _wordish(b):
+        return nxt.first >= room
+    head = nxt.head - line.size if b == "%" and not a.isdigit() else nxt.head
+    return max(head, line.size) >= room
+
+
+def _wordish(ch: str) -> bool:
+    """A character of a Latin word, number or formula (letters, digits, symbols that are not
+    East Asian wide): no line break falls between two of them."""
+    if not ch or ch.isspace():
+        return False
+    return unicodedata.category(ch)[0] in "LNS" and unicodedata.east_asian_width(ch) in ("Na", "N", "A", "H")
+
+
+@dataclass
+class Region:
+    """A ruled table cell as drawn: its box and its text lines.  ``top``/``bottom`` run on over
+    the page breaks of a table continued on the next pages (``pdf_stitch``)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    lines: list[Line]
+    page: int
 
 
 @dataclass
 class PageTable:
+    """A table on one page, or stitched over several (``page`` is its first): its cells as
+    drawn and the grid they resolve to."""
+
     top: float
     bottom: float
     x0: float
     x1: float
     page: int
+    cells: list[Region] = field(default_factory=list)
     rows: list[list[GridCell]] = field(default_factory=list)
+    last_page: int = 0
+
+    def __post_init__(self) -> None:
+        self.last_page = self.last_page or self.page
+        if self.cells and not self.rows:
+            self.rows = grid_rows(self.cells)
 
 
 def dedupe(chars: list[dict], tol: float = 1.0) -> list[dict]:
@@ -100,14 +141,14 @@ _QUOTES = frozenset("“”‘’\"'")
 
 
 def _unit_end(chars: list[dict], k: int) -> int:
-    """Index after the unbreakable unit starting at ``chars[k]``: a Latin word (ASCII letters and
-    digits without a gap), or one character; an opening mark, a quotation mark or an ASCII sign
+    """Index after the unbreakable unit starting at ``chars[k]``: a Latin word or number
+    (``_wordish`` characters without a gap), or one character; an opening mark, a quotation mark or an ASCII sign
     (+, -, $) binds to the unit after it, closing marks to the unit before them."""
     first = chars[k]["text"]
     j = k + 1
-    if first.isascii() and first.isalnum():
-        while j < len(chars) and chars[j]["text"].isascii() and not _needs_space(chars[j - 1], chars[j]) \
-                and (chars[j]["text"].isalnum() or chars[j]["text"] in "-./:%"):
+    if _wordish(first):
+        while j < len(chars) and not _needs_space(chars[j - 1], chars[j]) \
+                and (_wordish(chars[j]["text"]) or chars[j]["text"] in "-./:%"):
             j += 1
     elif (first in _OPENERS or first in _QUOTES or first.isascii()) and j < len(chars):
         return _unit_end(chars, j)
@@ -158,7 +199,8 @@ def make_lines(chars: list[dict], page: int) -> list[Line]:
             continue
         sizes = Counter(round(c["size"], 1) for c in g)
         lines.append(Line("".join(parts).strip(), g[0]["x0"], max(c["x1"] for c in g), min(c["top"] for c in g),
-                          max(c["bottom"] for c in g), sizes.most_common(1)[0][0], page, _head(g)))
+                          max(c["bottom"] for c in g), sizes.most_common(1)[0][0], page, _head(g),
+                          g[0]["x1"] - g[0]["x0"]))
     lines.sort(key=lambda l: (l.top, l.x0))
     return lines
 
@@ -233,30 +275,35 @@ def lone_boxes(finder, min_width: float = 50.0) -> list[Box]:
     return [Box(c) for c in finder.cells if c not in taken and c[2] - c[0] >= min_width]
 
 
-def grid_table(table, chars: list[dict], page: int) -> PageTable:
-    """A pdfplumber table resolved to a grid from its cell rectangles: a cell covering several
-    column/row intervals is a merge origin; the positions it covers are marked "h" (same row)
-    or "v" (rows below)."""
-    cells = table.cells
-    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
-    ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+def grid_rows(cells: list[Region]) -> list[list[GridCell]]:
+    """Cell boxes resolved to a grid: a cell covering several column/row intervals is a merge
+    origin; the positions it covers are marked "h" (same row) or "v" (rows below)."""
+    xs = _cluster([c.x0 for c in cells] + [c.x1 for c in cells])
+    ys = _cluster([c.top for c in cells] + [c.bottom for c in cells])
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     grid: list[list[Optional[GridCell]]] = [[None] * n_cols for _ in range(n_rows)]
-    for x0, top, x1, bottom in sorted(cells, key=lambda c: (c[1], c[0])):
-        r0, r1 = _index(ys, top), _index(ys, bottom)
-        c0, c1 = _index(xs, x0), _index(xs, x1)
+    for cell in sorted(cells, key=lambda c: (c.top, c.x0)):
+        r0, r1 = _index(ys, cell.top), _index(ys, cell.bottom)
+        c0, c1 = _index(xs, cell.x0), _index(xs, cell.x1)
         if r1 <= r0 or c1 <= c0 or grid[r0][c0] is not None:
             continue
-        inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1
-                  and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
-        grid[r0][c0] = GridCell(make_lines(inside, page), r0, c0, r1 - r0, c1 - c0, left=x0, right=x1)
+        grid[r0][c0] = GridCell(cell.lines, r0, c0, r1 - r0, c1 - c0, left=cell.x0, right=cell.x1)
         for r in range(r0, r1):
             for c in range(c0, c1):
                 if (r, c) != (r0, c0) and grid[r][c] is None:
                     grid[r][c] = GridCell([], r, c, merged="h" if r == r0 else "v")
-    rows = [[g if g is not None else GridCell([], r, c) for c, g in enumerate(row)] for r, row in enumerate(grid)]
+    return [[g if g is not None else GridCell([], r, c) for c, g in enumerate(row)] for r, row in enumerate(grid)]
+
+
+def grid_table(table, chars: list[dict], page: int) -> PageTable:
+    """A pdfplumber table (or ``Box``) with the characters inside each of its cells."""
+    cells = []
+    for x0, top, x1, bottom in table.cells:
+        inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1
+                  and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
+        cells.append(Region(x0, top, x1, bottom, make_lines(inside, page), page))
     x0, top, x1, bottom = table.bbox
-    return PageTable(top, bottom, x0, x1, page, rows)
+    return PageTable(top, bottom, x0, x1, page, cells)
 
 
 def in_bbox(ch: dict, t: PageTable) -> bool:

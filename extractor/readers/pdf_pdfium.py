@@ -164,6 +164,8 @@ def page_chars(page) -> Optional[list[dict]]:
                                     m.a * m.d > 0 and m.b * m.c <= 0)
             font, name, adv, low, high, size, upright = info
             ch = text[i]
+            if ch == "\ufffe":  # PDFium's mark for a hyphen that ends a line: the glyph drawn is "-"
+                ch = "-"
             origin(tp, i, pox, poy)
             w = widths.get((font, ch))
             if w is None:
