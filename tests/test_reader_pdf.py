@@ -264,14 +264,23 @@ def test_a_rotated_page_takes_its_characters_from_pdfplumber(tmp_path: Path):
     assert [b.text for b in read_pdf(path).blocks][:2] == ["到2025年，空气质量 ABC 87%。", "Times text (x) W"]
 
 
-def test_only_pages_with_rules_both_ways_go_to_the_table_finder():
+def test_ruling_lines_from_pdfium_give_pdfplumbers_cells():
+    """PDFium's path segments fed to pdfplumber's lattice algorithm give the cells of
+    pdfplumber's own table finder; a rule under a running header alone gives no table."""
+    import pdfplumber
     import pypdfium2 as pdfium
     from reportlab.pdfgen import canvas
 
-    from extractor.readers.pdf_pdfium import may_have_rules
+    from extractor.readers.pdf_pdfium import page_edges
+    from extractor.readers.pdf_rules import ruled_tables
 
     plan = pdfium.PdfDocument(PLAN)
-    assert [i + 1 for i in range(len(plan)) if may_have_rules(plan[i])] == [2, 3]  # the table pages
+    with pdfplumber.open(PLAN) as pl:
+        for i in range(len(plan)):
+            want = sorted(tuple(round(v, 2) for v in c) for c in pl.pages[i].debug_tablefinder().cells)
+            got = sorted(tuple(round(v, 2) for v in c) for t in ruled_tables(page_edges(plan[i])) for c in t.cells)
+            assert got == want, i + 1
+            assert bool(got) == (i + 1 in (2, 3))  # the table pages
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
     c.setLineWidth(0.5)
@@ -281,4 +290,5 @@ def test_only_pages_with_rules_both_ways_go_to_the_table_finder():
     c.showPage()
     c.save()
     doc = pdfium.PdfDocument(buf.getvalue())
-    assert [may_have_rules(doc[0]), may_have_rules(doc[1])] == [False, True]
+    assert ruled_tables(page_edges(doc[0])) == []
+    assert [len(t.cells) for t in ruled_tables(page_edges(doc[1]))] == [4]

@@ -1,9 +1,9 @@
-"""Read a text PDF into the document model (PDFium for characters, pdfplumber for ruled tables).
+"""Read a text PDF into the document model (PDFium for characters and ruling lines).
 
 Per page: characters from PDFium (pdfplumber's geometry, ``pdf_pdfium``), doubled glyphs of fake
-bold removed (as pdfplumber's ``dedupe_chars``), ruled tables found by pdfplumber (only on pages
-whose drawn paths may form rules, and that have both horizontal and vertical rules) and resolved
-to grids, the remaining characters clustered into lines.  Running headers/footers and
+bold removed (as pdfplumber's ``dedupe_chars``), ruled tables found from the page's ruling lines
+(``pdf_rules``) and resolved to grids, the remaining characters clustered into lines; a table
+continued on the next pages is stitched into one (``pdf_stitch``).  Running headers/footers and
 page-number lines are dropped, then lines are joined into paragraphs: a new paragraph starts
 after a wider gap, at an indented (or centred) line, after a line that ends before the right margin, or where the
 font size changes; the last paragraph of a page goes on over the page break when its last
@@ -27,37 +27,33 @@ from ..errors import PlanxError
 from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import compiled, load
-from .pdf_layout import (Box, Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, is_ruled, lone_boxes,
-                         make_lines, remove_furniture)
-from .pdf_pdfium import may_have_rules, open_pdf, page_chars, page_height
+from .pdf_layout import Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, make_lines, remove_furniture
+from .pdf_pdfium import open_pdf, page_chars, page_edges, page_height
 from .pdf_plumber import Plumber
+from .pdf_rules import ruled_tables
 from .pdf_stitch import stitch
 
 Item = Union[Line, PageTable]
 
 
 def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[PageTable], float]:
-    """The page's text lines and ruled tables, and its height: characters from PDFium, tables from
-    pdfplumber's finder on pages with rules."""
+    """The page's text lines and ruled tables, and its height: characters and ruling lines from
+    PDFium (pdfplumber's for a rotated page)."""
     chars = page_chars(page)
-    ruled = may_have_rules(page)
-    pl_page = plumber.page(number, text=chars is None) if chars is None or ruled else None
     if chars is None:
-        chars, height = pl_page.chars, float(pl_page.height)
+        pl_page = plumber.page(number)
+        chars, height, edges = pl_page.chars, float(pl_page.height), pl_page.edges
+        pl_page.close()
     else:
-        height = page_height(page)
+        height, edges = page_height(page), page_edges(page)
     chars = dedupe(chars)
     tables: list[PageTable] = []
-    if ruled and is_ruled(pl_page):
-        finder = pl_page.debug_tablefinder()
-        for t in finder.tables + lone_boxes(finder):
-            x0, top, x1, bottom = t.bbox
-            inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-                      and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-            if inside or not isinstance(t, Box):
-                tables.append(grid_table(t, inside, number))
-    if pl_page is not None:
-        pl_page.close()
+    for t in ruled_tables(edges):
+        x0, top, x1, bottom = t.bbox
+        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                  and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        if inside or len(t.cells) > 1:
+            tables.append(grid_table(t, inside, number))
     body = [c for c in chars if not any(in_bbox(c, t) for t in tables)] if tables else chars
     return make_lines(body, number), tables, height
 

@@ -1,6 +1,6 @@
 """Characters of a PDF page → text lines, running headers/footers, ruled tables as grids.
 
-Pure geometry on pdfplumber's char and table objects; no text model here.
+Pure geometry on pdfplumber-style char dicts and cell rectangles; no text model here.
 """
 from __future__ import annotations
 
@@ -230,20 +230,6 @@ def remove_furniture(pages: list[list[Line]], heights: list[float]) -> list[list
     return out
 
 
-def is_ruled(page) -> bool:
-    """Cheap test before table finding: the page has both horizontal and vertical rules."""
-    horiz = vert = False
-    for obj in page.lines + page.rects:
-        w, h = abs(obj["x1"] - obj["x0"]), abs(obj["bottom"] - obj["top"])
-        if obj.get("object_type") == "rect" and w > 2 and h > 2:
-            return True
-        horiz |= w > 2 * h
-        vert |= h > 2 * w
-        if horiz and vert:
-            return True
-    return False
-
-
 def _cluster(values: list[float], tol: float = 1.5) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
@@ -254,25 +240,6 @@ def _cluster(values: list[float], tol: float = 1.5) -> list[float]:
 
 def _index(edges: list[float], v: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
-
-
-@dataclass
-class Box:
-    """A ruled box holding one cell (a text frame, or the part of a boxed table on a page),
-    which pdfplumber's finder leaves out of its tables; shaped as one for ``grid_table``."""
-
-    bbox: tuple[float, float, float, float]
-
-    @property
-    def cells(self) -> list[tuple[float, float, float, float]]:
-        return [self.bbox]
-
-
-def lone_boxes(finder, min_width: float = 50.0) -> list[Box]:
-    """The cells of a pdfplumber TableFinder that are in none of its tables (it drops a table
-    of one cell), at least ``min_width`` wide."""
-    taken = {c for t in finder.tables for c in t.cells}
-    return [Box(c) for c in finder.cells if c not in taken and c[2] - c[0] >= min_width]
 
 
 def grid_rows(cells: list[Region]) -> list[list[GridCell]]:
@@ -296,7 +263,7 @@ def grid_rows(cells: list[Region]) -> list[list[GridCell]]:
 
 
 def grid_table(table, chars: list[dict], page: int) -> PageTable:
-    """A pdfplumber table (or ``Box``) with the characters inside each of its cells."""
+    """A ruled table (``pdf_rules.Ruled``) with the characters inside each of its cells."""
     cells = []
     for x0, top, x1, bottom in table.cells:
         inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1

@@ -1,5 +1,5 @@
 """PDFium (pypdfium2) access for the PDF reader: the document opened with one-line errors, a page's
-characters as pdfplumber-style dicts, and a cheap test for pages that may hold ruled tables.
+characters as pdfplumber-style dicts, and its ruling lines as pdfplumber-style edges.
 
 The character dicts carry what ``pdf_layout`` reads (text, x0, x1, top, bottom, size, fontname,
 upright) with pdfminer's geometry: x0 at the glyph origin, x1 one advance width (the font's /W or
@@ -179,33 +179,75 @@ def page_chars(page) -> Optional[list[dict]]:
         textpage.close()
 
 
-def _bounds(obj, r) -> tuple[float, float, float, float]:
-    b = [ctypes.c_float() for _ in range(4)]
-    r.FPDFPageObj_GetBounds(obj, *b)
-    return b[0].value, b[1].value, b[2].value, b[3].value
+_MOVETO, _LINETO = 2, 0  # FPDF_SEGMENT_*
 
 
-def _path_extents(objs, r) -> list[tuple[float, float]]:
-    """(width, height) of every path object's bounding box, descending into form XObjects."""
+def _matrix(obj, r) -> tuple[float, float, float, float, float, float]:
+    m = r.FS_MATRIX()
+    r.FPDFPageObj_GetMatrix(obj, m)
+    return m.a, m.b, m.c, m.d, m.e, m.f
+
+
+def _compose(m, n) -> tuple[float, float, float, float, float, float]:
+    """The matrix applying ``m`` then ``n``."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F
+
+
+def _segments(obj, r, m) -> list[tuple[float, float, float, float]]:
+    """The straight segments of a path object in page space (curves left out)."""
+    out = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    a, b, c, d, e, f = m
+    start = cur = None
+    for i in range(r.FPDFPath_CountSegments(obj)):
+        seg = r.FPDFPath_GetPathSegment(obj, i)
+        r.FPDFPathSegment_GetPoint(seg, px, py)
+        pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = r.FPDFPathSegment_GetType(seg)
+        if kind == _LINETO and cur is not None:
+            out.append((*cur, *pt))
+        elif kind == _MOVETO:
+            start = pt
+        cur = pt
+        if r.FPDFPathSegment_GetClose(seg) and start is not None and cur != start:
+            out.append((*cur, *start))
+            cur = start
+    return out
+
+
+def _path_segments(objs, r, outer) -> list[tuple[float, float, float, float]]:
     out = []
     for obj in objs:
         kind = r.FPDFPageObj_GetType(obj)
         if kind == _PATH:
-            x0, y0, x1, y1 = _bounds(obj, r)
-            out.append((x1 - x0, y1 - y0))
+            out += _segments(obj, r, _compose(_matrix(obj, r), outer) if outer else _matrix(obj, r))
         elif kind == _FORM:
-            inner = _path_extents([r.FPDFFormObj_GetObject(obj, k) for k in range(r.FPDFFormObj_CountObjects(obj))], r)
-            if inner:  # the form's own box bounds its paths on the page
-                x0, y0, x1, y1 = _bounds(obj, r)
-                out.append((x1 - x0, y1 - y0))
+            m = _compose(_matrix(obj, r), outer) if outer else _matrix(obj, r)
+            out += _path_segments([r.FPDFFormObj_GetObject(obj, k) for k in range(r.FPDFFormObj_CountObjects(obj))],
+                                  r, m)
     return out
 
 
-def may_have_rules(page) -> bool:
-    """The page draws a path wider than 2 pt and a path taller than 2 pt: a superset of the pages
-    where pdfplumber can find a ruled table (its edges must be at least 3 pt long both ways)."""
+def page_edges(page) -> list[dict]:
+    """The horizontal and vertical straight segments of the page's paths (stroked or filled,
+    inside form XObjects too) as pdfplumber edges in top-down coordinates: what pdfplumber's
+    "lines" table strategy reads from pdfminer's lines, rectangles and curves (curves left out)."""
     import pypdfium2.raw as r
 
+    height = page_height(page)
     objs = [r.FPDFPage_GetObject(page.raw, k) for k in range(r.FPDFPage_CountObjects(page.raw))]
-    ext = _path_extents(objs, r)
-    return any(w > 2 for w, _ in ext) and any(h > 2 for _, h in ext)
+    out = []
+    for x0, y0, x1, y1 in _path_segments(objs, r, None):
+        if abs(y1 - y0) < 1e-3 and abs(x1 - x0) >= 1:
+            left, right = min(x0, x1), max(x0, x1)
+            top = height - y0
+            out.append({"x0": left, "x1": right, "top": top, "bottom": top, "doctop": top, "width": right - left,
+                        "height": 0.0, "orientation": "h", "object_type": "line"})
+        elif abs(x1 - x0) < 1e-3 and abs(y1 - y0) >= 1:
+            top, bottom = height - max(y0, y1), height - min(y0, y1)
+            out.append({"x0": x0, "x1": x0, "top": top, "bottom": bottom, "doctop": top, "width": 0.0,
+                        "height": bottom - top, "orientation": "v", "object_type": "line"})
+    return out
