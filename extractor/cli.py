@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_audit(sub)
     from .diff.cli import register as register_diff
     register_diff(sub)
+    from .review.cli import register as register_review
+    register_review(sub)
     return p
 
 

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .records import ExtractResult
+
+if TYPE_CHECKING:
+    from .model import Document
 
 
 def _stopwatch(timings: Optional[dict[str, float]]) -> Callable[[str], None]:
@@ -38,14 +41,21 @@ def extract(path: str | Path, doc_id: Optional[str] = None,
 
     ``timings``, when given, receives the seconds spent per stage (read, structure, tables,
     text, audit) — for the benchmark."""
-    from . import audit, metadata, structure, tables
-    from .links import link
     from .readers import read
-    from .text import deadlines, prose, responsibilities, targets
 
     lap = _stopwatch(timings)
     doc = read(Path(path), doc_id)
     lap("read")
+    return extract_document(doc, timings)
+
+
+def extract_document(doc: "Document", timings: Optional[dict[str, float]] = None) -> ExtractResult:
+    """Every record kind of a document already read (see :func:`extract`)."""
+    from . import audit, metadata, structure, tables
+    from .links import link
+    from .text import deadlines, prose, responsibilities, targets
+
+    lap = _stopwatch(timings)
     struct = structure.build(doc)
     info = metadata.extract_document_info(doc, struct)
     result = ExtractResult(document=info, sections=struct.sections, tasks=struct.tasks)

@@ -122,11 +122,11 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _load(path: Path):
     """(result, document) of a saved JSON result (no document) or of a plan file."""
-    from ..pipeline import extract
+    from ..pipeline import extract_document
     from ..readers import read
     from .load import load_result
 
     if path.suffix.lower() == ".json":
         return load_result(path), None
-    result = extract(path)
-    return result, read(path, result.doc_id)
+    doc = read(path)
+    return extract_document(doc), doc
