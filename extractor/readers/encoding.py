@@ -6,6 +6,7 @@ Nothing is decoded with replacement characters: bytes that fit no encoding raise
 from __future__ import annotations
 
 import codecs
+import collections
 import unicodedata
 
 from ..errors import PlanxError
@@ -32,8 +33,8 @@ def _is_binary_text(text: str) -> bool:
     if not text:
         return False
     sample = text[:200_000]
-    bad = sum(1 for ch in sample if (unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs")
-                                     and ch not in "\t\n\r\f\v"))
+    bad = sum(n for ch, n in collections.Counter(sample).items()  # each distinct character once
+              if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\t\n\r\f\v")
     return bad > max(8, len(sample) * 0.01)
 
 

@@ -107,9 +107,15 @@ def nfkc_mapped(m: MappedText) -> MappedText:
     out = text.translate(_NFKC.table)
     if _NFKC.expanding.isdisjoint(text):
         return MappedText(out, m.offsets)
-    table = _NFKC.table
-    lengths = [len(table.get(ord(ch), ch)) for ch in text]
-    return MappedText(out, [off for off, n in zip(m.offsets, lengths) for _ in range(n)])
+    offsets: list[int] = []
+    prev = 0
+    for hit in _char_class("".join(sorted(_NFKC.expanding))).finditer(text):  # offsets between expansions
+        i = hit.start()
+        offsets += m.offsets[prev:i]
+        offsets += [m.offsets[i]] * len(_NFKC.table[ord(text[i])])
+        prev = i + 1
+    offsets += m.offsets[prev:]
+    return MappedText(out, offsets)
 
 
 def is_box(block: Block) -> bool:
@@ -134,15 +140,16 @@ def passages(doc: Document) -> Iterator[Passage]:
         yield Passage(b, nfkc_mapped(b.mapped))
 
 
-@functools.lru_cache(maxsize=None)
-def _marks(marks: str) -> "re.Pattern[str]":
-    return re.compile("[" + re.escape(marks) + "]")
+@functools.lru_cache(maxsize=64)
+def _char_class(chars: str) -> "re.Pattern[str]":
+    """A compiled pattern matching any one of ``chars``."""
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def sentences(text: str, marks: str = SENTENCE_END) -> list[tuple[int, int]]:
     """(start, end) of each sentence (split at 。；!? by default); the end includes the mark."""
     out, start = [], 0
-    for m in _marks(marks).finditer(text):
+    for m in _char_class(marks).finditer(text):
         out.append((start, m.end()))
         start = m.end()
     if start < len(text):
@@ -159,7 +166,7 @@ def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int
     """(start, end) of each comma-separated clause of text[start:end], marks excluded."""
     end = len(text) if end is None else end
     out, s = [], start
-    for m in _marks(CLAUSE_END).finditer(text, start, end):
+    for m in _char_class(CLAUSE_END).finditer(text, start, end):
         out.append((s, m.start()))
         s = m.end()
     if s < end:
