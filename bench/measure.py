@@ -8,7 +8,8 @@ extracted ``repeats`` times after the warm-up; the pass with the least CPU time 
 CPU seconds (``cpu``, robust to the load of a shared machine), wall seconds (``total``, all stages
 plus writing the JSON) and wall seconds per stage.  A run whose first pass exceeds ``timeout`` seconds is not repeated
 and is reported as such.  Only what every planx version has is used: ``extractor.pipeline.extract``
-with ``timings=`` and ``ExtractResult.to_dict``.
+with ``timings=``, ``ExtractResult.to_dict`` and ``writers.jsonfile.write_document_json`` (the
+"write" stage: the document's JSON file as planx writes it).
 """
 from __future__ import annotations
 
@@ -19,13 +20,12 @@ import time
 from pathlib import Path
 
 
-def _work(extract, path: str, out: Path) -> dict[str, float]:
+def _work(extract, write, path: str, out: Path) -> dict[str, float]:
     t: dict[str, float] = {}
     c0 = time.process_time()
     res = extract(path, timings=t)
     t0 = time.perf_counter()
-    text = json.dumps(res.to_dict(), ensure_ascii=False, indent=1)
-    (out / "out.json").write_text(text, encoding="utf-8")
+    write(res.to_dict(), out)
     t["write"] = time.perf_counter() - t0
     t["total"] = sum(t.values())
     t["cpu"] = time.process_time() - c0
@@ -36,18 +36,19 @@ def main() -> None:
     tree, spec = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
     sys.path.insert(0, str(tree))
     from extractor.pipeline import extract
+    from extractor.writers.jsonfile import write_document_json
 
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         t0 = time.perf_counter()
         for path in spec.get("warm", []):
-            _work(extract, path, out)
+            _work(extract, write_document_json, path, out)
         results["_warm"] = {"total": time.perf_counter() - t0}
         for run in spec["runs"]:
             best = None
             for k in range(run.get("repeats", 1)):
-                t = _work(extract, run["path"], out)
+                t = _work(extract, write_document_json, run["path"], out)
                 if best is None or t["cpu"] < best["cpu"]:
                     best = t
                 if t["total"] > run.get("timeout", float("inf")):
