@@ -45,8 +45,9 @@ def validate(doc: dict) -> None:
 def read_result(path: Any) -> dict:
     """A planx JSON result read from ``path`` and checked against the schema: a
     :class:`~extractor.errors.PlanxError` naming the file and the first problem when it is not
-    one.  Results of another schema version (or edited by hand) are accepted as long as every
-    field present has the right type: fields added later may be missing."""
+    one.  Only types are checked: fields added later may be missing.  For a result of another
+    schema version only the record lists are checked (metadata and tables changed shape between
+    versions)."""
     from pathlib import Path
 
     from .errors import PlanxError
@@ -66,8 +67,15 @@ def read_result(path: Any) -> dict:
         raise PlanxError(p, "not a planx extraction (no \"document\" object)")
     from fastjsonschema import JsonSchemaException
 
+    from .records import SCHEMA_VERSION, RECORD_KINDS
+
+    checked = data
+    if data.get("schema_version") != SCHEMA_VERSION:
+        # another contract version: the record lists must have today's types; the document
+        # metadata and tables may have changed shape between versions and are read as they are
+        checked = {k: v for k, v in data.items() if k in RECORD_KINDS}
     try:
-        _type_validator()(data)
+        _type_validator()(checked)
     except JsonSchemaException as e:
         where = "/".join(str(x) for x in (e.path or [])[1:]) or "(root)"
         raise PlanxError(p, f"not a planx extraction ({where}: {_short(e.message.split(' ', 1)[-1])})") from None

@@ -265,6 +265,9 @@ def test_consequences_sit_under_their_cause_and_cosmetics_are_not_changes(tmp_pa
     assert result.summary()["consequences"] == 2
     cosmetic = {(c["field"], str(c["old"]), str(c["new"])) for c in result.cosmetic if "细颗粒物" in c["key"]}
     assert cosmetic == {("unit", "ug/m3", "μg/m³"), ("baseline", "52", "５２"), ("flags", "['*']", "[]")}
+    page = render_html(result)
+    listed = page[page.index('id="cosmetic"'):]
+    assert "μg/m³" in listed and "５２" in listed and "3 cosmetic differences not counted" in page
     pm = next(c for c in result.changes if c.field == "targets.2025" and "细颗粒物" in c.key)
     assert pm.direction == "loosened"  # 42 → 45 μg/m³ is worse: PM2.5 is lower-is-better
     good = next(c for c in result.changes if c.field == "baseline")
@@ -315,3 +318,14 @@ def test_diff_is_fast_on_the_largest_plans(extracted, tmp_path):
     result = diff(old, new)
     render_html(result)
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_different_plans_are_flagged_and_versions_are_not(extracted, tmp_path):
+    """A plan vs its implementation scheme, two plans of one district (other title and period):
+    a warning with its reasons; a planted version pair: none."""
+    rel = compare(extracted["000"], extracted["004"]).relation
+    assert not rel["related"] and any("plan type" in r for r in rel["reasons"]) and rel["record_overlap"] < 0.3
+    rel = compare(extracted["001"], extracted["002"]).relation
+    assert not rel["related"] and any("titles" in r for r in rel["reasons"]) and any("periods" in r for r in rel["reasons"])
+    assert _planted("003", EDITS_003, tmp_path).relation == {
+        "related": True, "reasons": [], "title_similarity": 1.0, "record_overlap": pytest.approx(1.0, abs=0.02)}

@@ -17,7 +17,8 @@ def comparable_title(t: Optional[str]) -> str:
 
 def relatedness(old: dict, new: dict, rows: dict) -> dict:
     """{"related", "reasons", "title_similarity", "record_overlap"} for two planx JSON documents
-    and the aligned rows of their diff."""
+    and the aligned rows of their diff: unrelated when the regions differ, or when two of these
+    hold — different plan type, dissimilar titles, different plan periods, low record overlap."""
     from rapidfuzz import fuzz
 
     conf = load("diff")["related"]
@@ -33,10 +34,18 @@ def relatedness(old: dict, new: dict, rows: dict) -> dict:
         x, y = clean(od.get(field) or ""), clean(nd.get(field) or "")
         if x and y and x != y:
             reasons.append(f"different {label}: {od.get(field)} / {nd.get(field)}")
+    region = bool(reasons) and reasons[0].startswith("different region")
     if title_sim is not None and title_sim < conf["title_similarity"]:
         reasons.append(f"different titles (similarity {title_sim:.2f})")
-    low = overlap is not None and overlap < conf["record_overlap"]
-    if low:
+    pa, pb = _period(od), _period(nd)
+    if pa and pb and pa != pb:
+        reasons.append(f"different plan periods: {pa[0]}–{pa[1]} / {pb[0]}–{pb[1]}")
+    if overlap is not None and overlap < conf["record_overlap"]:
         reasons.append(f"low record overlap ({overlap:.0%} of records aligned)")
-    return {"related": not (low and len(reasons) > 1), "reasons": reasons,
+    return {"related": not (region or len(reasons) >= 2), "reasons": reasons,
             "title_similarity": title_sim, "record_overlap": overlap}
+
+
+def _period(doc: dict) -> Optional[tuple]:
+    p = doc.get("plan_period")
+    return (p.get("start"), p.get("end")) if isinstance(p, dict) and p.get("start") and p.get("end") else None

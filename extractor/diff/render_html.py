@@ -52,10 +52,9 @@ nav fieldset{display:inline-block;border:1px solid var(--line);border-radius:4px
 nav legend{font-size:.85em;color:var(--muted);padding:0 .2em} nav label{margin-right:.6em;white-space:nowrap}
 nav .n{color:var(--muted)} nav .n::before{content:"("} nav .n::after{content:")"}
 nav button{font:inherit;font-size:.9em;margin-left:.3em}
-details.kind,section#matters{margin:1em 0;border:1px solid var(--line);border-radius:6px}
-details.kind>summary,section#matters>h2{padding:.45em .7em;background:#f7f7f7;border-radius:6px;cursor:pointer}
-details.kind>summary h2{display:inline}
-details.kind>table,section#matters>table{margin:0}
+details.kind,details.section{margin:1em 0;border:1px solid var(--line);border-radius:6px}
+details.kind>summary,details.section>summary{padding:.45em .7em;background:#f7f7f7;border-radius:6px;cursor:pointer}
+details.kind>summary h2,details.section>summary h2{display:inline}
 td.old,td.new{width:28%;white-space:pre-wrap;word-break:break-word} td.old{background:#fff8f8} td.new{background:#f6fff6}
 del{background:#ffd6d6;color:#a00;text-decoration:line-through} ins{background:#c9f5c9;color:#060;text-decoration:none}
 .where{color:var(--muted);font-size:.8em;display:block;margin-top:.2em} .where q{font-style:normal}
@@ -68,9 +67,10 @@ tr.flash td{animation:flash 1.5s} @keyframes flash{from{background:#ffe98a}}
  body{max-width:none;padding:0;font-size:9.5pt}
  nav#filters,.skip,button:not(.badge),.noprint{display:none!important}
  button.badge{border:none!important;box-shadow:none!important}
- details.kind{border:none} details.kind::details-content{content-visibility:visible;display:block;height:auto}
- details.kind>summary{list-style:none;background:none;padding:.4em 0 .2em;border-bottom:2px solid #999}
- details.kind>summary::-webkit-details-marker{display:none}
+ details.kind,details.section{border:none}
+ details.kind::details-content,details.section::details-content{content-visibility:visible;display:block;height:auto}
+ details.kind>summary,details.section>summary{list-style:none;background:none;padding:.4em 0 .2em;border-bottom:2px solid #999}
+ details.kind>summary::-webkit-details-marker,details.section>summary::-webkit-details-marker{display:none}
  thead{display:table-header-group} tr{break-inside:avoid} h2,summary{break-after:avoid}
  a{color:inherit;text-decoration:none}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
@@ -326,10 +326,22 @@ def _matters(result: DiffResult, fo: str, fn: str) -> str:
     first = matters(result)
     if not first:
         return ""
-    return (f'<section id="matters" aria-labelledby="matters-h"><h2 id="matters-h">重点 What matters '
+    return (f'<details id="matters" class="section" open><summary><h2>重点 What matters '
             f'(<span id="matters-count">{len(first)}</span>) <small class="muted">loosened, dropped, later, cut; '
-            f'removed indicators and projects</small></h2><table>{_HEAD}<tbody>'
-            f'{"".join(_row(c, fo, fn, "mrow") for c in first)}</tbody></table></section>')
+            f'removed indicators and projects</small></h2></summary><table>{_HEAD}<tbody>'
+            f'{"".join(_row(c, fo, fn, "mrow") for c in first)}</tbody></table></details>')
+
+
+def _cosmetic(result: DiffResult) -> str:
+    """The differences in spelling only, listed (collapsed) so that nothing is hidden."""
+    if not result.cosmetic:
+        return ""
+    rows = "".join(f'<tr><td>{escape(KIND_LABELS[c["kind"]].split()[0])} · {_e(c["key"])}</td><td>{_e(c["field"])}</td>'
+                   f'<td>{_e(c["old"])}</td><td>{_e(c["new"])}</td></tr>' for c in result.cosmetic)
+    return (f'<details id="cosmetic" class="section"><summary><h2>不计 Cosmetic differences, not counted '
+            f'({len(result.cosmetic)}) <small class="muted">unit spelling, character width, footnote markers'
+            f'</small></h2></summary><table><thead><tr><th>record</th><th>field</th><th>old 旧</th><th>new 新</th>'
+            f'</tr></thead><tbody>{rows}</tbody></table></details>')
 
 
 def _banner(result: DiffResult) -> str:
@@ -355,4 +367,5 @@ def render_html(result: DiffResult) -> str:
             f"<header><h1>planx diff</h1><p class=\"muted\">{escape(summary_line(result))}</p>"
             f"{evidence_table(result.evidence)}</header>{_banner(result)}{_badges(result)}{_filters(result)}"
             '<p class="printnote" id="print-filter"></p>'
-            f'<main id="changes">{_matters(result, fo, fn)}{body}</main><script>{JS}</script></body></html>\n')
+            f'<main id="changes">{_matters(result, fo, fn)}{body}{_cosmetic(result)}</main>'
+            f'<script>{JS}</script></body></html>\n')
