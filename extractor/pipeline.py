@@ -51,7 +51,7 @@ def extract(path: str | Path, doc_id: Optional[str] = None,
 
 def extract_document(doc: "Document", timings: Optional[dict[str, float]] = None) -> ExtractResult:
     """Every record kind of a document already read (see :func:`extract`)."""
-    from . import audit, metadata, structure, tables
+    from . import audit, catalogue, metadata, structure, tables
     from .links import link
     from .text import deadlines, prose, responsibilities, targets
 
@@ -62,6 +62,7 @@ def extract_document(doc: "Document", timings: Optional[dict[str, float]] = None
     lap("structure")
     found = tables.extract_records(doc, struct, info)
     result.indicators, result.projects, result.tables = found.indicators, found.projects, found.tables
+    catalogue.annotate(result.indicators)
     rows = found.task_tables
     result.tasks = in_reading_order(result.tasks, [(t.at, t.tasks) for t in rows], "task")
     lap("tables")

@@ -116,6 +116,9 @@ class Indicator:
     task_id: Optional[str] = None
     table_id: Optional[str] = None
     span: Optional[Span] = None
+    canonical_id: Optional[str] = None  # the indicator catalogue's key (patterns/catalogue.toml)
+    polarity: Optional[str] = None  # higher_better / lower_better / qualitative (from the catalogue)
+    catalogue_score: Optional[float] = None  # 1.0 = a listed name, else the fuzzy similarity
 
 
 @dataclass

@@ -171,7 +171,7 @@ def test_sqlite_keys_foreign_keys_and_queries(batch, tmp_path):
     con = sqlite3.connect(tmp_path / "planx.sqlite")
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert names == {*TABLES, "planx_meta"}
+        assert names == {*TABLES, "planx_meta", "catalogue"}  # + the indicator catalogue
         for kind in KINDS:
             for doc in batch:
                 n = con.execute(f"SELECT count(*) FROM {kind} WHERE doc_id=?", (doc["document"]["doc_id"],))

@@ -5,7 +5,8 @@ records they name (``doc_id`` → documents, ``section_id`` → sections, ``tabl
 ``indicator_id`` → indicators).  Lists are JSON text (``json_each`` unnests them); numbers
 keep their type, an integer beyond 64 bits becomes a real number (noted).  Everything is inserted in
 one transaction with ``executemany``; the indexes of the foreign keys are built at the end, and a table
-``planx_meta`` records the planx version, schema version and document count.
+``planx_meta`` records the planx version, schema version and document count; ``catalogue`` holds the
+indicator catalogue that ``indicators.canonical_id`` joins.
 """
 from __future__ import annotations
 
@@ -86,7 +87,19 @@ class SqliteWriter:
                     self.con.execute(f"CREATE INDEX {_q(name + '_' + '_'.join(src))} ON {_q(name)} ({_cols(src)})")
         self.con.execute("CREATE TABLE planx_meta (key TEXT PRIMARY KEY, value TEXT)")
         self.con.executemany("INSERT INTO planx_meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+        self._catalogue()
         self.con.execute("COMMIT")
+
+    def _catalogue(self) -> None:
+        """Table ``catalogue``: one row per indicator of the indicator catalogue, which
+        ``indicators.canonical_id`` joins (lists and the attributes as JSON text)."""
+        from ..catalogue import rows
+
+        cat = rows()
+        cols = list(cat[0])
+        self.con.execute(f"CREATE TABLE catalogue ({', '.join(_q(c) + (' TEXT PRIMARY KEY' if c == 'canonical_id' else '') for c in cols)})")
+        self.con.executemany(f"INSERT INTO catalogue VALUES ({', '.join('?' * len(cols))})",
+                             ([json_array(r[c]) if isinstance(r[c], (list, dict)) else r[c] for c in cols] for r in cat))
 
     def close(self) -> None:
         self.con.close()
