@@ -153,6 +153,7 @@ class Target:
     value: Optional[float]
     unit: Optional[str]
     year: Optional[int]
+    kind: str = "goal"  # goal (to be reached) / status (current state, past achievement) / fact (description)
     normalized: Optional[dict] = None  # {"value", "unit"} when the unit scales (万吨 → 吨)
     task: Optional[str] = None
     section: Optional[str] = None

@@ -60,10 +60,17 @@ def key_of(kind: str, r: dict) -> str:
     return " › ".join(x for x in (_short(where), _short(what)) if x)
 
 
+def _records(doc: dict, kind: str) -> list[dict]:
+    """The records of one kind the diff compares: of targets, the goals only (a status or a fact
+    describes the plan's background, not what it commits to)."""
+    recs = list(doc.get(LISTS[kind]) or [])
+    return [r for r in recs if r.get("kind", "goal") == "goal"] if kind == "target" else recs
+
+
 class _Diff:
     def __init__(self, old: dict, new: dict):
-        self.old = {k: list(old.get(v) or []) for k, v in LISTS.items()}
-        self.new = {k: list(new.get(v) or []) for k, v in LISTS.items()}
+        self.old = {k: _records(old, k) for k in LISTS}
+        self.new = {k: _records(new, k) for k in LISTS}
         self.pairs: dict[str, list[tuple[int, int]]] = {}
         self.changes: list[Change] = []
         self.rows: dict[str, list[Row]] = {}

@@ -23,7 +23,9 @@ from .deadlines import place_of, source_text
 from .numbers import Quantity
 from .prose import Prose
 from .prose import read as read_prose
+from .prose import year_context
 from .sentences import Passage
+from .target_kind import Roles, kind_of
 
 _OPEN, _CLOSE = "(（", ")）"
 _AFTER = 32  # characters after a number that its cue words (以上, 及以下, …指标) may span
@@ -249,7 +251,7 @@ def _unit(doc: Document, psg: Passage, q: Quantity) -> Optional[str]:
 
 
 def _passage_targets(doc: Document, psg: Passage):
-    """(quantity, raw range, subject, op, year) of every target in one passage."""
+    """(quantity, raw range, subject, op, year, clause range) of every target in one passage."""
     text, dates, quants = psg.text.text, psg.dates, psg.quantities
     starts = [d.start for d in dates]
     q_starts = [q.start for q in quants]
@@ -281,7 +283,7 @@ def _passage_targets(doc: Document, psg: Passage):
         in_clause = quants[first:bisect.bisect_left(q_starts, c1)]
         raw = _raw_range(psg, sent, (c0, c1), limits)
         for subj in _split_respectively(subject, text[c0:c1], in_clause.index(q), len(in_clause)):
-            yield q, raw, subj, op, year
+            yield q, raw, subj, op, year, (c0, c1)
 
 
 def _normalized(q: Quantity) -> Optional[dict]:
@@ -293,20 +295,40 @@ def _normalized(q: Quantity) -> Optional[dict]:
     return {**norm, "value_max": q.value_max * q.scale}
 
 
+def _section_path(struct, block_index: int) -> list[str]:
+    try:
+        sec = struct.context(block_index).section
+    except (IndexError, AttributeError):
+        return []
+    return (sec.path or [sec.title]) if sec else []
+
+
 def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[Target]:
-    """Target records of one document, in reading order (``prose``: the document's prose when
-    already read, see :mod:`.prose`)."""
+    """Target records of one document, in reading order, each with its kind (goal/status/fact);
+    a count the plan announces of its own indicators or projects ("通过18项重点工程") is none
+    (``prose``: the document's prose when already read, see :mod:`.prose`)."""
+    from ..audit.declared import find_declarations
+
     prose = prose or read_prose(doc, info)
+    horizon = year_context(doc, info).horizon
+    roles = Roles.of(struct)
+    declared = [(d.span.start, d.span.end) for d in find_declarations(doc) if d.span]
     out: list[Target] = []
     for psg in prose.passages:
         if not psg.quantities or _review(struct, psg.block.index) or _report(psg.dates):
             continue
         place = place_of(struct, psg.block.index)
-        for q, (r0, r1), subject, op, year in _passage_targets(doc, psg):
+        path = _section_path(struct, psg.block.index)
+        text = psg.text.text
+        for q, (r0, r1), subject, op, year, (c0, c1) in _passage_targets(doc, psg):
+            at = doc.span_of(psg.text, q.start, q.end)
+            if any(a <= at.start < b for a, b in declared):
+                continue
             span = doc.span_of(psg.text, r0, r1)
+            kind = kind_of(text[c0:q.start], text[c0:c1], subject, year, horizon, at.start, path, roles)
             out.append(Target(
                 id=f"tgt-{len(out) + 1}", raw=doc.text[span.start:span.end], subject=subject, op=op,
-                value=q.value, unit=_unit(doc, psg, q), year=year, normalized=_normalized(q),
+                value=q.value, unit=_unit(doc, psg, q), year=year, kind=kind, normalized=_normalized(q),
                 task=place.task, section=place.section, section_id=place.section_id,
                 task_id=place.task_id, span=span))
     return out

@@ -1,0 +1,64 @@
+"""Goal, status or fact: what kind of statement a target is (cue words: ``patterns/targets.toml``
+``[kind]``).
+
+* **goal** — to be reached: a year at or after the plan's horizon ("到2025年"), or a quantity in
+  the plan's forward part (goals, tasks, projects) without words of the present;
+* **status** — the current state or a past achievement: a status word before the number in its
+  clause ("目前", "已", "截至") without a goal word, a year before the horizon, or a quantity in
+  the plan's background — a review section, or before the first heading that opens the forward
+  part (目标/任务/措施…) — without a horizon year;
+* **fact** — a description of the place: a descriptive subject (海拔, 总面积, 人口) or a descriptive
+  section (概况, 规划范围), with no action or goal word in the clause.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Optional
+
+from ..patterns import compiled, load
+
+KINDS = ("goal", "status", "fact")
+
+
+@functools.lru_cache(maxsize=None)
+def _p() -> dict:
+    return load("targets")
+
+
+def _has(name: str, text: str) -> bool:
+    return compiled(_p()["kind"][name]).search(text) is not None
+
+
+@dataclass
+class Roles:
+    """The plan's parts: where its forward part starts (a source offset, None when no heading
+    names it)."""
+
+    forward_start: Optional[int]
+
+    @classmethod
+    def of(cls, struct) -> "Roles":
+        rx = compiled(_p()["kind"]["forward_section"])
+        starts = [s.span.start for s in getattr(struct, "sections", []) if rx.search(s.title)]
+        return cls(min(starts) if starts else None)
+
+
+def kind_of(clause_before: str, clause: str, subject: Optional[str], year: Optional[int],
+            horizon: Optional[int], offset: int, section_path: list[str], roles: Roles) -> str:
+    """The kind of one target: ``clause_before`` = its clause up to the number, ``clause`` = the
+    whole clause, ``offset`` = its source offset, ``section_path`` = titles of its sections."""
+    if year is not None and horizon is not None:
+        return "goal" if year >= horizon else "status"
+    goal_word = _has("goal_cue", clause)
+    if _has("status_cue", clause_before) and not goal_word:
+        return "status"
+    acts = compiled(_p()["goal_cue"]).search(clause) is not None
+    descriptive = any(_has("descriptive_section", t) for t in section_path)
+    if not acts and not goal_word and (descriptive or (subject and _has("fact_subject", subject))):
+        return "fact"
+    review = any(compiled(_p()["review_section"]).search(t) for t in section_path)
+    background = roles.forward_start is not None and offset < roles.forward_start
+    if year is None and (review or background):
+        return "status"
+    return "goal"
