@@ -69,6 +69,10 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
     if notice:
         info.title = notice["title"].replace("\n", "")
         info.issuer = notice["issuer"]
+    else:
+        info.title = _notice_title(head, p)
+        m = compiled(p["title_issuer"]).match(info.title or "")
+        info.issuer = m["issuer"] if m else None
     if info.issuer is None:
         plain = compiled(p["notice_plain"])
         info.issuer = next((m["issuer"] for b in head if (m := plain.match(b.text.strip()))), None)
@@ -76,6 +80,8 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
     num = next((m["num"] for b in head if (m := line_rx.match(b.text.strip()))), None)
     info.doc_number = compiled(r"\s+").sub("", num) if num else None
     _signature(head, info, p)
+    if info.issuer is None or info.issue_date is None:
+        _closing_signature(doc, info, p)
     if info.title is None:
         info.title = _title_page(head, p)
     info.version_label = _version(head, info.title, p)
@@ -83,7 +89,7 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
         info.title = compiled(p["version_in_title"]).sub("", info.title).strip()
     info.plan_type = next((t for t in p["plan_types"] if info.title and t in info.title), None)
     info.region = _region(doc, info, p)
-    info.plan_period = _period(doc, info.title, p)
+    info.plan_period = _period(doc, info.title, p) or _horizon_period(doc, struct, info, p)
     info.base_year = _base_year(doc, p)
     info.phases = _phases(doc, p)
     info.declared_counts = declared_counts(doc)
@@ -112,6 +118,47 @@ def _signature(head: list[Block], info: DocumentInfo, p: dict) -> None:
             if sig and compiled(p["notice"]).search("".join(x.text for x in head[head.index(b):head.index(b) + 3])):
                 info.issuer = sig["issuer"]
                 break
+
+
+def _closing_signature(doc: Document, info: DocumentInfo, p: dict) -> None:
+    """Issuer and issue date from the signature block at the end of the document: a date line
+    with the issuing bodies right above it (fills only what the head did not give)."""
+    tail = [b for b in doc.blocks if b.kind == "paragraph"][-p["tail_blocks"]:]
+    issuer_rx, date_rx = compiled(p["issuer_line"]), compiled(p["date_line"])
+    for i in range(len(tail) - 1, 0, -1):
+        m = date_rx.match(tail[i].text.strip())
+        if not m or m["published"]:
+            continue
+        signers = _signers(tail[:i], issuer_rx)
+        if signers is None or (info.issuer and info.issuer != signers):
+            continue
+        info.issuer = info.issuer or signers
+        info.issue_date = info.issue_date or parse_cn_date(m["date"])
+        return
+
+
+def _notice_title(head: list[Block], p: dict) -> Optional[str]:
+    """The title of a notice that is itself the document ("X关于推广…的通知"), printed over one or
+    more lines right above its 文号 or addressee line; a notice transmitting a plan ("关于印发…")
+    is left to the plan's own title."""
+    num_rx = compiled(p["doc_number_line"].replace("{num}", p["doc_number"]))
+    addr_rx, part_rx = compiled(p["addressee_line"]), compiled(p["title_part"])
+    for i, b in enumerate(head):
+        if not (num_rx.match(b.text.strip()) or addr_rx.match(b.text.strip())):
+            continue
+        j = i - 1
+        while j >= 0 and num_rx.match(head[j].text.strip()):
+            j -= 1
+        parts: list[str] = []
+        while j >= 0 and len(parts) < p["title_max_lines"] and part_rx.match(head[j].text.strip()):
+            parts.insert(0, head[j].text.strip())
+            j -= 1
+        title = "".join(parts)
+        if title and compiled(p["notice_title_end"]).search(title) \
+                and not compiled(p["transmittal"]).search(title):
+            return title
+        return None
+    return None
 
 
 def _signers(above: list[Block], issuer_rx) -> Optional[str]:
@@ -200,6 +247,30 @@ def _period(doc: Document, title: Optional[str], p: dict) -> Optional[dict]:
             start = 2021 + 5 * (_cn_int(m["n"]) - 4)
             return {"start": start, "end": start + 4}
     return None
+
+
+def _horizon_period(doc: Document, struct, info: DocumentInfo, p: dict) -> Optional[dict]:
+    """A period the plan does not print, inferred from the horizon of its goals ("到2027年") and
+    its issue year: the horizon year named most often in the goal sections (else anywhere; on a
+    tie the nearer one), when it lies after the issue year.  Marked ``inferred``."""
+    if not info.issue_date:
+        return None
+    issue = int(info.issue_date[:4])
+    rx, goal_rx = compiled(p["horizon"]), compiled(p["goal_section"])
+    in_goals: Counter = Counter()
+    anywhere: Counter = Counter()
+    for b in doc.blocks:
+        if b.kind != "paragraph":
+            continue
+        years = [int(m["y"]) for m in rx.finditer(b.text) if issue < int(m["y"]) <= issue + p["horizon_max_years"]]
+        sec = struct.context(b.index).section if struct is not None else None
+        goal = sec is not None and any(goal_rx.search(t) for t in (sec.path or [sec.title]))
+        (in_goals if goal else anywhere).update(years)
+    counts = in_goals or anywhere
+    if not counts:
+        return None
+    end = max(counts, key=lambda y: (counts[y], -y))  # a tie: the nearer horizon (the farther is a vision)
+    return {"start": issue, "end": end, "inferred": True}
 
 
 def _base_year(doc: Document, p: dict) -> Optional[int]:

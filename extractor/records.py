@@ -54,7 +54,7 @@ class DocumentInfo:
     version_label: Optional[str] = None
     region: Optional[str] = None
     plan_type: Optional[str] = None
-    plan_period: Optional[dict] = None  # {"start": int, "end": int}
+    plan_period: Optional[dict] = None  # {"start": int, "end": int} (+ "inferred": True from the goals' horizon)
     base_year: Optional[int] = None
     phases: list[dict] = field(default_factory=list)  # [{"name", "start", "end"}]
     declared_counts: dict = field(default_factory=dict)
