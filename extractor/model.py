@@ -115,6 +115,7 @@ class Cell:
 class Table:
     rows: list[list[Cell]]
     grid: bool = False  # True when rows are a resolved grid (docx/pdf), False for raw Tika rows
+    merges_known: bool = True  # False when vertical merges are not drawn (a pdf table without ruled rows)
 
     def cells(self) -> Iterator[Cell]:
         for row in self.rows:

@@ -28,6 +28,7 @@ from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import compiled, load
 from .pdf_layout import Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, make_lines, remove_furniture
+from .pdf_frames import Rule, frame_tables, long_rules, spread_dividers
 from .pdf_pdfium import open_pdf, page_chars, page_edges, page_height
 from .pdf_plumber import Plumber
 from .pdf_rules import ruled_tables
@@ -36,9 +37,9 @@ from .pdf_stitch import stitch
 Item = Union[Line, PageTable]
 
 
-def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[PageTable], float]:
-    """The page's text lines and ruled tables, and its height: characters and ruling lines from
-    PDFium (pdfplumber's for a rotated page)."""
+def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[PageTable], list[Rule], float]:
+    """The page's text lines, ruled tables, long horizontal rules outside them and height:
+    characters and ruling lines from PDFium (pdfplumber's for a rotated page)."""
     chars = page_chars(page)
     if chars is None:
         pl_page = plumber.page(number)
@@ -55,7 +56,7 @@ def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[P
         if inside or len(t.cells) > 1:
             tables.append(grid_table(t, inside, number))
     body = [c for c in chars if not any(in_bbox(c, t) for t in tables)] if tables else chars
-    return make_lines(body, number), tables, height
+    return make_lines(body, number), tables, long_rules(edges, tables), height
 
 
 class _Layout:
@@ -187,7 +188,7 @@ class _Builder:
         start, line = first if first else (self.pos, self.line)
         flat = "\n".join("\t".join(c.text for c in r) for r in rows)
         self.blocks.append(Block("table", flat, [], start, self.pos, line, page=t.page,
-                                 table=Table(rows, grid=True)))
+                                 table=Table(rows, grid=True, merges_known=t.merges_known)))
 
 
 def _flow(items: list[Item], layout: _Layout, b: _Builder) -> None:
@@ -214,14 +215,15 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
 
     pdf = open_pdf(path)
     plumber = Plumber(path)
-    pages_lines, pages_tables, heights = [], [], []
+    pages_lines, pages_tables, pages_rules, heights = [], [], [], []
     try:
         for i in range(1, len(pdf) + 1):
             page = pdf[i - 1]
-            lines, tables, height = _page_items(page, i, plumber)
+            lines, tables, rules, height = _page_items(page, i, plumber)
             page.close()
             pages_lines.append(lines)
             pages_tables.append(tables)
+            pages_rules.append(rules)
             heights.append(height)
     except (PDFSyntaxError, PSException, PdfiumError, ValueError, KeyError, TypeError) as e:
         raise PlanxError(path, f"malformed PDF ({type(e).__name__}: {str(e)[:100]})") from None
@@ -231,9 +233,12 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     if not any(pages_lines) and not any(pages_tables):
         raise PlanxError(path, "no text layer (image-only PDF); run OCR first")
     pages_lines = remove_furniture(pages_lines, heights)
-    pages_items: list[list[Item]] = [sorted([*lines, *tables], key=lambda it: it.top)
-                                     for lines, tables in zip(pages_lines, pages_tables)]
+    framed = frame_tables(pages_lines, pages_rules, heights)
+    pages_items: list[list[Item]] = [sorted([*lines, *tables, *more], key=lambda it: it.top)
+                                     for lines, tables, more in zip(pages_lines, pages_tables, framed)]
     stitch(pages_items)
+    for t in (it for page_items in pages_items for it in page_items if isinstance(it, PageTable)):
+        spread_dividers(t)
     items = [it for page_items in pages_items for it in page_items]
     layout = _Layout([l for ls in pages_lines for l in ls])
     b = _Builder(len(heights))

@@ -26,6 +26,7 @@ class Line:
     page: int
     head: float = 0.0  # width of the leading unbreakable unit (a Latin word or one CJK char)
     first: float = 0.0  # width of the first character
+    chars: list[dict] = field(default_factory=list, repr=False, compare=False)  # its visible characters
 
 
 @dataclass
@@ -94,6 +95,7 @@ class PageTable:
     cells: list[Region] = field(default_factory=list)
     rows: list[list[GridCell]] = field(default_factory=list)
     last_page: int = 0
+    merges_known: bool = True  # False without rules between the rows: an empty cell may be a merge
 
     def __post_init__(self) -> None:
         self.last_page = self.last_page or self.page
@@ -187,22 +189,29 @@ def make_lines(chars: list[dict], page: int) -> list[Line]:
     lines = []
     for _, _, g in groups:
         g.sort(key=lambda c: c["x0"])
-        parts: list[str] = []
-        for k, c in enumerate(g):
-            space = c["text"].isspace() or (k and _needs_space(g[k - 1], c))
-            if space and parts and parts[-1] != " ":
-                parts.append(" ")
-            if not c["text"].isspace():
-                parts.append(c["text"])
-        g = [c for c in g if not c["text"].isspace()]
-        if not g:
-            continue
-        sizes = Counter(round(c["size"], 1) for c in g)
-        lines.append(Line("".join(parts).strip(), g[0]["x0"], max(c["x1"] for c in g), min(c["top"] for c in g),
-                          max(c["bottom"] for c in g), sizes.most_common(1)[0][0], page, _head(g),
-                          g[0]["x1"] - g[0]["x0"]))
+        line = line_of(g, page)
+        if line is not None:
+            lines.append(line)
     lines.sort(key=lambda l: (l.top, l.x0))
     return lines
+
+
+def line_of(chars: list[dict], page: int) -> Optional[Line]:
+    """One line from its characters, left to right (spaces where the gap is wider than a
+    quarter em); None when there is no visible character."""
+    parts: list[str] = []
+    for k, c in enumerate(chars):
+        space = c["text"].isspace() or (k and _needs_space(chars[k - 1], c))
+        if space and parts and parts[-1] != " ":
+            parts.append(" ")
+        if not c["text"].isspace():
+            parts.append(c["text"])
+    g = [c for c in chars if not c["text"].isspace()]
+    if not g:
+        return None
+    sizes = Counter(round(c["size"], 1) for c in g)
+    return Line("".join(parts).strip(), g[0]["x0"], max(c["x1"] for c in g), min(c["top"] for c in g),
+                max(c["bottom"] for c in g), sizes.most_common(1)[0][0], page, _head(g), g[0]["x1"] - g[0]["x0"], g)
 
 
 def _furniture_key(text: str) -> str:

@@ -102,6 +102,10 @@ def _spans(cells: list[Region], c: Region) -> int:
     return 1 + sum(1 for y in _bands(cells) if c.top + 1.5 < y < c.bottom - 1.5)
 
 
+def _overlap(a: Region, b: Region) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > _TOL
+
+
 def _shifted(c: Region, dy: float) -> Region:
     lines = [replace(l, top=l.top + dy, bottom=l.bottom + dy) for l in c.lines]
     return Region(c.x0, c.top + dy, c.x1, c.bottom + dy, lines, c.page)
@@ -130,6 +134,11 @@ def join(a: PageTable, b: PageTable) -> None:
             pairs.append((c, above, cut))
     split = all(cut for c, _, cut in pairs if c.lines)
     whole = a.cells + cells
+    if split and pairs:  # the row goes on in the columns without a cell in the band (unruled tables)
+        end = min(c.bottom for c, _, _ in pairs)
+        for d in a.cells:
+            if abs(d.bottom - top) <= _TOL and not any(_overlap(d, c) for c in cells if c.top - top <= 0.5):
+                d.bottom = end
     for c, above, cut in pairs:
         merge = _spans(whole, above) > 1 or _spans(whole, c) > 1
         if (split and (cut or not c.lines)) or (merge and (cut or not c.lines)):
@@ -139,4 +148,5 @@ def join(a: PageTable, b: PageTable) -> None:
     a.cells += cells
     a.bottom = max(c.bottom for c in a.cells)
     a.last_page = b.last_page
+    a.merges_known = a.merges_known and b.merges_known
     a.rows = grid_rows(a.cells)

@@ -89,14 +89,14 @@ def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
         g.rows = [r for r in g.rows if not r.note]
         if info.kind == "indicators":
             inds += _of_table(ind.build(g, doc, info.caption, section, ledger, len(inds) + 1,
-                                        guess_merges=not b.table.grid), info)
+                                        guess_merges=not (b.table.grid and b.table.merges_known)), info)
         elif info.kind == "projects":
             projs += _of_table(proj.build(g, doc, info.caption, section, ledger, len(projs) + 1,
                                           unit_note=_unit_note(g)), info)
         elif info.kind == "tasks":
             ctx = ctx or year_context(doc, doc_info)
             found.task_tables.append(tasktab.build(g, doc, info.caption, section, ledger, ctx,
-                                                   guess_merges=not b.table.grid))
+                                                   guess_merges=not (b.table.grid and b.table.merges_known)))
             found.task_tables[-1].table_id = info.id
         if info.kind != "other":
             for row in g.rows:

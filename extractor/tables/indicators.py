@@ -99,7 +99,7 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
             prev = None
             continue
         inherited = blocks.labels(slot(row, grid, "domain"), slot(row, grid, "category"), ledger)
-        rec = _record(row, grid, lay, ledger)
+        rec = _record(row, grid, lay, ledger, guess_merges)
         if rec is None:
             ledger.leave(row.cells, "row without an indicator name")
             continue
@@ -118,8 +118,13 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
     return out
 
 
-def _record(row: Row, grid: Grid, lay: Layout, ledger: Ledger) -> Optional[Indicator]:
+def _record(row: Row, grid: Grid, lay: Layout, ledger: Ledger, guess_merges: bool) -> Optional[Indicator]:
     name_s = slot(row, grid, "name")
+    if guess_merges and name_s is not None and not text(name_s) and name_s.parts and not name_s.parts_inherited:
+        # the group column's own text over an empty name column: one name over both (its
+        # column rules not drawn)
+        (t, c), *rest = name_s.parts[::-1]
+        name_s = Slot(t, c, parts=rest[::-1])
     if name_s is None or not text(name_s):
         return None
     rec = Indicator(id="", table=None, name="")
