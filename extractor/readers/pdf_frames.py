@@ -47,6 +47,8 @@ class Frame:
     lines: list[Line]
     page: int
     below: list[Line] = field(default_factory=list)  # the lines under its last rule, to the page end
+    spans: list[tuple[float, float]] = field(default_factory=list)  # x0, x1 of each rule
+    ruled_rows: Optional[bool] = None  # set for all parts of a table
     open_end: bool = False  # no rule closes it: it goes on on the next page
     segments: list[list[Line]] = field(default_factory=list)  # per line, its cells' texts
 
@@ -75,17 +77,54 @@ def frame_tables(pages_lines: list[list[Line]], pages_rules: list[list[Rule]],
         kept = {id(l) for l in last.below} if last is not None else set()
         prev = last if last is not None and not any(l.top > last.bottom and id(l) not in kept
                                                     for l in pages_lines[k]) else None
+    for k, frames in enumerate(pages):
+        used = {id(l) for f in frames for l in f.lines}
+        groups += [[f] for f in aligned_frames([l for l in pages_lines[k] if id(l) not in used], k + 1)]
     out: list[list[PageTable]] = [[] for _ in pages]
     for g in groups:
         if len(g) == 1 and not g[0].lines:
             continue
+        ruled = any(len(f.rules) >= 4 for f in g)
         for f in g:
-            f.segments = [split_segments(l) for l in f.lines]
+            f.segments = f.segments or [split_segments(l) for l in f.lines]
+            f.ruled_rows = ruled if f.rules else False
         edges = columns(g)
         for f in g:
             out[f.page - 1].append(table(f, edges))
             used = {id(l) for l in f.lines}
             pages_lines[f.page - 1] = [l for l in pages_lines[f.page - 1] if id(l) not in used]
+    return out
+
+
+def aligned_frames(lines: list[Line], page: int) -> list[Frame]:
+    """Tables drawn without any rule: runs of adjacent lines, at least three of them cut into three
+    texts or more by wide gaps, whose texts stand in three columns or more (a line of running
+    text across the page ends a run)."""
+    if not lines:
+        return []
+    width = max(l.x1 for l in lines) - min(l.x0 for l in lines)
+    out: list[Frame] = []
+    run: list[tuple[Line, list[Line]]] = []
+
+    def flush() -> None:
+        multi = [k for k, (_, segs) in enumerate(run) if len(segs) >= 3]
+        if len(multi) < 3:
+            return
+        body = run[multi[0]:multi[-1] + 1]
+        ls = [l for l, _ in body]
+        f = Frame(min(l.x0 for l in ls) - 1.0, max(l.x1 for l in ls) + 1.0, min(l.top for l in ls) - 1.0,
+                  max(l.bottom for l in ls) + 1.0, [], ls, page, segments=[segs for _, segs in body])
+        if len(columns([f])) >= 4:
+            out.append(f)
+
+    for line in sorted(lines, key=lambda l: l.top):
+        segs = split_segments(line)
+        if run and (line.top - run[-1][0].bottom > 2.0 * line.size
+                    or (len(segs) == 1 and line.x1 - line.x0 > 0.6 * width)):
+            flush()
+            run = []
+        run.append((line, segs))
+    flush()
     return out
 
 
@@ -107,12 +146,14 @@ def long_rules(edges: list[dict], ruled: list[PageTable]) -> list[Rule]:
 
 def find_frames(lines: list[Line], rules: list[Rule], page: int,
                 body_bottom: float) -> list[Frame]:
-    """Frames of one page: runs of rules with the same ends (two at least, or one with table
-    text below it down to the page end) and the lines they hold."""
+    """Frames of one page: runs of rules sharing an end (a rule stopping short at a column of
+    merged cells shares the other end; two rules at least, or one with table text below it
+    down to the page end) and the lines they hold."""
     frames: list[Frame] = []
     groups: list[list[Rule]] = []
     for r in sorted(rules, key=lambda r: r[2]):
-        g = next((g for g in groups if abs(g[0][0] - r[0]) <= _TOL and abs(g[0][1] - r[1]) <= _TOL), None)
+        g = next((g for g in groups if (abs(g[0][0] - r[0]) <= _TOL or abs(g[0][1] - r[1]) <= _TOL)
+                  and g[0][0] - _TOL <= r[0] and r[1] <= g[0][1] + _TOL), None)
         if g is None:
             groups.append([r])
         else:
@@ -126,7 +167,7 @@ def find_frames(lines: list[Line], rules: list[Rule], page: int,
         held = [l for l in inside if top < (l.top + l.bottom) / 2 < bottom]
         if not held and len(ys) < 2:
             continue
-        frames.append(Frame(x0, x1, top, bottom, ys, held, page, below))
+        frames.append(Frame(x0, x1, top, bottom, ys, held, page, below, spans=[(r[0], r[1]) for r in g]))
     return frames
 
 
@@ -164,11 +205,13 @@ def columns(frames: list[Frame]) -> list[float]:
     body = [segs for f in frames for segs, l in zip(f.segments, f.lines) if not _in_header(f, l) and segs]
     if not body:
         body = [segs for f in frames for segs in f.segments if segs]
-    edges = _gutters(body, x0, x1)
-    return sorted(edges + _starts(body, edges))
+    gaps = _gutters(body, x0, x1)
+    edges = [x0] + [(a + b) / 2 for a, b in gaps] + [x1]
+    return sorted(edges + _starts(body, edges, gaps))
 
 
-def _gutters(body: list[list[Line]], x0: float, x1: float) -> list[float]:
+def _gutters(body: list[list[Line]], x0: float, x1: float) -> list[tuple[float, float]]:
+    """The x-ranges (2 points wide at least) between texts that no body line crosses."""
     step = 0.5
     n = int((x1 - x0) / step) + 1
     cover = [0] * n
@@ -180,26 +223,25 @@ def _gutters(body: list[list[Line]], x0: float, x1: float) -> list[float]:
             cover[i] += 1
     allowed = len(body) // 50
     texted = [i for i, c in enumerate(cover) if c > allowed]
-    if not texted:
-        return [x0, x1]
-    edges = [x0]
-    i, last = texted[0], texted[-1]
+    out: list[tuple[float, float]] = []
+    i, last = (texted[0], texted[-1]) if texted else (1, 0)
     while i <= last:
         if cover[i] <= allowed:
             j = i
             while j <= last and cover[j] <= allowed:
                 j += 1
             if (j - i) * step >= 2.0:
-                edges.append(x0 + (i + j) / 2 * step)
+                out.append((x0 + i * step, x0 + j * step))
             i = j
         else:
             i += 1
-    return edges + [x1]
+    return out
 
 
-def _starts(body: list[list[Line]], edges: list[float]) -> list[float]:
-    """Edges where at least three (and one in twenty) body texts start after a gap, placed half
-    a gap before the texts, more than ``_EM`` from every edge found so far."""
+def _starts(body: list[list[Line]], edges: list[float], gaps: list[tuple[float, float]]) -> list[float]:
+    """Edges where at least three (and one in twenty) body texts start after a gap, not just
+    after a gap no text crosses, placed half a gap before the texts, more than ``_EM`` from
+    every edge found so far."""
     found: list[tuple[float, list[float]]] = []  # (x, gaps before the texts starting there)
     for segs in body:
         for a, b in zip(segs, segs[1:]):
@@ -210,9 +252,10 @@ def _starts(body: list[list[Line]], edges: list[float]) -> list[float]:
                 hit[1].append(b.x0 - a.x1)
     need = max(3, len(body) // 20)
     out: list[float] = []
-    for x, gaps in sorted(found):
-        edge = x - min(gaps) / 2
-        if len(gaps) >= need and all(abs(edge - e) > _EM for e in edges + out):
+    for x, before in sorted(found):
+        edge = x - min(before) / 2
+        if len(before) >= need and all(abs(edge - e) > _EM for e in edges + out) \
+                and not any(a - _TOL <= edge <= b + _EM for a, b in gaps):
             out.append(edge)
     return out
 
@@ -222,8 +265,8 @@ def _in_header(f: Frame, line: Line) -> bool:
 
 
 def _rows_ruled(f: Frame) -> bool:
-    """Rules under most rows (more than a top, a header and a bottom rule)."""
-    return len(f.rules) >= 4
+    """Rules under most rows (more than a top, a header and a bottom rule) in the table's parts."""
+    return f.ruled_rows if f.ruled_rows is not None else len(f.rules) >= 4
 
 
 def _col(edges: list[float], x: float) -> int:
@@ -236,27 +279,49 @@ def _col(edges: list[float], x: float) -> int:
 def table(f: Frame, edges: list[float]) -> PageTable:
     """The frame's cells on the table's columns."""
     bands = [f.top, *f.rules[1:]] if len(f.rules) > 1 else [f.top]
-    if f.open_end or f.bottom > bands[-1] + _TOL:
+    if f.bottom > bands[-1] + _TOL:
         bands.append(f.bottom)
     cells: list[Region] = []
+    above: dict[int, Region] = {}  # ruled rows: per column, the cell of the band above
     for k, (a, b) in enumerate(zip(bands, bands[1:])):
         segs = [(l, s) for l, ss in zip(f.lines, f.segments) for s in ss if a < (l.top + l.bottom) / 2 < b]
-        if not segs:
-            continue
         if _rows_ruled(f):
-            rows = [segs]
-        elif k == 0 and len(f.rules) >= 2:
+            cells += _ruled_row(f, k, segs, edges, a, b, above)
+        elif segs and k == 0 and len(f.rules) >= 2:  # the header of a three-line table
             rows = _header_rows(segs, edges)
-        else:
-            rows = [segs]
-        for r, row in enumerate(rows):
-            top = a if r == 0 else min(l.top for l, _ in row) - 0.5
-            bottom = b if r == len(rows) - 1 else min(l.top for l, _ in rows[r + 1]) - 0.5
-            if not (_rows_ruled(f) or (k == 0 and len(f.rules) >= 2)):
-                cells += _body_cells(row, edges, top, bottom, f.page)
-            else:
+            for r, row in enumerate(rows):
+                top = a if r == 0 else min(l.top for l, _ in row) - 0.5
+                bottom = b if r == len(rows) - 1 else min(l.top for l, _ in rows[r + 1]) - 0.5
                 cells += _band_cells(row, edges, top, bottom, f.page)
+        elif segs:
+            cells += _body_cells(segs, edges, a, b, f.page)
     return PageTable(f.top, f.bottom, f.x0, f.x1, f.page, cells, merges_known=_rows_ruled(f))
+
+
+def _ruled_row(f: Frame, k: int, segs: list[tuple[Line, Line]], edges: list[float], a: float, b: float,
+               above: dict[int, Region]) -> list[Region]:
+    """The cells of band ``k`` of a frame with a rule under every row; in a column that the rule
+    over the band leaves out, the cell above runs on (a merge)."""
+    x0, x1 = f.spans[k] if k < len(f.spans) else (f.x0, f.x1)
+    open_cols = {c for c in range(len(edges) - 1) if k and not x0 - _TOL <= (edges[c] + edges[c + 1]) / 2 <= x1 + _TOL}
+    new = []
+    for cell in _band_cells(segs, edges, a, b, f.page):
+        c = _col(edges, cell.x0 + 0.5)
+        if c in open_cols and c in above and abs(above[c].x1 - cell.x1) <= _TOL:
+            above[c].lines += cell.lines
+            above[c].bottom = b
+        else:
+            new.append(cell)
+            above[c] = cell
+    for c in range(len(edges) - 1):
+        if any(_col(edges, n.x0 + 0.5) <= c < _col(edges, n.x1 - 0.5) + 1 for n in new):
+            continue
+        if c in open_cols and c in above:
+            above[c].bottom = max(above[c].bottom, b)
+        else:  # an empty cell, drawn so that a merge over the rows below can extend it
+            above[c] = Region(edges[c], a, edges[c + 1], b, [], f.page)
+            new.append(above[c])
+    return new
 
 
 def _span(s: Line, edges: list[float]) -> tuple[int, int]:

@@ -255,7 +255,7 @@ def grid_rows(cells: list[Region]) -> list[list[GridCell]]:
     """Cell boxes resolved to a grid: a cell covering several column/row intervals is a merge
     origin; the positions it covers are marked "h" (same row) or "v" (rows below)."""
     xs = _cluster([c.x0 for c in cells] + [c.x1 for c in cells])
-    ys = _cluster([c.top for c in cells] + [c.bottom for c in cells])
+    ys = _cluster([c.top for c in cells] + [max(c.bottom for c in cells)])  # a row where no cell starts is no row
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     grid: list[list[Optional[GridCell]]] = [[None] * n_cols for _ in range(n_rows)]
     for cell in sorted(cells, key=lambda c: (c.top, c.x0)):

@@ -74,8 +74,8 @@ def _repeated_header(a: PageTable, b: PageTable) -> int:
 
 
 def _bands(cells: list[Region]) -> list[float]:
-    """The y of every row boundary of a table's cells."""
-    return _cluster([c.top for c in cells] + [c.bottom for c in cells])
+    """The y of every row boundary of a table's cells (as ``grid_rows`` makes its rows)."""
+    return _cluster([c.top for c in cells] + [max(c.bottom for c in cells)])
 
 
 def _drop_rows(b: PageTable, n: int) -> None:
