@@ -1,7 +1,7 @@
 """Batch extraction: expand inputs, give every document a unique doc_id, extract, write.
 
-Documents run in chunks on an engine (``extractor.engines``: this process, a process pool,
-or a dask cluster).  Each worker returns the document's JSON text; the runner writes it as
+Documents run on an engine (``extractor.engines``: supervised worker processes on this machine,
+or a dask cluster), each under the per-document limits (:class:`~extractor.limits.Limits`).  Each worker returns the document's JSON text; the runner writes it as
 soon as it arrives (atomically), so memory stays flat however large the batch.  The batch
 tables (CSV, Excel, SQLite) are assembled at the end by reading the JSON files back in input
 order, so the output is the same for any number of jobs.  A re-run skips documents whose
@@ -15,19 +15,19 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from . import __version__
-from .errors import PlanxError
+from .errors import OutOfMemory, PlanxError
 from .evidence import file_sha256
+from .limits import Limits, check_file_size
 from .readers import SUPPORTED
 from .writers.jsonfile import dumps
 
 DEFAULT_MAX_SIZE = 100 * 2**20  # bytes; larger inputs are refused (``--max-size``)
 MANIFEST = ".planx-manifest.json"
-_MAX_CHUNK = 8
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Outcome:
     sha256: str = ""
     error: Optional[str] = None
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # the document's own (e.g. characters replaced)
+    out_of_memory: bool = False  # the error is a MemoryError (the worker is not reused)
 
 
 @dataclass
@@ -98,9 +100,7 @@ def _check_size(job: Job) -> None:
         raise PlanxError(job.path, "no such file (deleted or moved during the batch?)") from None
     except OSError as e:
         raise PlanxError(job.path, f"cannot read: {e.strerror}") from None
-    if size > job.max_size:
-        raise PlanxError(job.path, f"file is {size / 2**20:.1f} MB, over the input size limit of "
-                                   f"{job.max_size / 2**20:g} MB (raise it with --max-size)")
+    check_file_size(job.path, size, job.max_size)
 
 
 def extract_one(job: Job) -> dict:
@@ -108,7 +108,7 @@ def extract_one(job: Job) -> dict:
     from .pipeline import extract
 
     _check_size(job)
-    return extract(job.path, job.doc_id).to_dict()
+    return extract(job.path, job.doc_id, max_size=job.max_size).to_dict()
 
 
 def run_job(job: Job) -> Outcome:
@@ -120,25 +120,18 @@ def run_job(job: Job) -> Outcome:
         out.json_text = dumps(res)
         out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
         out.sha256 = res["document"]["sha256"]
+    except OutOfMemory as e:
+        out.json_text, out.error, out.out_of_memory = None, str(e), True
     except PlanxError as e:
         out.error = str(e)
     except MemoryError:
-        out.error = f"{job.path}: out of memory while extracting it"
+        out.json_text, out.error, out.out_of_memory = None, str(OutOfMemory(job.path)), True
     except Exception as e:  # noqa: BLE001 — a bug must not stop the batch; report it
         out.error = f"{job.path}: internal error ({type(e).__name__}: {e})"
     out.seconds = time.perf_counter() - t0
     return out
 
 
-def run_chunk(chunk: list[Job]) -> list[Outcome]:
-    """The unit of work an engine ships to a worker."""
-    return [run_job(job) for job in chunk]
-
-
-def chunked(jobs: list[Job], workers: int) -> list[list[Job]]:
-    """Chunks small enough to balance the load (about 4 per worker), at most 8 documents."""
-    size = max(1, min(_MAX_CHUNK, len(jobs) // max(1, workers * 4)))
-    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
 
 def _hash_files(h: "hashlib._Hash", files: Iterable[tuple[str, Path]]) -> None:
@@ -220,17 +213,24 @@ def _add_counts(summary: BatchSummary, counts: dict[str, int]) -> None:
         summary.records[kind] = summary.records.get(kind, 0) + n
 
 
-def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, force: bool = False,
-              engine: str = "local", scheduler: Optional[str] = None, max_size: int = DEFAULT_MAX_SIZE,
+def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: Optional[int] = None, force: bool = False,
+              engine: str = "local", scheduler: Optional[str] = None, max_size: Optional[int] = None,
+              limits: Optional[Limits] = None,
               on_progress: Optional[Callable[[int, int, str], None]] = None) -> BatchSummary:
-    """Extract every input, write per-document JSON and the batch tables."""
-    from .engines import get_engine
+    """Extract every input, write per-document JSON and the batch tables.
+
+    ``jobs``: worker processes (default: one per core, at most one per document); ``limits``: what
+    one document may cost (default: ``patterns/limits.toml``), ``max_size`` overriding its file size."""
+    from .engines import default_jobs, get_engine
     from .writers.jsonfile import atomic_write_bytes
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     run = get_engine(engine, scheduler)
-    all_jobs, missing = expand_inputs(paths, max_size)
+    limits = limits or Limits.defaults()
+    if max_size is not None:
+        limits = replace(limits, max_size=max_size)
+    all_jobs, missing = expand_inputs(paths, limits.max_size)
     summary = BatchSummary()
     manifest = Manifest(out_dir)
     ok: dict[int, Path] = {}  # job index → its JSON file
@@ -251,7 +251,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: int = 1, forc
             todo.append(job)
     converted = _prepare_conversions(todo)
     try:
-        for outcomes in run(chunked(todo, jobs), jobs):
+        for outcomes in run(todo, jobs or default_jobs(len(todo)), limits):
             for o in outcomes:
                 if o.error is None:
                     target = out_dir / f"{o.doc_id}.json"

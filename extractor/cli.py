@@ -32,10 +32,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     engine = "dask" if args.scheduler else args.engine
     show = sys.stderr.isatty() and not args.quiet
     try:
+        limits = _limits(args)
         with _progress(show) as progress:
             summary = run_batch(args.paths, out, jobs=args.jobs, force=args.force, engine=engine,
-                                scheduler=args.scheduler, max_size=int(args.max_size * 2**20),
-                                on_progress=progress)
+                                scheduler=args.scheduler, limits=limits, on_progress=progress)
     except PlanxError as e:
         print(f"planx: {e}", file=sys.stderr)
         return 2
@@ -44,6 +44,22 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_summary(summary, out)
     return 1 if summary.failures else 0
+
+
+def _limits(args: argparse.Namespace):
+    """The per-document limits: patterns/limits.toml, overridden by the flags given."""
+    from dataclasses import replace
+
+    from .limits import MB, Limits
+
+    limits = Limits.defaults()
+    if args.timeout is not None:
+        limits = replace(limits, timeout=args.timeout)
+    if args.max_memory is not None:
+        limits = replace(limits, max_memory=args.max_memory)
+    if args.max_size is not None:
+        limits = replace(limits, max_size=int(args.max_size * MB))
+    return limits
 
 
 @contextlib.contextmanager
@@ -115,6 +131,25 @@ def _megabytes(text: str) -> float:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.strip().lower().removesuffix("s"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be >= 0 (0 = no limit)")
+    return value
+
+
+def _memory(text: str) -> int:
+    from .limits import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a memory size (e.g. 2GB, 512MB): {text!r}") from None
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -133,15 +168,19 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="input files and/or folders")
     ex.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs/)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
-    ex.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1,
-                    help="worker processes (default: all cores)")
+    ex.add_argument("-j", "--jobs", type=_positive, default=None,
+                    help="worker processes (default: one per core, at most one per document)")
     ex.add_argument("--force", action="store_true", help="re-extract documents unchanged since the last run")
     ex.add_argument("--engine", choices=("local", "dask"), default="local",
                     help="local processes (default) or a dask.distributed cluster (pip install planx[dask])")
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="dask scheduler address (implies --engine dask; default: a local cluster)")
-    ex.add_argument("--max-size", type=_megabytes, default=100, metavar="MB",
+    ex.add_argument("--max-size", type=_megabytes, default=None, metavar="MB",
                     help="refuse input files larger than this (default: 100 MB)")
+    ex.add_argument("--timeout", type=_seconds, default=None, metavar="S",
+                    help="stop a document after this many seconds (default: 60; 0 = no limit)")
+    ex.add_argument("--max-memory", type=_memory, default=None, metavar="SIZE",
+                    help="stop a document whose worker needs more memory, e.g. 2GB, 512MB (default: 2 GB; 0 = no limit)")
     ex.set_defaults(func=_cmd_extract)
     from .audit.cli import register as register_audit
     register_audit(sub)

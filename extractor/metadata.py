@@ -58,7 +58,7 @@ def _head(doc: Document) -> list[Block]:
 
 def extract_document_info(doc: Document, struct) -> DocumentInfo:
     p = load("metadata")
-    info = DocumentInfo(doc.doc_id, doc.source, doc.format, doc.sha256)
+    info = DocumentInfo(doc.doc_id, doc.source, doc.format, doc.sha256, warnings=list(doc.warnings))
     head = _head(doc)
     first_heading = min((s.span.line for s in struct.sections), default=None)
     if first_heading is not None:

@@ -6,13 +6,20 @@ itself; for .docx/.pdf the text the reader built) plus a sequence of :class:`Blo
 ``offsets`` list mapping each character of that text back to a character offset in
 ``Document.text`` — so any record built from a slice of normalised text can be traced
 back to the exact source words (:meth:`Document.span`).
+
+The model holds only valid, printable Unicode plus TAB/LF: a :class:`Document` cleans what its
+reader gives it (:mod:`extractor.hygiene`, one character for one, so offsets hold) and records
+what it replaced in ``warnings``.
 """
 from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator, Literal, Optional
+
+from .hygiene import clean_text, describe
 
 BlockKind = Literal["heading", "paragraph", "table"]
 
@@ -155,13 +162,32 @@ class Document:
     text: str
     blocks: list[Block]
     page_starts: list[int] = field(default_factory=list)  # pdf: offset where each page begins
+    warnings: list[str] = field(default_factory=list)  # about the input, for the user (e.g. characters replaced)
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _locator: Optional["_Locator"] = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        self._clean()
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         for i, b in enumerate(self.blocks):
             b.index = i
+
+    def _clean(self) -> None:
+        """Unicode hygiene: text, block and cell texts, labels and style names hold only valid,
+        printable Unicode plus TAB/LF (the text's replacements are counted in ``warnings``)."""
+        counts: Counter = Counter()
+        self.text = clean_text(self.text, counts)
+        self.doc_id = clean_text(self.doc_id)
+        self.source = clean_text(self.source)
+        for b in self.blocks:
+            b.text = clean_text(b.text)
+            b.label = clean_text(b.label) if b.label else b.label
+            b.style = clean_text(b.style) if b.style else b.style
+            if b.table is not None:
+                for c in b.table.cells():
+                    c.text = clean_text(c.text)
+        if counts:
+            self.warnings.append(describe(counts))
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset in ``text``."""

@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
+from .errors import OutOfMemory
+from .limits import Limits, check_file_size
 from .records import ExtractResult
 
 if TYPE_CHECKING:
@@ -36,17 +38,25 @@ def in_reading_order(prose: list, tabled: list[tuple[int, list]], prefix: str) -
 
 
 def extract(path: str | Path, doc_id: Optional[str] = None,
-            timings: Optional[dict[str, float]] = None) -> ExtractResult:
+            timings: Optional[dict[str, float]] = None, *, max_size: Optional[int] = None) -> ExtractResult:
     """Extract every record kind from one plan document (any format in ``readers.READERS``).
 
-    ``timings``, when given, receives the seconds spent per stage (read, structure, tables,
-    text, audit) — for the benchmark."""
+    A file over ``max_size`` bytes (default: ``patterns/limits.toml``) is refused, like a file
+    that is not a plan, with :class:`~extractor.errors.PlanxError`; running out of memory is
+    :class:`~extractor.errors.OutOfMemory`.  ``timings``, when given, receives the seconds spent
+    per stage (read, structure, tables, text, audit) — for the benchmark."""
     from .readers import read
 
-    lap = _stopwatch(timings)
-    doc = read(Path(path), doc_id)
-    lap("read")
-    return extract_document(doc, timings)
+    path = Path(path)
+    try:
+        lap = _stopwatch(timings)
+        if path.is_file():
+            check_file_size(path, path.stat().st_size, Limits.defaults().max_size if max_size is None else max_size)
+        doc = read(path, doc_id)
+        lap("read")
+        return extract_document(doc, timings)
+    except MemoryError:
+        raise OutOfMemory(path) from None
 
 
 def extract_document(doc: "Document", timings: Optional[dict[str, float]] = None) -> ExtractResult:

@@ -58,6 +58,7 @@ class DocumentInfo:
     base_year: Optional[int] = None
     phases: list[dict] = field(default_factory=list)  # [{"name", "start", "end"}]
     declared_counts: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # about the input (e.g. characters replaced)
     span: Optional[Span] = None
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch import MANIFEST, Job, expand_inputs, run_batch
+from extractor.batch import MANIFEST, expand_inputs, run_batch
 from extractor.cli import main
-from extractor.engines.local import run_local
 
 from conftest import CORPORA
 
@@ -129,29 +128,6 @@ def test_cli_extract_exit_codes_and_summary(small_corpus: Path, tmp_path: Path, 
     err = capsys.readouterr().err
     assert "2 unchanged (skipped)" in err and f"error: {small_corpus / 'bad.pdf'}:" in err
     assert main(["extract", str(tmp_path / "nothing.txt"), "-o", str(tmp_path / "out")]) == 1
-
-
-def _crash_on_doc_b(chunk: list[Job]) -> list:
-    """A chunk function whose worker process dies on the document called "b"."""
-    from extractor.batch import run_chunk
-
-    if any(j.doc_id == "b" for j in chunk):
-        os._exit(1)
-    return run_chunk(chunk)
-
-
-def test_a_dying_worker_fails_only_its_document(tmp_path: Path, monkeypatch):
-    import extractor.engines.local as local
-
-    for name in "abcd":
-        shutil.copy(CORPORA / f"{SMALL[0]}.txt", tmp_path / f"{name}.txt")
-    jobs, _ = expand_inputs([tmp_path])
-    monkeypatch.setattr(local, "run_chunk", _crash_on_doc_b)
-    outcomes = [o for chunk in run_local([jobs[:2], jobs[2:]], 2) for o in chunk]
-    by_id = {o.doc_id: o for o in outcomes}
-    assert sorted(by_id) == ["a", "b", "c", "d"]
-    assert "worker process died" in by_id["b"].error
-    assert all(by_id[d].error is None and by_id[d].json_text for d in "acd")
 
 
 def test_dask_local_cluster_matches_local_engine(small_corpus: Path, tmp_path: Path):

@@ -4,7 +4,6 @@ overlap or leave gaps."""
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
@@ -66,8 +65,10 @@ def _next_unit(p: tuple[int, ...]) -> tuple[int, ...]:
         return (p[0] + 1,)
     if len(p) == 2:
         return (p[0] + p[1] // 12, p[1] % 12 + 1)
-    d = dt.date(*p) + dt.timedelta(days=1)
-    return (d.year, d.month, d.day)
+    year, month, day = p  # any year, even 0 (datetime stops at 1)
+    if 1 <= month <= 12 and day < calendar.mdays[month] + (month == 2 and calendar.isleap(year)):
+        return (year, month, day + 1)
+    return (year + month // 12, month % 12 + 1, 1)
 
 
 def before(a: PartialDate, b: PartialDate) -> bool:

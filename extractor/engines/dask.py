@@ -2,18 +2,37 @@
 
 With a scheduler address the chunks go to that cluster (its workers must see the input
 paths, e.g. on a shared file system); without one a LocalCluster of one single-threaded
-worker process per job is started for the batch and closed after it.
+worker process per job is started for the batch and closed after it.  On the dask worker each
+document runs in a supervised worker process under the same limits as the local engine
+(:func:`run_chunk_supervised`), so a hostile document costs only itself there too.
 """
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..errors import PlanxError
+from ..limits import Limits
+from . import chunks_by_bytes
 
 if TYPE_CHECKING:
     from ..batch import Job, Outcome
 
 _CONNECT_TIMEOUT = "10s"
+_local = threading.local()  # on a dask worker: each executor thread's own supervisor
+
+
+def run_chunk_supervised(chunk: list[Job], limits: Limits) -> list[Outcome]:
+    """A dask task: the chunk's documents, one at a time, in this thread's worker process (kept
+    for the next task)."""
+    from .supervisor import Supervisor
+
+    sup = getattr(_local, "supervisor", None)
+    if sup is None or sup.limits != limits:
+        if sup is not None:
+            sup.close()
+        sup = _local.supervisor = Supervisor(1, limits)
+    return list(sup.run(chunk))
 
 
 def dask_engine(scheduler: Optional[str]):
@@ -23,10 +42,10 @@ def dask_engine(scheduler: Optional[str]):
     except ImportError:
         raise PlanxError("--engine dask", "dask is not installed (pip install 'planx[dask]')") from None
 
-    def run(chunks: list[list[Job]], workers: int) -> Iterator[list[Outcome]]:
+    def run(jobs: list[Job], workers: int, limits: Limits) -> Iterator[list[Outcome]]:
         from distributed import Client, LocalCluster, as_completed
 
-        from ..batch import Outcome, run_chunk
+        from ..batch import Outcome
 
         cluster = None
         try:
@@ -39,7 +58,8 @@ def dask_engine(scheduler: Optional[str]):
         except (OSError, TimeoutError) as e:
             raise PlanxError(scheduler or "dask LocalCluster", f"cannot start or reach the dask scheduler ({e})") from None
         try:
-            futures = client.map(run_chunk, chunks, pure=False)
+            chunks = chunks_by_bytes(jobs, workers)
+            futures = client.map(run_chunk_supervised, chunks, limits=limits, pure=False)
             by_key = {f.key: c for f, c in zip(futures, chunks)}
             for fut in as_completed(futures):
                 try:

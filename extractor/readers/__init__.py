@@ -44,5 +44,5 @@ def read(path: Path, doc_id: Optional[str] = None) -> Document:
         return getattr(import_module(f".{module}", __name__), function)(path, doc_id)
     except PlanxError:
         raise
-    except (OSError, MemoryError) as e:
-        raise PlanxError(path, f"cannot read: {getattr(e, 'strerror', None) or e}") from None
+    except OSError as e:
+        raise PlanxError(path, f"cannot read: {e.strerror or e}") from None

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..errors import PlanxError
+from ..hygiene import char_of
+from ..limits import bound
 from ..model import Document
 from .docx_numbering import W, Numbering
 from .docx_safety import check_package
@@ -58,21 +60,22 @@ class _Styles:
                     self.default = sid
         self._cache: dict[str, _Style] = {}
 
-    def get(self, sid: Optional[str]) -> _Style:
+    def get(self, sid: Optional[str], depth: int = 0) -> _Style:
+        """The resolved style ``sid``; a basedOn chain is followed ``docx.max_style_depth`` deep."""
         sid = sid or self.default
-        if sid is None or sid not in self.raw:
+        if sid is None or sid not in self.raw or depth > bound("docx", "max_style_depth"):
             return _Style(None, None, None)
         if sid not in self._cache:
             self._cache[sid] = _Style(None, None, None)  # guards basedOn cycles
-            self._cache[sid] = self._resolve(sid)
+            self._cache[sid] = self._resolve(sid, depth)
         return self._cache[sid]
 
-    def _resolve(self, sid: str) -> _Style:
+    def _resolve(self, sid: str, depth: int) -> _Style:
         s = self.raw[sid]
         name_el = s.find(W + "name")
         name = name_el.get(W + "val") if name_el is not None else sid
         based = s.find(W + "basedOn")
-        parent = self.get(based.get(W + "val")) if based is not None else _Style(None, None, None)
+        parent = self.get(based.get(W + "val"), depth + 1) if based is not None else _Style(None, None, None)
         ppr = s.find(W + "pPr")
         outline = _outline(ppr)
         m = _HEADING_STYLE.match(name or "")
@@ -136,7 +139,7 @@ def _sym(el) -> str:
         code = int(el.get(W + "char", ""), 16)
     except ValueError:
         return ""
-    return chr(code - 0xF000) if 0xF020 <= code <= 0xF0FF else chr(code)
+    return char_of(code - 0xF000) if 0xF020 <= code <= 0xF0FF else char_of(code)
 
 
 def _para_text(p) -> tuple[str, bool]:
@@ -172,10 +175,11 @@ def _para_text(p) -> tuple[str, bool]:
 class _Builder:
     """Reads the body's paragraphs and tables into a :class:`TextBuilder`."""
 
-    def __init__(self, numbering: Numbering, styles: _Styles) -> None:
-        self.out = TextBuilder()
+    def __init__(self, path: Path, numbering: Numbering, styles: _Styles) -> None:
+        self.out = TextBuilder(path)
         self.numbering = numbering
         self.styles = styles
+        self.warnings: list[str] = []
 
     def label(self, p, style_id: Optional[str], st: _Style) -> Optional[tuple[str, str]]:
         num = _num_pr(p.find(W + "pPr"))
@@ -225,7 +229,7 @@ class _Builder:
                     text = lab[0].strip() + (" " if lab[1] else "") + text
                 lines += [t for t in text.split("\n") if t.strip()]
             elif el.tag == W + "tbl":
-                for row in grid(el):
+                for row in grid(el, self.warnings):
                     for slot in row:
                         if slot.tc is not None:
                             lines += self.cell_lines(slot.tc)
@@ -234,7 +238,7 @@ class _Builder:
     def table(self, tbl) -> None:
         self.out.table([[GridSlot(merged=slot.merged) if slot.merged else
                          GridSlot(self.cell_lines(slot.tc) if slot.tc is not None else [], slot.rowspan, slot.colspan)
-                         for slot in row] for row in grid(tbl)])
+                         for slot in row] for row in grid(tbl, self.warnings)])
 
 
 def _body_items(el) -> Iterator:
@@ -270,12 +274,16 @@ def _open(path: Path):
 def read_docx(path: Path, doc_id: Optional[str] = None) -> Document:
     check_package(path)
     d = _open(path)
+    root = d.element
+    if getattr(root, "tag", None) != W + "document":
+        raise PlanxError(path, f"corrupt .docx (word/document.xml is not a Word document: its root is "
+                               f"<{_local_name(root)}>)")
     styles = _Styles(_related(d.part, "styles"))
     numbering = Numbering(_related(d.part, "numbering"), styles.num_id)
-    body = d.element.body
+    body = root.find(W + "body")
     if body is None:
         raise PlanxError(path, "corrupt .docx (word/document.xml has no body)")
-    b = _Builder(numbering, styles)
+    b = _Builder(path, numbering, styles)
     for el in _body_items(body):
         if el.tag == W + "p":
             b.paragraph(el)
@@ -285,7 +293,12 @@ def read_docx(path: Path, doc_id: Optional[str] = None) -> Document:
     if not b.out.blocks:
         raise PlanxError(path, "empty document (no text in the body)")
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Document(doc_id or path.stem, str(path), "docx", sha, text, b.out.blocks)
+    return Document(doc_id or path.stem, str(path), "docx", sha, text, b.out.blocks,
+                    warnings=numbering.warnings + b.warnings)
+
+
+def _local_name(el) -> str:
+    return str(getattr(el, "tag", "?")).rsplit("}", 1)[-1][:40]
 
 
 def _related(part, kind: str):

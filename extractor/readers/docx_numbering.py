@@ -6,12 +6,16 @@ points at a ``w:num`` which points at a ``w:abstractNum`` holding one ``w:lvl`` 
 kept per abstract definition, as Word does: lists sharing an abstractNum continue each
 other, a ``w:lvlOverride/w:startOverride`` restarts its level the first time its num is
 used, and using a level restarts the deeper levels (unless their lvlRestart says otherwise).
+A counter beyond ``limits.toml: docx.max_list_counter`` is printed in decimal (an upperRoman
+10^15 or an upperLetter 10^9 would otherwise be a label of gigabytes), with a warning.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
+
+from ..limits import bound
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -155,6 +159,8 @@ class Numbering:
         self.nums: dict[str, _Num] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self._style_num = style_num
+        self._max_counter = bound("docx", "max_list_counter")
+        self.warnings: list[str] = []
         if root is None:
             return
         for a in root.iter(W + "abstractNum"):
@@ -223,6 +229,11 @@ class Numbering:
             ref = levels.get(k, Level())
             n = counters.get(k, ref.start)
             fmt = "decimal" if lvl.legal and ref.fmt != "none" else ref.fmt
+            if abs(n) > self._max_counter and fmt != "none":
+                if not self.warnings:
+                    self.warnings.append(f"list numbering reaches {n}: counters beyond {self._max_counter} printed "
+                                         "in decimal (limits.toml docx.max_list_counter)")
+                return str(n)
             return FORMATS.get(fmt, str)(n)
 
         return re.sub(r"%([1-9])", sub, lvl.text), lvl.suffix

@@ -5,12 +5,16 @@ row's ``w:gridBefore``; ``w:vMerge`` (restart / continue) and the legacy ``w:hMe
 cells.  The result has one entry per grid position: an origin ``_Slot`` (with its rowspan,
 colspan and the ``w:tc`` element) or a placeholder marked "v" (covered by the origin above)
 or "h" (covered by the origin to the left).  Positions no ``w:tc`` reaches are empty slots.
+
+A row is at most ``limits.toml: docx.max_grid_columns`` wide (Word's own limit is 63): a
+``gridBefore`` or ``gridSpan`` reaching past it is cut there, and a warning says so.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from ..limits import bound
 from .docx_numbering import W
 
 
@@ -49,16 +53,26 @@ def _merge_state(tcpr, tag: str) -> Optional[str]:
     return el.get(W + "val") or "continue"
 
 
-def grid(tbl) -> list[list[_Slot]]:
-    """The table's grid: one list of slots per w:tr, all of the same width."""
+def grid(tbl, warnings: Optional[list[str]] = None) -> list[list[_Slot]]:
+    """The table's grid: one list of slots per w:tr, all of the same width (a row cut at the
+    column bound adds a line to ``warnings``)."""
+    limit = bound("docx", "max_grid_columns")
+    cut = 0
     rows: list[list[_Slot]] = []
     for tr in _children(tbl, W + "tr"):
         trpr = tr.find(W + "trPr")
-        row: list[_Slot] = [_Slot() for _ in range(max(0, _int(trpr, W + "gridBefore", 0)))]
+        before = max(0, _int(trpr, W + "gridBefore", 0))
+        row: list[_Slot] = [_Slot() for _ in range(min(before, limit))]
+        cut += before > limit
         for tc in _children(tr, W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span = max(1, _int(tcpr, W + "gridSpan", 1))
             col = len(row)
+            if col + span > limit:
+                cut += 1
+                span = limit - col
+                if span <= 0:
+                    break
             above = _origin_at(rows[-1], col) if rows else None
             if _merge_state(tcpr, "vMerge") == "continue" and above is not None:
                 above.rowspan += 1
@@ -73,6 +87,9 @@ def grid(tbl) -> list[list[_Slot]]:
             row.append(origin)
             row.extend(_Slot(merged="h", origin=origin) for _ in range(span - 1))
         rows.append(row)
+    if cut and warnings is not None:
+        warnings.append(f"a table's rows were cut at {limit} grid columns ({cut} cell(s) reached past it: "
+                        "gridBefore/gridSpan; limits.toml docx.max_grid_columns)")
     width = max((len(r) for r in rows), default=0)
     for r in rows:
         r.extend(_Slot() for _ in range(width - len(r)))

@@ -391,7 +391,7 @@ def read_html(path: Path, doc_id: Optional[str] = None) -> Document:
     root = _parse(decode_html(data, path), path)
     meta_title = _meta_title(root)
     _prune(root)
-    b = TextBuilder()
+    b = TextBuilder(path)
     for it in _items(root, meta_title):
         if isinstance(it, _TableItem):
             b.table(_table_slots(it.el))

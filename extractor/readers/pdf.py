@@ -24,12 +24,14 @@ from statistics import median
 from typing import Optional, Union
 
 from ..errors import PlanxError
+from ..limits import check_text_size
 from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import compiled, load
 from .pdf_layout import Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, make_lines, remove_furniture
 from .pdf_frames import Rule, frame_tables, long_rules, spread_dividers
 from .pdf_pdfium import open_pdf, page_chars, page_edges, page_height
+from .pdf_safety import check_pages, check_streams
 from .pdf_plumber import Plumber
 from .pdf_rules import ruled_tables
 from .pdf_stitch import stitch
@@ -107,7 +109,8 @@ def _joiner(a: str, b: str) -> str:
 
 
 class _Builder:
-    def __init__(self, n_pages: int) -> None:
+    def __init__(self, path: Path, n_pages: int) -> None:
+        self.path = path
         self.parts: list[str] = []
         self.pos = 0
         self.line = 1
@@ -121,6 +124,7 @@ class _Builder:
         self.parts.append(s)
         self.pos += len(s)
         self.line += s.count("\n")
+        check_text_size(self.path, self.pos)
         return start
 
     def end_line(self) -> None:
@@ -213,7 +217,13 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     from pdfminer.psparser import PSException
     from pypdfium2 import PdfiumError
 
+    check_streams(path)
     pdf = open_pdf(path)
+    try:
+        check_pages(path, len(pdf))
+    except PlanxError:
+        pdf.close()
+        raise
     plumber = Plumber(path)
     pages_lines, pages_tables, pages_rules, heights = [], [], [], []
     try:
@@ -241,7 +251,7 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
         spread_dividers(t)
     items = [it for page_items in pages_items for it in page_items]
     layout = _Layout([l for ls in pages_lines for l in ls])
-    b = _Builder(len(heights))
+    b = _Builder(path, len(heights))
     _flow(items, layout, b)
     if not b.blocks:
         raise PlanxError(path, "no text layer (image-only PDF); run OCR first")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import PlanxError
+from ..hygiene import char_of
 
 _VP = ctypes.c_void_p
 _PATH, _FORM = 2, 5  # FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM
@@ -115,7 +116,7 @@ def _text(textpage, n: int) -> str:
     text = textpage.get_text_range(0, n) if n else ""
     if len(text) != n:  # surrogate pairs or unpaired code units: per-character look-up
         r = _calls().r
-        text = "".join(chr(r.FPDFText_GetUnicode(textpage.raw, i) or 0xFFFD) for i in range(n))
+        text = "".join(char_of(r.FPDFText_GetUnicode(textpage.raw, i) or 0xFFFD) for i in range(n))
     return text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ..limits import check_text_size
 from ..model import Block, Cell, MappedText, Table
 from ..normalize import clean, remove_matches
 
@@ -30,7 +31,8 @@ class GridSlot:
 class TextBuilder:
     """Accumulates Document.text and the blocks that point into it."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: object) -> None:
+        self.source = source  # the input file, named by the error when the text grows past its bound
         self.parts: list[str] = []
         self.pos = 0
         self.line = 1
@@ -46,6 +48,7 @@ class TextBuilder:
         self.parts.append(s)
         self.pos += len(s)
         self.line += s.count("\n")
+        check_text_size(self.source, self.pos)
         return start
 
     def newline(self) -> None:

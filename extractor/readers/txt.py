@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import PlanxError
+from ..limits import check_text_size
 from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean, has_toc_bookmark
 from ..patterns import compiled, load
@@ -25,6 +26,7 @@ def read_txt(path: Path, doc_id: Optional[str] = None) -> Document:
         raise PlanxError(path, "empty file")
     text, _enc = decode(data, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_text_size(path, len(text))
     if not text.strip():
         raise PlanxError(path, "empty file (only whitespace)")
     blocks = parse_text(text)

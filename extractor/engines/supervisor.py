@@ -1,0 +1,302 @@
+"""Worker processes under watch: every document runs in a worker process, one at a time, and a
+worker that exceeds a limit or dies is killed and replaced — the batch goes on.
+
+A worker is ``python -m extractor.engines.worker`` in its own session (killing its process group
+also ends anything it started).  The supervisor hands each idle worker the next document, waits for
+outcomes, and kills a worker whose document has run past the time limit; the memory limit is the
+worker's own address-space cap (``RLIMIT_AS``), watched here as well where that cap does not exist.
+Each failure is the document's own one-line error:
+
+- ``exceeded 60 s, the per-document time limit`` (killed by the watchdog);
+- ``exceeded 2 GB, the per-document memory limit`` (a ``MemoryError`` under the cap);
+- ``worker process crashed (SIGSEGV) …`` (a library crashed, or the kernel killed it).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+
+from ..limits import Limits
+from .worker import read_frame, write_frame
+
+if TYPE_CHECKING:
+    from ..batch import Job, Outcome
+
+_POLL = 0.5  # seconds between looks at the workers' memory and deadlines
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def _memory(pid: int) -> Optional[tuple[int, int]]:
+    """(address space, resident memory) of a process in bytes; None when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            fields = fh.read().split()
+        page = os.sysconf("SC_PAGE_SIZE")
+        return int(fields[0]) * page, int(fields[1]) * page
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import psutil
+
+        info = psutil.Process(pid).memory_info()
+        return info.vms, info.rss
+    except Exception:  # noqa: BLE001 — psutil missing or the process gone
+        return None
+
+
+def _can_fork() -> bool:
+    """Forking this process is safe: it runs no other thread."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _worker_memory(limits: Limits, forked: bool) -> int:
+    """The worker's address-space cap: the memory limit, or — for a worker forked from a process
+    that is already large (an interactive session, a test run) — the limit on top of what it
+    inherits, so that the inherited pages do not count against the document."""
+    if not forked or limits.max_memory <= 0:
+        return limits.max_memory
+    mine = _memory(os.getpid())
+    inherited = mine[0] if mine else 0
+    return limits.max_memory if inherited < limits.max_memory // 4 else inherited + limits.max_memory
+
+
+class Worker:
+    """One worker process and the document it is extracting.
+
+    Forked from this process when it runs no other thread (cheap: nothing to import again, which
+    keeps a one-document run close to extracting in-process), else a fresh interpreter
+    (``python -m extractor.engines.worker``), as on a dask worker or beside a progress bar's thread.
+    Either way the worker's address space is capped at the memory limit (:func:`_worker_memory`).
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.job: Optional[Job] = None
+        self.deadline = float("inf")
+        self.returncode: Optional[int] = None
+        show_stderr = bool(os.environ.get("PLANX_WORKER_STDERR"))
+        if _can_fork():
+            self._fork(limits, show_stderr)
+        else:
+            self._spawn(limits, show_stderr)
+
+    def _fork(self, limits: Limits, show_stderr: bool) -> None:
+        from .worker import run_forked
+
+        jobs_r, jobs_w = os.pipe()
+        out_r, out_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            run_forked(jobs_r, out_w, limits.timeout, _worker_memory(limits, True), show_stderr)
+        os.close(jobs_r)
+        os.close(out_w)
+        self.pid = pid
+        self.jobs = os.fdopen(jobs_w, "wb")
+        self.outcomes = os.fdopen(out_r, "rb")
+        self._popen = None
+
+    def _spawn(self, limits: Limits, show_stderr: bool) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        self._popen = subprocess.Popen(
+            [sys.executable, "-m", "extractor.engines.worker", repr(limits.timeout), str(limits.max_memory)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None if show_stderr else subprocess.DEVNULL,
+            env=env, start_new_session=True)
+        self.pid = self._popen.pid
+        self.jobs, self.outcomes = self._popen.stdin, self._popen.stdout
+
+    def fileno(self) -> int:
+        return self.outcomes.fileno()
+
+    def send(self, job: Job, timeout: float) -> bool:
+        """Hand the worker ``job``; False when the worker is gone."""
+        self.job = job
+        self.deadline = time.monotonic() + timeout if timeout > 0 else float("inf")
+        try:
+            write_frame(self.jobs, job)
+        except (BrokenPipeError, OSError):
+            return False
+        return True
+
+    def receive(self) -> Optional[Outcome]:
+        """The outcome of the current document; None when the worker died instead."""
+        try:
+            outcome = read_frame(self.outcomes)
+        except (OSError, EOFError, ValueError, TypeError):
+            outcome = None
+        self.job = None
+        return outcome
+
+    def kill(self) -> None:
+        """Kill the worker and everything it started (its session), and reap it."""
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._reap(None)
+
+    def close(self) -> None:
+        """End an idle worker (end of its input), killing it if it does not go at once."""
+        try:
+            self.jobs.close()
+        except OSError:
+            pass
+        if self._reap(5.0) is None:
+            self.kill()
+
+    def _reap(self, timeout: Optional[float]) -> Optional[int]:
+        """Wait for the worker to end (at most ``timeout`` s); its return code, None if still running."""
+        if self.returncode is None:
+            if self._popen is not None:
+                try:
+                    self.returncode = self._popen.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    return None
+            else:
+                self.returncode = _waitpid(self.pid, timeout)
+        if self.returncode is not None:
+            for fh in (self.jobs, self.outcomes):
+                try:
+                    fh.close()
+                except OSError:
+                    pass
+        return self.returncode
+
+    def death(self) -> str:
+        """Why the worker died, for its document's error line."""
+        self.kill()
+        code = self.returncode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            if name == "SIGXCPU":
+                return "used too much CPU time (killed by its CPU time limit)"
+            return f"worker process crashed ({name}) while extracting it (out of memory or a crash in a library)"
+        return f"worker process died (exit code {code}) while extracting it"
+
+
+def _waitpid(pid: int, timeout: Optional[float]) -> Optional[int]:
+    """Reap a forked child: its return code (negative: killed by that signal), None when it is
+    still running after ``timeout`` seconds (None: wait as long as it takes)."""
+    end = None if timeout is None else time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        try:
+            done, status = os.waitpid(pid, 0 if end is None else os.WNOHANG)
+        except ChildProcessError:
+            return -signal.SIGKILL
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() >= end:
+            return None
+        time.sleep(delay)
+        delay = min(0.05, delay * 2)
+
+
+class Supervisor:
+    """Up to ``size`` workers running documents under ``limits``; workers are started on demand and
+    kept for the next call until :meth:`close`."""
+
+    def __init__(self, size: int, limits: Limits) -> None:
+        self.size = max(1, size)
+        self.limits = limits
+        self.idle: list[Worker] = []
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        """The outcome of every job, as each finishes; a failure never stops the others."""
+        queue: deque[Job] = deque(jobs)
+        busy: list[Worker] = []
+        try:
+            while queue or busy:
+                while queue and len(busy) < self.size:
+                    job = queue.popleft()
+                    worker, failure = self._dispatch(job)
+                    if worker is None:
+                        yield failure
+                    else:
+                        busy.append(worker)
+                ready = wait(busy, timeout=self._wait_time(busy))
+                for worker in ready:
+                    busy.remove(worker)
+                    yield self._finish(worker)
+                for worker in [w for w in busy if self._over_limit(w)]:
+                    busy.remove(worker)
+                    yield self._stop(worker)
+        finally:
+            for worker in busy:
+                worker.kill()
+
+    def close(self) -> None:
+        for worker in self.idle:
+            worker.close()
+        self.idle.clear()
+
+    def __enter__(self) -> "Supervisor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _dispatch(self, job: Job) -> tuple[Optional[Worker], Optional[Outcome]]:
+        """Send ``job`` to an idle worker (a new one when none is idle or the idle one is gone)."""
+        for fresh in (False, True):
+            try:
+                worker = self.idle.pop() if self.idle and not fresh else Worker(self.limits)
+            except OSError as e:
+                return None, _failed(job, f"cannot start a worker process ({e.strerror or e})")
+            if worker.send(job, self.limits.timeout):
+                return worker, None
+            worker.kill()
+        return None, _failed(job, "worker process could not be started")
+
+    def _wait_time(self, busy: list[Worker]) -> float:
+        nearest = min((w.deadline for w in busy), default=float("inf"))
+        return max(0.0, min(_POLL, nearest - time.monotonic()))
+
+    def _over_limit(self, worker: Worker) -> bool:
+        if time.monotonic() >= worker.deadline:
+            return True
+        if self.limits.max_memory > 0 and not sys.platform.startswith("linux"):  # no RLIMIT_AS there
+            used = _memory(worker.pid)
+            return used is not None and used[1] > self.limits.max_memory
+        return False
+
+    def _finish(self, worker: Worker) -> Outcome:
+        job = worker.job
+        outcome = worker.receive()
+        if outcome is None:
+            return _failed(job, worker.death())
+        if outcome.out_of_memory and self.limits.max_memory > 0:
+            outcome.error = f"{job.path}: {self.limits.describe_memory()}"
+        if outcome.out_of_memory:
+            worker.close()
+        else:
+            self.idle.append(worker)
+        return outcome
+
+    def _stop(self, worker: Worker) -> Outcome:
+        job = worker.job
+        timed_out = time.monotonic() >= worker.deadline
+        worker.kill()
+        cause = self.limits.describe_timeout() if timed_out else self.limits.describe_memory()
+        outcome = _failed(job, cause)
+        outcome.seconds = self.limits.timeout if timed_out else 0.0
+        return outcome
+
+
+def _failed(job: Job, cause: str) -> Outcome:
+    from ..batch import Outcome
+
+    return Outcome(job.index, job.doc_id, str(job.path), error=f"{job.path}: {cause}",
+                   out_of_memory="memory limit" in cause)
+

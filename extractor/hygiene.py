@@ -1,0 +1,64 @@
+"""Unicode hygiene for the document model: only valid, printable Unicode plus TAB and LF.
+
+Every reader's output passes through :class:`~extractor.model.Document`, which cleans its text
+here once, so every extractor and writer can trust its input (a lone surrogate cannot be encoded
+as UTF-8, XML refuses U+FFFE and C0 controls, an ESC sequence rewrites a terminal, bidi overrides
+disguise text).  Each offending character is replaced by **one** character, so every offset,
+span and ``raw == text[span]`` stays valid:
+
+- a layout control (CR, VT, FF, the information separators, NEL, U+2028/U+2029) by a space;
+- any other C0/C1 control, a surrogate code point, a non-character (U+FDD0–U+FDEF, U+xFFFE,
+  U+xFFFF) or a bidi embedding/override/isolate control by U+FFFD.
+
+Readers that turn numbers into characters (a docx ``w:sym``, a PDF ToUnicode map) use
+:func:`char_of`, which never raises: a code outside Unicode becomes :data:`INVALID`, a
+non-character the model then replaces and counts like the others.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+REPLACEMENT = "\ufffd"
+INVALID = "\uffff"  # what a reader puts for a code point that does not exist
+
+_LAYOUT = "\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
+_BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+                  + _NONCHARACTERS + "]")
+_SHOWN = 4  # code points named in a warning
+
+
+def char_of(code: int) -> str:
+    """The character with code point ``code``; :data:`INVALID` when there is none."""
+    return chr(code) if 0 <= code < 0x110000 else INVALID
+
+
+def _replacement(ch: str) -> str:
+    return " " if ch in _LAYOUT else REPLACEMENT
+
+
+def clean_text(text: str, counts: Optional[Counter] = None) -> str:
+    """``text`` with every character that is not valid printable Unicode (or TAB/LF) replaced by
+    one character; each replaced code point is counted in ``counts``."""
+    if _BAD.search(text) is None:
+        return text
+
+    def swap(m: re.Match) -> str:
+        ch = m.group()
+        if counts is not None:
+            counts[ord(ch)] += 1
+        return _replacement(ch)
+
+    return _BAD.sub(swap, text)
+
+
+def describe(counts: Counter) -> str:
+    """One warning line for the replaced characters, e.g. "3 characters that are not printable
+    Unicode replaced (U+D800 ×2, U+0007 ×1)"."""
+    total = sum(counts.values())
+    shown = ", ".join(f"U+{code:04X} ×{n}" for code, n in counts.most_common(_SHOWN))
+    more = ", …" if len(counts) > _SHOWN else ""
+    return (f"{total} character{'s' if total != 1 else ''} that {'are' if total != 1 else 'is'} not printable "
+            f"Unicode replaced ({shown}{more})")

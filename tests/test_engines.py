@@ -1,0 +1,137 @@
+"""Engines under limits: every document runs in a supervised worker process; one that runs too
+long, needs too much memory or crashes its worker is reported on one line and the batch goes on."""
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from extractor import patterns
+from extractor.batch import Job, expand_inputs, run_batch
+from extractor.engines import chunks_by_bytes, default_jobs, largest_first
+from extractor.engines.supervisor import Supervisor
+from extractor.limits import MB, Limits, parse_size
+
+from conftest import CORPORA, ROOT
+
+GOOD = CORPORA / "004_061c6bf53607da0b.txt"
+
+
+@pytest.fixture()
+def stuck_regex(tmp_path: Path, monkeypatch) -> str:
+    """A pattern library whose bookmark pattern backtracks for hours, in C, on a line of x's: a
+    document holding such a line never finishes unless its worker is killed.  Returns the line."""
+    folder = tmp_path / "patterns"
+    folder.mkdir()
+    text = (ROOT / "patterns" / "text.toml").read_text(encoding="utf-8")
+    text = text.replace("bookmark = '\\[bookmark:[^\\]]*\\]'", "bookmark = '\\[bookmark:[^\\]]*\\]|(?:x|xx)+y'")
+    assert "(?:x|xx)+y" in text
+    (folder / "text.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PLANX_PATTERNS", str(folder))
+    patterns.load.cache_clear()
+    patterns.compiled.cache_clear()
+    yield "x" * 60
+    patterns.load.cache_clear()
+    patterns.compiled.cache_clear()
+
+
+def _batch(tmp_path: Path, hostile: dict[str, str | bytes]) -> Path:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(GOOD, src / "good.txt")
+    for name, data in hostile.items():
+        (src / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return src
+
+
+def test_a_document_past_the_time_limit_is_killed_and_the_batch_goes_on(tmp_path: Path, stuck_regex: str):
+    src = _batch(tmp_path, {"stuck.txt": "一、总体要求\n" + stuck_regex + "\n"})
+    t0 = time.monotonic()
+    s = run_batch([src], tmp_path / "out", jobs=1, limits=Limits(timeout=10, max_memory=2048 * MB))
+    assert time.monotonic() - t0 < 60
+    assert s.failures == [f"{src / 'stuck.txt'}: exceeded 10 s, the per-document time limit (raise it with --timeout)"]
+    assert s.documents == 1 and (tmp_path / "out" / "good.json").is_file()
+    assert (tmp_path / "out" / "sections.csv").is_file()
+
+
+def test_a_document_over_the_memory_limit_is_stopped_and_the_batch_goes_on(tmp_path: Path):
+    big = GOOD.read_bytes() * (64 * MB // GOOD.stat().st_size)  # 64 MB of plan text
+    src = _batch(tmp_path, {"big.txt": big})
+    run = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", str(src), "-o", str(tmp_path / "out"),
+                          "--max-memory", "400MB", "-j", "2", "-q"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [f"error: {src / 'big.txt'}: exceeded 400 MB, the per-document memory limit "
+                                       "(raise it with --max-memory)"]
+    assert (tmp_path / "out" / "good.json").is_file() and (tmp_path / "out" / "sections.csv").is_file()
+
+
+def test_a_crashing_worker_fails_only_its_document(tmp_path: Path, stuck_regex: str):
+    psutil = pytest.importorskip("psutil")
+    src = _batch(tmp_path, {"stuck.txt": "一、总体要求\n" + stuck_regex + "\n"})
+    jobs, _ = expand_inputs([src])
+    stuck = [j for j in jobs if j.doc_id == "stuck"]
+
+    def crash_the_worker() -> None:
+        time.sleep(2)
+        for child in psutil.Process().children():
+            child.send_signal(signal.SIGSEGV)
+
+    threading.Thread(target=crash_the_worker, daemon=True).start()
+    with Supervisor(1, Limits(timeout=60, max_memory=2048 * MB)) as sup:
+        outcomes = list(sup.run(stuck + [j for j in jobs if j.doc_id == "good"]))
+    by_id = {o.doc_id: o for o in outcomes}
+    assert by_id["stuck"].error == (f"{src / 'stuck.txt'}: worker process crashed (SIGSEGV) while extracting it "
+                                    "(out of memory or a crash in a library)")
+    assert by_id["good"].error is None and by_id["good"].json_text
+
+
+def test_supervised_workers_match_in_process_extraction(tmp_path: Path):
+    src = _batch(tmp_path, {"copy.txt": GOOD.read_bytes()})
+    unlimited = run_batch([src], tmp_path / "a", jobs=1, limits=Limits(0, 0))
+    supervised = run_batch([src], tmp_path / "b", jobs=2, limits=Limits(30, 2048 * MB))
+    assert unlimited.failures == supervised.failures == []
+    for name in ("good.json", "copy.json", "sections.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_jobs_default_to_one_per_core_but_never_more_than_documents():
+    assert default_jobs(1) == 1
+    assert default_jobs(1000) >= 1 and default_jobs(1000) == default_jobs(10**6)
+    assert default_jobs(0) == 1
+
+
+def test_big_documents_go_first_and_chunks_are_balanced_by_bytes(tmp_path: Path):
+    sizes = [10, 5000, 20, 30, 4000, 40, 50, 60]
+    jobs = []
+    for i, n in enumerate(sizes):
+        p = tmp_path / f"d{i}.txt"
+        p.write_bytes(b"x" * n)
+        jobs.append(Job(p, f"d{i}", i))
+    assert [j.index for j in largest_first(jobs)][:2] == [1, 4]
+    chunks = chunks_by_bytes(jobs, workers=2, per_worker=2)
+    assert [[j.index for j in c] for c in chunks][:2] == [[1], [4]]  # a big document runs alone
+    assert sorted(j.index for c in chunks for j in c) == list(range(len(sizes)))
+
+
+@pytest.mark.parametrize("text, size", [("2GB", 2 * 2**30), ("512MB", 512 * MB), ("1.5g", 3 * 2**29),
+                                        ("300", 300 * MB), ("2GiB", 2 * 2**30), ("0", 0)])
+def test_memory_sizes(text: str, size: int):
+    assert parse_size(text) == size
+
+
+def test_cli_limits_flags(tmp_path: Path, stuck_regex: str, capsys):
+    from extractor.cli import main
+
+    src = _batch(tmp_path, {"stuck.txt": "一、总体要求\n" + stuck_regex + "\n"})
+    code = main(["extract", str(src), "-o", str(tmp_path / "out"), "--timeout", "10", "--max-memory", "1GB", "-q"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.splitlines() == [f"error: {src / 'stuck.txt'}: exceeded 10 s, the per-document time limit "
+                                "(raise it with --timeout)"]
