@@ -16,6 +16,9 @@ import struct
 import sys
 from typing import BinaryIO, Optional
 
+from ..batch import Job, Outcome, run_job
+from ..errors import OutOfMemory
+
 _HEADER = struct.Struct(">Q")
 
 
@@ -84,23 +87,37 @@ def _cap_cpu(timeout: float) -> None:
         pass
 
 
+def _run(job: Job) -> Outcome:
+    """``run_job``; a MemoryError that escapes its own handlers (memory is short while the failed
+    extraction's frames are still alive) becomes the out-of-memory outcome once they are gone."""
+    try:
+        return run_job(job)
+    except MemoryError:
+        pass
+    return _out_of_memory(job)
+
+
+def _out_of_memory(job: Job) -> Outcome:
+    return Outcome(job.index, job.doc_id, str(job.path), error=str(OutOfMemory(job.path)), out_of_memory=True)
+
+
 def serve(jobs_in: BinaryIO, outcomes_out: BinaryIO, timeout: float, max_memory: int) -> int:
     """The worker loop: a job in, its outcome out, until the end of input."""
     _die_with_parent()
-    from ..batch import run_job
-
     _cap_memory(max_memory)
     while True:
         job = read_frame(jobs_in)
         if job is None:
             return 0
         _cap_cpu(timeout)
-        outcome = run_job(job)
+        outcome = _run(job)
         try:
             write_frame(outcomes_out, outcome)
         except MemoryError:
-            outcome.json_text, outcome.out_of_memory = None, True
-            write_frame(outcomes_out, outcome)
+            outcome = None  # the JSON text did not fit through the pipe: report the document instead
+        if outcome is None:
+            write_frame(outcomes_out, _out_of_memory(job))
+            return 0
         if outcome.out_of_memory:
             return 0  # a heap that hit the limit is not reused
 
