@@ -237,14 +237,11 @@ REFUSED = {"flate_bomb.pdf": r"refused: a stream at byte \d+ inflates to over 25
            "foreign_root.docx": r"corrupt \.docx \(word/document\.xml is not a Word document",
            "malformed.json": r"unsupported file type '\.json'"}
 SLOW = {"repeated_deadlines.txt", "long_paragraph.txt", "many_headings.txt"}  # issue 12 §4 (speed lane)
-NOT_YET = {"big_number.txt"}  # issue 12 §2 (batch lane): SQLite OverflowError loses the tables
 
 
 def test_a_batch_of_every_hostile_file_beside_a_good_document(tmp_path: Path):
     src, out = tmp_path / "in", tmp_path / "out"
     made = H.write_all(src)
-    for name in NOT_YET:
-        (src / name).unlink()
     (src / "good.txt").write_bytes(GOOD.read_bytes())
     timeout = 10
     t0 = time.monotonic()
@@ -262,7 +259,7 @@ def test_a_batch_of_every_hostile_file_beside_a_good_document(tmp_path: Path):
         assert name in REFUSED or (name in SLOW and e.endswith(
             f"exceeded {timeout} s, the per-document time limit (raise it with --timeout)")), e
     extracted = {p.stem for p in out.glob("*.json")}
-    expected = {Path(n).stem for n in made if n not in REFUSED and n not in SLOW and n not in NOT_YET
+    expected = {Path(n).stem for n in made if n not in REFUSED and n not in SLOW
                 and n.endswith((".txt", ".docx", ".pdf"))}
     assert expected | {"good"} <= extracted
     for name in TABLES:
@@ -271,8 +268,6 @@ def test_a_batch_of_every_hostile_file_beside_a_good_document(tmp_path: Path):
     assert wall < timeout * len(SLOW) + 120
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 §2 belongs to the batch lane: an integer >= 2^63 in prose "
-                                       "makes SQLite raise OverflowError and every batch table is lost")
 def test_a_number_beyond_64_bits_costs_no_batch_table(tmp_path: Path):
     from extractor.batch import run_batch
 
