@@ -200,7 +200,7 @@ def seeds_section(trees: dict[str, Optional[Path]], floor: float, rounds: int) -
     now = stages("planx")
     base = stages("baseline") if "baseline" in best else None
     mb = sum(p.stat().st_size for p in seeds) / 2**20
-    rows = [[k, now[k], f"{100 * now[k] / now['total']:.0f}%", base[k] if base else "", ratio(base and base[k], now[k])]
+    rows = [[k, now[k], f"{100 * now[k] / now['cpu']:.0f}%", base[k] if base else "", ratio(base and base[k], now[k])]
             for k in STAGES]
     rows.append(["total work, wall (after start-up)", now["total"], "", base["total"] if base else "",
                  ratio(base and base["total"], now["total"])])
@@ -210,8 +210,8 @@ def seeds_section(trees: dict[str, Optional[Path]], floor: float, rounds: int) -
     rows.append(["**CPU work / regex floor**", f"{now['cpu'] / floor:.1f}×", "target ≤ 25×",
                  f"{base['cpu'] / floor:.1f}×" if base else "", ""])
     rows.append(["text MB/s per core (CPU)", mb / now["cpu"], "", mb / base["cpu"] if base else "", ""])
-    return (table(["stage (pass with the least CPU of 3 warm passes)", "planx s", "share / target", "baseline s",
-                   "baseline / planx"], rows),
+    return (table(["stage, CPU s (pass with the least CPU of 3 warm passes)", "planx s", "share / target",
+                   "baseline s", "baseline / planx"], rows),
             {"work": now["cpu"], "base_work": base and base["cpu"]})
 
 
@@ -241,7 +241,7 @@ def curve_section(trees: dict[str, Optional[Path]], inputs: dict[str, Path], rou
                      f"{now['cpu'] / one['cpu']:.2f}×" if n else "", slope,
                      f"{size_mb[label] / now['cpu']:.2f}", base_txt,
                      ratio(base and base["cpu"], now["cpu"]) if base else ""])
-    head = ["input", "MB", "planx CPU s", "wall s", "text stage wall s", "CPU / 1×", "log-log slope vs previous",
+    head = ["input", "MB", "planx CPU s", "wall s", "text stage CPU s", "CPU / 1×", "log-log slope vs previous",
             "MB/s (CPU)", "baseline CPU s", "baseline / planx"]
     sixteen = results["planx"]["16x"]["cpu"] / one["cpu"]
     body = table(head, rows)

@@ -105,3 +105,24 @@ def test_block_context_in_one_pass_equals_walking_back(path):
     struct = build(doc)
     for b in doc.blocks:
         assert struct.context(b.index).task is _context_by_walking_back(struct, b.index)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_indicator_names_matched_as_a_whole_like_pairwise(seed):
+    """audit target.prose_vs_table: one automaton over the names picks what name-by-name did."""
+    from extractor.audit.prose import _Names
+    from extractor.patterns import load
+    from extractor.records import Indicator
+
+    rnd = random.Random(seed)
+    shortest = load("checks")["values"]["name_min_chars"]
+    words = ["水质", "达标", "比例", "空气", "优良", "天数", "森林", "覆盖率", "PM2.5", "浓度"]
+    names = ["".join(rnd.choice(words) for _ in range(rnd.randint(1, 3))) for _ in range(40)]
+    inds = [Indicator(id=f"ind-{k}", table=1, name=n) for k, n in enumerate(names)]
+    table = _Names(inds)
+    for _ in range(300):
+        subject = "".join(rnd.choice(words) for _ in range(rnd.randint(1, 4)))
+        hits = [i for i in inds if len(i.name) >= shortest and len(subject) >= shortest
+                and (i.name in subject or subject in i.name)]
+        expect = max(hits, key=lambda i: len(i.name), default=None)
+        assert table.best(subject) is expect

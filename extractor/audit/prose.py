@@ -2,10 +2,14 @@
 the indicator table states differently (table "≥83", text "达到82%以上")."""
 from __future__ import annotations
 
+import bisect
+import itertools
 from typing import Iterable, Optional
 
+import regex
+
 from ..measures import unit_key
-from ..patterns import load
+from ..patterns import compiled_plain, load
 from ..records import Indicator, Target, Value
 from .context import AuditContext
 from .registry import Hit, check, ref
@@ -15,17 +19,36 @@ _EPS = 1e-9
 _SIDES = {">=": 1, ">": 1, "<=": -1, "<": -1}
 
 
-def _same_indicator(subject: str, name: str) -> bool:
-    """The subject names the indicator: one contains the other (both long enough)."""
-    shortest = load("checks")["values"]["name_min_chars"]
-    return len(name) >= shortest and len(subject) >= shortest and (name in subject or subject in name)
+class _Names:
+    """The indicators' bare names, searched as a whole: the names a subject contains (one
+    automaton over every name) and the names that contain the subject (one search in all names
+    joined), so that matching every target costs the length of the names, not targets × names."""
 
+    def __init__(self, indicators: list[Indicator]) -> None:
+        shortest = load("checks")["values"]["name_min_chars"]
+        self.indicators = indicators
+        self.names = [bare_name(i.name) for i in indicators]
+        long_enough = sorted({n for n in self.names if len(n) >= shortest}, key=len, reverse=True)
+        self.shortest = shortest
+        self.rx = compiled_plain("|".join(map(regex.escape, long_enough))) if long_enough else None
+        self.index: dict[str, list[int]] = {}
+        for k, n in enumerate(self.names):
+            self.index.setdefault(n, []).append(k)
+        self.joined = "\n".join(self.names)
+        self.starts = list(itertools.accumulate((len(n) + 1 for n in self.names), initial=0))
 
-def _indicator_for(t: Target, indicators: list[Indicator]) -> Optional[Indicator]:
-    """The indicator whose name the target's subject matches best (the longest name)."""
-    subject = bare_name(t.subject)
-    hits = [i for i in indicators if _same_indicator(subject, bare_name(i.name))]
-    return max(hits, key=lambda i: len(bare_name(i.name)), default=None)
+    def best(self, subject: str) -> Optional[Indicator]:
+        """The indicator whose name the subject matches best: one contains the other (both long
+        enough); the longest name wins, the first in table order among equals."""
+        if len(subject) < self.shortest or self.rx is None:
+            return None
+        found = {m.group() for m in self.rx.finditer(subject, overlapped=True)}
+        at = self.joined.find(subject)
+        while at >= 0:  # names holding the subject
+            found.add(self.names[bisect.bisect_right(self.starts, at) - 1])
+            at = self.joined.find(subject, at + 1)
+        hits = sorted(k for n in found if len(n) >= self.shortest for k in self.index[n])
+        return self.indicators[max(hits, key=lambda k: len(self.names[k]))] if hits else None
 
 
 def _contradicts(text: Value, table: Value) -> bool:
@@ -41,10 +64,11 @@ def prose_vs_table(ctx: AuditContext) -> Iterable[Hit]:
     indicators = ctx.result.indicators
     if not indicators:
         return
+    names = _Names(indicators)
     for t in ctx.result.targets:
         if t.year is None or t.value is None or not t.subject:
             continue
-        ind = _indicator_for(t, indicators)
+        ind = names.best(bare_name(t.subject))
         if ind is None:
             continue
         table = targets(ind).get(str(t.year))
