@@ -203,8 +203,18 @@ def _name_cell(rec: Indicator, raw: str, unit_free: bool) -> int:
 
 
 def _variant_text(raw: str, n: int) -> Optional[str]:
-    """A value cell: one value per variant line joined by "；", else lines joined."""
+    """A value cell: one value per variant line joined by "；", else lines joined.  Values run
+    together on one line (a pdf cell whose line break looked like a wrap) are split when the
+    line holds exactly one value per variant: ``n`` comparisons ("≥40≥18") or one token ``n``
+    times ("%%")."""
     lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
+    if n > 1 and len(lines) == 1:
+        cuts = [m.start() for m in compiled(lex()["value_start"]).finditer(lines[0]) if m.start()]
+        size = len(lines[0]) // n
+        if len(cuts) == n - 1:
+            lines = [lines[0][a:b] for a, b in zip([0] + cuts, cuts + [len(lines[0])])]
+        elif size and lines[0] == lines[0][:size] * n:
+            lines = [lines[0][:size]] * n
     if n > 1 and len(lines) == n:
         return "；".join(lines)
     return "".join(lines) or None
