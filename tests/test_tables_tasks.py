@@ -228,3 +228,37 @@ def test_every_cell_is_accounted_for_and_responsible_column_role(tmp_path: Path)
     (d,) = res.deadlines
     assert (d.kind, d.start, d.date) == ("range", "2024-03", "2024-12")
     assert res.tables[0].unparsed == []  # the 合计 divider sets a category of no row
+
+
+def test_two_row_header_role_from_the_lower_cell_and_a_bare_task_column(tmp_path: Path):
+    body = tika("附件  工作任务分解表", [
+        ["序号", "任务", "责任单位", "完成时限"],  # Tika drops the cell 责任单位 spans
+        ["", "", "牵头单位", "配合单位", ""],
+        ["1", "编制生态文明建设示范区规划", "县生态环境分局", "县发展改革局", "2024年5月底前"],
+        ["2", "开展生态文明建设宣传教育", "县委宣传部", "县教育局、县文化和旅游局", "长期坚持"],
+    ])
+    res = extract(_text_doc(tmp_path, body))
+    assert res.tables[0].kind == "tasks"
+    assert [(r.task, r.role, r.role_kind, r.units) for r in res.responsibilities] == [
+        ("编制生态文明建设示范区规划", "牵头", "lead", ["县生态环境分局"]),
+        ("编制生态文明建设示范区规划", "配合", "support", ["县发展改革局"]),
+        ("开展生态文明建设宣传教育", "牵头", "lead", ["县委宣传部"]),
+        ("开展生态文明建设宣传教育", "配合", "support", ["县教育局", "县文化和旅游局"]),
+    ]
+    assert [(d.date, d.kind) for d in res.deadlines] == [("2024-05-31", "by"), (None, "ongoing")]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed")
+def test_task_table_in_a_pdf_rendered_from_the_docx(tmp_path: Path):
+    import subprocess
+
+    src = _docx(tmp_path / "plan.docx", "附件2  重点任务分工表", HEADER, ROWS)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   capture_output=True, timeout=180, check=True)
+    res = extract(tmp_path / "plan.pdf")
+    tasks, resp, ddl = _summary(res)
+    assert [t[:3] for t in tasks] == [t[:3] for t in EXPECTED_TASKS]
+    assert resp == EXPECTED_RESP
+    assert [d[1:] for d in ddl] == [d[1:] for d in EXPECTED_DDL]
+    assert res.tables[0].kind == "tasks" and res.tables[0].unparsed == []
+    assert all(r.span.page == 1 for r in res.responsibilities)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import Cell, Table
-from .header import Column, compat, is_header_row, is_label_kind, make_column, matches
+from .header import Column, column_kind, compat, is_header_row, is_label_kind, make_column, matches
 
 
 @dataclass
@@ -92,7 +92,7 @@ def _tika_columns(head: list[list[Cell]]) -> list[Column]:
         d = len(sub) - len(stacks)
         spans = [1] * len(stacks)
         if d > 0:
-            spans[_spanning_header(stacks)] += d
+            spans[_spanning_header(stacks, sub, d)] += d
         skip = max(0, -d)  # fewer sub cells: the leading columns get none
         new: list[list[Cell]] = []
         pos = 0
@@ -110,9 +110,14 @@ def _tika_columns(head: list[list[Cell]]) -> list[Column]:
     return [make_column(st) for st in stacks]
 
 
-def _spanning_header(stacks: list[list[Cell]]) -> int:
-    """The header cell over several sub-header cells: a value group without its own year."""
+def _spanning_header(stacks: list[list[Cell]], sub: list[Cell], extra: int) -> int:
+    """The header cell over several sub-header cells: the first whose sub-cells all name its own
+    kind ("责任单位" over "牵头单位 | 配合单位"), else a value group without its own year."""
     cols = [make_column(st) for st in stacks]
+    for i, col in enumerate(cols):
+        under = sub[i:i + extra + 1]
+        if col.kind != "unknown" and len(under) == extra + 1 and all(column_kind(c.text) == col.kind for c in under):
+            return i
     cands = [i for i, c in enumerate(cols) if c.kind in ("target", "baseline", "standard") and c.year is None]
     return cands[-1] if cands else len(stacks) - 1
 

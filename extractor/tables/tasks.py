@@ -30,9 +30,9 @@ TITLE_KINDS = ("task", "measures")
 
 
 def is_task_table(kinds: set[str]) -> bool:
-    """A task or measures column (or a 任务/类别 column over a 内容 column) with a units or
-    time-limit column, and no project, indicator-value or investment column."""
-    titled = bool(kinds & set(TITLE_KINDS)) or {"category", "content"} <= kinds
+    """A task or measures column (or a 任务/类别 column with a 内容 or time-limit column) with a
+    units or time-limit column, and no project, indicator-value or investment column."""
+    titled = bool(kinds & set(TITLE_KINDS)) or ("category" in kinds and bool(kinds & {"content", "period"}))
     return (titled and bool(kinds & {"units", "period"})
             and not kinds & {"pname", "investment", "standard", "baseline", "target"})
 
@@ -82,15 +82,16 @@ def _layout(grid: Grid) -> _Layout:
     measures = first("measures")
     if measures is None:
         measures = first("content")
-    roles = {i: _role(cols[i].label) for i in grid.index("units")}
+    roles = {i: _role(cols[i]) for i in grid.index("units")}
     used = {title, measures, first("seq"), *(cats[:1]), *grid.index("period"), *roles}
     return _Layout(title, cats[0] if cats else None, measures, first("seq"), grid.index("period"),
                    roles, [i for i in range(len(cols)) if i not in used])
 
 
-def _role(label: str) -> tuple[str, str]:
-    """(role word, role kind) of a units column header: "牵头单位" → ("牵头", "lead")."""
-    key = flat(label)
+def _role(col: Column) -> tuple[str, str]:
+    """(role word, role kind) of a units column header: "牵头单位" → ("牵头", "lead"); under a
+    two-row header ("责任单位" over "牵头单位 | 配合单位") the lowest header cell names the role."""
+    key = flat(col.cells[-1].text) if col.cells else flat(col.label)
     m = compiled(lex()["task_role_word"]).match(key)
     word = m["role"] if m else key
     return word, role_kind(word) or role_kind(key) or "responsible"
