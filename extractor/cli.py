@@ -73,13 +73,15 @@ def _progress(show: bool):
 
     bar = Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[rate]:.1f} doc/s"), TimeRemainingColumn(),
-                   TextColumn("{task.fields[name]}"), console=Console(stderr=True), transient=True)
+                   TextColumn("{task.fields[name]}"), console=Console(stderr=True), transient=True,
+                   auto_refresh=False)  # no refresh thread: workers can then be forked (engines.supervisor)
     task = bar.add_task("extract", total=None, rate=0.0, name="")
     t0 = time.perf_counter()
 
     def update(done: int, total: int, name: str) -> None:
         rate = done / max(time.perf_counter() - t0, 1e-9)
         bar.update(task, completed=done, total=total, rate=rate, name=Path(name).name[:40])
+        bar.refresh()
 
     with bar:
         yield update

@@ -135,3 +135,11 @@ def test_cli_limits_flags(tmp_path: Path, stuck_regex: str, capsys):
     assert code == 1
     assert err.splitlines() == [f"error: {src / 'stuck.txt'}: exceeded 10 s, the per-document time limit "
                                 "(raise it with --timeout)"]
+
+
+def test_the_dask_engine_applies_the_same_limits(tmp_path: Path, stuck_regex: str):
+    pytest.importorskip("distributed")
+    src = _batch(tmp_path, {"stuck.txt": "一、总体要求\n" + stuck_regex + "\n"})
+    s = run_batch([src], tmp_path / "out", jobs=2, engine="dask", limits=Limits(timeout=10, max_memory=2048 * MB))
+    assert s.failures == [f"{src / 'stuck.txt'}: exceeded 10 s, the per-document time limit (raise it with --timeout)"]
+    assert s.documents == 1 and (tmp_path / "out" / "good.json").is_file()
