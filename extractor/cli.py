@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-size", type=_megabytes, default=None, metavar="MB",
                     help="refuse input files larger than this (default: 100 MB)")
     ex.add_argument("--timeout", type=_seconds, default=None, metavar="S",
-                    help="stop a document after this many seconds (default: 60; 0 = no limit)")
+                    help="stop a document after this many seconds (default: 30; 0 = no limit)")
     ex.add_argument("--max-memory", type=_memory, default=None, metavar="SIZE",
                     help="stop a document whose worker needs more memory, e.g. 2GB, 512MB (default: 2 GB; 0 = no limit)")
     ex.set_defaults(func=_cmd_extract)

@@ -2,10 +2,12 @@
 them at a time, largest documents first.  A document that runs past the time limit, hits the
 memory limit or crashes its worker is reported on its own line and its worker replaced; the
 others go on.  Without any limit (``--timeout 0 --max-memory 0``) a single worker's documents
-run in this process.
+run in this process, as they do where supervised workers are not available (not POSIX: no
+process groups, no select() on pipes, no address-space limit).
 """
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 from ..batch import Job, Outcome, run_job
@@ -16,7 +18,7 @@ from .supervisor import Supervisor
 
 def run_local(jobs: list[Job], workers: int, limits: Limits) -> Iterator[list[Outcome]]:
     """Yield the outcome of every document as it finishes."""
-    if workers <= 1 and limits.timeout <= 0 and limits.max_memory <= 0:
+    if os.name != "posix" or (workers <= 1 and limits.timeout <= 0 and limits.max_memory <= 0):
         for job in jobs:
             yield [run_job(job)]
         return

@@ -7,7 +7,7 @@ outcomes, and kills a worker whose document has run past the time limit; the mem
 worker's own address-space cap (``RLIMIT_AS``), watched here as well where that cap does not exist.
 Each failure is the document's own one-line error:
 
-- ``exceeded 60 s, the per-document time limit`` (killed by the watchdog);
+- ``exceeded 30 s, the per-document time limit`` (killed by the watchdog);
 - ``exceeded 2 GB, the per-document memory limit`` (a ``MemoryError`` under the cap);
 - ``worker process crashed (SIGSEGV) …`` (a library crashed, or the kernel killed it).
 """
