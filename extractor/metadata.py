@@ -67,7 +67,7 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
 
     notice = compiled(p["notice"]).search(head_text)
     if notice:
-        info.title = notice["title"].replace("\n", "")
+        info.title = compiled(r"\s+").sub("", notice["title"])
         info.issuer = notice["issuer"]
     else:
         info.title = _notice_title(head, p)
@@ -174,7 +174,8 @@ def _signers(above: list[Block], issuer_rx) -> Optional[str]:
 
 
 def _title_page(head: list[Block], p: dict) -> Optional[str]:
-    """The first line that reads as a plan title, joined with a bracketed period line after it."""
+    """The first line that reads as a plan title, joined with a bracketed period line after it or
+    with the first half of a title printed over two lines above it."""
     words, cont = compiled(p["title_words"]), compiled(p["title_cont"])
     for i, b in enumerate(head[:10]):
         t = b.text.strip()
@@ -184,6 +185,9 @@ def _title_page(head: list[Block], p: dict) -> Optional[str]:
         if cont.match(nxt) and len(t) <= 40:
             return t + nxt
         if words.search(t):
+            prev = head[i - 1].text.strip() if i else ""
+            if prev and compiled(p["title_head"]).match(prev) and not words.search(prev):
+                return prev + t  # "立山区政府2023年重点工作" / "任务分解和责任分工方案"
             return t
     return None
 

@@ -99,3 +99,25 @@ def test_period_inferred_from_the_goals_horizon_and_the_issue_year(tmp_path: Pat
 def test_a_printed_period_is_not_inferred(tmp_path: Path):
     d = _extract(tmp_path, SCHEME.replace("行动方案》的通知", "行动方案（2025—2030年）》的通知"))
     assert d.plan_period == {"start": 2025, "end": 2030}
+
+
+TWO_LINE_TITLE_PAGE = """某县2024年生态环境保护
+重点工作任务分解方案
+
+为做好2024年生态环境保护工作，制定本方案。
+
+一、主要目标
+
+全年PM2.5平均浓度控制在38微克/立方米以内。
+"""
+
+
+def test_title_page_title_printed_over_two_lines(tmp_path: Path):
+    d = _extract(tmp_path, TWO_LINE_TITLE_PAGE)
+    assert d.title == "某县2024年生态环境保护重点工作任务分解方案"
+
+
+def test_transmitting_notice_with_spaces_around_the_book_title(tmp_path: Path):
+    text = SCHEME.replace("关于印发《某市美丽河湖保护与建设行动方案》的通知",
+                          "关于印发 《某市美丽河湖保护与 建设行动方案》的通知")
+    assert _extract(tmp_path, text).title == "某市美丽河湖保护与建设行动方案"

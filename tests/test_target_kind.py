@@ -101,6 +101,24 @@ def test_kinds_from_section_role_cue_words_and_horizon(tmp_path: Path):
                    (25, "goal"), (10, "goal")]
 
 
+NOTICE = """关于推广第二批生态修复典型经验的通知
+
+各市生态环境局：
+
+省政府确定在12个试点县开展生态修复探索，各试点县积极探索、大胆创新。现将有关事项通知如下：
+
+一、推广内容
+
+（一）矿山生态修复。到2026年，全省历史遗留矿山生态修复面积达到3000公顷。
+"""
+
+
+def test_a_notice_preamble_sets_the_scene(tmp_path: Path):
+    path = tmp_path / "notice.txt"
+    path.write_text(NOTICE, encoding="utf-8")
+    assert [(t.value, t.kind) for t in extract(path).targets] == [(12, "status"), (3000, "goal")]
+
+
 def test_the_diff_compares_goals_only():
     base = extracted("000_71534264ba41b2d2")
     changed = json.loads(json.dumps(base))

@@ -5,8 +5,8 @@
   the plan's forward part (goals, tasks, projects) without words of the present;
 * **status** — the current state or a past achievement: a status word before the number in its
   clause ("目前", "已", "截至") without a goal word, a year before the horizon, or a quantity in
-  the plan's background — a review section, or before the first heading that opens the forward
-  part (目标/任务/措施…) — without a horizon year;
+  the plan's background — the preamble before the first heading, a review section, or anything
+  before the first heading that opens the forward part (目标/任务/措施…) — without a horizon year;
 * **fact** — a description of the place: a descriptive subject (海拔, 总面积, 人口) or a descriptive
   section (概况, 规划范围), with no action or goal word in the clause.
 """
@@ -32,16 +32,22 @@ def _has(name: str, text: str) -> bool:
 
 @dataclass
 class Roles:
-    """The plan's parts: where its forward part starts (a source offset, None when no heading
-    names it)."""
+    """The plan's parts, as source offsets: where its first heading is (the preamble before it
+    sets the scene) and where its forward part starts (None when no heading names it)."""
 
+    first_heading: Optional[int]
     forward_start: Optional[int]
 
     @classmethod
     def of(cls, struct) -> "Roles":
         rx = compiled(_p()["kind"]["forward_section"])
-        starts = [s.span.start for s in getattr(struct, "sections", []) if rx.search(s.title)]
-        return cls(min(starts) if starts else None)
+        sections = getattr(struct, "sections", [])
+        starts = [s.span.start for s in sections if rx.search(s.title)]
+        return cls(min((s.span.start for s in sections), default=None), min(starts) if starts else None)
+
+    def background(self, offset: int) -> bool:
+        """Before the first heading (the preamble) or before the forward part."""
+        return any(at is not None and offset < at for at in (self.first_heading, self.forward_start))
 
 
 def kind_of(clause_before: str, clause: str, subject: Optional[str], year: Optional[int],
@@ -58,7 +64,6 @@ def kind_of(clause_before: str, clause: str, subject: Optional[str], year: Optio
     if not acts and not goal_word and (descriptive or (subject and _has("fact_subject", subject))):
         return "fact"
     review = any(compiled(_p()["review_section"]).search(t) for t in section_path)
-    background = roles.forward_start is not None and offset < roles.forward_start
-    if year is None and (review or background):
+    if year is None and (review or roles.background(offset)):
         return "status"
     return "goal"
