@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from . import __version__
-from .errors import OutOfMemory, PlanxError
+from .errors import OutOfMemory, PlanxError, one_line
 from .evidence import file_sha256
 from .limits import Limits, check_file_size
 from .readers import SUPPORTED
@@ -60,6 +60,7 @@ class BatchSummary:
     skipped: int = 0  # unchanged since the last run (their JSON is reused)
     records: dict[str, int] = field(default_factory=dict)  # by kind, extracted + skipped
     failures: list[str] = field(default_factory=list)  # one-line messages, in input order
+    warnings: list[str] = field(default_factory=list)  # about documents extracted (input order)
     written: list[Path] = field(default_factory=list)
     elapsed: float = 0.0
     tables_elapsed: float = 0.0  # of which writing the batch tables
@@ -120,6 +121,7 @@ def run_job(job: Job) -> Outcome:
         out.json_text = dumps(res)
         out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
         out.sha256 = res["document"]["sha256"]
+        out.warnings = [one_line(f"{job.path}: {w}") for w in res["document"].get("warnings") or []]
     except OutOfMemory as e:
         out.json_text, out.error, out.out_of_memory = None, str(e), True
     except PlanxError as e:
@@ -235,6 +237,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: Optional[int]
     manifest = Manifest(out_dir)
     ok: dict[int, Path] = {}  # job index → its JSON file
     errors: dict[int, str] = {}
+    warned: dict[int, list[str]] = {}  # job index → its warnings
     todo: list[Job] = []
     done = 0
     if on_progress:
@@ -264,6 +267,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: Optional[int]
                     summary.documents += 1
                     _add_counts(summary, o.counts)
                     manifest.record(o.path, o.doc_id, o.sha256)
+                    warned[o.index] = o.warnings
                 else:
                     errors[o.index] = o.error
                     manifest.forget(o.doc_id)
@@ -277,6 +281,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: Optional[int]
         except OSError as e:
             errors[len(all_jobs)] = f"{manifest.path}: cannot write the manifest ({e.strerror or e})"
     summary.failures = missing + [errors[i] for i in sorted(errors)]
+    summary.warnings = [w for i in sorted(warned) for w in warned[i]]
     json_paths = [ok[i] for i in sorted(ok)]
     summary.written = json_paths
     if json_paths:

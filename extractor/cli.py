@@ -39,6 +39,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except PlanxError as e:
         print(f"planx: {e}", file=sys.stderr)
         return 2
+    for msg in summary.warnings:
+        print(f"warning: {msg}", file=sys.stderr)
     for msg in summary.failures:
         print(f"error: {msg}", file=sys.stderr)
     if not args.quiet:

@@ -2,6 +2,7 @@
 and one batch holding all of them beside a good document."""
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
@@ -236,6 +237,10 @@ REFUSED = {"flate_bomb.pdf": r"refused: a stream at byte \d+ inflates to over 25
            "many_pages.pdf": r"refused: 100000 pages, over the limit of 2000 pages",
            "foreign_root.docx": r"corrupt \.docx \(word/document\.xml is not a Word document",
            "malformed.json": r"unsupported file type '\.json'"}
+WARNED = {"sym_surrogate.docx": "1 character that is not printable Unicode replaced (U+D800 ×1)",
+          "sym_beyond_unicode.docx": "(U+FFFF ×1)", "tounicode_surrogate.pdf": "(U+D800 ×1)",
+          "noncharacters.txt": "(U+FFFE ×1, U+FFFF ×1)", "controls.txt": "8 characters",
+          "grid_span.docx": "cut at 1000 grid columns", "numbering_roman.docx": "printed in decimal"}
 SLOW = {"repeated_deadlines.txt", "long_paragraph.txt", "many_headings.txt"}  # issue 12 §4 (speed lane)
 
 
@@ -264,6 +269,15 @@ def test_a_batch_of_every_hostile_file_beside_a_good_document(tmp_path: Path):
     assert expected | {"good"} <= extracted
     for name in TABLES:
         assert (out / name).is_file(), name
+    cells = []  # the formulas of csv_formulas.txt reach the CSV files neutralised (issue 12 §6)
+    for table in out.glob("*.csv"):
+        with table.open(encoding="utf-8-sig", newline="") as fh:
+            cells += [c for row in csv.reader(fh) for c in row]
+    assert not [c for c in cells if c.startswith(("=HYPERLINK", "@SUM", "+cmd"))]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("warning: ")]
+    for name, cause in WARNED.items():
+        assert any(w.startswith(f"warning: {src / name}: ") and cause in w for w in warnings), (name, warnings)
     assert run.returncode == 1
     assert wall < timeout * len(SLOW) + 120
 
