@@ -1,33 +1,31 @@
-"""Batch extraction: expand inputs, give every document a unique doc_id, extract, write.
+"""Batch extraction into an output folder: inputs accounted for, stable ids, tables of the folder.
 
-Documents run on an engine (``extractor.engines``: supervised worker processes on this machine,
-or a dask cluster), each under the per-document limits (:class:`~extractor.limits.Limits`).  Each worker returns the document's JSON text; the runner writes it as
-soon as it arrives (atomically), so memory stays flat however large the batch.  The batch
-tables (CSV, Excel, SQLite) are assembled at the end by reading the JSON files back in input
-order, so the output is the same for any number of jobs.  A re-run skips documents whose
-source path and sha256, planx version and extraction fingerprint (pattern files, output
-schema version, code: :func:`extraction_fingerprint`) are unchanged (``.planx-manifest.json``
-in the output folder).  A failing document never stops the batch: its one-line error is
-collected.
+A run locks the output folder (:mod:`.folder_lock`), finishes or undoes a table switch a
+killed run left (:mod:`.writers.publish`) and removes stale temporary files.  Inputs are
+collected (:mod:`.inputs`: each real file once, skipped files with their reason); each source
+keeps its doc_id across runs (:mod:`.manifest`).  Documents run on an engine
+(``extractor.engines``: supervised worker processes on this machine, or a dask cluster), each
+under the per-document limits (:class:`~extractor.limits.Limits`); each JSON is written
+(atomically) and recorded in the manifest as it arrives, so memory stays flat and a killed
+run resumes.  A document whose source, planx version and extraction fingerprint are unchanged
+and whose JSON is whole is reused (``--force`` redoes it).  The batch tables (CSV, Excel,
+SQLite) are then rebuilt from every document of the folder, in doc_id order, so they describe
+the folder whatever the run held.  A failing document never stops the batch: its one-line
+error is collected.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import __version__
 from .errors import OutOfMemory, PlanxError, one_line
-from .evidence import file_sha256
+from .inputs import MANIFEST, Inputs, collect_inputs
 from .limits import Limits, check_file_size
-from .readers import SUPPORTED
 from .writers.jsonfile import dumps
 
 DEFAULT_MAX_SIZE = 100 * 2**20  # bytes; larger inputs are refused (``--max-size``)
-MANIFEST = ".planx-manifest.json"
 
 
 @dataclass(frozen=True)
@@ -57,11 +55,16 @@ class Outcome:
 @dataclass
 class BatchSummary:
     documents: int = 0  # extracted in this run
-    skipped: int = 0  # unchanged since the last run (their JSON is reused)
-    records: dict[str, int] = field(default_factory=dict)  # by kind, extracted + skipped
+    unchanged: int = 0  # unchanged since the last run (their JSON is reused)
+    records: dict[str, int] = field(default_factory=dict)  # by kind, of this run's documents
     failures: list[str] = field(default_factory=list)  # one-line messages, in input order
     warnings: list[str] = field(default_factory=list)  # about documents extracted (input order)
-    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # values the table writers had to change
+    inputs: Inputs = field(default_factory=Inputs)  # what was given: skipped files, repeats
+    pruned: list[str] = field(default_factory=list)  # doc_ids removed (source gone, --prune)
+    orphans: list[str] = field(default_factory=list)  # doc_ids kept whose source is gone
+    table_documents: int = 0  # documents the batch tables hold
+    written: list[Path] = field(default_factory=list)  # this run's JSON files, then the tables
     elapsed: float = 0.0
     tables_elapsed: float = 0.0  # of which writing the batch tables
 
@@ -71,27 +74,8 @@ class BatchSummary:
         return self.documents / self.elapsed if self.elapsed > 0 else 0.0
 
 
-def expand_inputs(paths: Iterable[str | Path], max_size: int = DEFAULT_MAX_SIZE) -> tuple[list[Job], list[str]]:
-    """Files as given, folders expanded to their supported files (sorted); unique doc_ids."""
-    files: list[Path] = []
-    errors: list[str] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
-                                and not f.name.startswith(".")))
-        elif p.exists():
-            files.append(p)
-        else:
-            errors.append(f"{p}: no such file or directory")
-    jobs, seen = [], set()
-    for f in files:
-        stem, doc_id, n = f.stem, f.stem, 1
-        while doc_id in seen:
-            n += 1
-            doc_id = f"{stem}-{n}"
-        seen.add(doc_id)
-        jobs.append(Job(f, doc_id, len(jobs), max_size))
-    return jobs, errors
+class NoInputError(PlanxError):
+    """Nothing to extract: the paths hold no readable document."""
 
 
 def _check_size(job: Job) -> None:
@@ -134,108 +118,89 @@ def run_job(job: Job) -> Outcome:
     return out
 
 
-
-
-def _hash_files(h: "hashlib._Hash", files: Iterable[tuple[str, Path]]) -> None:
-    for name, path in files:
-        data = path.read_bytes()
-        h.update(f"{name}\0{len(data)}\0".encode())
-        h.update(data)
-
-
-def extraction_fingerprint() -> str:
-    """sha256 of what decides a document's output besides its source and the planx version:
-    the pattern files loaded (per name, the first found in ``pattern_dirs()``, as
-    ``patterns.load`` picks it), the output schema version and the ``extractor`` source code."""
-    from .patterns import pattern_dirs
-    from .records import SCHEMA_VERSION
-
-    h = hashlib.sha256(f"schema {SCHEMA_VERSION}\0".encode())
-    loaded: dict[str, Path] = {}
-    for d in pattern_dirs():
-        for f in sorted(f for f in d.iterdir() if f.suffix in (".toml", ".tsv")):
-            loaded.setdefault(f.name, f)
-    _hash_files(h, sorted(loaded.items()))
-    code = Path(__file__).resolve().parent
-    _hash_files(h, sorted((f.relative_to(code).as_posix(), f) for f in code.rglob("*.py")))
-    return h.hexdigest()
-
-
-class Manifest:
-    """doc_id → source path, sha256, planx version and extraction fingerprint of the JSON in
-    the output folder."""
-
-    def __init__(self, out_dir: Path):
-        self.path = out_dir / MANIFEST
-        self.fingerprint = extraction_fingerprint()
-        try:
-            self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))["documents"]
-        except (OSError, ValueError, KeyError, TypeError):
-            self.entries = {}
-
-    def unchanged(self, job: Job, out_dir: Path) -> bool:
-        e = self.entries.get(job.doc_id)
-        return (e is not None and e.get("version") == __version__ and e.get("fingerprint") == self.fingerprint
-                and e.get("source") == str(job.path.resolve())
-                and (out_dir / f"{job.doc_id}.json").is_file() and e.get("sha256") == file_sha256(job.path))
-
-    def record(self, job_path: str, doc_id: str, sha256: str) -> None:
-        self.entries[doc_id] = {"source": str(Path(job_path).resolve()), "sha256": sha256, "version": __version__,
-                                "fingerprint": self.fingerprint}
-
-    def forget(self, doc_id: str) -> None:
-        self.entries.pop(doc_id, None)
-
-    def save(self) -> None:
-        from .writers.jsonfile import atomic_write_text
-
-        atomic_write_text(self.path, json.dumps({"planx": __version__, "documents": self.entries},
-                                                ensure_ascii=False, indent=1, sort_keys=True))
-
-
-class JsonResults:
-    """The batch's result dicts read back from their JSON files, in input order, one at a
-    time (iterable as often as a writer needs)."""
-
-    def __init__(self, paths: list[Path]):
-        self.paths = paths
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def __iter__(self) -> Iterator[dict]:
-        from .writers.jsonfile import loads
-
-        for p in self.paths:
-            yield loads(p.read_bytes())
-
-
 def _add_counts(summary: BatchSummary, counts: dict[str, int]) -> None:
     for kind, n in counts.items():
         summary.records[kind] = summary.records.get(kind, 0) + n
 
 
+def _counts(res: dict) -> dict[str, int]:
+    return {k: len(v) for k, v in res.items() if isinstance(v, list)}
+
+
+def _read_json(path: Path) -> Optional[dict]:
+    """A document's JSON, or None when it is missing, truncated or not a planx result."""
+    from .writers.jsonfile import loads
+
+    try:
+        res = loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return res if isinstance(res, dict) and isinstance(res.get("document"), dict) else None
+
+
+def _looks_whole(path: Path) -> bool:
+    """Cheap check of a JSON this run does not read: present and not cut off."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, path.stat().st_size - 64))
+            return fh.read().rstrip().endswith(b"}")
+    except OSError:
+        return False
+
+
 def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: Optional[int] = None, force: bool = False,
               engine: str = "local", scheduler: Optional[str] = None, max_size: Optional[int] = None,
-              limits: Optional[Limits] = None,
+              limits: Optional[Limits] = None, prune: bool = False, follow_symlinks: bool = False,
               on_progress: Optional[Callable[[int, int, str], None]] = None) -> BatchSummary:
-    """Extract every input, write per-document JSON and the batch tables.
+    """Extract every input into ``out_dir``, write per-document JSON and the folder's tables.
 
     ``jobs``: worker processes (default: one per core, at most one per document); ``limits``: what
-    one document may cost (default: ``patterns/limits.toml``), ``max_size`` overriding its file size."""
-    from .engines import default_jobs, get_engine
-    from .writers.jsonfile import atomic_write_bytes
+    one document may cost (default: ``patterns/limits.toml``), ``max_size`` overriding its file size.
+    Raises PlanxError when the folder is locked by another run, NoInputError when the paths
+    hold no document."""
+    from .engines import get_engine
+    from .folder_lock import FolderLock
+    from .writers.jsonfile import remove_stale_temps
+    from .writers.publish import recover
 
-    t0 = time.perf_counter()
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     run = get_engine(engine, scheduler)
     limits = limits or Limits.defaults()
     if max_size is not None:
         limits = replace(limits, max_size=max_size)
-    all_jobs, missing = expand_inputs(paths, limits.max_size)
+    with FolderLock(out_dir):
+        recover(out_dir)
+        remove_stale_temps(out_dir)
+        return _run(paths, out_dir, run, jobs=jobs, force=force, limits=limits, prune=prune,
+                    follow_symlinks=follow_symlinks, on_progress=on_progress)
+
+
+def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int], force: bool, limits: Limits,
+         prune: bool, follow_symlinks: bool,
+         on_progress: Optional[Callable[[int, int, str], None]]) -> BatchSummary:
+    from .engines import default_jobs
+    from .manifest import Manifest
+    from .writers.jsonfile import atomic_write_bytes
+
+    t0 = time.perf_counter()
+    paths = list(paths)
     summary = BatchSummary()
+    summary.inputs = inputs = collect_inputs(paths, out_dir, follow_symlinks)
+    if not inputs.files:
+        detail = "; ".join(inputs.missing + ([inputs.skipped_summary()] if inputs.skipped else []))
+        raise NoInputError(", ".join(map(str, paths)) or "(no path)",
+                           "no document to extract" + (f" ({detail})" if detail else ""))
     manifest = Manifest(out_dir)
-    ok: dict[int, Path] = {}  # job index → its JSON file
+    all_jobs = [Job(f, manifest.doc_id_for(f), i, limits.max_size) for i, f in enumerate(inputs.files)]
+    in_run = {j.doc_id for j in all_jobs}
+    for doc_id, path in list(manifest.documents()):  # other documents of the folder: redo a cut JSON
+        if doc_id not in in_run and not _looks_whole(path):
+            source = Path(manifest.entries[doc_id].get("source") or "")
+            if source.is_file():
+                all_jobs.append(Job(source, doc_id, len(all_jobs), limits.max_size))
+            else:
+                manifest.forget(doc_id)
     errors: dict[int, str] = {}
     warned: dict[int, list[str]] = {}  # job index → its warnings
     todo: list[Job] = []
@@ -243,53 +208,82 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: Optional[int]
     if on_progress:
         on_progress(0, len(all_jobs), "")
     for job in all_jobs:
-        if not force and manifest.unchanged(job, out_dir):
-            ok[job.index] = out_dir / f"{job.doc_id}.json"
-            summary.skipped += 1
-            _add_counts(summary, _counts_of(ok[job.index]))
+        res = None
+        if not force and manifest.unchanged(job.doc_id, job.path):
+            res = _read_json(manifest.json_path(job.doc_id))
+        if res is not None and res["document"].get("doc_id") == job.doc_id:
+            summary.unchanged += 1
+            _add_counts(summary, _counts(res))
             done += 1
             if on_progress:
                 on_progress(done, len(all_jobs), str(job.path))
         else:
             todo.append(job)
     converted = _prepare_conversions(todo)
+    stream = run(todo, jobs or default_jobs(len(todo)), limits)
     try:
-        for outcomes in run(todo, jobs or default_jobs(len(todo)), limits):
+        for outcomes in stream:
             for o in outcomes:
+                target = manifest.json_path(o.doc_id)
                 if o.error is None:
-                    target = out_dir / f"{o.doc_id}.json"
                     try:
                         atomic_write_bytes(target, o.json_text)
                     except OSError as e:
                         o.error = f"{o.path}: cannot write {target} ({e.strerror or e})"
                 if o.error is None:
-                    ok[o.index] = target
                     summary.documents += 1
+                    summary.written.append(target)
                     _add_counts(summary, o.counts)
-                    manifest.record(o.path, o.doc_id, o.sha256)
+                    manifest.record(o.doc_id, o.path, o.sha256)
                     warned[o.index] = o.warnings
                 else:
                     errors[o.index] = o.error
-                    manifest.forget(o.doc_id)
+                    if o.doc_id in manifest.entries:  # its earlier JSON is not of the file as it is now
+                        manifest.forget(o.doc_id)
+                        target.unlink(missing_ok=True)
                 done += 1
                 if on_progress:
                     on_progress(done, len(all_jobs), o.path)
     finally:
+        getattr(stream, "close", lambda: None)()  # on Ctrl-C: the engine stops its workers now
         converted.cleanup()
-        try:
-            manifest.save()
-        except OSError as e:
-            errors[len(all_jobs)] = f"{manifest.path}: cannot write the manifest ({e.strerror or e})"
-    summary.failures = missing + [errors[i] for i in sorted(errors)]
+        manifest.close()
+    summary.failures = inputs.missing + [errors[i] for i in sorted(errors)]
     summary.warnings = [w for i in sorted(warned) for w in warned[i]]
-    json_paths = [ok[i] for i in sorted(ok)]
-    summary.written = json_paths
-    if json_paths:
-        t_tables = time.perf_counter()
-        summary.written = json_paths + _write_tables(json_paths, out_dir, summary)
-        summary.tables_elapsed = time.perf_counter() - t_tables
+    for doc_id in manifest.gone():
+        if prune:
+            manifest.forget(doc_id)
+            manifest.json_path(doc_id).unlink(missing_ok=True)
+            summary.pruned.append(doc_id)
+        else:
+            summary.orphans.append(doc_id)
+    t_tables = time.perf_counter()
+    summary.written += _write_tables(manifest, out_dir, summary)
+    summary.tables_elapsed = time.perf_counter() - t_tables
+    try:
+        manifest.save()
+    except OSError as e:
+        summary.failures.append(f"{manifest.path}: cannot write the manifest ({e.strerror or e})")
     summary.elapsed = time.perf_counter() - t0
     return summary
+
+
+class _FolderDocuments:
+    """Every document of the folder, read back from its JSON one at a time (doc_id order); a
+    JSON that cannot be read is reported and dropped from the manifest (the next run redoes it)."""
+
+    def __init__(self, manifest, summary: BatchSummary):
+        self.manifest, self.summary = manifest, summary
+
+    def __iter__(self) -> Iterator[dict]:
+        for doc_id, path in list(self.manifest.documents()):
+            res = _read_json(path)
+            if res is None:
+                self.summary.failures.append(f"{path}: unreadable JSON, left out of the batch tables "
+                                             "(the next run redoes it)")
+                self.manifest.forget(doc_id)
+                continue
+            yield res
 
 
 def _prepare_conversions(todo: list[Job]):
@@ -302,18 +296,11 @@ def _prepare_conversions(todo: list[Job]):
         return Prepared()  # each file is then converted, and any problem reported, on its own
 
 
-def _counts_of(path: Path) -> dict[str, int]:
-    """Record counts of a document reused from an earlier run (read back from its JSON)."""
-    try:
-        res = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: len(v) for k, v in res.items() if isinstance(v, list)}
-
-
-def _write_tables(json_paths: list[Path], out_dir: Path, summary: BatchSummary) -> list[Path]:
+def _write_tables(manifest, out_dir: Path, summary: BatchSummary) -> list[Path]:
     from .writers.tabular import write_batch_tables
 
-    report = write_batch_tables(JsonResults(json_paths), out_dir)
+    report = write_batch_tables(_FolderDocuments(manifest, summary), out_dir)
     summary.failures += report.failures
+    summary.notes += report.notes
+    summary.table_documents = report.documents if report.written else 0
     return report.written

@@ -16,18 +16,34 @@ from typing import Optional
 from . import __version__
 
 
-def _cmd_extract(args: argparse.Namespace) -> int:
-    from .batch import run_batch
-    from .errors import PlanxError
+def _say(line: str) -> None:
+    """One line on stderr, control characters from document text escaped (never raw ESC)."""
+    from .audit.report import safe
 
-    out = Path(args.output)
+    print(safe(line), file=sys.stderr)
+
+
+def _output_folder(out: Path) -> Optional[str]:
+    """Why ``out`` cannot be the output folder (None when it can)."""
+    if out.exists() and not out.is_dir():
+        return f"{out}: exists and is not a folder (choose another -o)"
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        print(f"planx: {out}: cannot create output folder ({e.strerror})", file=sys.stderr)
-        return 2
+        return f"{out}: cannot create the output folder ({e.strerror or e})"
     if not os.access(out, os.W_OK):
-        print(f"planx: {out}: output folder is not writable", file=sys.stderr)
+        return f"{out}: the output folder is not writable"
+    return None
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .batch import NoInputError, run_batch
+    from .errors import PlanxError
+
+    out = Path(args.output)
+    problem = _output_folder(out)
+    if problem:
+        _say(f"planx: {problem}")
         return 2
     engine = "dask" if args.scheduler else args.engine
     show = sys.stderr.isatty() and not args.quiet
@@ -35,14 +51,18 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         limits = _limits(args)
         with _progress(show) as progress:
             summary = run_batch(args.paths, out, jobs=args.jobs, force=args.force, engine=engine,
-                                scheduler=args.scheduler, limits=limits, on_progress=progress)
+                                scheduler=args.scheduler, limits=limits, prune=args.prune,
+                                follow_symlinks=args.follow_symlinks, on_progress=progress)
+    except NoInputError as e:
+        _say(f"planx: {e}")
+        return 2
     except PlanxError as e:
-        print(f"planx: {e}", file=sys.stderr)
+        _say(f"planx: {e}")
         return 2
     for msg in summary.warnings:
         print(f"warning: {msg}", file=sys.stderr)
     for msg in summary.failures:
-        print(f"error: {msg}", file=sys.stderr)
+        _say(f"error: {msg}")
     if not args.quiet:
         _print_summary(summary, out)
     return 1 if summary.failures else 0
@@ -66,23 +86,29 @@ def _limits(args: argparse.Namespace):
 
 @contextlib.contextmanager
 def _progress(show: bool):
-    """A rich progress bar with documents/s on a terminal; a no-op callback otherwise."""
+    """A progress bar (documents done / all, documents/s, time left, current file) that fits
+    the terminal, on a terminal only; a no-op callback otherwise."""
     if not show:
         yield None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    bar = Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
+    console = Console(stderr=True)
+    name_width = max(0, console.width - 60)
+    bar = Progress(TextColumn("extract"), BarColumn(bar_width=None), MofNCompleteColumn(),
                    TextColumn("{task.fields[rate]:.1f} doc/s"), TimeRemainingColumn(),
-                   TextColumn("{task.fields[name]}"), console=Console(stderr=True), transient=True,
-                   auto_refresh=False)  # no refresh thread: workers can then be forked (engines.supervisor)
+                   TextColumn("{task.fields[name]}", no_wrap=True), console=console, transient=True,
+                   expand=False, auto_refresh=False)  # no refresh thread: workers can then be forked (engines.supervisor)
     task = bar.add_task("extract", total=None, rate=0.0, name="")
     t0 = time.perf_counter()
 
     def update(done: int, total: int, name: str) -> None:
         rate = done / max(time.perf_counter() - t0, 1e-9)
-        bar.update(task, completed=done, total=total, rate=rate, name=Path(name).name[:40])
+        label = Path(name).name
+        if len(label) > name_width:
+            label = label[:max(0, name_width - 1)] + "…" if name_width else ""
+        bar.update(task, completed=done, total=total, rate=rate, name=label)
         bar.refresh()
 
     with bar:
@@ -90,12 +116,29 @@ def _progress(show: bool):
 
 
 def _print_summary(summary, out: Path) -> None:
-    skipped = f", {summary.skipped} unchanged (skipped)" if summary.skipped else ""
-    print(f"planx: {summary.documents} document(s) extracted{skipped} to {out} in {summary.elapsed:.2f} s "
-          f"({summary.rate:.1f} documents/s); {len(summary.failures)} failed", file=sys.stderr)
+    parts = [f"{summary.documents} document{'s' if summary.documents != 1 else ''} extracted"]
+    if summary.unchanged:
+        parts.append(f"{summary.unchanged} unchanged (reused)")
+    parts.append(f"{len(summary.failures)} failed")
+    _say(f"planx: {', '.join(parts)} in {summary.elapsed:.2f} s ({summary.rate:.1f} documents/s)")
+    if summary.inputs.skipped:
+        _say(f"planx: {summary.inputs.skipped_summary()}")
+    if summary.inputs.repeated:
+        _say(f"planx: {summary.inputs.repeated} file(s) given more than once, extracted once")
+    if summary.pruned:
+        _say(f"planx: removed {len(summary.pruned)} document(s) whose source is gone (--prune): "
+             + ", ".join(summary.pruned[:10]) + (" …" if len(summary.pruned) > 10 else ""))
+    if summary.orphans:
+        _say(f"planx: kept {len(summary.orphans)} document(s) whose source is gone (--prune removes them): "
+             + ", ".join(summary.orphans[:10]) + (" …" if len(summary.orphans) > 10 else ""))
     counts = ", ".join(f"{k} {v}" for k, v in summary.records.items() if v)
     if counts:
-        print(f"planx: records: {counts}", file=sys.stderr)
+        _say(f"planx: records: {counts}")
+    for note in summary.notes:
+        _say(f"note: {note}")
+    if summary.table_documents:
+        _say(f"planx: batch tables in {out} hold {summary.table_documents} document"
+             f"{'s' if summary.table_documents != 1 else ''} (CSV, planx.xlsx, planx.sqlite)")
     _print_findings(summary, out)
 
 
@@ -115,14 +158,14 @@ def _print_findings(summary, out: Path) -> None:
         return
     results = [ExtractResult.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in docs]
     for res in results:
-        print(f"audit: {res.doc_id}: {summary_line(res.findings)}", file=sys.stderr)
+        _say(f"audit: {res.doc_id}: {summary_line(res.findings)}")
         for line in finding_lines([f for f in res.findings if f.severity == "error"]):
-            print(f"  {line}", file=sys.stderr)
+            _say(f"  {line}")
     if len(results) > 1:
         cross = run_cross(results)
-        print(f"audit: across documents: {summary_line(cross)}", file=sys.stderr)
+        _say(f"audit: across documents: {summary_line(cross)}")
         for line in finding_lines([f for f in cross if f.severity == "error"]):
-            print(f"  {line}", file=sys.stderr)
+            _say(f"  {line}")
 
 
 def _megabytes(text: str) -> float:
@@ -164,11 +207,32 @@ def _positive(text: str) -> int:
     return value
 
 
+EXAMPLES = """\
+examples:
+  planx extract plans/ -o outputs/          every plan in a folder: outputs/<doc_id>.json and the
+                                            batch tables (documents.csv …, planx.xlsx, planx.sqlite)
+  planx extract new.docx -o outputs/        add one plan to the same folder (the tables hold all)
+  planx extract plans/ -o outputs/ --prune  also drop documents whose source file is gone
+  planx diff draft.docx issued.pdf -o report.html
+  planx audit outputs/
+
+exit codes:
+  0  done, nothing failed (diff: no changes; audit: no finding of severity error)
+  1  some input failed (diff: changes found; audit: errors found) — each named on one line
+  2  nothing could be done: a usage error, no input, an unusable or busy output folder
+  130 interrupted (Ctrl-C); 141 output pipe closed
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="planx", description="Structured, sourced records from Chinese plan documents.")
+    p = argparse.ArgumentParser(prog="planx", description="Structured, sourced records from Chinese plan documents.",
+                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"planx {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract records from plan documents (.txt .docx .doc .wps .html .pdf) or folders")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    ex = sub.add_parser("extract", help="extract records from plan documents (.txt .docx .doc .wps .html .pdf) or folders",
+                        description="Extract records from plan documents and folders of them into an output folder: "
+                                    "one <doc_id>.json per document and the batch tables of every document in the folder.",
+                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     ex.add_argument("paths", nargs="+", help="input files and/or folders")
     ex.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs/)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
@@ -185,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="stop a document after this many seconds (default: 30; 0 = no limit)")
     ex.add_argument("--max-memory", type=_memory, default=None, metavar="SIZE",
                     help="stop a document whose worker needs more memory, e.g. 2GB, 512MB (default: 2 GB; 0 = no limit)")
+    ex.add_argument("--prune", action="store_true",
+                    help="remove from the output folder the documents whose source file is gone")
+    ex.add_argument("--follow-symlinks", action="store_true",
+                    help="follow symbolic links in input folders, also to outside them (default: not)")
     ex.set_defaults(func=_cmd_extract)
     from .audit.cli import register as register_audit
     register_audit(sub)
@@ -196,12 +264,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if getattr(args, "func", None) is None:  # bare ``planx``: what it can do
+            parser.print_help()
+            return 0
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except KeyboardInterrupt:
         print("planx: interrupted", file=sys.stderr)
-        return 130
+        _stop_now(130)
+    except BrokenPipeError:  # the reader of our output has gone (``planx … | head``)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
+def _stop_now(code: int) -> None:
+    """Exit at once (Ctrl-C): worker processes killed, no waiting for their queued documents.
+    What finished is already on disk (each JSON and its manifest entry as it arrived); the
+    next run resumes from it and removes the temporary files left."""
+    import multiprocessing
+    import multiprocessing.util
+
+    for child in multiprocessing.active_children():
+        child.kill()
+    multiprocessing.util._exit_function()  # the pool's semaphores and queues released
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, BinaryIO, Callable, Optional
 
 from .errors import OutOfMemory
 from .limits import Limits, check_file_size
@@ -37,17 +37,22 @@ def in_reading_order(prose: list, tabled: list[tuple[int, list]], prefix: str) -
     return out
 
 
-def extract(path: str | Path, doc_id: Optional[str] = None,
-            timings: Optional[dict[str, float]] = None, *, max_size: Optional[int] = None) -> ExtractResult:
+def extract(source: "str | Path | bytes | BinaryIO", doc_id: Optional[str] = None,
+            timings: Optional[dict[str, float]] = None, *, max_size: Optional[int] = None,
+            name: Optional[str] = None) -> ExtractResult:
     """Extract every record kind from one plan document (any format in ``readers.READERS``).
 
+    ``source`` is a path, the file's bytes, or a binary file object; for bytes ``name`` (a file
+    name such as "plan.docx") gives the format, for a file object its ``name`` does.
     A file over ``max_size`` bytes (default: ``patterns/limits.toml``) is refused, like a file
     that is not a plan, with :class:`~extractor.errors.PlanxError`; running out of memory is
     :class:`~extractor.errors.OutOfMemory`.  ``timings``, when given, receives the seconds spent
     per stage (read, structure, tables, text, audit) — for the benchmark."""
+    if not isinstance(source, (str, Path)):
+        return _extract_data(source, doc_id, timings, max_size, name)
     from .readers import read
 
-    path = Path(path)
+    path = Path(source)
     try:
         lap = _stopwatch(timings)
         if path.is_file():
@@ -57,6 +62,27 @@ def extract(path: str | Path, doc_id: Optional[str] = None,
         return extract_document(doc, timings)
     except MemoryError:
         raise OutOfMemory(path) from None
+
+
+def _extract_data(source: "bytes | BinaryIO", doc_id: Optional[str], timings: Optional[dict[str, float]],
+                  max_size: Optional[int], name: Optional[str]) -> ExtractResult:
+    """A document given as bytes or a file object: read through a private temporary file."""
+    import tempfile
+
+    from .errors import PlanxError
+
+    name = name or getattr(source, "name", None)
+    data = source if isinstance(source, (bytes, bytearray, memoryview)) else source.read()
+    if not name or not isinstance(data, (bytes, bytearray, memoryview)):
+        raise PlanxError(name or "(data)", "give the file's bytes or a binary file object, and a file name "
+                                           "(name=\"plan.docx\") so that its format is known")
+    name = Path(str(name)).name
+    with tempfile.TemporaryDirectory(prefix="planx-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(bytes(data))
+        result = extract(path, doc_id or Path(name).stem, timings, max_size=max_size)
+    result.document.source = name
+    return result
 
 
 def extract_document(doc: "Document", timings: Optional[dict[str, float]] = None) -> ExtractResult:

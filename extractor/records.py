@@ -278,6 +278,11 @@ class ExtractResult:
     def doc_id(self) -> str:
         return self.document.doc_id
 
+    def __repr__(self) -> str:
+        """One short line: the document and its record counts (not the records themselves)."""
+        counts = ", ".join(f"{kind}={len(getattr(self, kind))}" for kind in (*RECORD_KINDS, "tables"))
+        return f"ExtractResult(doc_id={self.doc_id!r}, title={self.document.title!r}, {counts})"
+
     def to_dict(self) -> dict:
         out = {"schema_version": SCHEMA_VERSION, "document": to_jsonable(self.document)}
         for kind in RECORD_KINDS:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch import MANIFEST, expand_inputs, run_batch
+from extractor.batch import MANIFEST, run_batch
+from extractor.inputs import collect_inputs
 from extractor.cli import main
 
 from conftest import CORPORA
@@ -30,15 +31,18 @@ def _outputs(out: Path) -> dict[str, bytes]:
             if p.suffix in (".json", ".csv") and p.name != MANIFEST}
 
 
-def test_expand_inputs_unique_doc_ids(tmp_path: Path):
+def test_collect_inputs_accounts_for_every_file(tmp_path: Path):
     for sub in ("a", "b"):
         (tmp_path / sub).mkdir()
         (tmp_path / sub / "plan.txt").write_text("规划", encoding="utf-8")
     (tmp_path / "a" / "notes.md").write_text("x", encoding="utf-8")
-    jobs, errors = expand_inputs([tmp_path, tmp_path / "missing.txt"])
-    assert [j.doc_id for j in jobs] == ["plan", "plan-2"]
-    assert [j.index for j in jobs] == [0, 1]
-    assert errors == [f"{tmp_path / 'missing.txt'}: no such file or directory"]
+    (tmp_path / "a" / ".hidden.txt").write_text("x", encoding="utf-8")
+    got = collect_inputs([tmp_path, tmp_path / "missing.txt", tmp_path / "a" / "plan.txt"])
+    assert got.files == [tmp_path / "a" / "plan.txt", tmp_path / "b" / "plan.txt"]
+    assert got.repeated == 1
+    assert got.skipped == [(tmp_path / "a" / "notes.md", "unsupported type")]
+    assert got.skipped_summary() == "1 file skipped: .md 1 (unsupported type)"
+    assert got.missing == [f"{tmp_path / 'missing.txt'}: no such file or folder"]
 
 
 def test_jobs_2_writes_the_same_files_as_jobs_1(small_corpus: Path, tmp_path: Path):
@@ -56,15 +60,15 @@ def test_rerun_skips_unchanged_and_redoes_changed(small_corpus: Path, tmp_path: 
     first = run_batch([small_corpus], out)
     before = _outputs(out)
     again = run_batch([small_corpus], out)
-    assert (again.documents, again.skipped) == (0, 2)
+    assert (again.documents, again.unchanged) == (0, 2)
     assert again.records == first.records  # skipped documents still count, read back
     assert _outputs(out) == before  # and still appear in the batch tables
     changed = small_corpus / f"{SMALL[0]}.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n附件：新增段落。\n", encoding="utf-8")
     third = run_batch([small_corpus], out)
-    assert (third.documents, third.skipped) == (1, 1)
+    assert (third.documents, third.unchanged) == (1, 1)
     forced = run_batch([small_corpus], out, force=True)
-    assert (forced.documents, forced.skipped) == (2, 0)
+    assert (forced.documents, forced.unchanged) == (2, 0)
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["documents"]
     assert set(manifest) == set(SMALL)
 
@@ -79,12 +83,12 @@ def test_editing_a_pattern_file_redoes_the_documents(small_corpus: Path, tmp_pat
     out = tmp_path / "out"
     assert run_batch([small_corpus], out).documents == 2
     again = run_batch([small_corpus], out)
-    assert (again.documents, again.skipped) == (0, 2)
+    assert (again.documents, again.unchanged) == (0, 2)
     with open(user / "units.toml", "a", encoding="utf-8") as fh:
         fh.write("\n# a user's edit\n")
     edited = run_batch([small_corpus], out)
-    assert (edited.documents, edited.skipped) == (2, 0)
-    assert run_batch([small_corpus], out).skipped == 2  # the new fingerprint is recorded
+    assert (edited.documents, edited.unchanged) == (2, 0)
+    assert run_batch([small_corpus], out).unchanged == 2  # the new fingerprint is recorded
     (user / "extra.toml").write_text("[names]\nunits = []\n", encoding="utf-8")  # a file added
     assert run_batch([small_corpus], out).documents == 2
     monkeypatch.delenv("PLANX_PATTERNS")  # back to the library's own units.toml
@@ -122,12 +126,12 @@ def test_max_size_refuses_large_inputs(small_corpus: Path, tmp_path: Path):
 def test_cli_extract_exit_codes_and_summary(small_corpus: Path, tmp_path: Path, capsys):
     assert main(["extract", str(small_corpus), "-o", str(tmp_path / "out"), "-j", "2"]) == 0
     err = capsys.readouterr().err
-    assert "2 document(s) extracted" in err and "documents/s" in err and "sections" in err
+    assert "2 documents extracted" in err and "documents/s" in err and "sections" in err
     (small_corpus / "bad.pdf").write_bytes(b"not a pdf")
     assert main(["extract", str(small_corpus), "-o", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert "2 unchanged (skipped)" in err and f"error: {small_corpus / 'bad.pdf'}:" in err
-    assert main(["extract", str(tmp_path / "nothing.txt"), "-o", str(tmp_path / "out")]) == 1
+    assert "2 unchanged (reused)" in err and f"error: {small_corpus / 'bad.pdf'}:" in err
+    assert main(["extract", str(tmp_path / "nothing.txt"), "-o", str(tmp_path / "out")]) == 2
 
 
 def test_dask_local_cluster_matches_local_engine(small_corpus: Path, tmp_path: Path):

@@ -44,7 +44,7 @@ def test_doc_ids_made_unique_within_a_batch(tmp_path):
 
 def test_missing_input_is_reported(tmp_path):
     r = _run("extract", tmp_path / "nope.txt", "-o", tmp_path / "out")
-    assert r.returncode != 0 and "nope.txt" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "nope.txt" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_help_is_fast_to_import():

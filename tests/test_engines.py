@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from extractor import patterns
-from extractor.batch import Job, expand_inputs, run_batch
+from extractor.batch import Job, run_batch
+from extractor.inputs import collect_inputs
 from extractor.engines import chunks_by_bytes, default_jobs, largest_first
 from extractor.engines.supervisor import Supervisor
 from extractor.limits import MB, Limits, parse_size
@@ -75,7 +76,7 @@ def test_a_document_over_the_memory_limit_is_stopped_and_the_batch_goes_on(tmp_p
 def test_a_crashing_worker_fails_only_its_document(tmp_path: Path, stuck_regex: str):
     psutil = pytest.importorskip("psutil")
     src = _batch(tmp_path, {"stuck.txt": "一、总体要求\n" + stuck_regex + "\n"})
-    jobs, _ = expand_inputs([src])
+    jobs = [Job(f, f.stem, i) for i, f in enumerate(collect_inputs([src]).files)]
     stuck = [j for j in jobs if j.doc_id == "stuck"]
 
     def crash_the_worker() -> None:

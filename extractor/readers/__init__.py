@@ -30,7 +30,7 @@ def read(path: Path, doc_id: Optional[str] = None) -> Document:
     if not path.exists():
         raise PlanxError(path, "no such file")
     if path.is_dir():
-        raise PlanxError(path, "is a directory")
+        raise PlanxError(path, "is a folder, not a file (give the folder to planx extract to read the files in it)")
     if suffix not in READERS:
         raise PlanxError(path, f"unsupported file type '{suffix or '(none)'}' (planx reads {', '.join(SUPPORTED)})")
     try:
