@@ -30,7 +30,7 @@ def _output_folder(out: Path) -> Optional[str]:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        return f"{out}: cannot create the output folder ({e.strerror or e})"
+        return f"{out}: cannot create output folder ({e.strerror or e})"
     if not os.access(out, os.W_OK):
         return f"{out}: the output folder is not writable"
     return None

@@ -23,7 +23,10 @@ class FolderLock:
         self._fh: Optional[IO[str]] = None
 
     def __enter__(self) -> "FolderLock":
-        fh = open(self.path, "a+", encoding="utf-8")
+        try:
+            fh = open(self.path, "a+", encoding="utf-8")
+        except OSError as e:
+            raise PlanxError(self.path.parent, f"cannot write in the output folder ({e.strerror or e})") from None
         try:
             _lock(fh)
         except OSError:

@@ -42,10 +42,17 @@ def publish(out_dir: Path, moves: dict[Path, Path], removals: Iterable[Path] = (
     out_dir = Path(out_dir)
     finals = list(moves) + [p for p in removals if p not in moves]
     aside = {f: _aside_name(out_dir) for f in finals if f.exists() or f.is_symlink()}
+    if not moves and not aside:
+        return
     journal = out_dir / JOURNAL
-    atomic_write_text(journal, json.dumps({"new": {str(f): str(t) for f, t in moves.items()},
-                                           "aside": {str(f): str(b) for f, b in aside.items()}},
-                                          ensure_ascii=False))
+    try:
+        atomic_write_text(journal, json.dumps({"new": {str(f): str(t) for f, t in moves.items()},
+                                               "aside": {str(f): str(b) for f, b in aside.items()}},
+                                              ensure_ascii=False))
+    except OSError as e:
+        for tmp in moves.values():
+            tmp.unlink(missing_ok=True)
+        raise PlanxError(journal, f"cannot write ({e.strerror or e}) — the previous batch tables are kept") from None
     try:
         for final, backup in aside.items():
             try:
