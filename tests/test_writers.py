@@ -485,3 +485,16 @@ def test_streamed_files_hold_the_in_memory_tables(tmp_path):
             assert rows == [tuple(sql_value(v) for v in row) for row in table.rows], name
     finally:
         con.close()
+
+
+def test_orjson_document_json_equals_the_stdlib_json_modulo_formatting():
+    """The per-document JSON (orjson) holds exactly what stdlib json wrote before, and what it
+    cannot encode (an integer beyond 64 bits, a lone surrogate) still gives a file."""
+    from extractor import extract
+    from extractor.writers.jsonfile import dumps, loads
+
+    for p in sorted((Path(__file__).parent.parent / "corpora").glob("*.txt"))[:3]:
+        doc = extract(p).to_dict()
+        assert loads(dumps(doc)) == json.loads(json.dumps(doc, ensure_ascii=False, indent=1)) == doc
+    odd = {"document": {"doc_id": "x"}, "n": 10**20, "t": "a\ud800b"}
+    assert loads(dumps(odd)) == {"document": {"doc_id": "x"}, "n": 10**20, "t": "a?b"}
