@@ -113,7 +113,7 @@ def run_job(job: Job) -> Outcome:
     except MemoryError:
         out.json_text, out.error, out.out_of_memory = None, str(OutOfMemory(job.path)), True
     except Exception as e:  # noqa: BLE001 — a bug must not stop the batch; report it
-        out.error = f"{job.path}: internal error ({type(e).__name__}: {e})"
+        out.error = one_line(f"{job.path}: internal error ({type(e).__name__}: {e or 'no details'})")
     out.seconds = time.perf_counter() - t0
     return out
 

@@ -179,6 +179,29 @@ def test_a_small_stream_bound_refuses_a_small_bomb_and_keeps_ordinary_pdfs(tmp_p
     assert "Plan 2021-2025" in read(_write(tmp_path, "ok.pdf", H.pdf_flate_bomb(512 * 2**10))).text
 
 
+def test_a_padded_stream_dictionary_does_not_hide_its_filter(tmp_path: Path, limits_toml):
+    limits_toml("pdf", max_stream_mb=1)
+    bomb = H.deflate_bomb(8 * 2**20)
+    padded = (b"<< /Filter /FlateDecode /Pad [" + b"0 " * 20000 + b"] /Length %d >>\nstream\n" % len(bomb)
+              + bomb + b"\nendstream")
+    pdf = H.pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                      H._page(2, 4, b"5 0 R"), H._FONT, padded])
+    with pytest.raises(PlanxError, match="inflates to over 1 MB"):
+        read(_write(tmp_path, "padded.pdf", pdf))
+
+
+def test_a_library_ending_the_worker_under_the_memory_cap_is_over_the_memory_limit(tmp_path: Path, limits_toml):
+    limits_toml("pdf", max_stream_mb=100000)  # let the bomb through to PDFium, which aborts when malloc fails
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bomb.pdf").write_bytes(H.pdf_flate_bomb(2 * 2**30))
+    run = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", str(src), "-o", str(tmp_path / "out"),
+                          "--max-memory", "768MB", "-q"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert re.fullmatch(rf"error: {re.escape(str(src / 'bomb.pdf'))}: exceeded 768 MB, the per-document memory limit "
+                        r"\(raise it with --max-memory\)(; the worker ended with SIG[A-Z]+)?\n", run.stderr), run.stderr
+
+
 def test_a_pdf_of_100k_pages_is_refused(tmp_path: Path):
     path = _write(tmp_path, "pages.pdf", H.pdf_many_pages(100_000))
     t0 = time.perf_counter()

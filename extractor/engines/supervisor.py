@@ -81,6 +81,7 @@ class Worker:
         self.job: Optional[Job] = None
         self.deadline = float("inf")
         self.returncode: Optional[int] = None
+        self.peak = 0  # the ended worker's peak resident memory, bytes
         show_stderr = bool(os.environ.get("PLANX_WORKER_STDERR"))
         if _can_fork():
             self._fork(limits, show_stderr)
@@ -100,17 +101,17 @@ class Worker:
         self.pid = pid
         self.jobs = os.fdopen(jobs_w, "wb")
         self.outcomes = os.fdopen(out_r, "rb")
-        self._popen = None
 
     def _spawn(self, limits: Limits, show_stderr: bool) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
-        self._popen = subprocess.Popen(
+        popen = subprocess.Popen(
             [sys.executable, "-m", "extractor.engines.worker", repr(limits.timeout), str(limits.max_memory)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None if show_stderr else subprocess.DEVNULL,
             env=env, start_new_session=True)
-        self.pid = self._popen.pid
-        self.jobs, self.outcomes = self._popen.stdin, self._popen.stdout
+        popen.returncode = 0  # reaped here (os.wait4, for its peak memory), not by subprocess
+        self.pid = popen.pid
+        self.jobs, self.outcomes = popen.stdin, popen.stdout
 
     def fileno(self) -> int:
         return self.outcomes.fileno()
@@ -141,7 +142,8 @@ class Worker:
                 kill(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        self._reap(None)
+        self._reap(10.0)  # a process stuck in the kernel may take a while; never wait forever
+        self._close_pipes()
 
     def close(self) -> None:
         """End an idle worker (end of its input), killing it if it does not go at once."""
@@ -152,53 +154,55 @@ class Worker:
         if self._reap(5.0) is None:
             self.kill()
 
-    def _reap(self, timeout: Optional[float]) -> Optional[int]:
+    def _reap(self, timeout: float) -> Optional[int]:
         """Wait for the worker to end (at most ``timeout`` s); its return code, None if still running."""
         if self.returncode is None:
-            if self._popen is not None:
-                try:
-                    self.returncode = self._popen.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    return None
-            else:
-                self.returncode = _waitpid(self.pid, timeout)
+            self.returncode, self.peak = _wait4(self.pid, timeout)
         if self.returncode is not None:
-            for fh in (self.jobs, self.outcomes):
-                try:
-                    fh.close()
-                except OSError:
-                    pass
+            self._close_pipes()
         return self.returncode
 
-    def death(self) -> str:
-        """Why the worker died, for its document's error line."""
+    def _close_pipes(self) -> None:
+        for fh in (self.jobs, self.outcomes):
+            try:
+                fh.close()
+            except OSError:
+                pass
+
+    def death(self, limits: Limits) -> str:
+        """Why the worker died, for its document's error line: a library that ends the process when
+        an allocation fails under the memory cap (PDFium aborts) counts as over the memory limit
+        when the worker had grown to half the limit or more."""
         self.kill()
         code = self.returncode
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            if name == "SIGXCPU":
-                return "used too much CPU time (killed by its CPU time limit)"
-            return f"worker process crashed ({name}) while extracting it (out of memory or a crash in a library)"
-        return f"worker process died (exit code {code}) while extracting it"
+        if code is None or code >= 0:
+            return f"worker process died (exit code {code}) while extracting it"
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGXCPU":
+            return limits.describe_timeout() + " (CPU time)"
+        if limits.max_memory > 0 and self.peak >= limits.max_memory // 2:
+            return f"{limits.describe_memory()}; the worker ended with {name}"
+        return f"worker process crashed ({name}) while extracting it (out of memory or a crash in a library)"
 
 
-def _waitpid(pid: int, timeout: Optional[float]) -> Optional[int]:
-    """Reap a forked child: its return code (negative: killed by that signal), None when it is
-    still running after ``timeout`` seconds (None: wait as long as it takes)."""
-    end = None if timeout is None else time.monotonic() + timeout
+def _wait4(pid: int, timeout: float) -> tuple[Optional[int], int]:
+    """Reap a worker: its return code (negative: killed by that signal; None when it is still
+    running after ``timeout`` seconds) and its peak resident memory in bytes."""
+    end = time.monotonic() + timeout
     delay = 0.001
     while True:
         try:
-            done, status = os.waitpid(pid, 0 if end is None else os.WNOHANG)
+            done, status, usage = os.wait4(pid, os.WNOHANG)
         except ChildProcessError:
-            return -signal.SIGKILL
+            return -signal.SIGKILL, 0
         if done:
-            return os.waitstatus_to_exitcode(status)
+            scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KB elsewhere
+            return os.waitstatus_to_exitcode(status), usage.ru_maxrss * scale
         if time.monotonic() >= end:
-            return None
+            return None, 0
         time.sleep(delay)
         delay = min(0.05, delay * 2)
 
@@ -275,7 +279,7 @@ class Supervisor:
         job = worker.job
         outcome = worker.receive()
         if outcome is None:
-            return _failed(job, worker.death())
+            return _failed(job, worker.death(self.limits))
         if outcome.out_of_memory and self.limits.max_memory > 0:
             outcome.error = f"{job.path}: {self.limits.describe_memory()}"
         if outcome.out_of_memory:

@@ -20,7 +20,7 @@ from ..limits import MB, bound
 _MAX_RATIO = 1032  # the most one Flate layer inflates
 _STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 _ENDSTREAM = re.compile(rb"endstream")
-_DICT_LOOKBACK = 4096
+_DICT_LOOKBACK = (4096, 262144)  # bytes before "stream" searched for its object's start: usually, at most
 _LENGTH = re.compile(rb"/Length\s+(\d{1,12})\b(?!\s+\d+\s+R)")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
 _NAME = re.compile(rb"/([A-Za-z0-9]+)")
@@ -48,9 +48,12 @@ def check_streams(path: Path) -> None:
 def _flate_streams(data: bytes) -> Iterator[tuple[int, bytes, int]]:
     """(offset, raw bytes, number of leading Flate filters) of every stream filtered by Flate."""
     for m in _STREAM.finditer(data):
-        head = data[max(0, m.start() - _DICT_LOOKBACK):m.start()]
-        opening = head.rfind(b"obj")
-        head = head[opening:] if opening >= 0 else head
+        for lookback in _DICT_LOOKBACK:  # a padded dictionary must not hide its /Filter
+            head = data[max(0, m.start() - lookback):m.start()]
+            opening = head.rfind(b"obj")
+            if opening >= 0:
+                head = head[opening:]
+                break
         f = _FILTER.search(head)
         if f is None:
             continue
