@@ -262,3 +262,25 @@ def test_task_table_in_a_pdf_rendered_from_the_docx(tmp_path: Path):
     assert [d[1:] for d in ddl] == [d[1:] for d in EXPECTED_DDL]
     assert res.tables[0].kind == "tasks" and res.tables[0].unparsed == []
     assert all(r.span.page == 1 for r in res.responsibilities)
+
+
+def test_indicator_table_with_units_and_time_limit_columns_names_who_answers_for_each_indicator(tmp_path: Path):
+    body = tika("附件2  创建指标任务分解表", [
+        ["序号", "指标名称", "单位", "指标值", "现状值", "牵头单位", "配合单位", "完成时限"],
+        ["1", "生态文明建设规划", "—", "制定实施", "已编制", "县生态环境分局", "县发展改革局", "2024年6月底前"],
+        ["2", "集中式饮用水水源地水质优良比例", "%", "100", "100", "县水利局", "", "长期坚持"],
+        ["3", "城镇污水处理率", "%", "≥85", "92.3", "", "", ""],
+    ])
+    res = extract(_text_doc(tmp_path, body))
+    assert [i.name for i in res.indicators] == ["生态文明建设规划", "集中式饮用水水源地水质优良比例", "城镇污水处理率"]
+    assert [(r.task, r.role_kind, r.units) for r in res.responsibilities] == [
+        ("生态文明建设规划", "lead", ["县生态环境分局"]),
+        ("生态文明建设规划", "support", ["县发展改革局"]),
+        ("集中式饮用水水源地水质优良比例", "lead", ["县水利局"]),
+        ("城镇污水处理率", "lead", ["县水利局"]),  # the merged lead cell of the last rows
+    ]
+    assert [(d.task, d.date, d.kind) for d in res.deadlines] == [
+        ("生态文明建设规划", "2024-06-30", "by"), ("集中式饮用水水源地水质优良比例", None, "ongoing"),
+        ("城镇污水处理率", None, "ongoing")]
+    assert res.tables[0].kind == "indicators" and res.tables[0].unparsed == []
+    assert all(r.table_id == res.tables[0].id for r in res.responsibilities + res.deadlines)

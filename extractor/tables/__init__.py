@@ -15,7 +15,7 @@ from ..patterns import compiled, load
 from ..records import Indicator, Project, TableInfo
 from . import boxes, grid as gridmod, indicators as ind, projects as proj, tasks as tasktab
 from .cells import logical_grid
-from .common import Ledger, source_text
+from .common import Ledger, slot, source_text, text
 from .header import Column, flat, lex
 
 
@@ -88,8 +88,21 @@ def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
         ledger.use(*g.header_cells, *g.titles, *(r.divider.cell for r in g.rows if r.note))
         g.rows = [r for r in g.rows if not r.note]
         if info.kind == "indicators":
-            inds += _of_table(ind.build(g, doc, info.caption, section, ledger, len(inds) + 1,
-                                        guess_merges=not (b.table.grid and b.table.merges_known)), info)
+            guess = not (b.table.grid and b.table.merges_known)
+            named = [r for r in g.rows if r.divider is None and text(slot(r, g, "name"))]
+            duties = None
+            if g.index("units") or g.index("period"):  # 指标任务分解表: who answers for each indicator
+                ctx = ctx or year_context(doc, doc_info)
+                duties = tasktab.row_duties(g, doc, named, section, ledger, ctx, guess)
+            new = ind.build(g, doc, info.caption, section, ledger, len(inds) + 1, guess_merges=guess)
+            inds += _of_table(new, info)
+            if duties is not None:
+                tasktab.name_duties(duties, {id(r): rec.name for r, rec in zip(named, new)})
+                sec = struct.context(b.index).section
+                for rec in duties.responsibilities + duties.deadlines:
+                    rec.section_id = sec.id if sec else None
+                duties.table_id = info.id
+                found.task_tables.append(duties)
         elif info.kind == "projects":
             projs += _of_table(proj.build(g, doc, info.caption, section, ledger, len(projs) + 1,
                                           unit_note=_unit_note(g)), info)

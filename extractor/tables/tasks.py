@@ -123,13 +123,13 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
                 ledger.use(v.cell)
         for i, (word, kind) in lay.roles.items():
             if i in vals:
-                r = _responsibility(doc, vals[i], word, kind, task, section)
+                r = _responsibility(doc, vals[i], word, kind, task.title, section)
                 if r is not None:
                     out.responsibilities.append(r)
                     out.owners.append((r, task))
         for i in lay.period:
             if i in vals:
-                found = _deadlines(doc, vals[i], ctx, task, section)
+                found = _deadlines(doc, vals[i], ctx, task.title, section)
                 out.deadlines += found
                 out.owners += [(d, task) for d in found]
                 if not found:
@@ -137,6 +137,52 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
         prev = {i: v for i, v in vals.items()}
         ledger.leave(row.cells, "cell outside the task columns")
     return out
+
+
+def row_duties(grid: Grid, doc: Document, rows: list[Row], section: Optional[str], ledger: Ledger,
+               ctx: YearContext, guess_merges: bool) -> TaskRows:
+    """Responsibilities and deadlines from the units and time-limit columns of a table whose rows
+    are not tasks (an indicator table with 牵头单位 / 完成时限 columns), for the given ``rows``;
+    name the records after their row with :func:`name_duties` once the rows' records exist."""
+    lay = _Layout(None, None, None, None, grid.index("period"),
+                  {i: _role(grid.columns[i]) for i in grid.index("units")}, [])
+    empties = _empty_share(grid)
+    out = TaskRows(at=min((c.offsets[0] for c in grid.header_cells if c.offsets), default=0))
+    wanted = {id(r) for r in rows}
+    prev: dict[int, _Value] = {}
+    for row in grid.rows:
+        if row.divider is not None:
+            prev = {}
+            continue
+        if id(row) not in wanted:
+            continue
+        vals = _values(row, grid, lay, prev, empties, guess_merges)
+        prev = vals
+        for i, (word, kind) in lay.roles.items():
+            if i in vals:
+                ledger.use(vals[i].cell)
+                r = _responsibility(doc, vals[i], word, kind, None, section)
+                if r is not None:
+                    out.responsibilities.append(r)
+                    out.owners.append((r, row))
+        for i in lay.period:
+            if i in vals:
+                found = _deadlines(doc, vals[i], ctx, None, section)
+                if found:
+                    ledger.use(vals[i].cell)
+                out.deadlines += found
+                out.owners += [(d, row) for d in found]
+    return out
+
+
+def name_duties(duties: TaskRows, titles: dict[int, str]) -> None:
+    """Give the records of :func:`row_duties` the title of their row (``titles``: id(row) → title);
+    they belong to no task record."""
+    for rec, row in duties.owners:
+        rec.task = titles.get(id(row))
+        if hasattr(rec, "action"):
+            rec.action = rec.task
+    duties.owners = []
 
 
 def _values(row: Row, grid: Grid, lay: _Layout, prev: dict[int, _Value], empties: dict[int, float],
@@ -208,7 +254,7 @@ def _title_of(body: str) -> str:
     return head[: lex()["task_title_max"]]
 
 
-def _responsibility(doc: Document, v: _Value, word: str, kind: str, task: Task,
+def _responsibility(doc: Document, v: _Value, word: str, kind: str, title: Optional[str],
                     section: Optional[str]) -> Optional[Responsibility]:
     """The units of one units cell, with the role of its column; a unit marked "（牵头）" inside
     a cell leads and the others support."""
@@ -233,10 +279,10 @@ def _responsibility(doc: Document, v: _Value, word: str, kind: str, task: Task,
     return Responsibility(
         id="", units=names, role=word, raw=doc.text[span.start:span.end], role_kind=kind,
         lead_units=lead if both else [], support_units=[n for n in names if n not in lead] if both else [],
-        normalized_units=U.expand(names), task=task.title, section=section, span=span)
+        normalized_units=U.expand(names), task=title, section=section, span=span)
 
 
-def _deadlines(doc: Document, v: _Value, ctx: YearContext, task: Task,
+def _deadlines(doc: Document, v: _Value, ctx: YearContext, title: Optional[str],
                section: Optional[str]) -> list[Deadline]:
     """Time limits of a time-limit cell: dates by the prose grammar (every one a limit, unless
     recurring), and standing duties ("长期坚持") as kind "ongoing"."""
@@ -252,16 +298,16 @@ def _deadlines(doc: Document, v: _Value, ctx: YearContext, task: Task,
             continue
         kind = "recurring" if d.role == "recurring" else d.kind
         date = d.date if d.date and "XXXX" not in d.date else None
-        out.append(_deadline(doc, mapped, d.start, d.end, date, kind, d.start_date, task, section))
+        out.append(_deadline(doc, mapped, d.start, d.end, date, kind, d.start_date, title, section))
         taken.append((d.start, d.end))
     for m in compiled(load("dates")["ongoing"]).finditer(mapped.text):
         if not any(a < m.end() and m.start() < b for a, b in taken):
-            out.append(_deadline(doc, mapped, m.start(), m.end(), None, "ongoing", None, task, section))
+            out.append(_deadline(doc, mapped, m.start(), m.end(), None, "ongoing", None, title, section))
     return out
 
 
 def _deadline(doc: Document, mapped: MappedText, i: int, j: int, date: Optional[str], kind: str,
-              start: Optional[str], task: Task, section: Optional[str]) -> Deadline:
+              start: Optional[str], title: Optional[str], section: Optional[str]) -> Deadline:
     span = doc.span_of(mapped, i, j)
     return Deadline(id="", raw=doc.text[span.start:span.end], date=date, kind=kind, start=start,
-                    action=task.title, task=task.title, section=section, span=span)
+                    action=title, task=title, section=section, span=span)
