@@ -284,3 +284,21 @@ def test_indicator_table_with_units_and_time_limit_columns_names_who_answers_for
         ("城镇污水处理率", None, "ongoing")]
     assert res.tables[0].kind == "indicators" and res.tables[0].unparsed == []
     assert all(r.table_id == res.tables[0].id for r in res.responsibilities + res.deadlines)
+
+
+@pytest.mark.parametrize("cell, want", [
+    ("2023年6月", [("2023-06", None, "by")]),
+    ("2023年", [("2023", None, "by")]),
+    ("2024年起", [(None, "2024", "ongoing")]),
+    ("自2024年开始", [(None, "2024", "ongoing")]),
+    ("2024年3月—2024年12月", [("2024-12", "2024-03", "range")]),
+    ("每年12月底前", [("2023-12-31", None, "recurring")]),
+    ("持续推进", [(None, None, "ongoing")]),
+])
+def test_time_limit_cells(tmp_path: Path, cell: str, want: list):
+    body = tika("附件  任务分工", [["序号", "领域", "重点任务", "责任单位", "完成时限"],
+                                 ["1", "大气污染防治", "推进扬尘治理", "县住房城乡建设局", cell]])
+    res = extract(_text_doc(tmp_path, "某县人民政府\n\n2023年2月1日\n\n" + body))
+    assert [(d.date, d.start, d.kind) for d in res.deadlines] == want
+    (t,) = [t for t in res.tasks if t.table]
+    assert t.category == "大气污染防治" and t.extra == []

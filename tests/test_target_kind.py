@@ -137,3 +137,11 @@ def test_every_target_of_the_samples_has_a_kind(corpus_docs):
     for doc in corpus_docs:
         assert all(t["kind"] in ("goal", "status", "fact") for t in extracted(doc)["targets"])
     assert extract(CORPORA / "000_71534264ba41b2d2.txt").targets[0].kind == "fact"
+
+
+def test_a_closing_chapter_is_not_where_the_forward_part_starts(tmp_path: Path):
+    text = ("某县美丽乡村建设方案\n\n一、加快农村人居环境整治\n\n新建农村公厕30座，改造户厕1200户。\n\n"
+            "二、推动乡村产业绿色发展\n\n培育生态农场5家。\n\n三、保障措施\n\n加强组织领导。\n")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    assert [(t.value, t.kind) for t in extract(path).targets] == [(30, "goal"), (1200, "goal"), (5, "goal")]

@@ -79,6 +79,7 @@ def _layout(grid: Grid) -> _Layout:
     cats = grid.index("category")
     if title is None and cats:
         title, cats = cats[-1], cats[:-1]
+    cats = cats or grid.index("domain")  # 领域 | 重点任务 | …: the domain is the category
     measures = first("measures")
     if measures is None:
         measures = first("content")
@@ -285,7 +286,9 @@ def _responsibility(doc: Document, v: _Value, word: str, kind: str, title: Optio
 def _deadlines(doc: Document, v: _Value, ctx: YearContext, title: Optional[str],
                section: Optional[str]) -> list[Deadline]:
     """Time limits of a time-limit cell: dates by the prose grammar (every one a limit, unless
-    recurring), and standing duties ("长期坚持") as kind "ongoing"."""
+    recurring; a bare point is the date to finish by: "2023年6月" → by 2023-06; a point the duty
+    starts from — "2024年起" — is kind "ongoing" with that start), and standing duties
+    ("长期坚持") as kind "ongoing"."""
     if v.cell is None or is_placeholder(v.text):
         return []
     cell = v.cell.mapped
@@ -298,7 +301,16 @@ def _deadlines(doc: Document, v: _Value, ctx: YearContext, title: Optional[str],
             continue
         kind = "recurring" if d.role == "recurring" else d.kind
         date = d.date if d.date and "XXXX" not in d.date else None
-        out.append(_deadline(doc, mapped, d.start, d.end, date, kind, d.start_date, title, section))
+        start = d.start_date
+        if kind == "at":
+            rx = compiled(load("dates")["since_after"])
+            since = rx.match(mapped.text, d.end)
+            if since or rx.search(mapped.text, d.start, d.end):
+                kind, start, date = "ongoing", date, None
+                d.end = since.end() if since else d.end
+            else:
+                kind = "by"
+        out.append(_deadline(doc, mapped, d.start, d.end, date, kind, start, title, section))
         taken.append((d.start, d.end))
     for m in compiled(load("dates")["ongoing"]).finditer(mapped.text):
         if not any(a < m.end() and m.start() < b for a, b in taken):

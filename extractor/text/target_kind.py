@@ -40,10 +40,14 @@ class Roles:
 
     @classmethod
     def of(cls, struct) -> "Roles":
-        rx = compiled(_p()["kind"]["forward_section"])
+        """From the headings; a first forward heading that closes a plan ("保障措施", its goal and
+        task headings unrecognised) marks no background."""
+        kind = _p()["kind"]
+        rx, closing = compiled(kind["forward_section"]), compiled(kind["closing_section"])
         sections = getattr(struct, "sections", [])
-        starts = [s.span.start for s in sections if rx.search(s.title)]
-        return cls(min((s.span.start for s in sections), default=None), min(starts) if starts else None)
+        first = next((s for s in sorted(sections, key=lambda s: s.span.start) if rx.search(s.title)), None)
+        forward = first.span.start if first is not None and not closing.search(first.title) else None
+        return cls(min((s.span.start for s in sections), default=None), forward)
 
     def background(self, offset: int) -> bool:
         """Before the first heading (the preamble) or before the forward part."""
