@@ -28,6 +28,7 @@ class Limits:
     timeout: float = 0.0
     max_memory: int = 0
     max_size: int = 100 * MB
+    flags: bool = True  # the command has --timeout/--max-memory (else the hint names limits.toml)
 
     @classmethod
     def defaults(cls) -> "Limits":
@@ -35,10 +36,12 @@ class Limits:
         return cls(float(d["timeout_s"]), int(d["max_memory_mb"]) * MB, int(d["max_file_mb"]) * MB)
 
     def describe_timeout(self) -> str:
-        return f"exceeded {self.timeout:g} s, the per-document time limit (raise it with --timeout)"
+        how = "--timeout" if self.flags else "timeout_s in patterns/limits.toml"
+        return f"exceeded {self.timeout:g} s, the per-document time limit (raise it with {how})"
 
     def describe_memory(self) -> str:
-        return f"exceeded {format_size(self.max_memory)}, the per-document memory limit (raise it with --max-memory)"
+        how = "--max-memory" if self.flags else "max_memory_mb in patterns/limits.toml"
+        return f"exceeded {format_size(self.max_memory)}, the per-document memory limit (raise it with {how})"
 
 
 def format_size(n: int) -> str:

@@ -144,3 +144,19 @@ def test_the_dask_engine_applies_the_same_limits(tmp_path: Path, stuck_regex: st
     s = run_batch([src], tmp_path / "out", jobs=2, engine="dask", limits=Limits(timeout=10, max_memory=2048 * MB))
     assert s.failures == [f"{src / 'stuck.txt'}: exceeded 10 s, the per-document time limit (raise it with --timeout)"]
     assert s.documents == 1 and (tmp_path / "out" / "good.json").is_file()
+
+
+def test_planx_diff_extracts_its_documents_under_the_same_limits(tmp_path: Path, stuck_regex: str, capsys,
+                                                                  monkeypatch):
+    from extractor.cli import main
+
+    old = tmp_path / "old.txt"
+    old.write_bytes(GOOD.read_bytes())
+    new = tmp_path / "new.txt"
+    new.write_text("一、总体要求\n" + stuck_regex + "\n", encoding="utf-8")
+    monkeypatch.setattr(Limits, "defaults", classmethod(lambda cls: Limits(timeout=8, max_memory=2048 * MB)))
+    code = main(["diff", str(old), str(new), "-o", str(tmp_path / "d.json")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err == (f"planx: {new}: exceeded 8 s, the per-document time limit "
+                   "(raise it with timeout_s in patterns/limits.toml)")

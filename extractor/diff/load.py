@@ -18,9 +18,11 @@ def load_side(path: str | Path) -> dict:
         return read_result(p)
     from ..readers import SUPPORTED
 
-    if suffix in SUPPORTED:
-        from ..pipeline import extract
+    if suffix in SUPPORTED:  # extracted in a worker under the per-document limits, like a batch
+        import json
 
-        return extract(p).to_dict()
+        from ..engines.supervisor import extract_supervised
+
+        return json.loads(extract_supervised(p))
     raise PlanxError(p, f"cannot diff a {suffix or 'suffix-less'} file "
                         f"(expected {', '.join(SUPPORTED)} or planx .json)")

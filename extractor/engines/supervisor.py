@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections import deque
+from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
@@ -304,3 +305,19 @@ def _failed(job: Job, cause: str) -> Outcome:
     return Outcome(job.index, job.doc_id, str(job.path), error=f"{job.path}: {cause}",
                    out_of_memory="memory limit" in cause)
 
+
+def extract_supervised(path: Path, limits: Optional[Limits] = None) -> bytes:
+    """One document extracted in a supervised worker under ``limits`` (default: limits.toml), as
+    its JSON bytes; PlanxError with the worker's one-line cause otherwise (a time or memory limit
+    included) — for commands that extract a document outside a batch (``planx diff``)."""
+    from ..batch import Job
+    from ..errors import PlanxError
+
+    path = Path(path)
+    limits = limits or replace(Limits.defaults(), flags=False)
+    with Supervisor(1, limits) as supervisor:
+        (outcome,) = supervisor.run([Job(path, path.stem, 0, limits.max_size)])
+    if outcome.error is not None or outcome.json_text is None:
+        cause = outcome.error or "no result"
+        raise PlanxError(path, cause.removeprefix(f"{path}: "))
+    return outcome.json_text
