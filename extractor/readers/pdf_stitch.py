@@ -11,7 +11,9 @@ over two grid columns on one page, group + name on the next) land in the same co
 - a cell cut by the page break goes on in the cell above it: the same column range, its text
   on the previous page running to the cell's right edge and down to its bottom (no room left
   for another line), or, for an empty cell, a merge that spans several rows on either side;
-- a one-column table (a 专栏 box) always goes on in its last cell.
+- a one-column table (a 专栏 box) always goes on in its last cell;
+- an empty cell under a filled one at the top of a new row may be either: the table is marked
+  ``merges_known`` False (the table extractors then guess merges as for the text export).
 """
 from __future__ import annotations
 
@@ -145,8 +147,11 @@ def join(a: PageTable, b: PageTable) -> None:
             above.lines += c.lines
             above.bottom = c.bottom
             cells.remove(c)
+    # an empty cell under a filled one at the top of a new row: a merge over the break or an
+    # empty cell, the page cannot tell
+    unsure = not split and any(not c.lines and above.lines and c in cells for c, above, _ in pairs)
     a.cells += cells
     a.bottom = max(c.bottom for c in a.cells)
     a.last_page = b.last_page
-    a.merges_known = a.merges_known and b.merges_known
+    a.merges_known = a.merges_known and b.merges_known and not unsure
     a.rows = grid_rows(a.cells)
