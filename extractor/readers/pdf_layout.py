@@ -144,8 +144,9 @@ _QUOTES = frozenset("“”‘’\"'")
 
 def _unit_end(chars: list[dict], k: int) -> int:
     """Index after the unbreakable unit starting at ``chars[k]``: a Latin word or number
-    (``_wordish`` characters without a gap), or one character; an opening mark, a quotation mark or an ASCII sign
-    (+, -, $) binds to the unit after it, closing marks to the unit before them."""
+    (``_wordish`` characters without a gap), or one character; an opening mark, a quotation mark or
+    an ASCII sign (+, -, $) binds to the unit after it, closing marks to the unit before them and
+    to a word or number right after them ("年，PM2.5", "绿、500": no break in LibreOffice's output)."""
     first = chars[k]["text"]
     j = k + 1
     if _wordish(first):
@@ -154,10 +155,13 @@ def _unit_end(chars: list[dict], k: int) -> int:
             j += 1
     elif (first in _OPENERS or first in _QUOTES or first.isascii()) and j < len(chars):
         return _unit_end(chars, j)
+    closed = j
     while j < len(chars) and chars[j]["text"] in _CLOSERS | _QUOTES:
         if chars[j]["text"] in _QUOTES:
             return _unit_end(chars, j)
         j += 1
+    if closed < j < len(chars) and _wordish(chars[j]["text"]) and not _needs_space(chars[j - 1], chars[j]):
+        return _unit_end(chars, j)  # LibreOffice keeps a closing mark with the word or number after it
     return j
 
 
