@@ -104,26 +104,25 @@ def aligned_frames(lines: list[Line], page: int) -> list[Frame]:
         return []
     width = max(l.x1 for l in lines) - min(l.x0 for l in lines)
     out: list[Frame] = []
-    run: list[tuple[Line, list[Line]]] = []
 
     def flush() -> None:
-        multi = [k for k, (_, segs) in enumerate(run) if len(segs) >= 3]
+        multi = [k for k, (_, cuts) in enumerate(run) if cuts >= 2]
         if len(multi) < 3:
             return
-        body = run[multi[0]:multi[-1] + 1]
-        ls = [l for l, _ in body]
+        ls = [l for l, _ in run[multi[0]:multi[-1] + 1]]
         f = Frame(min(l.x0 for l in ls) - 1.0, max(l.x1 for l in ls) + 1.0, min(l.top for l in ls) - 1.0,
-                  max(l.bottom for l in ls) + 1.0, [], ls, page, segments=[segs for _, segs in body])
+                  max(l.bottom for l in ls) + 1.0, [], ls, page, segments=[split_segments(l) for l in ls])
         if len(columns([f])) >= 4:
             out.append(f)
 
+    run: list[tuple[Line, int]] = []
     for line in sorted(lines, key=lambda l: l.top):
-        segs = split_segments(line)
+        cuts = len(_cuts(line))
         if run and (line.top - run[-1][0].bottom > 2.0 * line.size
-                    or (len(segs) == 1 and line.x1 - line.x0 > 0.6 * width)):
+                    or (not cuts and line.x1 - line.x0 > 0.6 * width)):
             flush()
             run = []
-        run.append((line, segs))
+        run.append((line, cuts))
     flush()
     return out
 
@@ -184,16 +183,20 @@ def extend(frame: Frame) -> bool:
     return True
 
 
+def _cuts(line: Line) -> list[int]:
+    """Where a line's characters are cut by gaps wider than ``_COLUMN_GAP`` ems."""
+    chars = line.chars
+    return [k for k in range(1, len(chars))
+            if chars[k]["x0"] - chars[k - 1]["x1"] > _COLUMN_GAP * max(chars[k]["size"], chars[k - 1]["size"])]
+
+
 def split_segments(line: Line) -> list[Line]:
     """A frame line cut into its cells' texts at the gaps wider than ``_COLUMN_GAP`` ems."""
-    chars = line.chars
-    out, start = [], 0
-    for k in range(1, len(chars) + 1):
-        if k == len(chars) or chars[k]["x0"] - chars[k - 1]["x1"] > _COLUMN_GAP * max(chars[k]["size"],
-                                                                                       chars[k - 1]["size"]):
-            out.append(line_of(chars[start:k], line.page))
-            start = k
-    return out
+    cuts = _cuts(line)
+    if not cuts:
+        return [line]
+    bounds = [0, *cuts, len(line.chars)]
+    return [seg for a, b in zip(bounds, bounds[1:]) if (seg := line_of(line.chars[a:b], line.page)) is not None]
 
 
 def columns(frames: list[Frame]) -> list[float]:

@@ -4,6 +4,7 @@ Pure geometry on pdfplumber-style char dicts and cell rectangles; no text model 
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -213,9 +214,13 @@ def line_of(chars: list[dict], page: int) -> Optional[Line]:
     g = [c for c in chars if not c["text"].isspace()]
     if not g:
         return None
-    sizes = Counter(round(c["size"], 1) for c in g)
+    sizes: dict[float, int] = {}
+    for c in g:
+        k = round(c["size"], 1)
+        sizes[k] = sizes.get(k, 0) + 1
     return Line("".join(parts).strip(), g[0]["x0"], max(c["x1"] for c in g), min(c["top"] for c in g),
-                max(c["bottom"] for c in g), sizes.most_common(1)[0][0], page, _head(g), g[0]["x1"] - g[0]["x0"], g)
+                max(c["bottom"] for c in g), max(sizes, key=sizes.__getitem__), page, _head(g),
+                g[0]["x1"] - g[0]["x0"], g)
 
 
 def _furniture_key(text: str) -> str:
@@ -252,7 +257,11 @@ def _cluster(values: list[float], tol: float = 1.5) -> list[float]:
 
 
 def _index(edges: list[float], v: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+    """The index of the sorted ``edges`` value nearest to ``v`` (the first of two as near)."""
+    i = bisect.bisect_left(edges, v)
+    if i == len(edges) or (i and v - edges[i - 1] <= edges[i] - v):
+        return i - 1
+    return i
 
 
 def grid_rows(cells: list[Region]) -> list[list[GridCell]]:
@@ -277,10 +286,12 @@ def grid_rows(cells: list[Region]) -> list[list[GridCell]]:
 
 def grid_table(table, chars: list[dict], page: int) -> PageTable:
     """A ruled table (``pdf_rules.Ruled``) with the characters inside each of its cells."""
+    by_y = sorted(chars, key=lambda ch: ch["top"] + ch["bottom"])
+    mids = [(ch["top"] + ch["bottom"]) / 2 for ch in by_y]
     cells = []
     for x0, top, x1, bottom in table.cells:
-        inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1
-                  and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
+        band = by_y[bisect.bisect_left(mids, top):bisect.bisect_right(mids, bottom)]
+        inside = [ch for ch in band if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1]
         cells.append(Region(x0, top, x1, bottom, make_lines(inside, page), page))
     x0, top, x1, bottom = table.bbox
     return PageTable(top, bottom, x0, x1, page, cells)
