@@ -209,8 +209,18 @@ def columns(frames: list[Frame]) -> list[float]:
     if not body:
         body = [segs for f in frames for segs in f.segments if segs]
     gaps = _gutters(body, x0, x1)
-    edges = [x0] + [(a + b) / 2 for a, b in gaps] + [x1]
+    every = [s for f in frames for segs in f.segments for s in segs]
+    edges = [x0] + [_edge_in(a, b, every) for a, b in gaps] + [x1]
     return sorted(edges + _starts(body, edges, gaps))
+
+
+def _edge_in(a: float, b: float, segs: list[Line]) -> float:
+    """The edge in the gap (a, b): its middle, moved clear of the header texts that reach into the
+    gap from either side (a header cell wider than the texts of its column)."""
+    lo = max([a] + [s.x1 + 0.5 for s in segs if a < s.x1 < b and s.x0 < a])
+    hi = min([b] + [s.x0 - 0.5 for s in segs if a < s.x0 < b and s.x1 > b])
+    mid = (a + b) / 2
+    return min(max(mid, lo), hi) if lo <= hi else mid
 
 
 def _gutters(body: list[list[Line]], x0: float, x1: float) -> list[tuple[float, float]]:
