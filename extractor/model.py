@@ -101,6 +101,8 @@ class Cell:
     ``rowspan``/``colspan`` > 1 mark a merge origin; ``merged`` marks a grid position covered
     by a merge ("v" below a vertical merge origin, "h" right of a horizontal one) whose text
     is empty.  Tika text cannot tell a merged cell from an empty one: those stay ``merged=None``.
+    ``joins_above`` (pdf): the cell's first line may go on from the cell above it, the two being
+    one cell merged over both rows that the page does not show as such.
     """
 
     text: str
@@ -112,6 +114,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     merged: Optional[Literal["v", "h"]] = None
+    joins_above: bool = False
 
     @property
     def mapped(self) -> MappedText:

@@ -187,7 +187,8 @@ class _Builder:
                 m = clean(raw)
                 if first is None:
                     first = (raw.offsets[0] if raw.offsets else self.pos, line)
-                cells.append(Cell(m.text, m.offsets, ri, g.col, line, page, g.rowspan, g.colspan))
+                cells.append(Cell(m.text, m.offsets, ri, g.col, line, page, g.rowspan, g.colspan,
+                                  joins_above=g.joins_above))
             rows.append(cells)
         start, line = first if first else (self.pos, self.line)
         flat = "\n".join("\t".join(c.text for c in r) for r in rows)

@@ -16,9 +16,10 @@ as often as anywhere) starts a new cell, or where new cells start in two thirds 
 in which the current row started.  A row with text in its first column only (below the first
 row) is a divider over the whole row.  Without rules, a cell merged over several rows cannot
 be told from a column that is empty below it (the table is marked ``merges_known`` False); a
-text running on over a row start is one cell over both rows only in a column where cells start
-in fewer than half of the rows (领域, 任务), when another column made the row above as tall as
-it is.
+text running on over a row start is one cell over both rows in a column where cells start in
+fewer than half of the rows (领域, 任务), when another column made the row above as tall as it is;
+in a sub-row (its leading column empty) the cell is marked ``joins_above`` (the table
+extractors join it to the cell above outside the label columns).
 """
 from __future__ import annotations
 
@@ -398,6 +399,7 @@ def _body_cells(segs: list[tuple[Line, Line]], edges: list[float], top: float, b
             if not j or not cont(k, j):
                 fresh_at[i].add(k)
     starts = {0}
+    led = {0}  # row starts where the leading column starts a cell (not a sub-row)
     for v in range(1, len(vlines)):
         resumes = any(i == v and j and per_col[k][j - 1][0] < v - 1
                       for k in range(n_cols) for j, (i, _, _) in enumerate(per_col[k]))
@@ -406,6 +408,8 @@ def _body_cells(segs: list[tuple[Line, Line]], edges: list[float], top: float, b
         most = len(fresh_at[v]) >= 2 and len(fresh_at[v] & opened) * 3 >= 2 * len(opened)
         if resumes or lead or most or v in wide or v - 1 in wide:
             starts.add(v)
+        if lead:
+            led.add(v)
 
     order = sorted(starts)
     row_of = [0] * len(vlines)
@@ -432,7 +436,8 @@ def _body_cells(segs: list[tuple[Line, Line]], edges: list[float], top: float, b
                 cur.lines.append(s)
                 cur.bottom, cur.x1 = ys[r + 1], max(cur.x1, edges[c1])
             else:
-                cur = Region(edges[k], ys[r], edges[c1], ys[r + 1], [s], page)
+                cur = Region(edges[k], ys[r], edges[c1], ys[r + 1], [s], page,
+                             joins_above=bool(j) and order[r] not in led and cont(k, j))
                 cells.append(cur)
             row = r
     return cells

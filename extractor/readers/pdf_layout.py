@@ -40,6 +40,7 @@ class GridCell:
     merged: Optional[str] = None
     left: float = 0.0  # the cell's edges
     right: float = 0.0
+    joins_above: bool = False  # its first line may go on from the cell above (a merge not drawn)
 
     def wrapped(self, line: Line, nxt: Line) -> bool:
         """``nxt`` continues ``line`` (no break): ``fits_no_more`` within the cell's padding
@@ -81,6 +82,7 @@ class Region:
     bottom: float
     lines: list[Line]
     page: int
+    joins_above: bool = False  # its first line may go on from the cell above (a merge not drawn)
 
 
 @dataclass
@@ -276,7 +278,8 @@ def grid_rows(cells: list[Region]) -> list[list[GridCell]]:
         c0, c1 = _index(xs, cell.x0), _index(xs, cell.x1)
         if r1 <= r0 or c1 <= c0 or grid[r0][c0] is not None:
             continue
-        grid[r0][c0] = GridCell(cell.lines, r0, c0, r1 - r0, c1 - c0, left=cell.x0, right=cell.x1)
+        grid[r0][c0] = GridCell(cell.lines, r0, c0, r1 - r0, c1 - c0, left=cell.x0, right=cell.x1,
+                                joins_above=cell.joins_above)
         for r in range(r0, r1):
             for c in range(c0, c1):
                 if (r, c) != (r0, c0) and grid[r][c] is None:

@@ -13,7 +13,9 @@ over two grid columns on one page, group + name on the next) land in the same co
   for another line), or, for an empty cell, a merge that spans several rows on either side;
 - a one-column table (a 专栏 box) always goes on in its last cell;
 - an empty cell under a filled one at the top of a new row may be either: the table is marked
-  ``merges_known`` False (the table extractors then guess merges as for the text export).
+  ``merges_known`` False (the table extractors then guess merges as for the text export); a cut
+  cell at the top of a sub-row (its leftmost text a tail) may be the cell above merged over both
+  rows: it is marked ``joins_above``.
 """
 from __future__ import annotations
 
@@ -110,7 +112,7 @@ def _overlap(a: Region, b: Region) -> bool:
 
 def _shifted(c: Region, dy: float) -> Region:
     lines = [replace(l, top=l.top + dy, bottom=l.bottom + dy) for l in c.lines]
-    return Region(c.x0, c.top + dy, c.x1, c.bottom + dy, lines, c.page)
+    return Region(c.x0, c.top + dy, c.x1, c.bottom + dy, lines, c.page, c.joins_above)
 
 
 def join(a: PageTable, b: PageTable) -> None:
@@ -135,6 +137,8 @@ def join(a: PageTable, b: PageTable) -> None:
             cut = bool(c.lines) and bool(above.lines) and (one_column or _cut(above, c.lines[0]))
             pairs.append((c, above, cut))
     split = all(cut for c, _, cut in pairs if c.lines)
+    texts = sorted((c for c in cells if c.top - top <= 0.5 and c.lines), key=lambda c: c.x0)
+    led = bool(texts) and not any(cut for c, _, cut in pairs if c is texts[0])  # its leftmost text is new
     whole = a.cells + cells
     if split and pairs:  # the row goes on in the columns without a cell in the band (unruled tables)
         end = min(c.bottom for c, _, _ in pairs)
@@ -147,6 +151,8 @@ def join(a: PageTable, b: PageTable) -> None:
             above.lines += c.lines
             above.bottom = c.bottom
             cells.remove(c)
+        elif cut and not led:  # a sub-row whose cell may still be the cell above, merged over both
+            c.joins_above = True
     # an empty cell under a filled one at the top of a new row: a merge over the break or an
     # empty cell, the page cannot tell
     unsure = not split and any(not c.lines and above.lines and c in cells for c, above, _ in pairs)

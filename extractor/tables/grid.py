@@ -246,8 +246,29 @@ def _build_grid(table: Table, top: int, n_header: int, columns: Optional[list[Co
         if not any(o is not None and o.text for o in orig[ri]):
             continue
         body.append(_grid_row(rows[ri], orig[ri], columns, ranges, cells))
+    _join_runs_on(body, columns)
     head = [c for r in rows[:n_header] for c in r if c.merged is None]
     return Grid(columns, head, body)
+
+
+def _join_runs_on(body: list[Row], columns: list[Column]) -> None:
+    """A pdf cell whose text may go on from the cell above (``Cell.joins_above``: a merge over both
+    rows that the page does not draw): outside the label columns (sequence, name), one cell over
+    both rows — the joined text in each, inherited in the lower; a group part of the name is
+    joined the same way."""
+    for above, row in zip(body, body[1:]):
+        if above.divider is not None or row.divider is not None:
+            continue
+        for col, up, s in zip(columns, above.slots, row.slots):
+            if col.kind not in ("seq", "name", "pname") and s.cell is not None and s.cell.joins_above \
+                    and up.cell is not None and up.text and not s.spanned:
+                joined = f"{up.text}{s.text}"
+                up.text, s.text, s.inherited = joined, joined, True
+            if s.parts and up.parts and s.parts[-1][1] is not None and s.parts[-1][1].joins_above:
+                (t, c), (ut, uc) = s.parts[-1], up.parts[-1]
+                joined = f"{ut}{t}"
+                up.parts[-1], s.parts[-1] = (joined, uc), (joined, c)
+                s.parts_inherited = True
 
 
 def _grid_row(raw: list[Cell], line: list[Optional[Cell]], cols: list[Column],
