@@ -185,3 +185,26 @@ def test_a_table_without_rules_reads_from_the_text_positions(tmp_path):
     paras = [b.text for b in read_pdf(path).blocks if b.kind == "paragraph"]
     assert paras[-1].startswith("上述指标纳入年度考核") and "森林覆盖率" not in " ".join(paras)
     _accounted(path)
+
+
+def test_a_box_beside_the_text_leaves_the_paragraph_whole(tmp_path):
+    """A 专栏 box floated right of a paragraph that flows past it and on under it."""
+    s = Sheet()
+    s.paragraph(40, ["（一）推进重点工程。"])
+    left = ["加快推进山体修复和湿地保护，", "统筹实施一批生态保护重大工程，", "完善项目储备和动态调整机制，",
+            "确保工程按期建成并发挥效益，"]
+    s.paragraph(62, left, size=10)  # 15 characters: up to the box
+    table_part(s, 60, 210, [170], [(4, ["专栏1  生态保护重大工程\n1.山体修复工程。修复山体\n120公顷。\n"
+                                       "2.湿地保护工程。新建湿地2处。"])])
+    s.paragraph(122, ["强化资金保障和考核评估，形成全过程闭环管理，推动规划目标任务落地见效。"], size=10)
+    s.paragraph(160, ["（二）强化保障。"])
+    path = s.save(tmp_path / "beside.pdf")
+    doc = read_pdf(path)
+    kinds = [(b.kind, b.text[:6]) for b in doc.blocks]
+    assert kinds == [("paragraph", "（一）推进重"), ("paragraph", "加快推进山体"), ("table", "专栏1生态保"),
+                     ("paragraph", "（二）强化保")]
+    para = doc.blocks[1].text
+    assert para.startswith("加快推进山体修复") and para.endswith("推动规划目标任务落地见效。")
+    res = extract(path)
+    assert [(p.name, p.content) for p in res.projects] == [("山体修复工程", "修复山体120公顷。"),
+                                                          ("湿地保护工程", "新建湿地2处。")]

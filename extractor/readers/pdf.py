@@ -78,8 +78,9 @@ class _Layout:
         self.gap = median(gaps) if gaps else 0
 
     def full(self, line: Line, nxt: Line) -> bool:
-        """``line`` runs to the right margin: ``nxt``'s first unit did not fit after it."""
-        return fits_no_more(line, nxt, self.right)
+        """``line`` runs to the right margin (or to a box beside it): ``nxt``'s first unit did not
+        fit after it."""
+        return fits_no_more(line, nxt, min(self.right, line.limit or self.right))
 
     def flush(self, line: Line) -> bool:
         return line.x0 <= self.left + 0.8 * line.size
@@ -196,10 +197,30 @@ class _Builder:
                                  table=Table(rows, grid=True, merges_known=t.merges_known)))
 
 
-def _flow(items: list[Item], layout: _Layout, b: _Builder) -> None:
+def _beside(pages: list[list[Item]]) -> set[int]:
+    """Tables with text beside them (a box floated at the side of a paragraph): the lines next to
+    one end before it (``Line.limit``); the ids of such tables."""
+    out: set[int] = set()
+    for items in pages:
+        tables = [t for t in items if isinstance(t, PageTable)]
+        for t in tables:
+            for line in items:
+                if isinstance(line, Line) and line.top < t.bottom and line.bottom > t.top and line.x1 <= t.x0:
+                    line.limit = min(line.limit or t.x0, t.x0)
+                    out.add(id(t))
+    return out
+
+
+def _flow(items: list[Item], layout: _Layout, b: _Builder, beside: set[int]) -> None:
+    """Lines into paragraphs, tables in their place; a table beside the text comes after the
+    paragraph that flows past it."""
     para: list[Line] = []
+    waiting: list[PageTable] = []
     for it in items:
         if isinstance(it, PageTable):
+            if id(it) in beside and para:
+                waiting.append(it)
+                continue
             if para:
                 b.paragraph(para, layout)
                 para = []
@@ -207,10 +228,15 @@ def _flow(items: list[Item], layout: _Layout, b: _Builder) -> None:
             continue
         if para and not layout.continues(para[-1], it):
             b.paragraph(para, layout)
+            for t in [t for t in waiting if t.page < para[-1].page or t.top < para[-1].bottom]:
+                b.table(t)
+                waiting.remove(t)
             para = []
         para.append(it)
     if para:
         b.paragraph(para, layout)
+    for t in waiting:
+        b.table(t)
 
 
 def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
@@ -253,7 +279,7 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     items = [it for page_items in pages_items for it in page_items]
     layout = _Layout([l for ls in pages_lines for l in ls])
     b = _Builder(path, len(heights))
-    _flow(items, layout, b)
+    _flow(items, layout, b, _beside(pages_items))
     if not b.blocks:
         raise PlanxError(path, "no text layer (image-only PDF); run OCR first")
     text = "".join(b.parts)

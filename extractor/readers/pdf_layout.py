@@ -28,6 +28,7 @@ class Line:
     head: float = 0.0  # width of the leading unbreakable unit (a Latin word or one CJK char)
     first: float = 0.0  # width of the first character
     chars: list[dict] = field(default_factory=list, repr=False, compare=False)  # its visible characters
+    limit: Optional[float] = None  # where a box beside the line starts (the line's right margin)
 
 
 @dataclass
