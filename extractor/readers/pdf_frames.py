@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..patterns import compiled, load
 from .pdf_layout import Line, PageTable, Region, fits_no_more, grid_rows, line_of
 
 Rule = tuple[float, float, float]  # a horizontal rule: x0, x1, y
@@ -58,8 +59,6 @@ def frame_tables(pages_lines: list[list[Line]], pages_rules: list[list[Rule]],
                  heights: list[float]) -> list[list[PageTable]]:
     """The rule-framed tables of every page (their lines taken out of ``pages_lines``); the
     parts of a table on consecutive pages get the same columns."""
-    from ..patterns import compiled, load
-
     cont = compiled(load("tables")["continued_table"])
     pages = [find_frames(lines, rules, k + 1, h)
              for k, (lines, rules, h) in enumerate(zip(pages_lines, pages_rules, heights))]
@@ -387,9 +386,13 @@ def _body_cells(segs: list[tuple[Line, Line]], edges: list[float], top: float, b
     pad = min((min(s.x0 for _, s, _ in col) - edges[k] for k, col in enumerate(per_col) if col), default=0.0)
     rights = [max([edges[k + 1] - max(pad, 0.0)] + [s.x1 for _, s, _ in col]) for k, col in enumerate(per_col)]
 
-    def cont(k: int, j: int) -> bool:  # line j of column k goes on from the line above it
+    label = compiled(load("headings")["any_label"])
+
+    def cont(k: int, j: int) -> bool:  # line j of column k goes on from the line above it (not a numbering label)
         i, prev, _ = per_col[k][j - 1]
-        return per_col[k][j][0] == i + 1 and fits_no_more(prev, per_col[k][j][1], rights[k] + 0.2 * prev.size)
+        nxt = per_col[k][j][1]
+        return per_col[k][j][0] == i + 1 and fits_no_more(prev, nxt, rights[k] + 0.2 * prev.size) \
+            and not label.match(nxt.text)
 
     anchor = _anchor([sum(1 for j in range(len(col)) if not j or not cont(k, j)) for k, col in enumerate(per_col)])
     wide = {i for k, col in enumerate(per_col) for i, _, c1 in col if (c1 - k) * 2 > n_cols}

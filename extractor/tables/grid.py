@@ -261,10 +261,11 @@ def _join_runs_on(body: list[Row], columns: list[Column]) -> None:
             continue
         for col, up, s in zip(columns, above.slots, row.slots):
             if col.kind not in ("seq", "name", "pname") and s.cell is not None and s.cell.joins_above \
-                    and up.cell is not None and up.text and not s.spanned:
+                    and up.cell is not None and up.text and not s.spanned and up.text != s.text:
                 joined = f"{up.text}{s.text}"
                 up.text, s.text, s.inherited = joined, joined, True
-            if s.parts and up.parts and s.parts[-1][1] is not None and s.parts[-1][1].joins_above:
+            if s.parts and up.parts and s.parts[-1][1] is not None and s.parts[-1][1].joins_above \
+                    and s.parts[-1][0] != up.parts[-1][0]:
                 (t, c), (ut, uc) = s.parts[-1], up.parts[-1]
                 joined = f"{ut}{t}"
                 up.parts[-1], s.parts[-1] = (joined, uc), (joined, c)

@@ -252,7 +252,8 @@ def _inherit(rec: Indicator, row: Row, grid: Grid, prev: Optional[Indicator],
     if prev is None or rec.domain != prev.domain or rec.category != prev.category:
         return
     name_s = slot(row, grid, "name")
-    sub_row = bool(name_s and name_s.parts and not "".join(t for t, _ in name_s.parts).strip())
+    sub_row = bool(name_s and name_s.parts and (not "".join(t for t, _ in name_s.parts).strip()
+                                               or (name_s.parts_inherited and rec.group == prev.group)))
     if sub_row and prev.group:
         rec.group = prev.group
         rec.inherited.append("group")
