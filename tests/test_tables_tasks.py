@@ -302,3 +302,41 @@ def test_time_limit_cells(tmp_path: Path, cell: str, want: list):
     assert [(d.date, d.start, d.kind) for d in res.deadlines] == want
     (t,) = [t for t in res.tasks if t.table]
     assert t.category == "大气污染防治" and t.extra == []
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed")
+def test_task_table_over_several_pdf_pages_with_a_lead_cell_merged_across_a_page_break(tmp_path: Path):
+    import subprocess
+
+    measure = "完成辖区内相关设施建设，建立长效管护机制，每季度开展一次监督检查并通报进展情况。" * 3
+    rows = [[str(k), f"推进第{k}项重点任务", measure, "县生态环境分局" if k in (1, 7) else None,
+             "各乡镇人民政府", f"2024年{k}月底前"] for k in range(1, 13)]
+    src = _docx(tmp_path / "long.docx", "附件  重点任务分工表", HEADER, rows)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   capture_output=True, timeout=180, check=True)
+    res = extract(tmp_path / "long.pdf")
+    tasks = [t for t in res.tasks if t.table]
+    assert [t.seq for t in tasks] == [str(k) for k in range(1, 13)]
+    assert all(t.text == measure for t in tasks)  # rows broken by a page break are whole again
+    assert len({t.span.page for t in tasks}) > 1
+    leads = [(r.task, r.units) for r in res.responsibilities if r.role_kind == "lead"]
+    assert leads == [(f"推进第{k}项重点任务", ["县生态环境分局"]) for k in range(1, 13)]
+    assert [d.date for d in res.deadlines] == [f"2024-{k:02d}-{[31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][k - 1]}"
+                                               for k in range(1, 13)]
+    assert len(res.tables) == 1 and res.tables[0].unparsed == []
+
+
+@pytest.mark.parametrize("header", [
+    ["序号", "重点工作任务", "具体工作措施", "牵头责任单位", "协同部门", "时间安排"],
+    ["序号", "工作事项", "工作内容", "责任部门", "完成节点"],
+    ["序号", "主要任务", "工作措施", "牵头单位", "完成时限"],
+])
+def test_header_vocabulary_of_task_tables(tmp_path: Path, header: list[str]):
+    row = ["1", "推进秸秆综合利用", "完善秸秆收储运体系，推进秸秆肥料化、饲料化利用。", "县农业农村局",
+           "各乡镇人民政府", "2024年底前"][: len(header)]
+    row[-1] = "2024年底前"
+    res = extract(_text_doc(tmp_path, tika("附件  工作任务分工表", [header, row])))
+    (t,) = [t for t in res.tasks if t.table]
+    assert (res.tables[0].kind, t.title, t.text[:9]) == ("tasks", "推进秸秆综合利用", "完善秸秆收储运体系")
+    assert res.responsibilities[0].units == ["县农业农村局"]
+    assert [(d.date, d.kind) for d in res.deadlines] == [("2024-12-31", "by")]
