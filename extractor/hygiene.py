@@ -10,6 +10,9 @@ span and ``raw == text[span]`` stays valid:
 - any other C0/C1 control, a surrogate code point, a non-character (U+FDD0–U+FDEF, U+xFFFE,
   U+xFFFF) or a bidi embedding/override/isolate control by U+FFFD.
 
+A planx JSON read back from disk (``planx diff``/``audit`` on saved results, which need not be
+planx's own) is cleaned the same way (:func:`clean_strings`).
+
 Readers that turn numbers into characters (a docx ``w:sym``, a PDF ToUnicode map) use
 :func:`char_of`, which never raises: a code outside Unicode becomes :data:`INVALID`, a
 non-character the model then replaces and counts like the others.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Optional
+from typing import Any, Optional
 
 REPLACEMENT = "\ufffd"
 INVALID = "\uffff"  # what a reader puts for a code point that does not exist
@@ -52,6 +55,18 @@ def clean_text(text: str, counts: Optional[Counter] = None) -> str:
         return _replacement(ch)
 
     return _BAD.sub(swap, text)
+
+
+def clean_strings(obj: Any, counts: Optional[Counter] = None) -> Any:
+    """``obj`` (parsed JSON) with every string, key or value, cleaned by :func:`clean_text` — for
+    planx JSON read back from disk, which may not be planx's own."""
+    if isinstance(obj, str):
+        return clean_text(obj, counts)
+    if isinstance(obj, list):
+        return [clean_strings(v, counts) for v in obj]
+    if isinstance(obj, dict):
+        return {clean_text(k, counts): clean_strings(v, counts) for k, v in obj.items()}
+    return obj
 
 
 def describe(counts: Counter) -> str:

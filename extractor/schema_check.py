@@ -65,6 +65,7 @@ def read_result(path: Any) -> dict:
         raise PlanxError(p, f"cannot read ({e.strerror})") from None
     if not isinstance(data, dict) or not isinstance(data.get("document"), dict):
         raise PlanxError(p, "not a planx extraction (no \"document\" object)")
+    data = _clean(data)
     from fastjsonschema import JsonSchemaException
 
     from .records import SCHEMA_VERSION, RECORD_KINDS
@@ -79,6 +80,19 @@ def read_result(path: Any) -> dict:
     except JsonSchemaException as e:
         where = "/".join(str(x) for x in (e.path or [])[1:]) or "(root)"
         raise PlanxError(p, f"not a planx extraction ({where}: {_short(e.message.split(' ', 1)[-1])})") from None
+    return data
+
+
+def _clean(data: dict) -> dict:
+    """Unicode hygiene on a result that may not be planx's own (as the document model has it)."""
+    from collections import Counter
+
+    from .hygiene import clean_strings, describe
+
+    counts: Counter = Counter()
+    data = clean_strings(data, counts)
+    if counts and isinstance(data["document"].get("warnings", []), list):
+        data["document"]["warnings"] = [*data["document"].get("warnings", []), describe(counts)]
     return data
 
 

@@ -253,6 +253,19 @@ def test_running_out_of_memory_is_a_one_line_error_with_a_cause(tmp_path: Path, 
     assert str(e.value) == f"{GOOD}: out of memory while extracting it"
 
 
+def test_a_planx_json_with_bad_characters_is_cleaned_when_read_back(tmp_path: Path):
+    good = extract(GOOD).to_dict()
+    old = _write(tmp_path, "old.json", json.dumps(good).encode())
+    new = _write(tmp_path, "new.json", H.planx_json_with_bad_characters(good))
+    for args in (["diff", old, new, "-o", tmp_path / "r.xlsx", "-o", tmp_path / "r.md", "-o", tmp_path / "r.html"],
+                 ["audit", new]):
+        run = subprocess.run([sys.executable, "-m", "extractor.cli", *map(str, args)], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120)
+        assert run.returncode in (0, 1) and "Traceback" not in run.stderr, run.stderr
+        assert "\x1b" not in run.stdout + run.stderr
+    assert "总体\ufffd要求" in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
 # ── one batch of every hostile file beside a good document ───────────────────────────────
 
 # cause of each hostile file that is refused (the others are extracted, maybe with warnings)
