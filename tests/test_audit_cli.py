@@ -130,3 +130,21 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         r = _audit(path)
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert r.stderr.count("\n") == 1 and path.name in r.stderr
+
+
+def test_report_files_carry_the_evidence_and_grouped_findings(tmp_path):
+    path = CORPORA / "002_6d72280123f25383.txt"
+    outs = [tmp_path / f"audit.{ext}" for ext in ("md", "html", "json")]
+    r = _audit(path, *[a for o in outs for a in ("-o", o)])
+    assert r.returncode == 0, r.stderr
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    md, page, data = outs[0].read_text(encoding="utf-8"), outs[1].read_text(encoding="utf-8"), json.loads(
+        outs[2].read_text(encoding="utf-8"))
+    for text in (md, page):
+        assert sha in text and "(UTC)" in text and data["evidence"]["patterns_sha256"] in text
+        assert "早于文件印发日期2023-04-18" in text and "2022年底前，完成济南考格尔汽车制造有限公司" in text  # a quote
+    assert "| warning | date.deadline_before_issue | 时限“2022年底前”（2022-12-31）早于文件印发日期2023-04-18 | 3 |" in md
+    assert page.count("<td class=\"sev-") == len(data["documents"][0]["groups"]) and "<script" not in page
+    assert [g["count"] for g in data["documents"][0]["groups"]] == [2, 3]
+    r = _audit(path, "-o", tmp_path / "audit.pdf")
+    assert r.returncode == 2 and "unknown report extension" in r.stderr

@@ -224,3 +224,26 @@ def test_a_column_one_table_lacks_is_not_a_change_per_row():
             r["targets"].pop("2030")        # nor a 2030 column
         _ind(doc, "城镇污水处理率")["targets"]["2025"] = "≥95"
     assert _changes(edit) == [("indicator", "modified", "targets.2025", "loosened")]
+
+
+def test_baselines_and_status_are_revised_not_promises():
+    """A baseline year moved back (2020 → 2019) is not "earlier"; PM2.5's current value rising is
+    "revised" (worse), not a green "raised"; a status change is "revised" too."""
+    def edit(doc):
+        _ind(doc, "生态文明建设工作占党政实绩考核的比例")["baseline"]["year"] = 2019
+        _ind(doc, "PM2.5年均浓度")["baseline"]["value"] = "52"
+        _ind(doc, "生态文明建设工作占党政实绩考核的比例")["status"] = "未达指标"
+    result = compare(BASE, _edited(edit))
+    got = {(c.field, c.direction, c.detail.get("trend")) for c in result.changes}
+    assert got == {("baseline.year", "revised", None), ("baseline", "revised", "worse"), ("status", "revised", None)}
+
+
+@pytest.mark.parametrize("old,new,same", [
+    ("μg/m3", "ug/m3", True), ("µg/m³", "微克/立方米", True), ("mg/L", "毫克/升", True), ("％", "%", True),
+    ("万吨", "吨", False), ("μg/m3", "mg/m3", False)])
+def test_unit_spellings_are_not_changes(old, new, same):
+    def edit(doc, unit):
+        _ind(doc, "PM2.5年均浓度")["unit"] = unit
+    result = compare(_edited(lambda d: edit(d, old)), _edited(lambda d: edit(d, new)))
+    assert (result.changes == []) is same
+    assert [(c["field"], c["old"], c["new"]) for c in result.cosmetic] == ([("unit", old, new)] if same and old != new else [])

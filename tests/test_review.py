@@ -29,6 +29,9 @@ def test_every_record_is_located_in_the_text(path):
     kinds = ("indicators", "projects", "targets", "deadlines", "responsibilities")
     assert total == sum(len(getattr(result, k)) for k in kinds) > 0
     assert lost == 0, [r.id for r in collect(result) if r.start < 0]
+    pages = re.findall(r'<div class="page" id="page-(\d+)"', page)
+    assert pages == ([str(n) for n in range(1, len(pages) + 1)] if path.suffix == ".pdf" else []) and (
+        path.suffix != ".pdf" or len(pages) > 1)  # a pdf's page markers, in order
     for k in kinds:
         for rec in getattr(result, k):
             assert f'id="rec-{rec.id}"' in page

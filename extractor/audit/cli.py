@@ -17,6 +17,7 @@ def register(subparsers) -> None:
                     "tables) and against each other.\n\nexamples:\n"
                     "  planx audit plan.docx scheme.pdf\n"
                     "  planx audit outputs/ --json          (a planx output folder)\n"
+                    "  planx audit plan.docx -o audit.html -o audit.md\n"
                     "  planx audit --list-checks\n\n"
                     "exit status: 0 no errors found, 1 findings of severity error, 2 trouble")
     p.add_argument("paths", nargs="*", help="plan documents (.txt .docx .doc .wps .html .pdf), planx JSON results, "
@@ -27,6 +28,9 @@ def register(subparsers) -> None:
                    help="skip a check id or a family prefix such as 'date' (repeatable)")
     p.add_argument("--only", action="append", default=[], metavar="CHECK",
                    help="run only this check id or family, even if switched off (repeatable)")
+    p.add_argument("-o", "--output", action="append", default=[], metavar="REPORT",
+                   help="also write the report to a file, repeatable: .md, .html or .json (evidence header, "
+                        "grouped findings with their places)")
     p.add_argument("--list-checks", action="store_true", help="list the checks (id, scope, severity, on/off) and exit")
     p.set_defaults(func=_cmd_audit)
 
@@ -80,6 +84,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if not args.paths:
         print("planx: audit needs at least one document, planx JSON or folder (or --list-checks)", file=sys.stderr)
         return 2
+    from .render import FORMATS
+
+    for out in args.output:
+        if Path(out).suffix.lower() not in FORMATS:
+            print(f"planx: {out}: unknown report extension (use .md .html or .json)", file=sys.stderr)
+            return 2
     results, docs, paths, failures = [], [], [], []
     for path in _inputs(args.paths):
         try:
@@ -94,13 +104,18 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         paths.append(path)
     cross = run_cross(results, docs, args.skip, args.only) if len(results) > 1 else []
     ev = evidence_of(results, paths)
+    data = {"evidence": ev,
+            "documents": [{"doc_id": r.doc_id, "title": r.document.title, "path": str(p.resolve()),
+                           "format": r.document.format, "findings": to_jsonable(r.findings),
+                           "groups": grouped(r.findings)} for r, p in zip(results, paths)],
+            "cross": to_jsonable(cross), "cross_groups": grouped(cross), "failures": failures}
+    try:
+        _write_reports(data, args.output)
+    except OSError as e:
+        print(f"planx: {e.filename}: cannot write the report ({e.strerror})", file=sys.stderr)
+        return 2
     if args.json:
-        out = {"evidence": ev,
-               "documents": [{"doc_id": r.doc_id, "title": r.document.title, "path": str(p.resolve()),
-                              "findings": to_jsonable(r.findings), "groups": grouped(r.findings)}
-                             for r, p in zip(results, paths)],
-               "cross": to_jsonable(cross), "cross_groups": grouped(cross), "failures": failures}
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for line in header_lines(ev):
             print(safe(line))
@@ -118,6 +133,15 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     errors = any(f.severity == "error" for r in results for f in r.findings) or any(
         f.severity == "error" for f in cross)
     return 1 if errors else 0
+
+
+def _write_reports(data: dict, outputs: list[str]) -> None:
+    from ..writers.jsonfile import atomic_write_text
+    from .render import FORMATS, render
+
+    for out in outputs:
+        atomic_write_text(Path(out), render(data, FORMATS[Path(out).suffix.lower()]))
+        print(f"planx audit: report → {out}", file=sys.stderr)
 
 
 def _load(path: Path):

@@ -19,7 +19,8 @@ from html import escape
 from .engine import REPORT_ORDER
 from .model import CHANGES, DIRECTIONS, Change, DiffResult
 from ..evidence import quote, where
-from .text import DIRECTION_LABELS, KIND_LABELS, detail_text, matters, summary_line, value_text
+from ..report_text import evidence_table, value_text
+from .text import DIRECTION_LABELS, KIND_LABELS, detail_text, matters, summary_line
 
 _CONTEXT = 60  # characters of unchanged prose kept around an edit
 OPEN_AT_MOST = 25  # a kind with more changes starts collapsed
@@ -234,26 +235,6 @@ def _row(c: Change, fo: str, fn: str, cls: str = "chg") -> str:
 _HEAD = ('<thead><tr><th scope="col">id</th><th scope="col">change</th><th scope="col">record</th>'
          '<th scope="col">field</th><th scope="col">old 旧</th><th scope="col">new 新</th>'
          '<th scope="col">direction</th></tr></thead>')
-
-
-def evidence_table(ev: dict, labels: tuple[str, ...] = ("旧 old", "新 new")) -> str:
-    """The evidence header as an HTML table (also used by other reports)."""
-    rows = []
-    inputs = ev.get("inputs", [])
-    for label, inp in zip(labels if len(labels) == len(inputs) else [str(k + 1) for k in range(len(inputs))], inputs):
-        title = _e(inp.get("title") or inp.get("doc_id"))
-        version = f' <span class="chip">{_e(inp["version_label"])}</span>' if inp.get("version_label") else ""
-        lines = [f"<b>{title}</b>{version}", f'<span class="muted">file</span> {_e(inp.get("path") or "(in memory)")}']
-        if inp.get("sha256"):
-            lines.append(f'<span class="muted">sha256</span> <code>{_e(inp["sha256"])}</code>')
-        if inp.get("source_sha256") and inp.get("source_sha256") != inp.get("sha256"):
-            lines.append(f'<span class="muted">source</span> {_e(inp.get("source"))} '
-                         f'<span class="muted">sha256</span> <code>{_e(inp["source_sha256"])}</code>')
-        rows.append(f'<tr><th scope="row">{escape(label)}</th><td>{"<br>".join(lines)}</td></tr>')
-    rows.append(f'<tr><th scope="row">planx</th><td>{_e(ev.get("planx_version"))} · pattern library sha256 '
-                f'<code>{_e(ev.get("patterns_sha256"))}</code></td></tr>')
-    rows.append(f'<tr><th scope="row">generated 生成</th><td>{_e(ev.get("generated_at"))} (UTC)</td></tr>')
-    return f'<table id="evidence" aria-label="evidence">{"".join(rows)}</table>'
 
 
 def _badges(result: DiffResult) -> str:

@@ -5,40 +5,11 @@ Document text is neutralised: no character of it can open a link, an image (a tr
 beacon), an HTML tag or a table cell — Markdown punctuation is backslash-escaped."""
 from __future__ import annotations
 
-import regex
-
 from .engine import REPORT_ORDER
 from .model import CHANGES, DiffResult
 from ..evidence import quote, where
-from .text import DIRECTION_LABELS, KIND_LABELS, detail_text, matters, summary_line, value_text
-
-_MAX = 160
-_SPECIAL = regex.compile(r"([\\`*_{}\[\]()<>!|~&])")
-
-
-def md(text: object, limit: int = _MAX) -> str:
-    """Document text as inert Markdown on one line (escaped, shortened)."""
-    text = " ".join(value_text(text).split())
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return _SPECIAL.sub(r"\\\1", text)
-
-
-def evidence_lines(ev: dict) -> list[str]:
-    """The evidence header as a Markdown list (also used by the audit report)."""
-    out = [f"- planx {md(ev.get('planx_version'))}, pattern library sha256 `{ev.get('patterns_sha256')}`",
-           f"- generated {md(ev.get('generated_at'))} (UTC)"]
-    for label, inp in zip(("old", "new") if len(ev.get("inputs", [])) == 2 else
-                          [str(k + 1) for k in range(len(ev.get("inputs", [])))], ev.get("inputs", [])):
-        out.append(f"- {label}: {md(inp.get('title'))}"
-                   + (f" ({md(inp.get('version_label'))})" if inp.get("version_label") else "")
-                   + f" — {md(inp.get('path') or inp.get('source'), 400)}")
-        if inp.get("sha256"):
-            out.append(f"  - sha256 `{inp['sha256']}`")
-        if inp.get("source_sha256") and inp.get("source_sha256") != inp.get("sha256"):
-            out.append(f"  - source {md(inp.get('source'), 400)}, sha256 `{inp['source_sha256']}`")
-    return out
-
+from ..report_text import evidence_lines, md
+from .text import DIRECTION_LABELS, KIND_LABELS, detail_text, matters, summary_line
 
 def _row(c, fmt_old: str, fmt_new: str) -> str:
     note = detail_text(c)

@@ -9,7 +9,8 @@ from typing import Any, Callable
 from .engine import REPORT_ORDER
 from .model import CHANGES, DiffResult, Row
 from ..evidence import quote, where
-from .text import DIRECTION_LABELS, KIND_LABELS, value_text
+from ..report_text import value_text
+from .text import DIRECTION_LABELS, KIND_LABELS
 
 _MAX_CELL = 32767
 

@@ -1,7 +1,6 @@
 """Shared wording for the reports: kind/change/direction labels and one-line value text."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .model import Change
@@ -13,19 +12,6 @@ DIRECTION_LABELS = {"tightened": "收紧 tightened", "loosened": "放宽 loosene
                     "earlier": "提前 earlier", "later": "推迟 later", "raised": "增加 raised", "cut": "削减 cut",
                     "added": "增列 added", "dropped": "删去 dropped", "revised": "修订 revised"}
 TREND_LABELS = {"better": "向好 better", "worse": "变差 worse"}
-
-
-def value_text(v: Any) -> str:
-    """A field value as one line of text ("" for none; lists joined with "、")."""
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, list):
-        return "、".join(value_text(x) for x in v)
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
 
 
 def detail_text(c: Change) -> str:

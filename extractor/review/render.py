@@ -189,6 +189,13 @@ def _table_html(b: Block, marks: Marks, prose: Index) -> str:
     return f'<div class="tbl"><table data-block="{b.index}">{"".join(rows)}</table></div>'
 
 
+def _page_mark(doc: Document, b: Block) -> str:
+    """A page marker ("— p.5 —") before the first block of each pdf page."""
+    if b.page is None or (b.index and doc.blocks[b.index - 1].page == b.page):
+        return ""
+    return f'<div class="page" id="page-{b.page}" aria-label="page {b.page}">p.{b.page}</div>'
+
+
 def _fields_html(rec: Rec, fmt: str) -> str:
     items = []
     w = where(rec.span, fmt)
@@ -249,6 +256,7 @@ aside label{white-space:nowrap;margin-right:.5em} aside .n{color:var(--muted)} a
 dl.fields{display:none;margin:0;padding:.2em .8em .6em 1.6em;font-size:.8em;grid-template-columns:max-content 1fr;gap:.1em .6em}
 li.selected dl.fields{display:grid} dl.fields dt{color:var(--muted)} dl.fields dd{margin:0;word-break:break-all}
 .missing{color:#a00;font-size:.8em;margin-left:.8em}
+.page{color:var(--muted);font-size:.75em;text-align:center;border-top:1px dashed var(--line);margin:1.2em 0 .4em}
 :focus-visible{outline:3px solid #1a73e8;outline-offset:1px}
 body.off-indicator tr.k-indicator td,body.off-project tr.k-project td{background:none}
 body.off-indicator mark.k-indicator,body.off-project mark.k-project,body.off-target mark.k-target,
@@ -313,7 +321,7 @@ def render(doc: Document, result: ExtractResult, path: Any = None) -> tuple[str,
     marks = place(doc, recs)
     prose = Index.of(marks.prose)
     levels = _heading_levels(result)
-    body = "".join(_block_html(b, marks, prose, levels) for b in doc.blocks)
+    body = "".join(_page_mark(doc, b) + _block_html(b, marks, prose, levels) for b in doc.blocks)
     fmt = doc.format
     counts = {k: sum(r.kind == k for r in recs) for k in KINDS}
     boxes = "".join(f'<label><input type="checkbox" class="f-kind" value="{k}" checked> {escape(label)} '
