@@ -1,7 +1,7 @@
 """Polarity of an indicator or target: +1 when a higher value is better, -1 when lower is.
 
-The indicator record's own ``polarity`` (set from the indicator catalogue) comes first; the
-name lexicon in ``patterns/polarity.toml`` is the fallback.  0 means "cannot tell".
+The record's own ``polarity``, then the indicator catalogue (``catalogue.polarity_of``), then the
+name lexicon in ``patterns/polarity.toml`` as the fallback.  0 means "cannot tell".
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def polarity_of_name(name: Optional[str]) -> int:
         return 0
     s = unicodedata.normalize("NFKC", name)
     p = _p()
-    if compiled(p["reduction"]).search(s):
+    if compiled(p["reduction"]).search(s) or compiled(p["rate_of_good"]).search(s):
         return 1
     if compiled(p["lower_better"]).search(s):
         return -1
@@ -52,8 +52,15 @@ def declared_polarity(value: Any) -> int:
 
 
 def record_polarity(record: Any) -> int:
-    """Polarity of an indicator/target record (dict or dataclass): its catalogue polarity, else
-    its name (indicators) or subject (targets)."""
+    """Polarity of an indicator or target record (dict or dataclass): its own ``polarity`` field,
+    else the indicator catalogue's (by canonical id, name and group, or a target's subject), else
+    the name lexicon."""
+    from .catalogue import polarity_of
+
+    if record is None:
+        return 0
     get = record.get if isinstance(record, dict) else (lambda k: getattr(record, k, None))
-    return (declared_polarity(get("polarity")) or polarity_of_name(get("name"))
-            or polarity_of_name(get("subject")))
+    name = get("name") or get("subject")
+    return (declared_polarity(get("polarity"))
+            or declared_polarity(polarity_of(record) if get("name") else polarity_of(name) if name else None)
+            or polarity_of_name(name))

@@ -140,6 +140,17 @@ def test_target_lower_is_better():
     assert _checks(_result(indicators=[ind])) == []
 
 
+def test_targets_without_a_comparator_follow_the_indicators_polarity():
+    """PM2.5 (lower is better, from the catalogue/lexicon): 42 after a current 40 is weaker; a
+    later 45 after 42 too.  A higher-is-better rate with the same numbers is not."""
+    pm = _ind(1, "城市细颗粒物（PM2.5）浓度", unit="μg/m3", baseline=_v("40", value=40),
+              targets={"2025": _v("42", value=42), "2030": _v("45", value=45)})
+    assert _checks(_result(indicators=[pm])) == ["target.below_baseline"] * 2 + ["target.later_weaker"]
+    rate = _ind(2, "城镇污水处理率", baseline=_v("40", value=40),
+                targets={"2025": _v("42", value=42), "2030": _v("45", value=45)})
+    assert _checks(_result(indicators=[rate])) == []
+
+
 def test_target_below_standard():
     ind = _ind(1, "生态环境状况指数", standard=_v("≥60", ">=", 60), baseline=_v("57.86", value=57.86),
                targets={"2025": _v("≥57.86", ">=", 57.86)})

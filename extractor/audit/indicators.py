@@ -6,6 +6,7 @@ import unicodedata
 from collections import defaultdict
 from typing import Iterable
 
+from ..polarity import record_polarity
 from .context import AuditContext
 from .declared import status_class
 from .registry import Hit, check, ref
@@ -61,7 +62,7 @@ def _below_baseline(ctx: AuditContext, at_standard: bool) -> Iterable[Hit]:
         written = as_value(ind.parsed.get("standard"))  # also "东部地区：≥60"
         weak = []
         for year, tgt in targets(ind).items():
-            sign = direction(tgt, std)
+            sign = direction(tgt, std) or record_polarity(ind) or None
             is_standard = written is not None and (tgt.op, tgt.value) == (written.op, written.value)
             change = is_change(tgt) or (is_standard and is_change(written))  # "＞-1" restating "△EQI＞-1"
             if sign is None or (by and year.isdigit() and int(year) <= by) or change != is_change(base):
@@ -105,7 +106,7 @@ def later_weaker(ctx: AuditContext) -> Iterable[Hit]:
     for ind in ctx.result.indicators:
         tgts = list(targets(ind).items())
         for (y1, t1), (y2, t2) in zip(tgts, tgts[1:]):
-            sign = direction(t2, t1, standard(ind))
+            sign = direction(t2, t1, standard(ind)) or record_polarity(ind) or None
             if sign is not None and weaker(t2.value, t1.value, sign):
                 yield Hit({"name": label(ind), "earlier": y1, "earlier_target": shown(t1),
                            "later": y2, "later_target": shown(t2)}, [ref(ind)])

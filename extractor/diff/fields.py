@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..polarity import declared_polarity, polarity_of_name
+from ..polarity import record_polarity
 from ..records import Value
 from .direction import (attribute_direction, baseline_trend, date_direction, money_change,
                         polarity_of_values, target_direction, value_direction)
@@ -98,9 +98,9 @@ def indicator(b: Builder) -> None:
 
 
 def _own_polarity(o: dict, n: dict) -> int:
-    """The indicator's polarity from the catalogue or its name (not from its values' comparators)."""
-    return (declared_polarity(n.get("polarity")) or declared_polarity(o.get("polarity"))
-            or polarity_of_name(n.get("name")) or polarity_of_name(o.get("name")))
+    """The indicator's polarity from its record, the catalogue or its name (not from its values'
+    comparators)."""
+    return record_polarity(n) or record_polarity(o)
 
 
 def indicator_polarity(o: dict, n: dict) -> int:
@@ -155,8 +155,7 @@ def target(b: Builder) -> None:
     o, n = b.o, b.n
     ov, nv = _target_value(o), _target_value(n)
     if (ov.op, ov.value) != (nv.op, nv.value) or not same_unit(ov.unit, nv.unit):
-        pol = (declared_polarity(n.get("polarity")) or polarity_of_name(n.get("subject"))
-               or polarity_of_name(o.get("subject")))
+        pol = record_polarity(n) or record_polarity(o)
         b.add("modified", "value", o.get("raw"), n.get("raw"), value_direction(ov, nv, pol))
     elif o.get("year") != n.get("year"):
         b.add("modified", "year", o.get("year"), n.get("year"), date_direction(_s(o.get("year")), _s(n.get("year"))))
