@@ -31,6 +31,8 @@ from typing import Callable, Iterator, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import published  # noqa: E402  (the published-formats section, bench/published.py)
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 CORPORA = ROOT / "corpora"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -520,6 +522,7 @@ def main() -> None:
         emit("Size curve and pathological texts (one document each, work after start-up)", body)
         pdfs, docxs, origin = fixtures(tmp)
         emit("PDF and .docx against the raw libraries", formats_section(trees, pdfs, docxs, origin))
+        emit("Published formats: .doc, .html, .ofd, scanned PDF (OCR) against their raw tools", published.section())
         if args.docs:
             emit(*batch_section(tmp, batch_sources(tmp), args.docs))
     command = "`.venv/bin/python bench/run.py" + (f" --docs {args.docs}" if args.docs != 1000 else "") + \

@@ -220,6 +220,7 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
         else:
             todo.append(job)
     converted = _prepare_conversions(todo)
+    pages = _page_progress(on_progress, lambda: done, len(all_jobs))
     stream = run(todo, jobs or default_jobs(len(todo)), limits)
     try:
         for outcomes in stream:
@@ -246,6 +247,7 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
                     on_progress(done, len(all_jobs), o.path)
     finally:
         getattr(stream, "close", lambda: None)()  # on Ctrl-C: the engine stops its workers now
+        pages.close()
         converted.cleanup()
         manifest.close()
     summary.failures = inputs.missing + [errors[i] for i in sorted(errors)]
@@ -284,6 +286,15 @@ class _FolderDocuments:
                 self.manifest.forget(doc_id)
                 continue
             yield res
+
+
+def _page_progress(on_progress: Optional[Callable[[int, int, str], None]], done: Callable[[], int], total: int):
+    """While the batch runs, OCR page events (from this process or its workers) show the page
+    being read in the progress callback's name; ``close()`` when the batch ends."""
+    from .progress import Listener
+
+    return Listener(lambda path, page, pages: on_progress(done(), total, f"{path} p.{page}/{pages}"),
+                    active=on_progress is not None)
 
 
 def _prepare_conversions(todo: list[Job]):

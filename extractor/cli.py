@@ -106,8 +106,9 @@ def _progress(show: bool):
     def update(done: int, total: int, name: str) -> None:
         rate = done / max(time.perf_counter() - t0, 1e-9)
         label = Path(name).name
-        if len(label) > name_width:
-            label = label[:max(0, name_width - 1)] + "…" if name_width else ""
+        if len(label) > name_width:  # keep the end: a page counter ("p.3/27") is there
+            keep = max(0, name_width - 1)
+            label = label[:keep // 2] + "…" + label[len(label) - (keep - keep // 2):] if name_width else ""
         bar.update(task, completed=done, total=total, rate=rate, name=label)
         bar.refresh()
 

@@ -19,6 +19,7 @@ READERS: dict[str, tuple[str, str]] = {
     ".wps": ("legacy_word", "read_legacy_word"),
     ".html": ("html", "read_html"),
     ".htm": ("html", "read_html"),
+    ".ofd": ("ofd", "read_ofd"),
 }
 SUPPORTED = tuple(READERS)
 

@@ -1,8 +1,9 @@
 """Read a .docx plan into the document model (python-docx for the package, lxml for the XML).
 
 The body's paragraphs and tables are read in document order (content controls looked
-through; text boxes, headers, footers, footnotes, deleted revisions and field codes left
-out).  ``Document.text`` is built as follows:
+through; headers, footers, footnotes, deleted revisions and field codes left out; text boxes
+too, except at the top of the first page, where a text box — or a one-cell table — frames the
+document's title: its paragraphs are read as body paragraphs).  ``Document.text`` is built as follows:
 
 - one line per paragraph, printed as Word prints it: the numbering label rendered from
   numbering.xml, its suffix (a space for a tab or space), then the paragraph text; a
@@ -33,6 +34,9 @@ from .docx_safety import check_package
 from .docx_tables import grid
 from .text_builder import GridSlot, TextBuilder
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_TOP_BLOCKS = 8  # the top of the first page: at most this many short lines before the first prose/table
+_TOP_LINE = 60
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 _SKIP_RUNS = {W + "del", W + "moveFrom", W + "fldChar", W + "instrText", W + "delText"}
 _INLINE = {W + "hyperlink", W + "ins", W + "moveTo", W + "smartTag", W + "fldSimple", W + "customXml",
@@ -235,10 +239,37 @@ class _Builder:
                             lines += self.cell_lines(slot.tc)
         return lines
 
+    def at_top(self) -> bool:
+        """Still at the top of the first page: no table and no prose paragraph read yet, and
+        only a few short lines (a notice header, a title)."""
+        blocks = self.out.blocks
+        return len(blocks) < _TOP_BLOCKS and all(b.kind == "paragraph" and len(b.text) <= _TOP_LINE for b in blocks)
+
+    def text_boxes(self, p) -> None:
+        """The paragraphs of the text boxes anchored in ``p`` (DrawingML or VML; the VML fallback
+        of a box that has both is skipped)."""
+        for box in p.iter(W + "txbxContent"):
+            if any(a.tag == _MC_FALLBACK for a in box.iterancestors()):
+                continue
+            self.frame(box)
+
+    def frame(self, el) -> None:
+        """The paragraphs of a title frame (a text box, the cell of a one-cell table) as body
+        paragraphs."""
+        for item in _body_items(el):
+            if item.tag == W + "p":
+                self.paragraph(item)
+            else:
+                self.table(item)
+
     def table(self, tbl) -> None:
+        slots = grid(tbl, self.warnings)
+        if len(slots) == 1 and len(slots[0]) == 1 and slots[0][0].tc is not None and self.at_top():
+            self.frame(slots[0][0].tc)  # a title set in a one-cell table is still the title
+            return
         self.out.table([[GridSlot(merged=slot.merged) if slot.merged else
                          GridSlot(self.cell_lines(slot.tc) if slot.tc is not None else [], slot.rowspan, slot.colspan)
-                         for slot in row] for row in grid(tbl, self.warnings)])
+                         for slot in row] for row in slots])
 
 
 def _body_items(el) -> Iterator:
@@ -286,6 +317,8 @@ def read_docx(path: Path, doc_id: Optional[str] = None) -> Document:
     b = _Builder(path, numbering, styles)
     for el in _body_items(body):
         if el.tag == W + "p":
+            if b.at_top():
+                b.text_boxes(el)  # a title in a text box at the top of the first page
             b.paragraph(el)
         else:
             b.table(el)

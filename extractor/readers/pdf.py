@@ -49,7 +49,13 @@ def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[P
         pl_page.close()
     else:
         height, edges = page_height(page), page_edges(page)
-    chars = dedupe(chars)
+    return (*page_content(dedupe(chars), edges, number), height)
+
+
+def page_content(chars: list[dict], edges: list[dict], number: int) -> tuple[list[Line], list[PageTable], list[Rule]]:
+    """A page's text lines, ruled tables and long horizontal rules outside them, from its
+    characters and ruling lines (pdfplumber-style dicts in points, top-down) — of a text PDF, an
+    OCR'd scan or an OFD page."""
     tables: list[PageTable] = []
     for t in ruled_tables(edges):
         x0, top, x1, bottom = t.bbox
@@ -58,7 +64,7 @@ def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[P
         if inside or len(t.cells) > 1:
             tables.append(grid_table(t, inside, number))
     body = [c for c in chars if not any(in_bbox(c, t) for t in tables)] if tables else chars
-    return make_lines(body, number), tables, long_rules(edges, tables), height
+    return make_lines(body, number), tables, long_rules(edges, tables)
 
 
 class _Layout:
@@ -244,6 +250,8 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     from pdfminer.psparser import PSException
     from pypdfium2 import PdfiumError
 
+    from . import ocr
+
     check_streams(path)
     pdf = open_pdf(path)
     try:
@@ -252,25 +260,45 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
         pdf.close()
         raise
     plumber = Plumber(path)
-    pages_lines, pages_tables, pages_rules, heights = [], [], [], []
+    pages: list[tuple[list[Line], list[PageTable], list[Rule]]] = []
+    heights: list[float] = []
+    scanned: list[int] = []
+    session = None
     try:
         for i in range(1, len(pdf) + 1):
             page = pdf[i - 1]
             lines, tables, rules, height = _page_items(page, i, plumber)
+            if not lines and not tables and ocr.needs_ocr(page):
+                scanned.append(i)
+                if ocr.available():  # a scanned page: OCR characters and detected rules
+                    session = session or ocr.Session(path, len(pdf))
+                    chars, edges, _width, height = session.page(page, i)
+                    lines, tables, rules = page_content(chars, edges, i)
             page.close()
-            pages_lines.append(lines)
-            pages_tables.append(tables)
-            pages_rules.append(rules)
+            pages.append((lines, tables, rules))
             heights.append(height)
     except (PDFSyntaxError, PSException, PdfiumError, ValueError, KeyError, TypeError) as e:
         raise PlanxError(path, f"malformed PDF ({type(e).__name__}: {str(e)[:100]})") from None
     finally:
         plumber.close()
         pdf.close()
+    if scanned and not ocr.available():
+        raise ocr.missing_extra(path, [0] if len(scanned) == len(heights) else scanned)
+    return build_document(path, doc_id, "pdf", pages, heights)
+
+
+def build_document(path: Path, doc_id: Optional[str], fmt: str,
+                   pages: list[tuple[list[Line], list[PageTable], list[Rule]]], heights: list[float]) -> Document:
+    """The document of a fixed-layout file from its pages' lines, tables and rules (a PDF, OCR'd
+    scans, an OFD): running headers/footers dropped, tables framed and stitched over page
+    breaks, lines joined into paragraphs."""
+    empty = "no text layer (image-only PDF) and no text found by OCR" if fmt == "pdf" else "no text in the document"
+    pages_lines = [p[0] for p in pages]
+    pages_tables = [p[1] for p in pages]
     if not any(pages_lines) and not any(pages_tables):
-        raise PlanxError(path, "no text layer (image-only PDF); run OCR first")
+        raise PlanxError(path, empty)
     pages_lines = remove_furniture(pages_lines, heights)
-    framed = frame_tables(pages_lines, pages_rules, heights)
+    framed = frame_tables(pages_lines, [p[2] for p in pages], heights)
     pages_items: list[list[Item]] = [sorted([*lines, *tables, *more], key=lambda it: it.top)
                                      for lines, tables, more in zip(pages_lines, pages_tables, framed)]
     stitch(pages_items)
@@ -281,7 +309,7 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     b = _Builder(path, len(heights))
     _flow(items, layout, b, _beside(pages_items))
     if not b.blocks:
-        raise PlanxError(path, "no text layer (image-only PDF); run OCR first")
+        raise PlanxError(path, empty)
     text = "".join(b.parts)
     starts: list[int] = []
     nxt = len(text)
@@ -291,4 +319,4 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     starts.reverse()
     starts[0] = 0
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Document(doc_id or path.stem, str(path), "pdf", sha, text, b.blocks, page_starts=starts)
+    return Document(doc_id or path.stem, str(path), fmt, sha, text, b.blocks, page_starts=starts)

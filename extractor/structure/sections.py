@@ -29,8 +29,11 @@ class _Label:
     runin: bool
 
 
-def _forms() -> list[tuple[str, int, object]]:
-    return [(f["name"], f["rank"], compiled(f["rx"])) for f in load("headings")["label"]]
+def _forms(rendered: bool = False) -> list[tuple[str, int, object]]:
+    """The label forms; those marked ``label_only`` only for a label Word rendered from its
+    numbering (``rendered``)."""
+    return [(f["name"], f["rank"], compiled(f["rx"])) for f in load("headings")["label"]
+            if rendered or not f.get("label_only")]
 
 
 def _title_ok(title: str, limit: int) -> bool:
@@ -49,10 +52,11 @@ def classify(block: Block) -> Optional[_Label]:
     lim = load("headings")["limits"]
     text = block.text.strip()
     if block.label:  # docx: Word rendered the label from numbering.xml; it is not in the text
-        probe = block.label.strip() + " "
-        for name, rank, rx in _forms():
-            if rx.match(probe):
-                return _heading_title(name, rank, block.label.strip(), text, lim)
+        label = block.label.strip()
+        for probe in (label + " ", label.rstrip(".．") + " "):  # "5.1." reads as "5.1"
+            for name, rank, rx in _forms(rendered=True):
+                if rx.match(probe):
+                    return _heading_title(name, rank, label, text, lim)
     for name, rank, rx in _forms():
         m = rx.match(text)
         if m:
