@@ -1,7 +1,9 @@
-"""Progress of slow steps inside one document (OCR page by page), for the batch's progress bar.
+"""Progress of slow steps inside one document (OCR page by page), for the batch's progress bar
+and for the supervisor of the worker process, which grants more time while pages go by.
 
-A reader calls :func:`page_done`.  A sink set with :func:`set_sink` receives the event in this
-process; otherwise, when ``$PLANX_PROGRESS`` names a loopback UDP address, the event is sent
+A reader calls :func:`page_started`.  A sink set with :func:`set_sink` receives the event in this
+process (a supervised worker sets one that also sends :class:`Alive` to its supervisor);
+otherwise, when ``$PLANX_PROGRESS`` names a loopback UDP address, the event is sent
 there as a datagram — so that worker processes (a process pool, local dask workers) report to
 the batch's :class:`Listener` without any change to how documents are shipped to them.  Events
 are fire-and-forget: a lost one only makes the bar less lively.
@@ -12,6 +14,7 @@ import json
 import os
 import socket
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -25,17 +28,39 @@ def set_sink(sink: Optional[Sink]) -> None:
     _sink = sink
 
 
-def page_done(path: Path | str, page: int, pages: int) -> None:
+@dataclass(frozen=True)
+class Alive:
+    """A supervised worker's word that its document is still making progress (a page starts):
+    the supervisor gives it ``allow`` more seconds."""
+
+    allow: float
+
+
+def page_allowance() -> float:
+    """Seconds one OCR page may take (``patterns/limits.toml``: ``[ocr] page_timeout_s``)."""
+    from .patterns import load
+
+    return float(load("limits").get("ocr", {}).get("page_timeout_s", 120))
+
+
+def page_started(path: Path | str, page: int, pages: int) -> None:
+    """A slow reader starts page ``page`` of ``pages``: the progress bar shows it, and a
+    supervised worker gets the time for one more page."""
     if _sink is not None:
         _sink(str(path), page, pages)
         return
+    send(str(path), page, pages)
+
+
+def send(path: str, page: int, pages: int) -> None:
+    """The event as a datagram to the batch's listener (``$PLANX_PROGRESS``), if there is one."""
     addr = os.environ.get(ENV, "")
     host, _, port = addr.rpartition(":")
     if host != "127.0.0.1" or not port.isdigit():
         return
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.sendto(json.dumps([str(path), page, pages]).encode(), (host, int(port)))
+            s.sendto(json.dumps([path, page, pages]).encode(), (host, int(port)))
     except OSError:
         pass
 

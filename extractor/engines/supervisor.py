@@ -23,9 +23,10 @@ from collections import deque
 from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
 
 from ..limits import Limits
+from ..progress import Alive
 from .worker import read_frame, write_frame
 
 if TYPE_CHECKING:
@@ -127,14 +128,13 @@ class Worker:
             return False
         return True
 
-    def receive(self) -> Optional[Outcome]:
-        """The outcome of the current document; None when the worker died instead."""
+    def receive(self) -> Union[Outcome, Alive, None]:
+        """The worker's next frame: the outcome of the current document, or word that it is still
+        making progress (:class:`Alive`); None when the worker died instead."""
         try:
-            outcome = read_frame(self.outcomes)
+            return read_frame(self.outcomes)
         except (OSError, EOFError, ValueError, TypeError):
-            outcome = None
-        self.job = None
-        return outcome
+            return None
 
     def kill(self) -> None:
         """Kill the worker and everything it started (its session), and reap it."""
@@ -232,8 +232,12 @@ class Supervisor:
                         busy.append(worker)
                 ready = wait(busy, timeout=self._wait_time(busy))
                 for worker in ready:
+                    frame = worker.receive()
+                    if isinstance(frame, Alive):  # a slow document's next page: more time
+                        worker.deadline = time.monotonic() + frame.allow if frame.allow > 0 else float("inf")
+                        continue
                     busy.remove(worker)
-                    yield self._finish(worker)
+                    yield self._finish(worker, frame)
                 for worker in [w for w in busy if self._over_limit(w)]:
                     busy.remove(worker)
                     yield self._stop(worker)
@@ -276,9 +280,8 @@ class Supervisor:
             return used is not None and used[1] > self.limits.max_memory
         return False
 
-    def _finish(self, worker: Worker) -> Outcome:
-        job = worker.job
-        outcome = worker.receive()
+    def _finish(self, worker: Worker, outcome: Optional[Outcome]) -> Outcome:
+        job, worker.job = worker.job, None
         if outcome is None:
             return _failed(job, worker.death(self.limits))
         if outcome.out_of_memory and self.limits.max_memory > 0:

@@ -1,7 +1,8 @@
 """The worker process: extracts the documents its supervisor sends, one at a time, under limits.
 
 Run as ``python -m extractor.engines.worker TIMEOUT MAX_MEMORY``.  Frames on stdin are pickled
-:class:`~extractor.batch.Job` s, frames on stdout the pickled :class:`~extractor.batch.Outcome` s
+:class:`~extractor.batch.Job` s, frames on stdout the pickled :class:`~extractor.batch.Outcome` s,
+each preceded by any number of :class:`~extractor.progress.Alive` frames (a slow reader's pages)
 (stdout is then pointed at stderr, so nothing a library prints can corrupt a frame).  The address
 space is capped at MAX_MEMORY bytes (a document that needs more gets a ``MemoryError``, reported as
 over the memory limit, and the worker exits so that a fresh one replaces it); CPU time is capped a
@@ -101,10 +102,28 @@ def _out_of_memory(job: Job) -> Outcome:
     return Outcome(job.index, job.doc_id, str(job.path), error=str(OutOfMemory(job.path)), out_of_memory=True)
 
 
+def _keep_alive(outcomes_out: BinaryIO, timeout: float):
+    """The progress sink of a worker: each page a slow reader starts is reported to the batch's
+    progress bar and, as :class:`~extractor.progress.Alive`, to the supervisor, which extends the
+    document's time limit by one page's allowance (so does the CPU cap here)."""
+    from .. import progress
+
+    def alive(path: str, page: int, pages: int) -> None:
+        allow = max(timeout, progress.page_allowance()) if timeout > 0 else 0.0
+        write_frame(outcomes_out, progress.Alive(allow))
+        _cap_cpu(allow)
+        progress.send(path, page, pages)
+
+    return alive
+
+
 def serve(jobs_in: BinaryIO, outcomes_out: BinaryIO, timeout: float, max_memory: int) -> int:
     """The worker loop: a job in, its outcome out, until the end of input."""
+    from .. import progress
+
     _die_with_parent()
     _cap_memory(max_memory)
+    progress.set_sink(_keep_alive(outcomes_out, timeout))
     while True:
         job = read_frame(jobs_in)
         if job is None:

@@ -247,7 +247,8 @@ def _rules(segments, dpi: int) -> list[dict]:
 
 
 class Session:
-    """OCR of the scanned pages of one document: one size scale, progress per page."""
+    """OCR of the scanned pages of one document: one size scale, progress per page (which also
+    keeps a supervised worker alive: a scan takes far longer than a text document)."""
 
     def __init__(self, path: Path, pages: int, dpi: Optional[int] = None) -> None:
         self.path, self.pages = path, pages
@@ -257,6 +258,9 @@ class Session:
     def page(self, page, number: int):
         """(characters, ruling lines, width, height) of a scanned page, in points;
         PlanxError naming the page when OCR fails on it."""
+        from ..progress import page_started
+
+        page_started(self.path, number, self.pages)
         try:
             return self._page(page, number)
         except (MemoryError, PlanxError):
@@ -267,7 +271,6 @@ class Session:
     def _page(self, page, number: int):
         import cv2
 
-        from ..progress import page_done
         from .ocr_image import remove_seals, turn
 
         dpi = self.dpi
@@ -282,7 +285,6 @@ class Session:
         height, width = gray.shape[0] * 72 / dpi, gray.shape[1] * 72 / dpi
         results = [r for r in results if float(r[2]) >= load("ocr")["min_score"] and r[1].strip()]
         chars = chars_of(results, dpi, self.sizes)
-        page_done(self.path, number, self.pages)
         return chars, _rules(segments, dpi), width, height
 
 

@@ -227,7 +227,9 @@ def line_of(chars: list[dict], page: int) -> Optional[Line]:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+    """A running line's identity: digits (page numbers) as #, white space and punctuation left
+    out (OCR reads a scanned header's quotes and brackets differently from page to page)."""
+    return re.sub(r"\d+", "#", compiled(r"[\s\p{P}\p{S}]+").sub("", text))
 
 
 def remove_furniture(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
