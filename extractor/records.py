@@ -246,12 +246,27 @@ class TableInfo:
     task_id: Optional[str] = None
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses → plain dicts/lists (Span as its dict), recursively."""
+    kind = type(obj)
+    if kind in _PLAIN:
+        return obj
+    if kind is list:
+        return [to_jsonable(x) for x in obj]
+    if kind is dict:
+        return {k: to_jsonable(v) for k, v in obj.items()}
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        return {name: to_jsonable(getattr(obj, name)) for name in names}
     if isinstance(obj, Span):
         return obj.to_dict()
-    if dataclasses.is_dataclass(obj):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):  # field names looked up once per class
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
+        return {name: to_jsonable(getattr(obj, name)) for name in names}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(x) for x in obj]
     if isinstance(obj, dict):
