@@ -27,9 +27,13 @@ REPLACEMENT = "\ufffd"
 INVALID = "\uffff"  # what a reader puts for a code point that does not exist
 
 _LAYOUT = "\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
-_BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-                  + _NONCHARACTERS + "]")
+_BAD_BMP = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+_ASTRAL_NONCHARACTERS = "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0x10000, 0x110000, 0x10000))
+_BAD = re.compile("[" + _BAD_BMP + _ASTRAL_NONCHARACTERS + "]")
+# the quick test: a class of astral characters is slow to test on every character, so the BMP
+# part alone first, then _BAD only for a text that holds a character beyond the BMP
+_BAD_IN_BMP = re.compile("[" + _BAD_BMP + "]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SHOWN = 4  # code points named in a warning
 
 
@@ -45,7 +49,7 @@ def _replacement(ch: str) -> str:
 def clean_text(text: str, counts: Optional[Counter] = None) -> str:
     """``text`` with every character that is not valid printable Unicode (or TAB/LF) replaced by
     one character; each replaced code point is counted in ``counts``."""
-    if _BAD.search(text) is None:
+    if _BAD_IN_BMP.search(text) is None and (_ASTRAL.search(text) is None or _BAD.search(text) is None):
         return text
 
     def swap(m: re.Match) -> str:

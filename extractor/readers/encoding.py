@@ -6,7 +6,6 @@ Nothing is decoded with replacement characters: bytes that fit no encoding raise
 from __future__ import annotations
 
 import codecs
-import collections
 import unicodedata
 
 from ..errors import PlanxError
@@ -33,7 +32,11 @@ def _is_binary_text(text: str) -> bool:
     if not text:
         return False
     sample = text[:200_000]
-    bad = sum(n for ch, n in collections.Counter(sample).items()  # each distinct character once
+    suspects: set[str] = set()  # the characters of lines holding a non-printable one (TAB included)
+    for line in sample.split("\n"):
+        if not line.isprintable():
+            suspects.update(line)
+    bad = sum(sample.count(ch) for ch in suspects  # each distinct character once
               if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\t\n\r\f\v")
     return bad > max(8, len(sample) * 0.01)
 

@@ -1,0 +1,73 @@
+"""Speed-ups that replace a plain definition give exactly what the plain definition gives
+(their speed is measured in bench/run.py, not here)."""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import random
+import re
+import unicodedata
+
+import pytest
+
+from conftest import CORPORA
+from extractor import hygiene
+from extractor.model import Span
+from extractor.pipeline import extract
+from extractor.readers.encoding import _is_binary_text
+from extractor.records import to_jsonable
+
+_BAD_PLAIN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef"
+                        + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000)) + "]")
+_EDGES = [0, 8, 9, 10, 11, 31, 32, 0x7E, 0x7F, 0x9F, 0xA0, 0x2027, 0x202A, 0x202E, 0x202F, 0x2065, 0x2066,
+          0x2069, 0x206A, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFDCF, 0xFDD0, 0xFDEF, 0xFDF0, 0xFFFD, 0xFFFE, 0xFFFF,
+          0x10000, 0x10FFFD] + [p + k for p in range(0x10000, 0x110000, 0x10000) for k in (0xFFFD, 0xFFFE, 0xFFFF)]
+
+
+def test_clean_text_finds_every_bad_code_point():
+    rng = random.Random(17)
+    points = _EDGES + rng.sample(range(0x110000), 20_000)
+    for cp in points:
+        text = "规划" + chr(cp) + "目标"
+        expected = _BAD_PLAIN.sub(lambda m: hygiene._replacement(m.group()), text)
+        counts: collections.Counter = collections.Counter()
+        assert hygiene.clean_text(text, counts) == expected, hex(cp)
+        assert bool(counts) == (expected != text), hex(cp)
+
+
+def _binary_plain(text: str) -> bool:
+    if not text:
+        return False
+    sample = text[:200_000]
+    bad = sum(n for ch, n in collections.Counter(sample).items()
+              if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\t\n\r\f\v")
+    return bad > max(8, len(sample) * 0.01)
+
+
+def test_binary_text_check_counts_like_a_full_count():
+    rng = random.Random(7)
+    pool = "ab中文。 \u3000\n\t\r\x0b\x0c\x00\x01\x1c\x85\u2028\ue000\U000f0000\ud800\u0378"
+    for _ in range(5000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 80)))
+        assert _is_binary_text(text) == _binary_plain(text), repr(text)
+
+
+def _jsonable_plain(obj):
+    if isinstance(obj, Span):
+        return obj.to_dict()
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _jsonable_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable_plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _jsonable_plain(v) for k, v in obj.items()}
+    return obj
+
+
+@pytest.mark.parametrize("seed", sorted(CORPORA.glob("*.txt"))[:2], ids=lambda p: p.stem[:3])
+def test_to_jsonable_equals_the_plain_recursion(seed):
+    res = extract(seed)
+    for kind in ("document", "sections", "tasks", "indicators", "projects", "targets", "deadlines",
+                 "responsibilities", "findings", "tables"):
+        fast, plain = to_jsonable(getattr(res, kind)), _jsonable_plain(getattr(res, kind))
+        assert fast == plain and repr(fast) == repr(plain)  # same values, same key order
