@@ -17,7 +17,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterator, Literal, Optional
+from typing import Any, Callable, Iterator, Literal, Optional
 
 from .hygiene import clean_text, describe
 
@@ -168,6 +168,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)  # about the input, for the user (e.g. characters replaced)
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _locator: Optional["_Locator"] = field(default=None, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._clean()
@@ -191,6 +192,13 @@ class Document:
                     c.text = clean_text(c.text)
         if counts:
             self.warnings.append(describe(counts))
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per document: a reading of the text that several stages use
+        (e.g. the counts it announces, read by metadata, targets and the audit)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset in ``text``."""

@@ -33,7 +33,11 @@ def _conf() -> dict:
 
 
 def find_declarations(doc: Document) -> list[Declaration]:
-    """Every count announced in the running text, in document order."""
+    """Every count announced in the running text, in document order (read once per document)."""
+    return list(doc.memo("declarations", lambda: _find_declarations(doc)))
+
+
+def _find_declarations(doc: Document) -> list[Declaration]:
     from ..text.numbers import parse_number
 
     conf = _conf()
