@@ -15,7 +15,7 @@ from typing import Optional
 
 import regex
 
-from ..patterns import compiled, compiled_plain, load
+from ..patterns import compiled, compiled_plain, group_numbers, load
 
 
 @dataclass
@@ -85,6 +85,9 @@ def _cn_to_number(s: str) -> Optional[float]:
 
 def parse_number(s: str) -> Optional[float]:
     """One numeral as a float: Arabic (commas, full-width), Chinese, 百分之…, "13万2"."""
+    whole, dot, frac = s.partition(".")
+    if s.isascii() and whole.isdigit() and (frac.isdigit() or not dot):
+        return _tidy(float(s))  # plain ASCII digits: the common case, read at once
     s = nfkc(s).strip()
     if not s:
         return None
@@ -142,9 +145,13 @@ def _is_cn(s: str) -> bool:
 def find_quantities(text: str) -> list[Quantity]:
     """Every number + unit in ``text`` (expected NFKC-normalised), in order."""
     p = _p()
+    rx = _quantity_rx()
+    groups = group_numbers(rx, "a", "b", "unit", "mag", "pct")
     out: list[Quantity] = []
-    for m in _quantity_rx().finditer(text):
-        a, b, unit, mag, pct = m.group("a"), m.group("b"), m.group("unit"), m.group("mag"), m.group("pct")
+    for m in rx.finditer(text):
+        a, b, unit, mag, pct = m.group(*groups)
+        if not (unit or mag or pct):
+            continue  # a bare numeral ("进一步", a year) is no quantity
         start = m.start("pct") if pct else m.start("a")
         before = text[max(0, start - 1):start]
         if before and (before.isascii() and before.isalnum() or before in "第#."):

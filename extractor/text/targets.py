@@ -321,11 +321,11 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[
         path = _section_path(struct, psg.block.index)
         text = psg.text.text
         for q, (r0, r1), subject, op, year, (c0, c1) in _passage_targets(doc, psg):
-            at = doc.span_of(psg.text, q.start, q.end)
-            if any(a <= at.start < b for a, b in declared):
+            at = psg.text.source_range(q.start, q.end)[0]
+            if any(a <= at < b for a, b in declared):
                 continue
             span = doc.span_of(psg.text, r0, r1)
-            kind = kind_of(text[c0:q.start], text[c0:c1], subject, year, horizon, at.start, path, roles)
+            kind = kind_of(text[c0:q.start], text[c0:c1], subject, year, horizon, at, path, roles)
             out.append(Target(
                 id=f"tgt-{len(out) + 1}", raw=doc.text[span.start:span.end], subject=subject, op=op,
                 value=q.value, unit=_unit(doc, psg, q), year=year, kind=kind, normalized=_normalized(q),
