@@ -15,7 +15,7 @@ from typing import Optional
 
 import regex
 
-from ..patterns import compiled, compiled_plain, load
+from ..patterns import compiled, compiled_plain, group_numbers, load
 
 _FULL_PARENS = str.maketrans("（）", "()")
 _WINDOW = 64  # characters before/after an expression that its cue words may span
@@ -103,6 +103,11 @@ def _outer() -> regex.Pattern:
     )
 
 
+def _numbers(*names: str) -> tuple[int, ...]:
+    """Numbers of the named groups of :func:`_outer` (a look-up by name is slow in ``regex``)."""
+    return group_numbers(_outer(), *names)
+
+
 def _cn_digit(c: str) -> int:
     return "零一二三四五六七八九".index(c)
 
@@ -141,29 +146,33 @@ class _Point:
 
 
 def _parse_point(s: str, ctx: YearContext, year_hint: Optional[int] = None) -> Optional[_Point]:
-    m = compiled(_p()["point"]).fullmatch(s)
-    if not m or not (m["Y"] or m["M"] or m["YC"] is not None):
+    rx = compiled(_p()["point"])
+    m = rx.fullmatch(s)
+    if not m:
         return None
-    y = int(m["Y"]) if m["Y"] else None
+    Y, M, YC, YP, D, MP = m.group(*group_numbers(rx, "Y", "M", "YC", "YP", "D", "MP"))
+    if not (Y or M or YC is not None):
+        return None
+    y = int(Y) if Y else None
     if y is not None and y < 100:
         y += 2000
     explicit = y is not None
     if y is None:
         y = year_hint or ctx.default_year()
-    if not m["M"]:
+    if not M:
         if y is None:
             return None  # "年底前" in a document without any year
-        if m["YP"] in ("底", "末", "下半年", "内"):
+        if YP in ("底", "末", "下半年", "内"):
             return _Point(y, f"{y}-12-31", True, explicit)
-        if m["YP"] and ("季度" in m["YP"] or m["YP"] == "上半年"):
-            month = 6 if m["YP"] == "上半年" else 3 * ("一二三四".index(m["YP"].lstrip("第")[0]) + 1)
+        if YP and ("季度" in YP or YP == "上半年"):
+            month = 6 if YP == "上半年" else 3 * ("一二三四".index(YP.lstrip("第")[0]) + 1)
             return _Point(y, f"{y}-{month:02d}-{calendar.monthrange(y, month)[1]:02d}", True, explicit)
         return _Point(y, str(y), False, explicit)
-    month = int(m["M"])
+    month = int(M)
     ys = f"{y:04d}" if y else "XXXX"
-    if m["D"]:
-        return _Point(y, f"{ys}-{month:02d}-{int(m['D']):02d}", False, explicit)
-    if m["MP"] in ("底", "末") and y:
+    if D:
+        return _Point(y, f"{ys}-{month:02d}-{int(D):02d}", False, explicit)
+    if MP in ("底", "末") and y:
         last = calendar.monthrange(y, month)[1]
         return _Point(y, f"{ys}-{month:02d}-{last:02d}", True, explicit)
     return _Point(y, f"{ys}-{month:02d}", False, explicit)
@@ -220,8 +229,9 @@ def _clause_start(text: str, i: int) -> bool:
 
 def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool, titles: _Titles) -> str:
     p = _p()
-    pre, suf = m["pre"] or "", m["suf"] or ""
-    core_start = m.start("pre") if pre else m.start()
+    pre, suf = m.group(*_numbers("pre", "suf"))
+    pre, suf = pre or "", suf or ""
+    core_start = m.start(_numbers("pre")[0]) if pre else m.start()
     before = text[max(0, core_start - 6):core_start]
     after = text[m.end():m.end() + 4]
     if compiled(p["recurring_before"]).search(before):
@@ -249,10 +259,15 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
     out: list[DateExpr] = []
     local_year: Optional[int] = None  # an explicit year earlier in this passage
     titles = _Titles(text)
+    n_pre, n_yr, n_p1 = _numbers("pre", "yr", "p1")
+    groups = _numbers("pre", "suf", "pp", "yr", "p1", "p2")
     for m in _outer().finditer(text):
-        pre, suf = m["pre"] or "", m["suf"] or ""
-        if m["pp"]:
-            pm = compiled(_p()["plan_period"] + _p()["period_word"]).fullmatch(m["pp"])
+        pre, suf, pp, yr, s1, s2 = m.group(*groups)
+        if not (pp or yr or s1):
+            continue  # the point matched nothing: no date (a number, or a prefix before one)
+        pre, suf = pre or "", suf or ""
+        if pp:
+            pm = compiled(_p()["plan_period"] + _p()["period_word"]).fullmatch(pp)
             y1, y2 = _period_years(pm["N"])
             nxt = text[m.end():m.end() + 1]
             if pm["W"] in ("期间", "时期", "内"):
@@ -269,39 +284,39 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
                 out.append(DateExpr(m.start(), m.end(), str(y2), "by", None, y2,
                                     _role(text, m, ctx, y2, False, titles)))
             continue
-        if m["yr"]:
-            ym = compiled(_p()["year_range"]).fullmatch(m["yr"])
+        if yr:
+            ym = compiled(_p()["year_range"]).fullmatch(yr)
             y1, y2 = int(ym["Y1"]), int(ym["Y2"])
             if y2 < y1:
                 continue
             role = _role(text, m, ctx, y2, False, titles)
             if role != "title":
                 ctx.current_year = local_year = y2
-            out.append(DateExpr(m.start("yr"), m.end(), str(y2), "range", str(y1), y2, role))
+            out.append(DateExpr(m.start(n_yr), m.end(), str(y2), "range", str(y1), y2, role))
             continue
-        p1 = _parse_point(m["p1"], ctx, year_hint=local_year)
+        p1 = _parse_point(s1, ctx, year_hint=local_year)
         if p1 is None:
             continue
-        if m["p2"]:
-            p2 = _parse_point(m["p2"], ctx, year_hint=p1.year)
+        if s2:
+            p2 = _parse_point(s2, ctx, year_hint=p1.year)
             if p2 is None:
                 continue
             role = _role(text, m, ctx, p2.year, False, titles)
             if role != "title" and (p1.explicit_year or p2.explicit_year):
                 ctx.current_year = ctx.month_year = local_year = p2.year
-            out.append(DateExpr(m.start("p1") if not pre else m.start(), m.end(), p2.iso, "range",
+            out.append(DateExpr(m.start(n_p1) if not pre else m.start(), m.end(), p2.iso, "range",
                                 p1.iso, p2.year, role))
             continue
         bare = not pre and not suf and not p1.end_of
         role = _role(text, m, ctx, p1.year, bare, titles)
         if role not in ("title", "reference") and p1.explicit_year:
             ctx.current_year = local_year = p1.year
-            if p1.end_of or "月" in m["p1"]:
+            if p1.end_of or "月" in s1:
                 ctx.month_year = p1.year
         if suf in ("前", "之前", "以前", "止", "为止") or pre in ("到", "至", "展望") or (p1.end_of and pre != "自"):
             kind = "by"
         else:
             kind = "at"
-        start = m.start("pre") if pre in ("到", "至", "展望", "自", "从", "截至", "截止", "截止到") else m.start("p1")
+        start = m.start(n_pre) if pre in ("到", "至", "展望", "自", "从", "截至", "截止", "截止到") else m.start(n_p1)
         out.append(DateExpr(start, m.end(), p1.iso, kind, None, p1.year, role, bare))
     return out
