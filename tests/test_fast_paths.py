@@ -71,3 +71,26 @@ def test_to_jsonable_equals_the_plain_recursion(seed):
                  "responsibilities", "findings", "tables"):
         fast, plain = to_jsonable(getattr(res, kind)), _jsonable_plain(getattr(res, kind))
         assert fast == plain and repr(fast) == repr(plain)  # same values, same key order
+
+
+def test_plain_ascii_numbers_read_like_the_general_path():
+    from extractor.text.numbers import parse_number
+
+    rng = random.Random(3)
+    samples = ["0", "7", "007", "2025", "1.5", "0.05", "12.", ".5", "1.2.3", "1,100", "1e3", "٣"]
+    samples += [f"{rng.randint(0, 10**9)}" + (f".{rng.randint(0, 999):03d}" if rng.random() < .5 else "")
+                for _ in range(300)]
+    for s in samples:
+        assert parse_number(s) == parse_number(f" {s} "), s  # the padded form takes the general path
+
+
+def test_declarations_are_read_once_per_document_and_handed_out_as_copies():
+    from extractor.audit.declared import find_declarations
+    from extractor.readers import read
+
+    doc = read(sorted(CORPORA.glob("*.txt"))[0])
+    first = find_declarations(doc)
+    assert first
+    first.clear()
+    second = find_declarations(doc)
+    assert second and second == find_declarations(doc) and second is not find_declarations(doc)

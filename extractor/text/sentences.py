@@ -77,22 +77,22 @@ def _range_at(ranges: list[tuple[int, int]], pos: int) -> Optional[tuple[int, in
     return None
 
 
-class _Nfkc:
-    """Per-character NFKC as one translation table, grown with every new character seen."""
+class _Nfkc(dict):
+    """Per-character NFKC as a ``str.translate`` table: code point → its NFKC form, each character
+    normalised the first time a text holds it (an identity entry for one that does not change:
+    a hit is cheaper than a miss in ``translate``)."""
 
     def __init__(self) -> None:
-        self.seen: set[str] = set()
-        self.table: dict[int, str] = {}  # code point → its NFKC form, for characters that change
+        super().__init__()
         self.expanding: set[str] = set()  # characters whose NFKC form is not one character
 
-    def learn(self, text: str) -> None:
-        for ch in set(text) - self.seen:
-            self.seen.add(ch)
-            n = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
-            if n != ch:
-                self.table[ord(ch)] = n
-                if len(n) != 1:
-                    self.expanding.add(ch)
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        n = unicodedata.normalize("NFKC", ch) if code > 127 else ch
+        if len(n) != 1:
+            self.expanding.add(ch)
+        self[code] = n
+        return n
 
 
 _NFKC = _Nfkc()
@@ -103,16 +103,15 @@ def nfkc_mapped(m: MappedText) -> MappedText:
     text = m.text
     if text.isascii():
         return MappedText(text, m.offsets)
-    _NFKC.learn(text)
-    out = text.translate(_NFKC.table)
-    if _NFKC.expanding.isdisjoint(text):
+    out = text.translate(_NFKC)
+    if len(out) == len(text):  # nothing expanded (no character's NFKC form is empty)
         return MappedText(out, m.offsets)
     offsets: list[int] = []
     prev = 0
     for hit in _char_class("".join(sorted(_NFKC.expanding))).finditer(text):  # offsets between expansions
         i = hit.start()
         offsets += m.offsets[prev:i]
-        offsets += [m.offsets[i]] * len(_NFKC.table[ord(text[i])])
+        offsets += [m.offsets[i]] * len(_NFKC[ord(text[i])])
         prev = i + 1
     offsets += m.offsets[prev:]
     return MappedText(out, offsets)
