@@ -1,10 +1,16 @@
 """planx: structured, sourced records from Chinese government plan documents."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .errors import PlanxError
+from .pipeline import extract
+from .records import ExtractResult
+from .version import __version__
+from .writers.tabular import result_frames
 
-from .errors import PlanxError  # noqa: E402
-from .pipeline import extract  # noqa: E402
-from .records import ExtractResult  # noqa: E402
+__all__ = ["extract", "ExtractResult", "PlanxError", "__version__", "to_dataframes"]
 
-__all__ = ["extract", "ExtractResult", "PlanxError", "__version__"]
+
+def to_dataframes(result: ExtractResult) -> dict:
+    """One pandas DataFrame per output table of one result (as the batch's CSV files:
+    "documents", "indicators", "indicator_targets", …)."""
+    return result_frames([result])

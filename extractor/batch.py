@@ -20,36 +20,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .errors import OutOfMemory, PlanxError, one_line
-from .inputs import MANIFEST, Inputs, collect_inputs
-from .limits import Limits, check_file_size
-from .writers.jsonfile import dumps
-
-DEFAULT_MAX_SIZE = 100 * 2**20  # bytes; larger inputs are refused (``--max-size``)
-
-
-@dataclass(frozen=True)
-class Job:
-    path: Path
-    doc_id: str
-    index: int = 0  # position in the batch: the order of every batch output
-    max_size: int = DEFAULT_MAX_SIZE
-
-
-@dataclass
-class Outcome:
-    """What a worker sends back for one document: its JSON text and counts, or an error."""
-
-    index: int
-    doc_id: str
-    path: str
-    json_text: Optional[bytes] = None  # the document's JSON, UTF-8
-    counts: dict[str, int] = field(default_factory=dict)
-    sha256: str = ""
-    error: Optional[str] = None
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)  # the document's own (e.g. characters replaced)
-    out_of_memory: bool = False  # the error is a MemoryError (the worker is not reused)
+from .engines import default_jobs, get_engine
+from .errors import PlanxError
+from .files import atomic_write_bytes, remove_stale_temps
+from .folder_lock import FolderLock
+from .inputs import Inputs, collect_inputs
+from .jobs import Job
+from .jsonio import loads
+from .limits import Limits
+from .manifest import Manifest
+from .readers.legacy_word import Prepared, prepare_batch
+from .writers.publish import recover
+from .writers.tabular import write_batch_tables
 
 
 @dataclass
@@ -78,46 +60,6 @@ class NoInputError(PlanxError):
     """Nothing to extract: the paths hold no readable document."""
 
 
-def _check_size(job: Job) -> None:
-    try:
-        size = job.path.stat().st_size
-    except FileNotFoundError:
-        raise PlanxError(job.path, "no such file (deleted or moved during the batch?)") from None
-    except OSError as e:
-        raise PlanxError(job.path, f"cannot read: {e.strerror}") from None
-    check_file_size(job.path, size, job.max_size)
-
-
-def extract_one(job: Job) -> dict:
-    """Extract one document to its JSON dict; PlanxError for user errors."""
-    from .pipeline import extract
-
-    _check_size(job)
-    return extract(job.path, job.doc_id, max_size=job.max_size).to_dict()
-
-
-def run_job(job: Job) -> Outcome:
-    """Extract one document in a worker: never raises, errors become the outcome."""
-    t0 = time.perf_counter()
-    out = Outcome(job.index, job.doc_id, str(job.path))
-    try:
-        res = extract_one(job)
-        out.json_text = dumps(res)
-        out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
-        out.sha256 = res["document"]["sha256"]
-        out.warnings = [one_line(f"{job.path}: {w}") for w in res["document"].get("warnings") or []]
-    except OutOfMemory as e:
-        out.json_text, out.error, out.out_of_memory = None, str(e), True
-    except PlanxError as e:
-        out.error = str(e)
-    except MemoryError:
-        out.json_text, out.error, out.out_of_memory = None, str(OutOfMemory(job.path)), True
-    except Exception as e:  # noqa: BLE001 — a bug must not stop the batch; report it
-        out.error = one_line(f"{job.path}: internal error ({type(e).__name__}: {e or 'no details'})")
-    out.seconds = time.perf_counter() - t0
-    return out
-
-
 def _add_counts(summary: BatchSummary, counts: dict[str, int]) -> None:
     for kind, n in counts.items():
         summary.records[kind] = summary.records.get(kind, 0) + n
@@ -129,8 +71,6 @@ def _counts(res: dict) -> dict[str, int]:
 
 def _read_json(path: Path) -> Optional[dict]:
     """A document's JSON, or None when it is missing, truncated or not a planx result."""
-    from .writers.jsonfile import loads
-
     try:
         res = loads(path.read_bytes())
     except (OSError, ValueError):
@@ -158,11 +98,6 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: Optional[int]
     one document may cost (default: ``patterns/limits.toml``), ``max_size`` overriding its file size.
     Raises PlanxError when the folder is locked by another run, NoInputError when the paths
     hold no document."""
-    from .engines import get_engine
-    from .folder_lock import FolderLock
-    from .writers.jsonfile import remove_stale_temps
-    from .writers.publish import recover
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     run = get_engine(engine, scheduler)
@@ -179,10 +114,6 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, *, jobs: Optional[int]
 def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int], force: bool, limits: Limits,
          prune: bool, follow_symlinks: bool,
          on_progress: Optional[Callable[[int, int, str], None]]) -> BatchSummary:
-    from .engines import default_jobs
-    from .manifest import Manifest
-    from .writers.jsonfile import atomic_write_bytes
-
     t0 = time.perf_counter()
     paths = list(paths)
     summary = BatchSummary()
@@ -299,8 +230,6 @@ def _page_progress(on_progress: Optional[Callable[[int, int, str], None]], done:
 
 def _prepare_conversions(todo: list[Job]):
     """Convert the batch's .doc/.wps files in one LibreOffice call (the readers pick them up)."""
-    from .readers.legacy_word import Prepared, prepare_batch
-
     try:
         return prepare_batch(j.path for j in todo)
     except (PlanxError, OSError):
@@ -308,8 +237,6 @@ def _prepare_conversions(todo: list[Job]):
 
 
 def _write_tables(manifest, out_dir: Path, summary: BatchSummary) -> list[Path]:
-    from .writers.tabular import write_batch_tables
-
     report = write_batch_tables(_FolderDocuments(manifest, summary), out_dir)
     summary.failures += report.failures
     summary.notes += report.notes

@@ -7,19 +7,30 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import multiprocessing
+import multiprocessing.util
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
-from . import __version__
+from .audit import run_cross
+from .audit.cli import register as register_audit
+from .audit.report import finding_lines, safe, summary_line
+from .batch import NoInputError, run_batch
+from .diff.cli import register as register_diff
+from .errors import PlanxError
+from .limits import MB, Limits, parse_size
+from .records import ExtractResult
+from .review.cli import register as register_review
+from .version import __version__
 
 
 def _say(line: str) -> None:
     """One line on stderr, control characters from document text escaped (never raw ESC)."""
-    from .audit.report import safe
-
     print(safe(line), file=sys.stderr)
 
 
@@ -37,9 +48,6 @@ def _output_folder(out: Path) -> Optional[str]:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from .batch import NoInputError, run_batch
-    from .errors import PlanxError
-
     out = Path(args.output)
     problem = _output_folder(out)
     if problem:
@@ -70,10 +78,6 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _limits(args: argparse.Namespace):
     """The per-document limits: patterns/limits.toml, overridden by the flags given."""
-    from dataclasses import replace
-
-    from .limits import MB, Limits
-
     limits = Limits.defaults()
     if args.timeout is not None:
         limits = replace(limits, timeout=args.timeout)
@@ -148,12 +152,6 @@ FINDINGS_DETAIL_MAX_DOCS = 20  # per-document audit summaries for batches up to 
 
 def _print_findings(summary, out: Path) -> None:
     """The audit findings of each document (errors listed), for small batches."""
-    import json
-
-    from .audit import run_cross
-    from .audit.report import finding_lines, summary_line
-    from .records import ExtractResult
-
     docs = [p for p in summary.written if p.suffix == ".json" and not p.name.startswith(".")]
     if not docs or len(docs) > FINDINGS_DETAIL_MAX_DOCS:
         return
@@ -190,8 +188,6 @@ def _seconds(text: str) -> float:
 
 
 def _memory(text: str) -> int:
-    from .limits import parse_size
-
     try:
         return parse_size(text)
     except ValueError:
@@ -255,11 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--follow-symlinks", action="store_true",
                     help="follow symbolic links in input folders, also to outside them (default: not)")
     ex.set_defaults(func=_cmd_extract)
-    from .audit.cli import register as register_audit
     register_audit(sub)
-    from .diff.cli import register as register_diff
     register_diff(sub)
-    from .review.cli import register as register_review
     register_review(sub)
     return p
 
@@ -287,9 +280,6 @@ def _stop_now(code: int) -> None:
     """Exit at once (Ctrl-C): worker processes killed, no waiting for their queued documents.
     What finished is already on disk (each JSON and its manifest entry as it arrived); the
     next run resumes from it and removes the temporary files left."""
-    import multiprocessing
-    import multiprocessing.util
-
     for child in multiprocessing.active_children():
         child.kill()
     multiprocessing.util._exit_function()  # the pool's semaphores and queues released

@@ -15,6 +15,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from .patterns import library_fingerprint
+from .version import __version__
+
 
 def file_sha256(path: Union[str, Path]) -> Optional[str]:
     """sha256 of a file's bytes (None when it cannot be read)."""
@@ -47,9 +50,6 @@ def input_evidence(path: Optional[Union[str, Path]], document: dict) -> dict:
 
 def evidence(inputs: list[dict]) -> dict:
     """The header: planx version, pattern-library fingerprint, UTC time and the inputs."""
-    from . import __version__
-    from .patterns import library_fingerprint
-
     return {"planx_version": __version__, "patterns_sha256": library_fingerprint(),
             "generated_at": generated_at(), "inputs": inputs}
 

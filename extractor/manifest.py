@@ -16,9 +16,12 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import __version__
 from .evidence import file_sha256
+from .files import atomic_write_text
 from .inputs import MANIFEST
+from .patterns import pattern_dirs
+from .records import SCHEMA_VERSION
+from .version import __version__
 
 LOG = ".planx-manifest.log"
 _MAX_STEM_BYTES = 180  # "<stem>-NNN.json" stays within a file system's 255-byte names
@@ -35,9 +38,6 @@ def extraction_fingerprint() -> str:
     """sha256 of what decides a document's output besides its source and the planx version:
     the pattern files loaded (per name, the first found in ``pattern_dirs()``, as
     ``patterns.load`` picks it), the output schema version and the ``extractor`` source code."""
-    from .patterns import pattern_dirs
-    from .records import SCHEMA_VERSION
-
     h = hashlib.sha256(f"schema {SCHEMA_VERSION}\0".encode())
     loaded: dict[str, Path] = {}
     for d in pattern_dirs():
@@ -153,8 +153,6 @@ class Manifest:
 
     def save(self) -> None:
         """Write the snapshot and drop the log."""
-        from .writers.jsonfile import atomic_write_text
-
         atomic_write_text(self.path, json.dumps({"planx": __version__, "documents": self.entries},
                                                 ensure_ascii=False, indent=1, sort_keys=True))
         self.close()

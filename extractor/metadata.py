@@ -9,10 +9,10 @@ import calendar
 from collections import Counter
 from typing import Optional
 
-from .audit.declared import declared_counts
 from .model import Block, Document
 from .patterns import compiled, load
 from .records import DocumentInfo
+from .text.declared import declared_counts
 
 _CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0"}
 

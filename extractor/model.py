@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Literal, Optional
 
 from .hygiene import clean_text, describe
+from .patterns import compiled, load
 
 BlockKind = Literal["heading", "paragraph", "table"]
 
@@ -238,8 +239,6 @@ class Document:
 
 def _quote(text: str) -> Optional[str]:
     """Up to 30 characters of ``text``, white space collapsed, Tika bookmarks out."""
-    from .patterns import compiled, load
-
     text = compiled(load("text")["bookmark"]).sub("", text)
     return " ".join(text.split())[:QUOTE_CHARS] or None
 

@@ -7,11 +7,12 @@ the package (``extractor/_patterns``).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
-import tomllib
 from pathlib import Path
 
 import regex
+import tomllib
 
 _HERE = Path(__file__).resolve().parent
 _CANDIDATES = [_HERE.parent / "patterns", _HERE / "_patterns"]
@@ -69,8 +70,6 @@ def group_numbers(rx: "regex.Pattern", *names: str) -> tuple[int, ...]:
 def library_fingerprint() -> str:
     """sha256 over the pattern files in force (per name, the first found in ``pattern_dirs()``,
     as :func:`load` picks it): identifies the pattern library a result or report was made with."""
-    import hashlib
-
     loaded: dict[str, Path] = {}
     for d in pattern_dirs():
         for f in sorted(d.glob("*.toml")):

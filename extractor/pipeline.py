@@ -1,13 +1,18 @@
 """The extraction pipeline: reader → document model → structure → extractors → records."""
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Callable, Optional
 
-from .errors import OutOfMemory
+from . import audit, catalogue, metadata, structure, tables
+from .errors import OutOfMemory, PlanxError
 from .limits import Limits, check_file_size
+from .links import link
+from .readers import read
 from .records import ExtractResult
+from .text import deadlines, prose, responsibilities, targets
 
 if TYPE_CHECKING:
     from .model import Document
@@ -50,7 +55,6 @@ def extract(source: "str | Path | bytes | BinaryIO", doc_id: Optional[str] = Non
     per stage (read, structure, tables, text, audit) — for the benchmark."""
     if not isinstance(source, (str, Path)):
         return _extract_data(source, doc_id, timings, max_size, name)
-    from .readers import read
 
     path = Path(source)
     try:
@@ -67,10 +71,6 @@ def extract(source: "str | Path | bytes | BinaryIO", doc_id: Optional[str] = Non
 def _extract_data(source: "bytes | BinaryIO", doc_id: Optional[str], timings: Optional[dict[str, float]],
                   max_size: Optional[int], name: Optional[str]) -> ExtractResult:
     """A document given as bytes or a file object: read through a private temporary file."""
-    import tempfile
-
-    from .errors import PlanxError
-
     name = name or getattr(source, "name", None)
     data = source if isinstance(source, (bytes, bytearray, memoryview)) else source.read()
     if not name or not isinstance(data, (bytes, bytearray, memoryview)):
@@ -87,10 +87,6 @@ def _extract_data(source: "bytes | BinaryIO", doc_id: Optional[str], timings: Op
 
 def extract_document(doc: "Document", timings: Optional[dict[str, float]] = None) -> ExtractResult:
     """Every record kind of a document already read (see :func:`extract`)."""
-    from . import audit, catalogue, metadata, structure, tables
-    from .links import link
-    from .text import deadlines, prose, responsibilities, targets
-
     lap = _stopwatch(timings)
     struct = structure.build(doc)
     info = metadata.extract_document_info(doc, struct)

@@ -313,12 +313,6 @@ class ExtractResult:
             setattr(out, kind, [_build(record_cls, r) for r in d.get(kind) or []])
         return out
 
-    def to_dataframes(self) -> dict:
-        """One pandas DataFrame per record kind (nested fields flattened with '.')."""
-        from .writers.tabular import result_frames
-
-        return result_frames([self])
-
 
 _RECORD_CLASSES = {"sections": Section, "tasks": Task, "indicators": Indicator, "projects": Project,
                    "targets": Target, "deadlines": Deadline, "responsibilities": Responsibility,

@@ -8,7 +8,11 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from .errors import PlanxError
+from .records import RECORD_KINDS, SCHEMA_VERSION
 
 
 @lru_cache(maxsize=1)
@@ -48,10 +52,6 @@ def read_result(path: Any) -> dict:
     one.  Only types are checked: fields added later may be missing.  For a result of another
     schema version only the record lists are checked (metadata and tables changed shape between
     versions)."""
-    from pathlib import Path
-
-    from .errors import PlanxError
-
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8-sig"))
@@ -67,8 +67,6 @@ def read_result(path: Any) -> dict:
         raise PlanxError(p, "not a planx extraction (no \"document\" object)")
     data = _clean(data)
     from fastjsonschema import JsonSchemaException
-
-    from .records import SCHEMA_VERSION, RECORD_KINDS
 
     checked = data
     if data.get("schema_version") != SCHEMA_VERSION:

@@ -21,7 +21,11 @@ import hashlib
 from typing import Any, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
+
+from .model import Document
+from .pipeline import extract_document
+from .readers.txt import parse_text
 
 SPAN_KEY = "planx"
 
@@ -55,10 +59,6 @@ def make_planx(nlp: Language, name: str, span_key: str) -> PlanxComponent:
 
 def extract_text(text: str, doc_id: str = "text") -> dict:
     """planx's records for a text, read as a .txt document (offsets are offsets into ``text``)."""
-    from .model import Document
-    from .pipeline import extract_document
-    from .readers.txt import parse_text
-
     clean = text.replace("\r", " ")  # one character for one: offsets stay those of ``text``
     sha = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
     doc = Document(doc_id, "(text)", "txt", sha, clean, parse_text(clean))

@@ -16,6 +16,7 @@ import regex
 
 from .patterns import compiled, load
 from .records import Value
+from .text.numbers import parse_number
 
 
 @functools.lru_cache(maxsize=None)
@@ -93,8 +94,6 @@ def parse_value(raw: Optional[str]) -> Value:
         return _numeric(raw, s, m)
     cn = compiled(p["cn_quantity"]).search(s)
     if cn:
-        from .text.numbers import parse_number
-
         n = parse_number(cn.group("num"))
         if n is not None:
             head = s[:cn.start()].strip()

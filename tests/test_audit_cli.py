@@ -8,7 +8,7 @@ import sys
 
 from conftest import CORPORA, ROOT, extracted
 
-from extractor.audit import declared_counts
+from extractor.text.declared import declared_counts
 from extractor.readers import read
 
 L_PLAN, L_SCHEME = CORPORA / "000_71534264ba41b2d2.txt", CORPORA / "004_061c6bf53607da0b.txt"

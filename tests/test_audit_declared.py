@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from conftest import CORPORA
 
-from extractor.audit.declared import declared_counts, find_declarations
+from extractor.text.declared import declared_counts, find_declarations
 from extractor.readers import read
 
 

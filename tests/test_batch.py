@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-
-from extractor.batch import MANIFEST, run_batch
-from extractor.inputs import collect_inputs
-from extractor.cli import main
-
 from conftest import CORPORA
+
+from extractor.batch import run_batch
+from extractor.cli import main
+from extractor.inputs import MANIFEST, collect_inputs
 
 SMALL = ["004_061c6bf53607da0b", "003_382c057b0d0a3343"]  # the two quickest seeds
 

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CORPORA, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,8 +22,6 @@ from extractor import extract
 from extractor.batch import run_batch
 from extractor.errors import PlanxError
 from extractor.readers.txt import parse_text
-
-from conftest import CORPORA, ROOT
 
 SEED = CORPORA / "004_061c6bf53607da0b.txt"  # the smallest seed: quick to extract
 CHILD_MEMORY = 3 * 2**30  # address-space limit of the planx child process
@@ -211,12 +210,12 @@ def test_read_only_output_folder(tmp_path: Path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     if os.geteuid() == 0:  # root writes through permission bits: make the writes fail as EROFS would
-        import extractor.writers.jsonfile as jsonfile
+        import extractor.files as files
 
         def refuse(*args, **kwargs):
             raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-        monkeypatch.setattr(jsonfile.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
     else:
         out.chmod(0o555)
     if os.geteuid() != 0:  # the folder lock cannot even be taken: one line, nothing written

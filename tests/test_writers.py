@@ -9,12 +9,25 @@ from pathlib import Path
 
 import pytest
 
+from extractor import to_dataframes
 from extractor.model import Span
-from extractor.records import (Deadline, DocumentInfo, ExtractResult, Finding, Indicator, Project,
-                               Responsibility, Section, TableInfo, Target, Task, UnitRef, Value,
-                               to_jsonable)
+from extractor.records import (
+    Deadline,
+    DocumentInfo,
+    ExtractResult,
+    Finding,
+    Indicator,
+    Project,
+    Responsibility,
+    Section,
+    TableInfo,
+    Target,
+    Task,
+    UnitRef,
+    Value,
+    to_jsonable,
+)
 from extractor.schema_check import validate
-from extractor.writers import tabular
 from extractor.writers.tabular import result_frames, write_batch_tables
 
 KINDS = ("sections", "tasks", "indicators", "projects", "targets", "deadlines", "responsibilities",
@@ -253,7 +266,7 @@ def test_record_field_missing_from_schema_still_has_a_column(batch, monkeypatch)
 
 def test_result_frames_and_to_dataframes(batch):
     res = _doc("doc-a", ("2025",))
-    frames = res.to_dataframes()
+    frames = to_dataframes(res)
     assert set(frames) == set(TABLES)
     ind = frames["indicators"]
     assert list(ind["doc_id"].unique()) == ["doc-a"] and len(ind) == 3
@@ -320,8 +333,8 @@ def test_a_locked_file_keeps_the_previous_set_and_is_named(batch, tmp_path, monk
 
 @pytest.mark.parametrize("moves_done", [0, 5, len(FILES), len(FILES) + 3, 2 * len(FILES) - 1])
 def test_a_switch_killed_halfway_is_rolled_back(batch, tmp_path, monkeypatch, moves_done):
+    from extractor.files import remove_stale_temps
     from extractor.writers import publish
-    from extractor.writers.jsonfile import remove_stale_temps
 
     _report(batch[:1], tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
@@ -346,8 +359,8 @@ def test_a_switch_killed_halfway_is_rolled_back(batch, tmp_path, monkeypatch, mo
 
 
 def test_a_switch_killed_after_the_last_move_is_finished(batch, tmp_path, monkeypatch):
+    from extractor.files import remove_stale_temps
     from extractor.writers import publish
-    from extractor.writers.jsonfile import remove_stale_temps
 
     _report(batch[:1], tmp_path)
     fresh = tmp_path.parent / "fresh"
@@ -491,7 +504,7 @@ def test_orjson_document_json_equals_the_stdlib_json_modulo_formatting():
     """The per-document JSON (orjson) holds exactly what stdlib json wrote before, and what it
     cannot encode (an integer beyond 64 bits, a lone surrogate) still gives a file."""
     from extractor import extract
-    from extractor.writers.jsonfile import dumps, loads
+    from extractor.jsonio import dumps, loads
 
     for p in sorted((Path(__file__).parent.parent / "corpora").glob("*.txt"))[:3]:
         doc = extract(p).to_dict()

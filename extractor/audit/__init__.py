@@ -6,22 +6,16 @@ messages are listed in ``patterns/checks.toml``.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from .context import AuditContext
+from .registry import enabled, registered, to_finding
 
 if TYPE_CHECKING:
     from ..model import Document
     from ..records import ExtractResult, Finding
 
-__all__ = ["run", "run_cross", "declared_counts", "find_declarations"]
-
-
-def __getattr__(name: str) -> Any:
-    """``declared_counts`` / ``find_declarations`` without importing them for ``planx --help``."""
-    if name in ("declared_counts", "find_declarations"):
-        from . import declared
-
-        return getattr(declared, name)
-    raise AttributeError(name)
+__all__ = ["run", "run_cross"]
 
 
 def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[str] = (),
@@ -31,9 +25,6 @@ def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[st
     ``skip`` leaves out check ids or families ("date"); ``only`` runs just those named,
     including checks switched off in ``patterns/checks.toml``.
     """
-    from .context import AuditContext
-    from .registry import enabled, registered, to_finding
-
     ctx = AuditContext.build(result, doc)
     findings: list[Finding] = []
     for c in registered("document"):
@@ -46,9 +37,6 @@ def run(result: ExtractResult, doc: Optional[Document] = None, skip: Iterable[st
 def run_cross(results: list[ExtractResult], docs: Optional[list[Optional[Document]]] = None,
               skip: Iterable[str] = (), only: Iterable[str] = ()) -> list[Finding]:
     """The findings of every enabled cross-document check over ``results``."""
-    from .context import AuditContext
-    from .registry import enabled, registered, to_finding
-
     docs = docs or [None] * len(results)
     ctxs = [AuditContext.build(r, d) for r, d in zip(results, docs)]
     findings: list[Finding] = []

@@ -4,8 +4,18 @@ an unknown check name)."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+
+from ..errors import PlanxError
+from ..pipeline import extract_document
+from ..readers import SUPPORTED, read
+from ..records import to_jsonable
+from . import run, run_cross
+from .load import load_result
+from .registry import registered, settings, unknown_names
+from .report import evidence_of, finding_lines, grouped, header_lines, safe, summary_line
 
 
 def register(subparsers) -> None:
@@ -38,8 +48,6 @@ def register(subparsers) -> None:
 def _inputs(paths: list[str]) -> list[Path]:
     """Files as given; a folder's plan documents and planx JSON results (hidden files such as the
     manifest, and a JSON that is the extraction of a document beside it, left out)."""
-    from ..readers import SUPPORTED
-
     out: list[Path] = []
     for p in map(Path, paths):
         if not p.is_dir():
@@ -53,8 +61,6 @@ def _inputs(paths: list[str]) -> list[Path]:
 
 
 def _list_checks() -> int:
-    from .registry import registered, settings
-
     conf = settings()
     print(f"{'check':<30} {'scope':<9} {'severity':<8} {'on':<3} description")
     for scope in ("document", "cross"):
@@ -66,14 +72,6 @@ def _list_checks() -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    import json
-
-    from ..errors import PlanxError
-    from ..records import to_jsonable
-    from . import run, run_cross
-    from .registry import unknown_names
-    from .report import evidence_of, finding_lines, grouped, header_lines, safe, summary_line
-
     if args.list_checks:
         return _list_checks()
     bad = unknown_names(args.skip + args.only)
@@ -146,10 +144,6 @@ def _write_reports(data: dict, outputs: list[str]) -> None:
 
 def _load(path: Path):
     """(result, document) of a saved JSON result (no document) or of a plan file."""
-    from ..pipeline import extract_document
-    from ..readers import read
-    from .load import load_result
-
     if path.suffix.lower() == ".json":
         return load_result(path), None
     doc = read(path)

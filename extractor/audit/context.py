@@ -6,7 +6,7 @@ from typing import Optional
 
 from ..model import Document, Span
 from ..records import ExtractResult
-from .declared import Declaration, find_declarations, from_counts
+from ..text.declared import Declaration, find_declarations, from_counts
 
 
 @dataclass

@@ -6,8 +6,8 @@ from itertools import groupby
 from typing import Iterable, Sequence
 
 from ..patterns import load
+from ..text.declared import Declaration, status_class
 from .context import AuditContext
-from .declared import Declaration, status_class
 from .registry import Hit, check, ref
 
 

@@ -7,12 +7,11 @@ from collections import defaultdict
 from typing import Iterable
 
 from ..polarity import record_polarity
-from .context import AuditContext
-from .declared import status_class
-from .registry import Hit, check, ref
 from ..records import Value
-from .values import (as_value, baseline, direction, is_change, label, meets, name_key, shown, standard, targets,
-                     weaker)
+from ..text.declared import status_class
+from .context import AuditContext
+from .registry import Hit, check, ref
+from .values import as_value, baseline, direction, is_change, label, meets, name_key, shown, standard, targets, weaker
 
 
 def _status_hits(ctx: AuditContext, classes: tuple[str, ...], expect: bool) -> Iterable[Hit]:

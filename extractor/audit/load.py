@@ -5,12 +5,11 @@ from pathlib import Path
 
 from ..errors import PlanxError
 from ..records import ExtractResult
+from ..schema_check import read_result
 
 
 def load_result(path: Path) -> ExtractResult:
     """A saved planx JSON file as an ExtractResult (PlanxError when it is not one)."""
-    from ..schema_check import read_result
-
     data = read_result(path)
     try:
         return ExtractResult.from_dict(data)

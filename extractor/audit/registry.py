@@ -7,6 +7,7 @@ Chinese/English message templates configured for the check id.  Checks switched 
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
@@ -48,8 +49,6 @@ def check(check_id: str, scope: str = "document") -> Callable:
 
 def registered(scope: str) -> list[CheckDef]:
     """All registered checks of a scope, in the order of ``patterns/checks.toml``."""
-    import importlib
-
     for mod in CHECK_MODULES:
         importlib.import_module(f"{__package__}.{mod}")
     order = list(settings())
@@ -69,8 +68,6 @@ def _matches(check_id: str, names: Iterable[str]) -> bool:
 
 def unknown_names(names: Iterable[str]) -> list[str]:
     """The names that are neither a check id nor a family of check ids ("date")."""
-    import importlib
-
     for mod in CHECK_MODULES:
         importlib.import_module(f"{__package__}.{mod}")
     ids = set(_REGISTRY) | set(settings())

@@ -8,8 +8,8 @@ from typing import Iterable, Optional
 
 import regex
 
-from ..evidence import where
-from ..records import Finding
+from ..evidence import evidence, input_evidence, where
+from ..records import Finding, to_jsonable
 
 SEVERITIES = ("error", "warning", "info")
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}--[\t]]", regex.V1)
@@ -69,9 +69,6 @@ def finding_lines(findings: Iterable[Finding], english: bool = False, fmt: Optio
 
 def evidence_of(results: list, paths: list[Path]) -> dict:
     """The evidence header of an audit: every input's path, hash, title and version."""
-    from ..evidence import evidence, input_evidence
-    from ..records import to_jsonable
-
     return evidence([input_evidence(p, to_jsonable(r.document)) for r, p in zip(results, paths)])
 
 

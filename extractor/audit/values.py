@@ -5,6 +5,7 @@ import dataclasses
 import unicodedata
 from typing import Any, Optional
 
+from ..patterns import compiled, load
 from ..records import Indicator, Value
 
 _EPS = 1e-9
@@ -87,8 +88,6 @@ def shown(v: Optional[Value]) -> str:
 
 def is_change(v: Optional[Value]) -> bool:
     """A value written as a change ("△EQI＞-1", "下降10%"), not as a level."""
-    from ..patterns import compiled, load
-
     text = unicodedata.normalize("NFKC", " ".join(x for x in (v.raw, v.qualitative) if x)) if v else ""
     return bool(text) and bool(compiled(load("checks")["values"]["change"]).search(text))
 
@@ -96,8 +95,6 @@ def is_change(v: Optional[Value]) -> bool:
 def bare_name(s: Optional[str]) -> str:
     """An indicator name or a target subject without brackets, numbering, markers and spaces
     ("1.城市细颗粒物（PM2.5）浓度*" → "城市细颗粒物浓度")."""
-    from ..patterns import compiled
-
     s = unicodedata.normalize("NFKC", s or "")
     s = compiled(r"[(（][^()（）]*[)）]").sub("", s)
     return compiled(r"^[\s0-9.、]+|[\s*＊△▲※#]+").sub("", s)

@@ -11,6 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
+from ..evidence import input_evidence
+from .engine import compare
+from .load import load_side
+
 if TYPE_CHECKING:
     from .model import DiffResult
 
@@ -19,10 +23,6 @@ Side = Union[str, Path, dict]
 
 def diff(old: Side, new: Side) -> "DiffResult":
     """Compare two plan versions (paths to .txt/.docx/.pdf/.json, or planx JSON dicts)."""
-    from ..evidence import input_evidence
-    from .engine import compare
-    from .load import load_side
-
     docs = [side if isinstance(side, dict) else load_side(side) for side in (old, new)]
     result = compare(*docs)
     result.evidence["inputs"] = [input_evidence(None if isinstance(side, dict) else side, doc["document"])

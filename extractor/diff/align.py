@@ -5,11 +5,12 @@ Each ``align_*`` returns the matched index pairs (old, new); unmatched records a
 from __future__ import annotations
 
 import json
-from typing import Callable, Optional, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from .similarity import equal_matrix, name_matrix, norm, text_matrix
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Pairs = list[tuple[int, int]]
 
@@ -19,6 +20,7 @@ def assign(score: np.ndarray, accept: np.ndarray) -> Pairs:
 
     Weights are cubed so one close match beats two middling ones; a small tie-break prefers
     pairs at the same relative position in their documents."""
+    import numpy as np
     from scipy.optimize import linear_sum_assignment
 
     n, m = score.shape
@@ -37,6 +39,8 @@ def _col(records: Sequence[dict], get: Callable[[dict], object]) -> list:
 def _field_agreement(old: Sequence[dict], new: Sequence[dict],
                      getters: Sequence[Callable[[dict], object]]) -> tuple[np.ndarray, np.ndarray]:
     """(share of informative fields that agree, number that agree) for every pair."""
+    import numpy as np
+
     agree = np.zeros((len(old), len(new)))
     present = np.zeros((len(old), len(new)))
     for get in getters:
@@ -78,6 +82,8 @@ def align_indicators(old: Sequence[dict], new: Sequence[dict]) -> Pairs:
 
 def _containment(olds: Sequence[str], news: Sequence[str], shortest: int = 4) -> np.ndarray:
     """True where one name contains the other ("pm25浓度" in "城市细颗粒物pm25浓度")."""
+    import numpy as np
+
     m = np.zeros((len(olds), len(news)), bool)
     for i, a in enumerate(olds):
         for j, b in enumerate(news):
@@ -121,6 +127,8 @@ def _children(sections: Sequence[dict], tasks: Sequence[dict]) -> list[set[int]]
 def align_sections(old: Sequence[dict], new: Sequence[dict], old_tasks: Sequence[dict],
                    new_tasks: Sequence[dict], task_pairs: Pairs) -> Pairs:
     """By title, numbering path and the tasks they hold (renumbered or moved sections still match)."""
+    import numpy as np
+
     title = name_matrix(_col(old, lambda r: r.get("title")), _col(new, lambda r: r.get("title")))
     num = equal_matrix(_col(old, lambda r: norm(r.get("number"))), _col(new, lambda r: norm(r.get("number"))))
     parent = equal_matrix(_col(old, lambda r: tuple(norm(p) for p in (r.get("path") or [])[:-1]) or ("",)),
@@ -147,6 +155,8 @@ def align_in_context(old: Sequence[dict], new: Sequence[dict], old_ctx: Sequence
     """Records that live in a task (targets, deadlines, responsibilities): by text within aligned tasks.
 
     ``old_ctx[i]``/``new_ctx[j]`` are context ids; equal ids mean the contexts are aligned."""
+    import numpy as np
+
     sim = text_matrix(_col(old, text), _col(new, text))
     same = np.array([[a is not None and a == b for b in new_ctx] for a in old_ctx], float).reshape(sim.shape)
     score = 0.6 * sim + 0.4 * same

@@ -10,6 +10,17 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import PlanxError
+from ..evidence import evidence, file_sha256, input_evidence
+from ..files import atomic_write_text
+from ..readers import SUPPORTED
+from .align import assign
+from .engine import compare
+from .load import load_side
+from .normalise import clean
+from .relate import comparable_title
+from .render_html import CSS
+from .text import DIRECTION_LABELS, matters
+from .write import write_report
 
 PAIR_MIN_TITLE = 0.6  # title similarity (0..1) below which two documents are not paired
 
@@ -46,8 +57,6 @@ class FolderDiff:
 
 def _inputs(folder: Path) -> list[Path]:
     """Plan documents and planx JSON results in a folder (hidden files and table outputs excepted)."""
-    from ..readers import SUPPORTED
-
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
                   and p.suffix.lower() in (*SUPPORTED, ".json"))
 
@@ -55,9 +64,6 @@ def _inputs(folder: Path) -> list[Path]:
 def _load(folder: Path, failures: list[str]) -> list[Side]:
     """Every readable input of a folder; a JSON that is the extraction of a source present in the
     same folder (same sha256) is not counted twice."""
-    from ..evidence import file_sha256
-    from .load import load_side
-
     sides = []
     for p in _inputs(folder):
         try:
@@ -73,10 +79,6 @@ def pair_documents(olds: list[Side], news: list[Side]) -> list[tuple[int, int]]:
     different region or a title similarity under ``PAIR_MIN_TITLE`` never pairs."""
     import numpy as np
     from rapidfuzz import fuzz
-
-    from .align import assign
-    from .normalise import clean
-    from .relate import comparable_title
 
     score = np.zeros((len(olds), len(news)))
     accept = np.zeros((len(olds), len(news)), bool)
@@ -98,10 +100,6 @@ def _name(side: Side) -> str:
 
 def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
     """Pair, diff and report; the reports and ``index.html``/``index.json`` go to ``out``."""
-    from .cli import write_report
-    from .engine import compare
-    from ..evidence import input_evidence
-
     out.mkdir(parents=True, exist_ok=True)
     summary = FolderDiff(out / "index.html")
     olds, news = _load(old_dir, summary.failures), _load(new_dir, summary.failures)
@@ -122,7 +120,6 @@ def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
             summary.failures.append(f"{o.path} ↔ {n.path}: {e}")
             continue
         s = result.summary()
-        from .text import matters
 
         summary.pairs.append({"old": str(o.path), "new": str(n.path), "old_title": o.info.get("title"),
                               "new_title": n.info.get("title"), "report": f"{stem}.html", "json": f"{stem}.json",
@@ -132,8 +129,6 @@ def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
     paired_o, paired_n = {i for i, _ in pairs}, {j for _, j in pairs}
     summary.unpaired_old = [str(s.path) for k, s in enumerate(olds) if k not in paired_o]
     summary.unpaired_new = [str(s.path) for k, s in enumerate(news) if k not in paired_n]
-    from ..evidence import evidence
-    from ..writers.jsonfile import atomic_write_text
 
     ev = evidence([{"path": str(old_dir.resolve())}, {"path": str(new_dir.resolve())}])
     data = {"evidence": ev, "pairs": summary.pairs, "unpaired_old": summary.unpaired_old,
@@ -144,9 +139,6 @@ def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
 
 
 def _index_html(data: dict, old_dir: Path, new_dir: Path) -> str:
-    from .render_html import CSS
-    from .text import DIRECTION_LABELS
-
     def e(x: Optional[object]) -> str:
         return escape(str(x if x is not None else ""), quote=True)
 

@@ -8,6 +8,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import PlanxError
+from . import diff
+from .batch import diff_folders
+from .text import summary_line
+from .write import write_report
+
 FORMATS = ("json", "md", "xlsx", "html")
 _SUFFIXES = {".json": "json", ".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 DEFAULT_FOLDER = "diff-reports"
@@ -57,14 +63,10 @@ def _formats(args: argparse.Namespace) -> list[tuple[str, str | None]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import PlanxError
-
     try:
         if Path(args.old).is_dir() or Path(args.new).is_dir():
             return _run_folders(args)
         outputs = _formats(args)
-        from . import diff
-
         result = diff(args.old, args.new)
         written = [write_report(result, fmt, path) for fmt, path in outputs]
     except (PlanxError, ValueError) as e:
@@ -80,8 +82,6 @@ def run(args: argparse.Namespace) -> int:
 def _report(result, written: list[Path]) -> None:
     """The one-line summary (and a warning when the documents look unrelated), on stderr when the
     report itself went to stdout."""
-    from .text import summary_line
-
     stream = sys.stdout if written else sys.stderr
     where = f" → {', '.join(str(p) for p in written)}" if written else ""
     print(f"planx diff: {summary_line(result)}{where}", file=stream)
@@ -91,9 +91,6 @@ def _report(result, written: list[Path]) -> None:
 
 
 def _run_folders(args: argparse.Namespace) -> int:
-    from ..errors import PlanxError
-    from .batch import diff_folders
-
     old, new = Path(args.old), Path(args.new)
     for p in (old, new):
         if not p.is_dir():
@@ -110,26 +107,3 @@ def _run_folders(args: argparse.Namespace) -> int:
     if summary.failures:
         return 2
     return 1 if summary.changed else 0
-
-
-def write_report(result, fmt: str, output: str | Path | None) -> Path | None:
-    """Render ``result`` as ``fmt`` into ``output`` (atomically), or to stdout when None."""
-    from ..writers.jsonfile import atomic_write_text
-
-    if fmt == "xlsx":
-        from .render_xlsx import render_xlsx
-
-        render_xlsx(result, Path(output))
-        return Path(output)
-    if fmt == "json":
-        from .render_json import render_json as render
-    elif fmt == "md":
-        from .render_md import render_md as render
-    else:
-        from .render_html import render_html as render
-    text = render(result)
-    if output:
-        atomic_write_text(Path(output), text)
-        return Path(output)
-    sys.stdout.write(text)
-    return None

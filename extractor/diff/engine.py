@@ -8,23 +8,23 @@ as a whole.
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from typing import Callable, Optional, Sequence
 
+from ..evidence import evidence, input_evidence
 from . import align
 from .fields import COMPARE, Builder, present_fields
 from .model import LISTS, Change, DiffResult, Row
 from .normalise import same
 from .prose import changed_regions, char_diff
+from .relate import relatedness
 
 DOC_FIELDS = ("doc_id", "source", "format", "title", "version_label", "issue_date", "region", "plan_type")
 
 
 def compare(old: dict, new: dict) -> DiffResult:
     """The changes from ``old`` to ``new`` (two planx JSON documents)."""
-    from ..evidence import evidence, input_evidence
-    from .relate import relatedness
-
     for side in (old, new):
         if not isinstance(side.get("document"), dict):
             raise ValueError("not a planx extraction (no \"document\" object)")
@@ -402,8 +402,6 @@ def _out_of_order(pairs: list[tuple[int, int]], o_parent: Sequence[Optional[int]
 
 def _longest_increasing(seq: Sequence[int]) -> set[int]:
     """Positions of one longest strictly increasing subsequence (patience sorting)."""
-    import bisect
-
     tails: list[int] = []
     tail_pos: list[int] = []
     prev = [-1] * len(seq)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from ..evidence import quote, where
+from ..files import temp_file
+from ..report_text import value_text
 from .engine import REPORT_ORDER
 from .model import CHANGES, DiffResult, Row
-from ..evidence import quote, where
-from ..report_text import value_text
 from .text import DIRECTION_LABELS, KIND_LABELS
 
 _MAX_CELL = 32767
@@ -89,8 +90,6 @@ def render_xlsx(result: DiffResult, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
-
-    from ..writers.jsonfile import temp_file
 
     fills = {"modified": PatternFill("solid", fgColor="FFF2CC"), "added": PatternFill("solid", fgColor="E2EFDA"),
              "removed": PatternFill("solid", fgColor="FCE4E4")}

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
-import numpy as np
 import regex
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _NOISE = regex.compile(r"[\p{P}\p{S}\p{Z}\s]+", regex.V1)
 
@@ -29,6 +31,7 @@ def tokens(text: Optional[str]) -> str:
 
 
 def _cdist(olds: Sequence[str], news: Sequence[str], scorer) -> np.ndarray:
+    import numpy as np
     from rapidfuzz import process
 
     if not olds or not news:
@@ -38,6 +41,7 @@ def _cdist(olds: Sequence[str], news: Sequence[str], scorer) -> np.ndarray:
 
 def text_matrix(olds: Sequence[Optional[str]], news: Sequence[Optional[str]]) -> np.ndarray:
     """Character-level similarity (Indel ratio) of normalised texts; empty vs empty is 0."""
+    import numpy as np
     from rapidfuzz import fuzz
 
     a, b = [norm(x) for x in olds], [norm(x) for x in news]
@@ -49,6 +53,7 @@ def text_matrix(olds: Sequence[Optional[str]], news: Sequence[Optional[str]]) ->
 
 def name_matrix(olds: Sequence[Optional[str]], news: Sequence[Optional[str]]) -> np.ndarray:
     """Short names: the better of character similarity and jieba-token similarity (word order free)."""
+    import numpy as np
     from rapidfuzz import fuzz
 
     chars = text_matrix(olds, news)
@@ -60,6 +65,8 @@ def name_matrix(olds: Sequence[Optional[str]], news: Sequence[Optional[str]]) ->
 
 def equal_matrix(olds: Sequence[object], news: Sequence[object]) -> np.ndarray:
     """1.0 where the (hashable) keys are equal and not empty."""
+    import numpy as np
+
     m = np.zeros((len(olds), len(news)))
     index: dict[object, list[int]] = {}
     for j, k in enumerate(news):

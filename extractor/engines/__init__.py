@@ -1,83 +1,37 @@
 """Execution engines for a batch: where the per-document work runs.
 
-An engine takes the batch's :class:`~extractor.batch.Job` s, a number of workers and the
+An engine takes the batch's :class:`~extractor.jobs.Job` s, a number of workers and the
 per-document :class:`~extractor.limits.Limits`, and yields lists of
-:class:`~extractor.batch.Outcome` as documents finish (in any order); the batch runner writes,
+:class:`~extractor.jobs.Outcome` as documents finish (in any order); the batch runner writes,
 counts and orders them.  ``local`` runs every document in a supervised worker process on this
 machine; ``dask`` runs chunks on a ``dask.distributed`` cluster, each document again in a
 supervised worker process there (optional extra).
+
+``ENGINES`` is the registry (name → module, factory), loaded by name like the readers: the
+worker process (``python -m extractor.engines.worker``) starts without loading the engines.
 """
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Callable, Iterator, Optional
+from importlib import import_module
+from typing import Callable, Iterator, Optional
 
 from ..errors import PlanxError
+from ..jobs import Job, Outcome
+from ..limits import Limits
+from .schedule import chunks_by_bytes, cores, default_jobs, largest_first
 
-if TYPE_CHECKING:
-    from ..batch import Job, Outcome
-    from ..limits import Limits
+Engine = Callable[[list[Job], int, Limits], Iterator[list[Outcome]]]
+ENGINES: dict[str, tuple[str, str]] = {
+    "local": ("local", "local_engine"),
+    "dask": ("dask", "dask_engine"),
+}
 
-Engine = Callable[[list["Job"], int, "Limits"], Iterator[list["Outcome"]]]
-ENGINES = ("local", "dask")
+__all__ = ["ENGINES", "Engine", "get_engine", "chunks_by_bytes", "cores", "default_jobs", "largest_first"]
 
 
 def get_engine(name: str, scheduler: Optional[str] = None) -> Engine:
     """The engine called ``name``; ``scheduler`` is a dask scheduler address (or None)."""
-    if name == "local":
-        from .local import run_local
-
-        return run_local
-    if name == "dask":
-        from .dask import dask_engine
-
-        return dask_engine(scheduler)
-    raise PlanxError(name, f"unknown engine (choose from {', '.join(ENGINES)})")
-
-
-def cores() -> int:
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def default_jobs(documents: int) -> int:
-    """One worker per core, never more workers than documents."""
-    return max(1, min(cores(), documents))
-
-
-def file_size(job: "Job") -> int:
-    try:
-        return job.path.stat().st_size
-    except OSError:
-        return 0
-
-
-def largest_first(jobs: list["Job"]) -> list["Job"]:
-    """Jobs by decreasing file size: the big documents start first, so none of them is left to
-    run alone at the end of the batch (longest-processing-time-first scheduling)."""
-    return sorted(jobs, key=lambda j: (-file_size(j), j.index))
-
-
-def chunks_by_bytes(jobs: list["Job"], workers: int, per_worker: int = 4, max_docs: int = 8) -> list[list["Job"]]:
-    """Chunks of about equal bytes (``per_worker`` per worker, at most ``max_docs`` documents
-    each), largest documents first: a document bigger than a chunk's share is a chunk alone, so
-    one big document never holds up small ones queued behind it in the same chunk."""
-    ordered = largest_first(jobs)
-    total = sum(file_size(j) for j in ordered)
-    budget = max(1, total // max(1, workers * per_worker))
-    chunks: list[list["Job"]] = []
-    current: list["Job"] = []
-    size = 0
-    for job in ordered:
-        n = file_size(job)
-        if current and (size + n > budget or len(current) >= max_docs):
-            chunks.append(current)
-            current, size = [], 0
-        current.append(job)
-        size += n
-    if current:
-        chunks.append(current)
-    return chunks
+    if name not in ENGINES:
+        raise PlanxError(name, f"unknown engine (choose from {', '.join(ENGINES)})")
+    module, factory = ENGINES[name]
+    return getattr(import_module(f".{module}", __name__), factory)(scheduler)

@@ -9,14 +9,13 @@ document runs in a supervised worker process under the same limits as the local 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import Iterator, Optional
 
 from ..errors import PlanxError
+from ..jobs import Job, Outcome
 from ..limits import Limits
-from . import chunks_by_bytes
-
-if TYPE_CHECKING:
-    from ..batch import Job, Outcome
+from .schedule import chunks_by_bytes
+from .supervisor import Supervisor
 
 _CONNECT_TIMEOUT = "10s"
 _local = threading.local()  # on a dask worker: each executor thread's own supervisor
@@ -25,8 +24,6 @@ _local = threading.local()  # on a dask worker: each executor thread's own super
 def run_chunk_supervised(chunk: list[Job], limits: Limits) -> list[Outcome]:
     """A dask task: the chunk's documents, one at a time, in this thread's worker process (kept
     for the next task)."""
-    from .supervisor import Supervisor
-
     sup = getattr(_local, "supervisor", None)
     if sup is None or sup.limits != limits:
         if sup is not None:
@@ -44,8 +41,6 @@ def dask_engine(scheduler: Optional[str]):
 
     def run(jobs: list[Job], workers: int, limits: Limits) -> Iterator[list[Outcome]]:
         from distributed import Client, LocalCluster, as_completed
-
-        from ..batch import Outcome
 
         cluster = None
         try:

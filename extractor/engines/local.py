@@ -8,11 +8,11 @@ process groups, no select() on pipes, no address-space limit).
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import Iterator, Optional
 
-from ..batch import Job, Outcome, run_job
+from ..jobs import Job, Outcome, run_job
 from ..limits import Limits
-from . import largest_first
+from .schedule import largest_first
 from .supervisor import Supervisor
 
 
@@ -25,3 +25,8 @@ def run_local(jobs: list[Job], workers: int, limits: Limits) -> Iterator[list[Ou
     with Supervisor(min(workers, len(jobs)), limits) as supervisor:
         for outcome in supervisor.run(largest_first(jobs)):
             yield [outcome]
+
+
+def local_engine(scheduler: Optional[str] = None):
+    """The local engine (``scheduler`` does not apply)."""
+    return run_local

@@ -23,14 +23,13 @@ from collections import deque
 from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
+from typing import Iterable, Iterator, Optional, Union
 
+from ..errors import PlanxError
+from ..jobs import Job, Outcome
 from ..limits import Limits
 from ..progress import Alive
-from .worker import read_frame, write_frame
-
-if TYPE_CHECKING:
-    from ..batch import Job, Outcome
+from .worker import read_frame, run_forked, write_frame
 
 _POLL = 0.5  # seconds between looks at the workers' memory and deadlines
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -91,8 +90,6 @@ class Worker:
             self._spawn(limits, show_stderr)
 
     def _fork(self, limits: Limits, show_stderr: bool) -> None:
-        from .worker import run_forked
-
         jobs_r, jobs_w = os.pipe()
         out_r, out_w = os.pipe()
         pid = os.fork()
@@ -303,8 +300,6 @@ class Supervisor:
 
 
 def _failed(job: Job, cause: str) -> Outcome:
-    from ..batch import Outcome
-
     return Outcome(job.index, job.doc_id, str(job.path), error=f"{job.path}: {cause}",
                    out_of_memory="memory limit" in cause)
 
@@ -313,9 +308,6 @@ def extract_supervised(path: Path, limits: Optional[Limits] = None) -> bytes:
     """One document extracted in a supervised worker under ``limits`` (default: limits.toml), as
     its JSON bytes; PlanxError with the worker's one-line cause otherwise (a time or memory limit
     included) — for commands that extract a document outside a batch (``planx diff``)."""
-    from ..batch import Job
-    from ..errors import PlanxError
-
     path = Path(path)
     limits = limits or replace(Limits.defaults(), flags=False)
     with Supervisor(1, limits) as supervisor:

@@ -1,7 +1,7 @@
 """The worker process: extracts the documents its supervisor sends, one at a time, under limits.
 
 Run as ``python -m extractor.engines.worker TIMEOUT MAX_MEMORY``.  Frames on stdin are pickled
-:class:`~extractor.batch.Job` s, frames on stdout the pickled :class:`~extractor.batch.Outcome` s,
+:class:`~extractor.jobs.Job` s, frames on stdout the pickled :class:`~extractor.jobs.Outcome` s,
 each preceded by any number of :class:`~extractor.progress.Alive` frames (a slow reader's pages)
 (stdout is then pointed at stderr, so nothing a library prints can corrupt a frame).  The address
 space is capped at MAX_MEMORY bytes (a document that needs more gets a ``MemoryError``, reported as
@@ -11,14 +11,17 @@ dies with its parent.  End of input ends the worker.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
+import signal
 import struct
 import sys
 from typing import BinaryIO, Optional
 
-from ..batch import Job, Outcome, run_job
+from .. import progress
 from ..errors import OutOfMemory
+from ..jobs import Job, Outcome, run_job
 
 _HEADER = struct.Struct(">Q")
 
@@ -54,9 +57,6 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        import ctypes
-        import signal
-
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
     except (OSError, AttributeError):
         pass
@@ -106,8 +106,6 @@ def _keep_alive(outcomes_out: BinaryIO, timeout: float):
     """The progress sink of a worker: each page a slow reader starts is reported to the batch's
     progress bar and, as :class:`~extractor.progress.Alive`, to the supervisor, which extends the
     document's time limit by one page's allowance (so does the CPU cap here)."""
-    from .. import progress
-
     def alive(path: str, page: int, pages: int) -> None:
         allow = max(timeout, progress.page_allowance()) if timeout > 0 else 0.0
         write_frame(outcomes_out, progress.Alive(allow))
@@ -119,8 +117,6 @@ def _keep_alive(outcomes_out: BinaryIO, timeout: float):
 
 def serve(jobs_in: BinaryIO, outcomes_out: BinaryIO, timeout: float, max_memory: int) -> int:
     """The worker loop: a job in, its outcome out, until the end of input."""
-    from .. import progress
-
     _die_with_parent()
     _cap_memory(max_memory)
     progress.set_sink(_keep_alive(outcomes_out, timeout))

@@ -30,7 +30,9 @@ from typing import Iterable, Optional
 
 from ..errors import PlanxError
 from ..model import Document
+from .docx import read_docx
 from .docx_safety import OLE_MAGIC
+from .html import read_html
 from .soffice import INSTALL_HINT, SofficeTimeout, convert_to_docx, find_soffice
 
 SUFFIXES = (".doc", ".wps")
@@ -154,14 +156,10 @@ def _convert_alone(path: Path, out_dir: Path) -> Path:
 
 
 def read_legacy_word(path: Path, doc_id: Optional[str] = None) -> Document:
-    from .docx import read_docx
-
     with open(path, "rb") as fh:
         kind = _sniff(fh.read(2048))
     fmt = path.suffix.lower().lstrip(".")
     if kind == "html":
-        from .html import read_html
-
         return _as_source(read_html(path, doc_id), path, fmt)
     if kind == "zip":
         return _as_source(read_docx(path, doc_id), path, fmt)
@@ -178,8 +176,6 @@ def read_legacy_word(path: Path, doc_id: Optional[str] = None) -> Document:
 
 def _read_converted(docx: Path, path: Path, doc_id: Optional[str], fmt: str) -> Document:
     """The .docx LibreOffice made of ``path``, read as ``path``; errors name ``path``."""
-    from .docx import read_docx
-
     try:
         doc = read_docx(docx, doc_id or path.stem)
     except PlanxError as e:

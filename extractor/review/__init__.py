@@ -11,6 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
+from ..pipeline import extract_document
+from ..readers import read
+from .render import render
+
 if TYPE_CHECKING:
     from ..model import Document
     from ..records import ExtractResult
@@ -18,17 +22,12 @@ if TYPE_CHECKING:
 
 def review_page(path: Union[str, Path]) -> str:
     """Read and extract ``path``, then render its review page."""
-    from ..pipeline import extract_document
-    from ..readers import read
-
     doc = read(Path(path))
     return review_html(doc, extract_document(doc))
 
 
 def review_html(doc: "Document", result: "ExtractResult") -> str:
     """The review page of a document and its extraction."""
-    from .render import render
-
     return render(doc, result)[0]
 
 

@@ -5,6 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import PlanxError
+from ..files import atomic_write_text
+from ..pipeline import extract_document
+from ..readers import read
+from .render import render
+
 
 def register(subparsers) -> None:
     """Add the ``review`` sub-command to the ``planx`` parser."""
@@ -23,12 +29,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import PlanxError
-    from ..pipeline import extract_document
-    from ..readers import read
-    from ..writers.jsonfile import atomic_write_text
-    from .render import render
-
     src = Path(args.document)
     out = Path(args.output or f"{src.stem}.review.html")
     if out.is_dir():

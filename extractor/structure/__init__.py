@@ -11,6 +11,8 @@ from typing import Optional
 
 from ..model import Document
 from ..records import Section, Task
+from .sections import detect_sections
+from .tasks import detect_tasks
 
 
 @dataclass
@@ -100,9 +102,6 @@ class Structure:
 
 
 def build(doc: Document) -> Structure:
-    from .sections import detect_sections
-    from .tasks import detect_tasks
-
     sections, heading_blocks, block_section, runin = detect_sections(doc)
     tasks, block_task = detect_tasks(doc, set(heading_blocks), block_section, runin)
     return Structure(sections, tasks, heading_blocks, runin, block_section, block_task)

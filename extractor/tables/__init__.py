@@ -13,7 +13,12 @@ from typing import Optional
 from ..model import Block, Document
 from ..patterns import compiled, load
 from ..records import Indicator, Project, TableInfo
-from . import boxes, grid as gridmod, indicators as ind, projects as proj, tasks as tasktab
+from ..text.prose import year_context
+from . import boxes
+from . import grid as gridmod
+from . import indicators as ind
+from . import projects as proj
+from . import tasks as tasktab
 from .cells import logical_grid
 from .common import Ledger, slot, source_text, text
 from .header import Column, flat, lex
@@ -37,8 +42,6 @@ def extract(doc: Document, struct) -> tuple[list[Indicator], list[Project], list
 
 def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
     """Every record the document's tables give (``doc_info`` dates the task tables' time limits)."""
-    from ..text.prose import year_context
-
     found = TableRecords()
     inds, projs, infos = found.indicators, found.projects, found.tables
     ctx = None

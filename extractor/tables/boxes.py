@@ -11,6 +11,7 @@ from typing import Optional
 from ..model import Block, Document, MappedText
 from ..patterns import compiled
 from ..records import Project
+from ..text.numbers import parse_number
 from .common import Ledger
 from .header import lex
 
@@ -100,8 +101,6 @@ def _split(s: str, rx: str) -> list[tuple[Optional[str], int, int, int]]:
 
 def _label_number(label: str) -> Optional[int]:
     """"3" / "（3）" / "三" → 3."""
-    from ..text.numbers import parse_number
-
     digits = compiled(r"\d+").search(label)
     n = int(digits.group(0)) if digits else parse_number(label.strip("（）()"))
     return int(n) if n is not None else None

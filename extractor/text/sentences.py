@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..model import Block, Document, MappedText
+from .numbers import find_quantities
 
 if TYPE_CHECKING:
     from .dates import DateExpr
@@ -49,8 +50,6 @@ class Passage:
 
     @functools.cached_property
     def quantities(self) -> list["Quantity"]:
-        from .numbers import find_quantities
-
         return find_quantities(self.text.text)
 
     def sentence_at(self, pos: int, full: bool = False) -> Optional[tuple[int, int]]:

@@ -20,10 +20,10 @@ from ..patterns import compiled, compiled_plain, load
 from ..records import Target
 from .dates import DateExpr
 from .deadlines import place_of, source_text
+from .declared import find_declarations
 from .numbers import Quantity
-from .prose import Prose
+from .prose import Prose, year_context
 from .prose import read as read_prose
-from .prose import year_context
 from .sentences import Passage
 from .target_kind import Roles, kind_of
 
@@ -307,8 +307,6 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[
     """Target records of one document, in reading order, each with its kind (goal/status/fact);
     a count the plan announces of its own indicators or projects ("通过18项重点工程") is none
     (``prose``: the document's prose when already read, see :mod:`.prose`)."""
-    from ..audit.declared import find_declarations
-
     prose = prose or read_prose(doc, info)
     horizon = year_context(doc, info).horizon
     roles = Roles.of(struct)

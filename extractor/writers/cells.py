@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Optional
+from typing import Any, Optional
+
+import orjson
 
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -38,21 +40,12 @@ def neutralise(s: str) -> str:
     return s
 
 
-def _dumps() -> Callable[[Any], str]:
+def json_array(v: Any) -> str:
+    """A list or object as compact JSON text (a huge integer or a lone surrogate through stdlib ``json``)."""
     try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency
-        return lambda v: json.dumps(v, ensure_ascii=False)
-
-    def dumps(v: Any) -> str:
-        try:
-            return orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS).decode()
-        except (TypeError, orjson.JSONEncodeError):  # a huge integer or a lone surrogate
-            return clean_text(json.dumps(v, ensure_ascii=False))
-    return dumps
-
-
-json_array = _dumps()
+        return orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return clean_text(json.dumps(v, ensure_ascii=False))
 
 
 class Notes:

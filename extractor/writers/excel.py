@@ -17,7 +17,7 @@ from typing import Any
 
 from .cells import Notes
 from .columns import Column
-from .jsonfile import temp_file
+from ..files import temp_file
 
 _MAX_CELL = 32767
 _MAX_ROWS = 1_048_576

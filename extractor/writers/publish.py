@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import PlanxError
-from .jsonfile import TEMP_PREFIX, TEMP_SUFFIX, atomic_write_text
+from ..files import TEMP_PREFIX, TEMP_SUFFIX, atomic_write_text
 
 JOURNAL = ".planx-publish.json"
 

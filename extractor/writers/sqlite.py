@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ..catalogue import rows
 from .cells import Notes, json_array, sql_value
 from .columns import Table
 
@@ -93,8 +94,6 @@ class SqliteWriter:
     def _catalogue(self) -> None:
         """Table ``catalogue``: one row per indicator of the indicator catalogue, which
         ``indicators.canonical_id`` joins (lists and the attributes as JSON text)."""
-        from ..catalogue import rows
-
         cat = rows()
         cols = list(cat[0])
         self.con.execute(f"CREATE TABLE catalogue ({', '.join(_q(c) + (' TEXT PRIMARY KEY' if c == 'canonical_id' else '') for c in cols)})")

@@ -23,13 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from .. import __version__
 from ..errors import PlanxError
+from ..files import temp_file
 from ..records import SCHEMA_VERSION, ExtractResult
+from ..version import __version__
 from .cells import Notes, text_rows
 from .columns import build_tables, document_rows, table_layout
-from .jsonfile import temp_file
+from .csv_out import CsvWriter
+from .excel import ExcelWriter
 from .publish import publish
+from .sqlite import SqliteWriter
 
 if TYPE_CHECKING:
     import pandas
@@ -80,10 +83,6 @@ class _Guarded:
 def write_batch_tables(results: Iterable[dict], out_dir: Path) -> TablesReport:
     """Write the CSV files, workbook and database of a batch, streamed one document at a time,
     and publish them as one set; return what was written and what failed."""
-    from .csv_out import CsvWriter
-    from .excel import ExcelWriter
-    from .sqlite import SqliteWriter
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     layout = table_layout()

@@ -14,6 +14,7 @@ from typing import Optional
 
 from ..model import Document, Span
 from ..patterns import compiled, load
+from .numbers import parse_number
 
 
 @dataclass
@@ -38,8 +39,6 @@ def find_declarations(doc: Document) -> list[Declaration]:
 
 
 def _find_declarations(doc: Document) -> list[Declaration]:
-    from ..text.numbers import parse_number
-
     conf = _conf()
     num = conf["number"]
     rxs = [(p, compiled(p["rx"].replace("{num}", num))) for p in conf["pattern"]]

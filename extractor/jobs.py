@@ -1,0 +1,81 @@
+"""One document of a batch as a unit of work: the :class:`Job` an engine runs and the
+:class:`Outcome` it sends back (:func:`run_job` never raises: errors become the outcome).
+
+Below both the batch runner (:mod:`extractor.batch`) and the engines (:mod:`extractor.engines`),
+which exchange these across processes (pickled).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .errors import OutOfMemory, PlanxError, one_line
+from .jsonio import dumps
+from .limits import check_file_size
+from .pipeline import extract
+
+DEFAULT_MAX_SIZE = 100 * 2**20  # bytes; larger inputs are refused (``--max-size``)
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path
+    doc_id: str
+    index: int = 0  # position in the batch: the order of every batch output
+    max_size: int = DEFAULT_MAX_SIZE
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back for one document: its JSON text and counts, or an error."""
+
+    index: int
+    doc_id: str
+    path: str
+    json_text: Optional[bytes] = None  # the document's JSON, UTF-8
+    counts: dict[str, int] = field(default_factory=dict)
+    sha256: str = ""
+    error: Optional[str] = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # the document's own (e.g. characters replaced)
+    out_of_memory: bool = False  # the error is a MemoryError (the worker is not reused)
+
+
+def _check_size(job: Job) -> None:
+    try:
+        size = job.path.stat().st_size
+    except FileNotFoundError:
+        raise PlanxError(job.path, "no such file (deleted or moved during the batch?)") from None
+    except OSError as e:
+        raise PlanxError(job.path, f"cannot read: {e.strerror}") from None
+    check_file_size(job.path, size, job.max_size)
+
+
+def extract_one(job: Job) -> dict:
+    """Extract one document to its JSON dict; PlanxError for user errors."""
+    _check_size(job)
+    return extract(job.path, job.doc_id, max_size=job.max_size).to_dict()
+
+
+def run_job(job: Job) -> Outcome:
+    """Extract one document in a worker: never raises, errors become the outcome."""
+    t0 = time.perf_counter()
+    out = Outcome(job.index, job.doc_id, str(job.path))
+    try:
+        res = extract_one(job)
+        out.json_text = dumps(res)
+        out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
+        out.sha256 = res["document"]["sha256"]
+        out.warnings = [one_line(f"{job.path}: {w}") for w in res["document"].get("warnings") or []]
+    except OutOfMemory as e:
+        out.json_text, out.error, out.out_of_memory = None, str(e), True
+    except PlanxError as e:
+        out.error = str(e)
+    except MemoryError:
+        out.json_text, out.error, out.out_of_memory = None, str(OutOfMemory(job.path)), True
+    except Exception as e:  # noqa: BLE001 — a bug must not stop the batch; report it
+        out.error = one_line(f"{job.path}: internal error ({type(e).__name__}: {e or 'no details'})")
+    out.seconds = time.perf_counter() - t0
+    return out
