@@ -28,6 +28,7 @@ from .inputs import Inputs, collect_inputs
 from .jobs import Job
 from .jsonio import loads
 from .limits import Limits
+from .progress import Listener
 from .manifest import Manifest
 from .readers.legacy_word import Prepared, prepare_batch
 from .writers.publish import recover
@@ -222,8 +223,6 @@ class _FolderDocuments:
 def _page_progress(on_progress: Optional[Callable[[int, int, str], None]], done: Callable[[], int], total: int):
     """While the batch runs, OCR page events (from this process or its workers) show the page
     being read in the progress callback's name; ``close()`` when the batch ends."""
-    from .progress import Listener
-
     return Listener(lambda path, page, pages: on_progress(done(), total, f"{path} p.{page}/{pages}"),
                     active=on_progress is not None)
 

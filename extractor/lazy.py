@@ -15,6 +15,8 @@ HEAVY: frozenset[str] = frozenset({
     "jieba", "cn2an", "rapidfuzz", "diff_match_patch",
     # readers
     "pypdfium2", "pdfplumber", "pdfminer", "docx", "lxml", "olefile",
+    # OCR of scanned pages (the ocr extra)
+    "rapidocr_onnxruntime", "onnxruntime", "cv2",
     # JSON Schema validation (compiled once, on first use)
     "jsonschema", "fastjsonschema",
     # terminal and processes

@@ -9,6 +9,7 @@ import functools
 import unicodedata
 from typing import Any, Optional
 
+from .catalogue import polarity_of
 from .patterns import compiled, load
 
 
@@ -55,8 +56,6 @@ def record_polarity(record: Any) -> int:
     """Polarity of an indicator or target record (dict or dataclass): its own ``polarity`` field,
     else the indicator catalogue's (by canonical id, name and group, or a target's subject), else
     the name lexicon."""
-    from .catalogue import polarity_of
-
     if record is None:
         return 0
     get = record.get if isinstance(record, dict) else (lambda k: getattr(record, k, None))

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from .patterns import load
+
 ENV = "PLANX_PROGRESS"
 Sink = Callable[[str, int, int], None]  # (source path, page, pages)
 _sink: Optional[Sink] = None
@@ -38,7 +40,6 @@ class Alive:
 
 def page_allowance() -> float:
     """Seconds one OCR page may take (``patterns/limits.toml``: ``[ocr] page_timeout_s``)."""
-    from .patterns import load
 
     return float(load("limits").get("ocr", {}).get("page_timeout_s", 120))
 

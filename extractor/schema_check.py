@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import PlanxError
+from .hygiene import clean_strings, describe
 from .records import RECORD_KINDS, SCHEMA_VERSION
 
 
@@ -83,10 +85,6 @@ def read_result(path: Any) -> dict:
 
 def _clean(data: dict) -> dict:
     """Unicode hygiene on a result that may not be planx's own (as the document model has it)."""
-    from collections import Counter
-
-    from .hygiene import clean_strings, describe
-
     counts: Counter = Counter()
     data = clean_strings(data, counts)
     if counts and isinstance(data["document"].get("warnings", []), list):

@@ -85,7 +85,7 @@ def test_plain_ascii_numbers_read_like_the_general_path():
 
 
 def test_declarations_are_read_once_per_document_and_handed_out_as_copies():
-    from extractor.audit.declared import find_declarations
+    from extractor.text.declared import find_declarations
     from extractor.readers import read
 
     doc = read(sorted(CORPORA.glob("*.txt"))[0])

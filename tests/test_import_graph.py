@@ -21,10 +21,11 @@ from extractor.lazy import HEAVY
 ROOT = Path(__file__).resolve().parent.parent / "extractor"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "version", "lazy", "files", "jsonio"),
+    ("errors", "version", "lazy", "files", "jsonio", "report_text"),
     ("patterns",),
-    ("hygiene", "limits"),
-    ("text.numbers", "measures", "polarity", "catalogue"),  # language knowledge and lexicons
+    ("hygiene", "limits", "progress"),
+    ("text.numbers", "measures", "catalogue"),  # language knowledge and lexicons
+    ("polarity",),
     ("model",),
     ("normalize",),
     ("readers",),

@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 from ..errors import PlanxError
+from ..files import atomic_write_text
 from ..pipeline import extract_document
 from ..readers import SUPPORTED, read
 from ..records import to_jsonable
 from . import run, run_cross
 from .load import load_result
 from .registry import registered, settings, unknown_names
+from .render import FORMATS, render
 from .report import evidence_of, finding_lines, grouped, header_lines, safe, summary_line
 
 
@@ -82,8 +84,6 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if not args.paths:
         print("planx: audit needs at least one document, planx JSON or folder (or --list-checks)", file=sys.stderr)
         return 2
-    from .render import FORMATS
-
     for out in args.output:
         if Path(out).suffix.lower() not in FORMATS:
             print(f"planx: {out}: unknown report extension (use .md .html or .json)", file=sys.stderr)
@@ -134,9 +134,6 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _write_reports(data: dict, outputs: list[str]) -> None:
-    from ..writers.jsonfile import atomic_write_text
-    from .render import FORMATS, render
-
     for out in outputs:
         atomic_write_text(Path(out), render(data, FORMATS[Path(out).suffix.lower()]))
         print(f"planx audit: report → {out}", file=sys.stderr)

@@ -19,6 +19,7 @@ Coordinates are those of the upright page image, in points (72 per inch).
 """
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import unicodedata
 from functools import lru_cache
@@ -28,6 +29,9 @@ from typing import Optional
 
 from ..errors import PlanxError
 from ..patterns import compiled, load
+from ..progress import page_started
+from .explicit_rules import rule
+from .ocr_image import erase_lines, remove_seals, ruling_lines, turn
 
 EXTRA = 'pip install "planx[ocr]" (in a checkout: pip install -e ".[ocr]")'
 _IMAGE = 3  # FPDF_PAGEOBJ_IMAGE
@@ -58,8 +62,6 @@ def needs_ocr(page) -> bool:
 
 
 def _area(obj, r) -> float:
-    import ctypes
-
     b = [ctypes.c_float() for _ in range(4)]
     r.FPDFPageObj_GetBounds(obj, *b)
     return max(0.0, b[2].value - b[0].value) * max(0.0, b[3].value - b[1].value)
@@ -240,8 +242,6 @@ def _close_gaps(lines: list[list[dict]]) -> None:
 
 def _rules(segments, dpi: int) -> list[dict]:
     """The page's rules (pixels) as pdfplumber edges in points."""
-    from .explicit_rules import rule
-
     k, ext = 72 / dpi, load("ocr")["rule_extend_pt"]
     return [r for r in (rule(s.x0 * k, s.y0 * k, s.x1 * k, s.y1 * k, ext) for s in segments) if r is not None]
 
@@ -258,8 +258,6 @@ class Session:
     def page(self, page, number: int):
         """(characters, ruling lines, width, height) of a scanned page, in points;
         PlanxError naming the page when OCR fails on it."""
-        from ..progress import page_started
-
         page_started(self.path, number, self.pages)
         try:
             return self._page(page, number)
@@ -270,8 +268,6 @@ class Session:
 
     def _page(self, page, number: int):
         import cv2
-
-        from .ocr_image import remove_seals, turn
 
         dpi = self.dpi
         gray = cv2.cvtColor(remove_seals(page_image(page, dpi), dpi), cv2.COLOR_BGR2GRAY)
@@ -299,8 +295,6 @@ def _read(gray, dpi: int) -> tuple[list, list]:
     detected line, whatever its confidence: the orientation checks need them all).  Character
     boxes (a third of the recognition time) are asked for only on a page with rules, where each
     character must fall into its cell."""
-    from .ocr_image import erase_lines, ruling_lines
-
     segments = ruling_lines(gray, dpi)
     erased = erase_lines(gray, segments, max(3, dpi // 40))
     return segments, engine()(_bgr(erased), use_cls=False, return_word_box=bool(segments), text_score=0.0)[0] or []

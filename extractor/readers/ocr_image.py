@@ -6,11 +6,12 @@ Coordinates are pixels of the page image, origin top left.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..patterns import load
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -29,6 +30,9 @@ class Segment:
 
 def red_mask(img: np.ndarray) -> np.ndarray:
     """Pixels of red ink (seals, red headers): saturated, not dark, hue near red."""
+    import cv2
+    import numpy as np
+
     p = load("ocr")["red"]
     hsv = cv2.cvtColor(img, cv2.COLOR_BGR2HSV)
     h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
@@ -41,6 +45,9 @@ def remove_seals(img: np.ndarray, dpi: int) -> np.ndarray:
     ``seal_min_inch`` across (a stamp's ring, star and curved name).  Other red ink (a red
     header, a red rule) is kept; ink under a seal (printed black text) is kept because it is
     dark, not red."""
+    import cv2
+    import numpy as np
+
     mask = red_mask(img)
     if not mask.any():
         return img
@@ -60,6 +67,8 @@ def remove_seals(img: np.ndarray, dpi: int) -> np.ndarray:
 
 def ink(gray: np.ndarray) -> np.ndarray:
     """Dark pixels as 255 on 0 (adaptive threshold: uneven scan lighting is no problem)."""
+    import cv2
+
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
@@ -87,6 +96,9 @@ def _meet(a: Segment, b: Segment, tol: float) -> bool:
 
 def _long_runs(gray: np.ndarray, length: int, horizontal: bool) -> list[Segment]:
     """Horizontal or vertical ink runs at least ``length`` pixels long."""
+    import cv2
+    import numpy as np
+
     binary = ink(gray)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
     lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
@@ -104,6 +116,8 @@ def _long_runs(gray: np.ndarray, length: int, horizontal: bool) -> list[Segment]
 
 def erase_lines(img: np.ndarray, segments: list[Segment], width: int) -> np.ndarray:
     """White out the rules so that OCR does not read them as 1, l or |."""
+    import cv2
+
     out = img.copy()
     for s in segments:
         cv2.line(out, (int(s.x0), int(s.y0)), (int(s.x1), int(s.y1)), (255, 255, 255), thickness=width)
@@ -112,4 +126,6 @@ def erase_lines(img: np.ndarray, segments: list[Segment], width: int) -> np.ndar
 
 def turn(img: np.ndarray, quarter_turns: int) -> np.ndarray:
     """The image turned counter-clockwise by ``quarter_turns`` × 90°."""
+    import numpy as np
+
     return np.ascontiguousarray(np.rot90(img, quarter_turns % 4))

@@ -30,6 +30,9 @@ from typing import Iterator, Optional
 
 from ..errors import PlanxError
 from ..model import Document
+from .explicit_rules import rule
+from .pdf import build_document, page_content
+from .pdf_layout import dedupe
 
 PT = 72 / 25.4  # points per millimetre
 _THIN = 0.8  # pt: a filled rectangle this thin is a rule
@@ -171,8 +174,6 @@ def _text_chars(obj, fonts: dict[str, str]) -> list[dict]:
 def _path_rules(obj) -> list[dict]:
     """The rules drawn by a PathObject: its axis-parallel straight segments (stroked), or the
     long side of a thin filled rectangle."""
-    from .explicit_rules import rule
-
     x0, y0, _, _ = _boundary(obj)
     m = _Matrix(obj.get("CTM"), x0, y0)
     data = obj.find("AbbreviatedData")
@@ -292,9 +293,6 @@ class _Doc:
 
 
 def read_ofd(path: Path, doc_id: Optional[str] = None) -> Document:
-    from .pdf import build_document, page_content
-    from .pdf_layout import dedupe
-
     pkg = _Package(path)
     try:
         doc = _Doc(pkg)

@@ -28,6 +28,7 @@ from ..limits import check_text_size
 from ..model import Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import compiled, load
+from . import ocr
 from .pdf_layout import Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, make_lines, remove_furniture
 from .pdf_frames import Rule, frame_tables, long_rules, spread_dividers
 from .pdf_pdfium import open_pdf, page_chars, page_edges, page_height
@@ -249,8 +250,6 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
     from pypdfium2 import PdfiumError
-
-    from . import ocr
 
     check_streams(path)
     pdf = open_pdf(path)
