@@ -191,6 +191,11 @@ def test_prose_target_contradicting_the_indicator_table():
              _tgt(5, "到2025年新增污水处理能力8万吨", "新增污水处理能力", ">=", 8, "万吨", 2025),  # not this one
              _tgt(6, "到2025年，城镇污水处理率提高2个百分点", "城镇污水处理率", ">=", 2, "个百分点", 2025)]
     assert _checks(_result(indicators=[ind], targets=agree)) == []
+    stated = _tgt(7, "2025年城镇污水处理率为82%", "城镇污水处理率", "=", 82, "%", 2025)
+    stated.kind = "status"  # the current state (e.g. in a review of the plan's progress), not a goal
+    assert _checks(_result(indicators=[ind], targets=[stated])) == []
+    stated.kind = "goal"
+    assert _checks(_result(indicators=[ind], targets=[stated])) == ["target.prose_vs_table"]
 
 
 def test_later_target_weaker():

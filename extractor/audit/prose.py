@@ -66,8 +66,8 @@ def prose_vs_table(ctx: AuditContext) -> Iterable[Hit]:
         return
     names = _Names(indicators)
     for t in ctx.result.targets:
-        if t.year is None or t.value is None or not t.subject:
-            continue
+        if t.kind != "goal" or t.year is None or t.value is None or not t.subject:
+            continue  # a statement of the current state or a fact is no promise to compare
         ind = names.best(bare_name(t.subject))
         if ind is None:
             continue
