@@ -62,3 +62,33 @@ def test_a_folder_of_these_pdfs_extracts_with_every_batch_table(tmp_path):
         assert (out / name).stat().st_size > 0, name
     assert sorted(p.name for p in out.glob("0*.json")) == [f"{DOCS['002']}.json", f"{DOCS['003']}.json",
                                                            "004_061c6bf53607da0b.json"]
+
+
+def _tokens(s: str) -> list[str]:
+    import regex
+
+    return [t for t in regex.findall(r"\p{Han}+|[A-Za-z0-9]+", s) if len(t) >= 2]
+
+
+@pytest.mark.parametrize("variant, doc", [("b", "002"), ("c", "003")])
+def test_every_pdf_table_cell_reaches_a_record_a_header_a_footnote_or_unparsed(variant, doc):
+    """Cell accounting on the PDF path: each word of each indicator/project table or 专栏 box cell (the logical
+    grid of the stitched table, as written to tables[].rows) is in a record, the header, a footnote
+    or the table's ``unparsed`` list."""
+    import json
+
+    out = extract(VARIANTS / variant / f"{DOCS[doc]}.pdf").to_dict()
+    tables = [t for t in out["tables"] if t["kind"] in ("indicators", "projects", "box")]
+    assert tables
+    kept = [(t["caption"], t["footnotes"], t["unparsed"]) for t in tables]
+    blob = json.dumps([out["indicators"], out["projects"], kept], ensure_ascii=False)
+    n = 0
+    for t in tables:
+        header = " ".join(c["text"] for row in t["header"] for c in row)
+        for row in t["rows"]:
+            for cell in row:
+                for tok in _tokens(cell["text"]):
+                    n += 1
+                    # an attribute block label ("参考性指标") is the rows' attribute ("参考性")
+                    assert tok in blob or tok in header or tok.removesuffix("指标") in blob, (t["id"], tok)
+    assert n > 100
