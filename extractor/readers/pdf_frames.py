@@ -133,14 +133,21 @@ def long_rules(edges: list[dict], ruled: list[PageTable]) -> list[Rule]:
     hs = sorted((e for e in edges if e["orientation"] == "h"), key=lambda e: (round(e["top"]), e["x0"]))
     out: list[list[float]] = []
     for e in hs:
-        if any(t.x0 - _TOL <= e["x0"] and e["x1"] <= t.x1 + _TOL and t.top - _TOL <= e["top"] <= t.bottom + _TOL
-               for t in ruled):
+        if any(_of_table(e, t) for t in ruled):
             continue
         if out and abs(out[-1][2] - e["top"]) <= 1.0 and e["x0"] <= out[-1][1] + _TOL:
             out[-1][1] = max(out[-1][1], e["x1"])
         else:
             out.append([e["x0"], e["x1"], e["top"]])
     return [(a, b, y) for a, b, y in out if b - a >= _MIN_RULE]
+
+
+def _of_table(edge: dict, t: PageTable) -> bool:
+    """A horizontal rule is one of a ruled table's: at a height inside the table, over its
+    columns, running past its outer vertical rules by less than the narrowest column (a rule
+    drawn or scanned past the frame — a scan's rules are lengthened to meet — frames no cell
+    outside the table)."""
+    return t.top - _TOL <= edge["top"] <= t.bottom + _TOL and t.x0 - _EM < edge["x0"] and edge["x1"] < t.x1 + _EM
 
 
 def find_frames(lines: list[Line], rules: list[Rule], page: int,
