@@ -210,12 +210,30 @@ def test_a_box_beside_the_text_leaves_the_paragraph_whole(tmp_path):
                                                           ("湿地保护工程", "新建湿地2处。")]
 
 
-def _overhanging_grid(s: Sheet, top: float, x0: float, widths: list[float], rows: list[list[str]],
-                      overhang: float = 2.5) -> float:
+FIRST = [["序号", "指标名称", "单位", "目标值"], ["1", "森林覆盖率", "%", "≥41"], ["2", "城市污水处理率", "%", "≥97"]]
+SECOND = [["序号", "项目名称", "期限", "责任单位"], ["1", "污水管网改造工程", "2023年", "市住房城乡建设局"]]
+BETWEEN = ["二、主要任务", "（1）加强组织领导。成立大气污染防治工作专班，统筹推进重点行业深度治理，",
+           "持续开展挥发性有机物综合治理。", "表2  重点工程项目表"]  # the second line runs the text width
+
+
+def _two_tables(tmp_path: Path, draw, between: list[str]) -> None:
+    """``draw(sheet, top, rows)`` draws FIRST, then ``between`` as paragraphs, then SECOND: two
+    tables with their cells, the text between them as paragraphs."""
+    s = Sheet()
+    y = s.paragraph(draw(s, 40, FIRST) + 16, between)
+    draw(s, y + 6, SECOND)
+    doc = read_pdf(s.save(tmp_path / "two.pdf"))
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds[0] == kinds[-1] == "table" and set(kinds[1:-1]) == {"paragraph"}
+    assert "".join(b.text for b in doc.blocks[1:-1]) == "".join("".join(between).split())
+    assert [cells_of(b.table) for b in doc.blocks if b.kind == "table"] == [FIRST, SECOND]
+
+
+def _overhanging_grid(s: Sheet, top: float, rows: list[list[str]], overhang: float = 2.5) -> float:
     """A fully ruled table whose horizontal rules run ``overhang`` points past its outer vertical
     rules (as a scan's rules, lengthened so that they meet, or a border drawn past the frame)."""
-    xs = [x0]
-    for w in widths:
+    xs = [40.0]
+    for w in [40, 150, 60, 90]:
         xs.append(xs[-1] + w)
     ys = [top + 20.0 * r for r in range(len(rows) + 1)]
     for r, row in enumerate(rows):
@@ -229,22 +247,15 @@ def _overhanging_grid(s: Sheet, top: float, x0: float, widths: list[float], rows
 
 
 def test_rules_running_past_a_ruled_table_frame_nothing_else(tmp_path):
-    """Two ruled tables of one width on a page, their rules running a little past the frame, with
-    prose and a caption between them: two tables, the prose stays paragraphs."""
-    widths = [40, 150, 60, 90]
-    s = Sheet()
-    y = _overhanging_grid(s, 40, 40, widths, [["序号", "指标名称", "单位", "目标值"],
-                                              ["1", "森林覆盖率", "%", "≥41"], ["2", "城市污水处理率", "%", "≥97"]])
-    prose = ["二、主要任务", "（一）深入打好蓝天保卫战", "1.加强组织领导。成立大气污染防治工作专班，统筹推进重点行业深度",
-             "治理。", "表2  重点工程项目表"]
-    y = s.paragraph(y + 16, prose)
-    _overhanging_grid(s, y + 6, 40, widths, [["序号", "项目名称", "期限", "责任单位"],
-                                             ["1", "污水管网改造工程", "2023年", "市住房城乡建设局"]])
-    path = s.save(tmp_path / "overhang.pdf")
-    doc = read_pdf(path)
-    kinds = [b.kind for b in doc.blocks]
-    assert kinds[0] == kinds[-1] == "table" and set(kinds[1:-1]) == {"paragraph"}
-    assert "".join(b.text for b in doc.blocks[1:-1]) == "".join("".join(prose).split())
-    assert [cells_of(b.table) for b in doc.blocks if b.kind == "table"] == [
-        [["序号", "指标名称", "单位", "目标值"], ["1", "森林覆盖率", "%", "≥41"], ["2", "城市污水处理率", "%", "≥97"]],
-        [["序号", "项目名称", "期限", "责任单位"], ["1", "污水管网改造工程", "2023年", "市住房城乡建设局"]]]
+    """Two ruled tables of one width on a page, their rules running a little past the frame, a
+    heading and a caption between them: two tables, the heading and caption stay paragraphs."""
+    _two_tables(tmp_path, _overhanging_grid, [BETWEEN[0], BETWEEN[-1]])
+
+
+@pytest.mark.parametrize("rules", ["three", "rows"])
+@pytest.mark.parametrize("widths", [[40, 150, 60, 90], [40, 130, 50, 80]], ids=["text-width", "narrower"])
+def test_two_tables_ruled_by_horizontal_lines_keep_the_text_between_them(tmp_path, rules, widths):
+    """Two tables of one width ruled by horizontal lines only on one page (their rules share both
+    ends), a paragraph and a caption between them: two tables, the text stays paragraphs."""
+    _two_tables(tmp_path, lambda s, top, rows: table_part(s, top, 40, widths, [(1, r) for r in rows], rules=rules,
+                                                          n_head=1), BETWEEN)

@@ -154,7 +154,8 @@ def find_frames(lines: list[Line], rules: list[Rule], page: int,
                 body_bottom: float) -> list[Frame]:
     """Frames of one page: runs of rules sharing an end (a rule stopping short at a column of
     merged cells shares the other end; two rules at least, or one with table text below it
-    down to the page end) and the lines they hold."""
+    down to the page end) and the lines they hold; a run ends at a band holding running text
+    (two tables of one width with the text between them are two frames)."""
     frames: list[Frame] = []
     groups: list[list[Rule]] = []
     for r in sorted(rules, key=lambda r: r[2]):
@@ -164,6 +165,7 @@ def find_frames(lines: list[Line], rules: list[Rule], page: int,
             groups.append([r])
         else:
             g.append(r)
+    groups = [run for g in groups for run in _runs_of_rules(g, lines)]
     for g in groups:
         x0, x1 = g[0][0], g[0][1]
         ys = [r[2] for r in g]
@@ -177,11 +179,34 @@ def find_frames(lines: list[Line], rules: list[Rule], page: int,
     return frames
 
 
+def _runs_of_rules(g: list[Rule], lines: list[Line]) -> list[list[Rule]]:
+    """The rules of a group (top down) cut where the band between two of them holds a line of
+    running text: that band is text between two tables, not a row."""
+    x0, x1 = g[0][0], g[0][1]
+    runs = [[g[0]]]
+    for r in g[1:]:
+        a = runs[-1][-1][2]
+        if any(a < (l.top + l.bottom) / 2 < r[2] and _running(l, x0, x1) for l in lines):
+            runs.append([r])
+        else:
+            runs[-1].append(r)
+    return runs
+
+
+def _running(line: Line, x0: float, x1: float) -> bool:
+    """A line of running text over a frame from ``x0`` to ``x1``: one text from its left end to its
+    right end, or a text that runs out past either end (no cell of the frame holds it)."""
+    if line.x1 <= x0 or line.x0 >= x1:
+        return False
+    if line.x0 < x0 - _TOL or line.x1 > x1 + _TOL:
+        return True
+    return len(split_segments(line)) == 1 and line.x0 <= x0 + _TOL and line.x1 >= x1 - 2 * line.size
+
+
 def extend(frame: Frame) -> bool:
     """The frame goes on over the page break: the lines below its last rule are its rows —
-    unless one of them is a line of running text (one text from the left end to the right)."""
-    if any(len(split_segments(l)) == 1 and l.x0 <= frame.x0 + _TOL and l.x1 >= frame.x1 - 2 * l.size
-           for l in frame.below):
+    unless one of them is a line of running text (:func:`_running`)."""
+    if any(_running(l, frame.x0, frame.x1) for l in frame.below):
         return False
     frame.lines += frame.below
     frame.open_end = True
