@@ -41,6 +41,7 @@ class Outcome:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # the document's own (e.g. characters replaced)
     out_of_memory: bool = False  # the error is a MemoryError (the worker is not reused)
+    internal: bool = False  # the error is not planx's own (a bug, or a library failing)
 
 
 def _check_size(job: Job) -> None:
@@ -77,5 +78,6 @@ def run_job(job: Job) -> Outcome:
         out.json_text, out.error, out.out_of_memory = None, str(OutOfMemory(job.path)), True
     except Exception as e:  # noqa: BLE001 — a bug must not stop the batch; report it
         out.error = one_line(f"{job.path}: internal error ({type(e).__name__}: {e or 'no details'})")
+        out.internal = True
     out.seconds = time.perf_counter() - t0
     return out

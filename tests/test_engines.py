@@ -14,6 +14,7 @@ import pytest
 
 from extractor import patterns
 from extractor.batch import Job, run_batch
+from extractor.jobs import Outcome
 from extractor.inputs import collect_inputs
 from extractor.engines import chunks_by_bytes, default_jobs, largest_first
 from extractor.engines.supervisor import Supervisor
@@ -160,3 +161,21 @@ def test_planx_diff_extracts_its_documents_under_the_same_limits(tmp_path: Path,
     assert code == 2
     assert err == (f"planx: {new}: exceeded 8 s, the per-document time limit "
                    "(raise it with timeout_s in patterns/limits.toml)")
+
+
+def test_a_library_failing_under_the_memory_cap_is_reported_as_over_the_memory_limit(tmp_path: Path, monkeypatch):
+    """A C extension whose allocation fails under the address-space cap may raise SystemError
+    ('error return without exception set') instead of MemoryError: in a worker that had grown to
+    half its cap, that is the memory limit, not an internal error; a small worker's bug stays a bug."""
+    from extractor.engines import worker
+
+    def failing(job: Job) -> Outcome:
+        out = Outcome(job.index, job.doc_id, str(job.path), error=f"{job.path}: internal error (SystemError)")
+        out.internal = True
+        return out
+
+    monkeypatch.setattr(worker, "run_job", failing)
+    job = Job(tmp_path / "big.txt", "big", 0)
+    assert worker._run(job, max_memory=1024).out_of_memory  # grown past half of a 1 KiB cap
+    small = worker._run(job, max_memory=1 << 50)
+    assert not small.out_of_memory and "internal error (SystemError)" in small.error

@@ -46,8 +46,13 @@ def test_an_inactive_listener_or_no_listener_is_silent():
 
 
 def _slow_txt(monkeypatch, pages: int, seconds: float) -> None:
-    """The .txt reader turned into a slow paged one (forked workers inherit the patch)."""
+    """The .txt reader turned into a slow paged one.  Workers are forked so that they inherit the
+    patch (a thread left by an earlier test, e.g. dask's, would otherwise make the supervisor start
+    fresh interpreters, which read with the real reader)."""
+    from extractor.engines import supervisor
     from extractor.readers import txt
+
+    monkeypatch.setattr(supervisor, "_can_fork", lambda: hasattr(os, "fork"))
 
     real = txt.read_txt
 

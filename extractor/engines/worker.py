@@ -88,14 +88,28 @@ def _cap_cpu(timeout: float) -> None:
         pass
 
 
-def _run(job: Job) -> Outcome:
+def _run(job: Job, max_memory: int) -> Outcome:
     """``run_job``; a MemoryError that escapes its own handlers (memory is short while the failed
-    extraction's frames are still alive) becomes the out-of-memory outcome once they are gone."""
+    extraction's frames are still alive) becomes the out-of-memory outcome once they are gone, and
+    so does an internal error of a worker that had grown to half its memory cap (a C extension whose
+    allocation fails under the cap may raise ``SystemError`` instead of ``MemoryError``)."""
     try:
-        return run_job(job)
+        outcome = run_job(job)
     except MemoryError:
-        pass
-    return _out_of_memory(job)
+        return _out_of_memory(job)
+    if outcome.error and outcome.internal and max_memory > 0 and _peak_bytes() >= max_memory // 2:
+        return _out_of_memory(job)
+    return outcome
+
+
+def _peak_bytes() -> int:
+    """The largest resident size this worker has had (0 where the platform does not say)."""
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    except (ImportError, OSError):
+        return 0
 
 
 def _out_of_memory(job: Job) -> Outcome:
@@ -125,7 +139,7 @@ def serve(jobs_in: BinaryIO, outcomes_out: BinaryIO, timeout: float, max_memory:
         if job is None:
             return 0
         _cap_cpu(timeout)
-        outcome = _run(job)
+        outcome = _run(job, max_memory)
         try:
             write_frame(outcomes_out, outcome)
         except MemoryError:
