@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -246,7 +247,9 @@ def test_a_killed_run_resumes_from_the_documents_it_finished(tmp_path):
     assert finished, "the run was killed before any document finished"
     r = planx("extract", src, "-o", out, "-j", "1")
     assert r.returncode == 0, r.stderr
-    assert f"{len(finished)} unchanged (reused)" in r.stderr or len(finished) == 6
+    # a document killed between its JSON and its journal line is redone (nothing lost), the others reused
+    reused = re.search(r"(\d+) unchanged \(reused\)", r.stderr)
+    assert len(finished) == 6 or (reused and len(finished) - 1 <= int(reused.group(1)) <= len(finished)), r.stderr
     assert_tables_are_the_jsons(out)
 
 

@@ -174,6 +174,8 @@ class Worker:
         self.kill()
         code = self.returncode
         if code is None or code >= 0:
+            if limits.max_memory > 0 and self.peak >= limits.max_memory // 2:  # e.g. a failed allocation
+                return limits.describe_memory()
             return f"worker process died (exit code {code}) while extracting it"
         try:
             name = signal.Signals(-code).name
