@@ -24,6 +24,7 @@ from .batch import NoInputError, run_batch
 from .diff.cli import register as register_diff
 from .errors import PlanxError
 from .limits import MB, Limits, parse_size
+from .patterns import check_library
 from .records import ExtractResult
 from .review.cli import register as register_review
 from .version import __version__
@@ -264,6 +265,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         if getattr(args, "func", None) is None:  # bare ``planx``: what it can do
             parser.print_help()
             return 0
+        try:
+            check_library()
+        except PlanxError as e:
+            _say(f"planx: {e}")
+            return 2
         code = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
         return code

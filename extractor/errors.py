@@ -26,3 +26,8 @@ class OutOfMemory(PlanxError):
 
     def __init__(self, path: object):
         super().__init__(path, "out of memory while extracting it")
+
+
+class PatternFileError(PlanxError):
+    """A pattern file (``patterns/*.toml``, or one in ``$PLANX_PATTERNS``) that is no valid TOML or
+    lacks a key, a type or a named group the code reads."""

@@ -2,7 +2,9 @@
 
 Look-up order: ``$PLANX_PATTERNS`` (a folder that overrides single files), then the
 package's own ``patterns/`` folder next to ``extractor/``, then the copy installed with
-the package (``extractor/_patterns``).
+the package (``extractor/_patterns``).  Each file is checked against its declaration in
+``extractor.pattern_schema`` as it is loaded: a missing key, a wrong type or a regex without a
+named group the code reads is a :class:`PatternFileError` naming the file and the key.
 """
 from __future__ import annotations
 
@@ -14,8 +16,12 @@ from pathlib import Path
 import regex
 import tomllib
 
+from .errors import PatternFileError
+from .pattern_schema import SCHEMAS, WORD_LISTS, SchemaProblem, check
+
 _HERE = Path(__file__).resolve().parent
 _CANDIDATES = [_HERE.parent / "patterns", _HERE / "_patterns"]
+_PLACES: dict[str, tuple[Path, str]] = {}  # regex text -> (file, place) of the files loaded
 
 
 def pattern_dirs() -> list[Path]:
@@ -28,13 +34,40 @@ def pattern_dirs() -> list[Path]:
 
 @functools.lru_cache(maxsize=None)
 def load(name: str) -> dict:
-    """The parsed TOML file ``patterns/<name>.toml``."""
+    """The parsed TOML file ``patterns/<name>.toml``, checked against its declaration."""
     for d in pattern_dirs():
         p = d / f"{name}.toml"
         if p.is_file():
-            with p.open("rb") as fh:
-                return tomllib.load(fh)
+            return read_checked(p, name)
     raise FileNotFoundError(f"pattern file {name}.toml not found in {pattern_dirs()}")
+
+
+def read_checked(path: Path, name: str) -> dict:
+    """The pattern file at ``path`` read as ``<name>.toml``: PatternFileError when it is no valid
+    TOML or lacks what the code reads from it."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise PatternFileError(path, f"not valid TOML ({e})") from None
+    except OSError as e:
+        raise PatternFileError(path, f"cannot read it ({e.strerror or e})") from None
+    try:
+        places = check(data, SCHEMAS.get(name, {}))
+    except SchemaProblem as e:
+        raise PatternFileError(path, str(e)) from None
+    for rx, place in places.items():
+        _PLACES[rx] = (path, place)
+    return data
+
+
+def check_library() -> None:
+    """Load every declared pattern file: PatternFileError for the first that lacks what the code
+    reads (a command checks this before it starts, so the error is said once)."""
+    for name in SCHEMAS:
+        load(name)
+    for name in WORD_LISTS:
+        load_words(name)
 
 
 @functools.lru_cache(maxsize=None)
@@ -43,21 +76,38 @@ def load_words(name: str) -> dict[str, str]:
     for d in pattern_dirs():
         p = d / f"{name}.tsv"
         if p.is_file():
-            rows = (ln.split("\t") for ln in p.read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#")
-            return {w: t for w, t in rows}
+            words = {}
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+                if line and line[0] != "#":
+                    word, tab, tag = line.partition("\t")
+                    if not tab or "\t" in tag:
+                        raise PatternFileError(p, f"line {n} is not 'word<TAB>tag'")
+                    words[word] = tag
+            return words
     raise FileNotFoundError(f"word list {name}.tsv not found in {pattern_dirs()}")
 
 
 @functools.lru_cache(maxsize=None)
 def compiled(pattern: str, flags: int = 0) -> "regex.Pattern":
-    """A compiled ``regex`` pattern (cached)."""
-    return regex.compile(pattern, flags | regex.V1)
+    """A compiled ``regex`` pattern (cached); PatternFileError naming the file and the key when
+    a pattern of a pattern file does not compile."""
+    return _compile(pattern, flags | regex.V1)
 
 
 @functools.lru_cache(maxsize=None)
 def compiled_plain(pattern: str) -> "regex.Pattern":
     """A compiled ``regex`` pattern in the default (``re``-compatible) syntax (cached)."""
-    return regex.compile(pattern)
+    return _compile(pattern, 0)
+
+
+def _compile(pattern: str, flags: int) -> "regex.Pattern":
+    try:
+        return regex.compile(pattern, flags)
+    except regex.error as e:
+        if pattern not in _PLACES:
+            raise
+        path, place = _PLACES[pattern]
+        raise PatternFileError(path, f"{place} is not a valid regular expression ({e})") from None
 
 
 @functools.lru_cache(maxsize=None)

@@ -21,7 +21,7 @@ from extractor.lazy import HEAVY
 ROOT = Path(__file__).resolve().parent.parent / "extractor"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "version", "lazy", "files", "jsonio", "report_text"),
+    ("errors", "version", "lazy", "files", "jsonio", "report_text", "pattern_schema"),
     ("patterns",),
     ("hygiene", "limits", "progress"),
     ("text.numbers", "measures", "catalogue"),  # language knowledge and lexicons
