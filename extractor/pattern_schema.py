@@ -6,6 +6,8 @@ A declaration is plain data:
 
 - ``str``, ``int``, ``bool``: a value of that type; ``float``: any number;
 - ``Rx("a", "b")``: a regular expression (a string) that defines the named groups ``a`` and ``b``;
+  it may be written as a table ``{rx = '…', examples = […], counter_examples = […]}`` (texts it
+  must find, and must not find: tests/test_pattern_examples.py runs them);
 - ``[spec]``: an array whose items all match ``spec``; ``(spec1, spec2)``: an array of exactly
   these items;
 - ``{"key": spec, "other?": spec}``: a table with these keys (``?``: the key may be left out);
@@ -16,7 +18,7 @@ Keys that no declaration names are allowed (a user's notes, an unused setting).
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 _GROUP = re.compile(r"\(\?P?<([A-Za-z_]\w*)>")
 
@@ -61,50 +63,78 @@ def _where(path: tuple) -> str:
     return f"[{'.'.join(_key(str(p)) for p in path)}] "
 
 
-def check(data: dict, schema: dict) -> dict[str, str]:
+class Pattern(NamedTuple):
+    """A regular expression of a pattern file, where it sits, and the texts it must (examples)
+    and must not (counter_examples) find."""
+
+    place: str  # "[limits] pattern 'title_trim'"
+    rx: str
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+
+
+_EXAMPLES = {"examples?": [str], "counter_examples?": [str]}
+_RX_TABLE = {"rx": str, **_EXAMPLES}
+
+
+def check(data: dict, schema: dict) -> list[Pattern]:
     """Raise :class:`SchemaProblem` at the first place ``data`` departs from ``schema``; else
-    return where each regular expression sits (pattern -> "[table] 'key'"), for later messages."""
-    places: dict[str, str] = {}
-    _table(data, schema, (), places)
-    return places
+    return its regular expressions.  A regex may be written as a table ``{rx = '…', examples =
+    […], counter_examples = […]}``: ``data`` then holds the ``rx`` string in its place, as the
+    code reads it.  A table with an ``rx`` key may carry ``examples`` beside it."""
+    found: list[Pattern] = []
+    _table(data, schema, (), found)
+    return found
 
 
-def _table(data: dict, schema: dict, path: tuple, places: dict[str, str]) -> None:
+def _table(data: dict, schema: dict, path: tuple, found: list[Pattern]) -> None:
     for key, spec in schema.items():
         if key is str:
             for k, v in data.items():
-                _value(v, spec, path, k, None, places)
+                data[k] = _value(v, spec, path, k, None, found)
             continue
         name = key.rstrip("?")
         if name in data:
-            _value(data[name], spec, path, name, None, places)
+            data[name] = _value(data[name], spec, path, name, None, found)
         elif not key.endswith("?"):
             raise SchemaProblem(f"{_where(path)}missing key '{name}'")
+    if "rx" in schema:
+        _table(data, _EXAMPLES, path, found)
+        found.append(Pattern(f"{_where(path)}pattern 'rx'", data["rx"], *_examples(data)))
 
 
-def _value(value: Any, spec: Any, path: tuple, key: str, item: Optional[int], places: dict[str, str]) -> None:
+def _examples(table: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(table.get("examples", ())), tuple(table.get("counter_examples", ()))
+
+
+def _value(value: Any, spec: Any, path: tuple, key: str, item: Optional[int], found: list[Pattern]) -> Any:
+    """``value`` checked against ``spec`` (a regex written as a table: its ``rx`` string)."""
     label = f"'{key}'" + (f" item {item + 1}" if item is not None else "")
     if isinstance(spec, dict):
         _expect(value, dict, path, label)
-        _table(value, spec, path + (key,) if item is None else path + (key, item), places)
+        _table(value, spec, path + (key,) if item is None else path + (key, item), found)
     elif isinstance(spec, list):
         _expect(value, list, path, label)
-        for i, v in enumerate(value):
-            _value(v, spec[0], path, key, i, places)
+        value[:] = [_value(v, spec[0], path, key, i, found) for i, v in enumerate(value)]
     elif isinstance(spec, tuple):
         _expect(value, list, path, label)
         if len(value) != len(spec):
             raise SchemaProblem(f"{_where(path)}{label} must hold {len(spec)} values, not {len(value)}")
-        for v, s in zip(value, spec):
-            _value(v, s, path, key, item, places)
+        value[:] = [_value(v, s, path, key, item, found) for v, s in zip(value, spec)]
     elif isinstance(spec, Rx):
+        written = value
+        if isinstance(value, dict):
+            _table(value, _RX_TABLE, path + (key,), [])
+            value = value["rx"]
         _expect(value, str, path, label)
         for g in spec.groups:
             if g not in named_groups(value):
                 raise SchemaProblem(f"{_where(path)}pattern {label} lacks the named group '{g}'")
-        places.setdefault(value, f"{_where(path)}pattern {label}")
+        found.append(Pattern(f"{_where(path)}pattern {label}", value,
+                             *(_examples(written) if isinstance(written, dict) else ())))
     else:
         _expect(value, spec, path, label)
+    return value
 
 
 def _expect(value: Any, kind: type, path: tuple, label: str) -> None:
@@ -204,7 +234,7 @@ SCHEMAS: dict[str, dict] = {
         "role_kinds": {str: Rx()},
     },
     "tables": {
-        "after_table_line": Rx(), "columns": [(Rx(), str)], "label_kinds": [str], "header_year": Rx(),
+        "after_table_line": Rx(), "columns": [{"rx": Rx(), "kind": str}], "label_kinds": [str], "header_year": Rx(),
         "caption_five_year": Rx("n"), "caption_base_year": Rx(), "seq_cell": Rx(), "attribute_cell": Rx(),
         "status_cell": Rx(), "unit_cell": Rx(), "number_cell": Rx(), "year_specific_cell": Rx(),
         "divider_attribute": Rx(), "divider_domain": Rx(), "divider_category": Rx(),

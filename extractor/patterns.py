@@ -53,11 +53,11 @@ def read_checked(path: Path, name: str) -> dict:
     except OSError as e:
         raise PatternFileError(path, f"cannot read it ({e.strerror or e})") from None
     try:
-        places = check(data, SCHEMAS.get(name, {}))
+        found = check(data, SCHEMAS.get(name, {}))
     except SchemaProblem as e:
         raise PatternFileError(path, str(e)) from None
-    for rx, place in places.items():
-        _PLACES[rx] = (path, place)
+    for p in found:
+        _PLACES[p.rx] = (path, p.place)
     return data
 
 

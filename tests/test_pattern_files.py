@@ -16,7 +16,7 @@ import pytest
 from extractor import patterns
 from extractor.cli import main
 from extractor.errors import PatternFileError
-from extractor.pattern_schema import SCHEMAS, Rx, SchemaProblem, check
+from extractor.pattern_schema import SCHEMAS, Pattern, Rx, SchemaProblem, check
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "patterns"
@@ -54,9 +54,12 @@ def _undeclared(data: object, spec: object, where: str = "") -> list[str]:
     if isinstance(spec, dict) and isinstance(data, dict):
         out = []
         for k, v in data.items():
-            sub = spec.get(str, spec.get(k, spec.get(k + "?", KeyError)))
+            beside_rx = "rx" in spec and k in ("examples", "counter_examples")
+            sub = spec.get(str, spec.get(k, spec.get(k + "?", [str] if beside_rx else KeyError)))
             out += [f"{where}{k}"] if sub is KeyError else _undeclared(v, sub, f"{where}{k}.")
         return out
+    if isinstance(spec, Rx) and isinstance(data, dict):  # a regex written as a table with examples
+        return _undeclared(data, {"rx": str}, where)
     if isinstance(spec, list) and isinstance(data, list):
         return [k for item in data for k in _undeclared(item, spec[0], where)]
     return []
@@ -75,7 +78,9 @@ def test_every_pattern_file_is_declared():
 
 # (file, text in the file, its replacement, the line planx must print after the file's path)
 BROKEN = [
-    ("dates.toml", "\npoint = ", "\npoint_rx = ", "missing key 'point'"),
+    ("dates.toml", "[point]", "[deadline]", "missing key 'point'"),
+    ("dates.toml", "[point]\nrx = ", "[point]\nregex = ", "[point] missing key 'rx'"),
+    ("dates.toml", "examples = [", "examples = 'x'\nexamples_old = [", "[point] 'examples' must be an array, not a string"),
     ("dates.toml", "(?P<YC>", "(?P<YY>", "pattern 'point' lacks the named group 'YC'"),
     ("headings.toml", "runin_end = ", "runin_stop = ", "[limits] missing key 'runin_end'"),
     ("headings.toml", "rank = 1\nrx = '^(?P<label>", "rank = 1\nrx = '^(?P<lbl>",
@@ -83,7 +88,8 @@ BROKEN = [
     ("headings.toml", "standalone_title_max = 40", 'standalone_title_max = "40"',
      "[limits] 'standalone_title_max' must be an integer, not a string"),
     ("tables.toml", "(?P<n>", "(?P<num>", "pattern 'caption_five_year' lacks the named group 'n'"),
-    ("responsibilities.toml", "\nnote = ", "\nnotes = ", "missing key 'note'"),
+    ("responsibilities.toml", "[note]", "[notes]", "missing key 'note'"),
+    ("tables.toml", 'kind = "seq"', 'type = "seq"', "[[columns]] 1 missing key 'kind'"),
     ("metadata.toml", "(?P<issuer>", "(?P<by>", "pattern 'notice' lacks the named group 'issuer'"),
     ("units.toml", 'canonical = "', 'name = "', "[[body]] 1 missing key 'canonical'"),
     ("limits.toml", "max_grid_columns", "grid_columns", "[docx] missing key 'max_grid_columns'"),
@@ -94,7 +100,8 @@ BROKEN = [
     ("values.toml", "prefix_ops = [", "prefix_ops = [['x'], ",
      "'prefix_ops' item 1 must hold 2 values, not 1"),
     ("text.toml", "bookmark = ", "bookmarks = ", "missing key 'bookmark'"),
-    ("dates.toml", "\nongoing = ", "\nongoing = [] #", "'ongoing' must be a string, not an array"),
+    ("dates.toml", "[ongoing]\nrx = ", "[ongoing]\nrx = [] #", "[ongoing] 'rx' must be a string, not an array"),
+    ("dates.toml", "\nrange_sep = ", "\nrange_sep = [] #", "'range_sep' must be a string, not an array"),
     ("numbers.toml", "range_sep", "range_separator", "missing key 'range_sep'"),
     ("diff.toml", "[related]", "[relation]", "missing key 'related'"),
     ("pos_words.tsv", "\n", "\nword without a tag\n", "is not 'word<TAB>tag'"),
@@ -139,7 +146,12 @@ def test_invalid_toml_names_the_file(user_patterns):
 def test_the_declaration_language():
     schema = {"a": int, "b?": [str], "t": {str: Rx("g")}, "pairs": [(str, float)], "rows": [{"k": bool}]}
     good = {"a": 1, "t": {"x": "(?P<g>.)"}, "pairs": [["u", 1]], "rows": [{"k": True}], "extra": 0}
-    assert check(good, schema) == {"(?P<g>.)": "[t] pattern 'x'"}
+    assert check(good, schema) == [Pattern("[t] pattern 'x'", "(?P<g>.)")]
+    written = {**good, "t": {"x": {"rx": "(?P<g>.)", "examples": ["a"], "counter_examples": [""]}}}
+    assert check(written, schema) == [Pattern("[t] pattern 'x'", "(?P<g>.)", ("a",), ("",))]
+    assert written["t"]["x"] == "(?P<g>.)"  # the code reads the string
+    entries = {"e": [{"rx": "a", "n": 1, "examples": ["ba"]}]}
+    assert Pattern("[[e]] 1 pattern 'rx'", "a", ("ba",)) in check(entries, {"e": [{"rx": Rx(), "n": int}]})
     for bad, msg in [
         ({**good, "a": True}, "'a' must be an integer, not true/false"),
         ({**good, "a": 1.5}, "'a' must be an integer, not a number"),
@@ -148,6 +160,8 @@ def test_the_declaration_language():
         ({**good, "pairs": [["u", "1"]]}, "'pairs' item 1 must be a number, not a string"),
         ({**good, "rows": [{"k": True}, {}]}, "[[rows]] 2 missing key 'k'"),
         ({**good, "rows": {"k": True}}, "'rows' must be an array, not a table"),
+        ({**good, "t": {"x": {"rx": "(?P<g>.)", "examples": "a"}}}, "[t.x] 'examples' must be an array, not a string"),
+        ({**good, "t": {"x": {"examples": ["a"]}}}, "[t.x] missing key 'rx'"),
     ]:
         with pytest.raises(SchemaProblem) as e:
             check(bad, schema)

@@ -29,9 +29,9 @@ def column_kind(text: str) -> Optional[str]:
     t = _key(text)
     if not t:
         return None
-    for rx, kind in lex()["columns"]:
-        if compiled(rx).search(t):
-            return kind
+    for column in lex()["columns"]:
+        if compiled(column["rx"]).search(t):
+            return column["kind"]
     return None
 
 
