@@ -5,7 +5,8 @@ the code reads is one clear error naming the file and the key, never a ``KeyErro
 A declaration is plain data:
 
 - ``str``, ``int``, ``bool``: a value of that type; ``float``: any number;
-- ``Rx("a", "b")``: a regular expression (a string) that defines the named groups ``a`` and ``b``;
+- ``Rx("a", "b")``: a regular expression (a string) that defines the named groups ``a`` and ``b``
+  (``Rx(numbered=1)``: at least one capturing group, for code that reads ``group(1)``);
   it may be written as a table ``{rx = '…', examples = […], counter_examples = […]}`` (texts it
   must find, and must not find: tests/test_pattern_examples.py runs them);
 - ``[spec]``: an array whose items all match ``spec``; ``(spec1, spec2)``: an array of exactly
@@ -20,14 +21,18 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple, Optional
 
+import regex
+
 _GROUP = re.compile(r"\(\?P?<([A-Za-z_]\w*)>")
 
 
 class Rx:
-    """A regular expression that defines the named groups the code reads from its matches."""
+    """A regular expression that defines the named groups the code reads from its matches (and,
+    with ``numbered``, at least that many capturing groups, for code that reads ``group(1)``)."""
 
-    def __init__(self, *groups: str):
+    def __init__(self, *groups: str, numbered: int = 0):
         self.groups = groups
+        self.numbered = numbered
 
 
 class SchemaProblem(Exception):
@@ -130,11 +135,20 @@ def _value(value: Any, spec: Any, path: tuple, key: str, item: Optional[int], fo
         for g in spec.groups:
             if g not in named_groups(value):
                 raise SchemaProblem(f"{_where(path)}pattern {label} lacks the named group '{g}'")
+        if spec.numbered and _capturing_groups(value, path, label) < spec.numbered:
+            raise SchemaProblem(f"{_where(path)}pattern {label} lacks the capturing group (…) whose text the code reads")
         found.append(Pattern(f"{_where(path)}pattern {label}", value,
                              *(_examples(written) if isinstance(written, dict) else ())))
     else:
         _expect(value, spec, path, label)
     return value
+
+
+def _capturing_groups(pattern: str, path: tuple, label: str) -> int:
+    try:
+        return regex.compile(pattern, regex.V1).groups
+    except regex.error as e:
+        raise SchemaProblem(f"{_where(path)}pattern {label} is not a valid regular expression ({e})") from None
 
 
 def _expect(value: Any, kind: type, path: tuple, label: str) -> None:
@@ -234,17 +248,17 @@ SCHEMAS: dict[str, dict] = {
         "role_kinds": {str: Rx()},
     },
     "tables": {
-        "after_table_line": Rx(), "columns": [{"rx": Rx(), "kind": str}], "label_kinds": [str], "header_year": Rx(),
-        "caption_five_year": Rx("n"), "caption_base_year": Rx(), "seq_cell": Rx(), "attribute_cell": Rx(),
+        "after_table_line": Rx(), "columns": [{"rx": Rx(), "kind": str}], "label_kinds": [str], "header_year": Rx(numbered=1),
+        "caption_five_year": Rx("n"), "caption_base_year": Rx(numbered=1), "seq_cell": Rx(), "attribute_cell": Rx(),
         "status_cell": Rx(), "unit_cell": Rx(), "number_cell": Rx(), "year_specific_cell": Rx(),
-        "divider_attribute": Rx(), "divider_domain": Rx(), "divider_category": Rx(),
+        "divider_attribute": Rx(numbered=1), "divider_domain": Rx(), "divider_category": Rx(),
         "divider_number": Rx(), "attribute_complement": {str: str}, "total_row": Rx(), "caption": Rx(),
-        "caption_max_len": int, "continued_table": Rx(), "footnote": Rx(), "name_seq": Rx(),
-        "name_unit": Rx(), "unit_text": Rx(), "qualifier_line": Rx(), "box_title": Rx(),
-        "box_project_title": Rx(), "box_item": Rx(), "box_subitem": Rx(), "item_title_end": Rx(),
+        "caption_max_len": int, "continued_table": Rx(), "footnote": Rx(), "name_seq": Rx(numbered=1),
+        "name_unit": Rx(numbered=1), "unit_text": Rx(), "qualifier_line": Rx(), "box_title": Rx(),
+        "box_project_title": Rx(), "box_item": Rx(numbered=1), "box_subitem": Rx(numbered=1), "item_title_end": Rx(),
         "item_project_name": Rx(), "period_point": Rx("y", "m"), "period_sep": Rx(), "unit_split": Rx(),
         "unit_line_end": Rx(), "pindicator_split": Rx(), "merge_max_empty_share": float,
-        "merge_always": [str], "value_start": Rx(), "unit_note": Rx(), "task_role_word": Rx("role"),
+        "merge_always": [str], "value_start": Rx(), "unit_note": Rx(numbered=1), "task_role_word": Rx("role"),
         "task_merge_always": [str], "cell_lead_mark": Rx(), "task_title_max": int,
     },
     "targets": {
