@@ -41,6 +41,7 @@ class Outcome:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # the document's own (e.g. characters replaced)
     out_of_memory: bool = False  # the error is a MemoryError (the worker is not reused)
+    retire: bool = False  # the worker lifted its address-space cap for this document: not reused
     internal: bool = False  # the error is not planx's own (a bug, or a library failing)
 
 

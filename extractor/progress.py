@@ -33,9 +33,12 @@ def set_sink(sink: Optional[Sink]) -> None:
 @dataclass(frozen=True)
 class Alive:
     """A supervised worker's word that its document is still making progress (a page starts):
-    the supervisor gives it ``allow`` more seconds."""
+    the supervisor gives it ``allow`` more seconds.  ``resident``: the worker has lifted its
+    address-space cap (OCR's runtime reserves far more address space than it uses), so the
+    supervisor now holds its resident memory to the limit instead."""
 
     allow: float
+    resident: bool = False
 
 
 def page_allowance() -> float:

@@ -99,3 +99,36 @@ def test_a_page_that_hangs_is_still_stopped(tmp_path, monkeypatch):
     summary = run_batch([_plan(tmp_path)], tmp_path / "out", jobs=1, limits=Limits(timeout=1.0, max_memory=0))
     assert time.monotonic() - t0 < 20
     assert len(summary.failures) == 1 and "time limit" in summary.failures[0]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="RLIMIT_AS is enforced on Linux")
+def test_an_ocr_document_lifts_the_address_space_cap_and_its_worker_is_not_reused(tmp_path, monkeypatch):
+    """OCR's runtime reserves about 2 GB of address space while using half of it: once a reader
+    reports pages, the worker lifts its address-space cap (the supervisor then holds its resident
+    size to the limit) and retires after that document; the next document gets a capped worker."""
+    import resource
+
+    from extractor.engines import supervisor
+    from extractor.readers import txt
+
+    monkeypatch.setattr(supervisor, "_can_fork", lambda: hasattr(os, "fork"))
+    real = txt.read_txt
+    seen = tmp_path / "limits"
+
+    def paged(path, doc_id=None):
+        if "scan" in str(path):
+            progress.page_started(path, 1, 1)
+        with open(seen, "a") as f:
+            f.write(f"{path.name} {resource.getrlimit(resource.RLIMIT_AS)[0]}\n")
+        return real(path, doc_id)
+
+    monkeypatch.setattr(txt, "read_txt", paged)
+    docs = []
+    for name, repeat in (("a_scan.txt", 20), ("b_plain.txt", 1)):  # the larger document goes first
+        docs.append(tmp_path / name)
+        docs[-1].write_text("一、总体要求\n" + "到2025年，空气质量优良天数比率达到87%。\n" * repeat, encoding="utf-8")
+    summary = run_batch(docs, tmp_path / "out", jobs=1, limits=Limits(timeout=30.0, max_memory=3 << 30))
+    assert summary.failures == [] and summary.documents == 2
+    caps = dict(line.split() for line in seen.read_text().splitlines())
+    assert int(caps["a_scan.txt"]) == resource.RLIM_INFINITY
+    assert int(caps["b_plain.txt"]) != resource.RLIM_INFINITY  # a fresh, capped worker

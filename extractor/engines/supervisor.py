@@ -83,6 +83,7 @@ class Worker:
         self.deadline = float("inf")
         self.returncode: Optional[int] = None
         self.peak = 0  # the ended worker's peak resident memory, bytes
+        self.resident = False  # the worker lifted its address-space cap: its resident size is watched
         show_stderr = bool(os.environ.get("PLANX_WORKER_STDERR"))
         if _can_fork():
             self._fork(limits, show_stderr)
@@ -234,6 +235,7 @@ class Supervisor:
                     frame = worker.receive()
                     if isinstance(frame, Alive):  # a slow document's next page: more time
                         worker.deadline = time.monotonic() + frame.allow if frame.allow > 0 else float("inf")
+                        worker.resident = worker.resident or frame.resident
                         continue
                     busy.remove(worker)
                     yield self._finish(worker, frame)
@@ -274,7 +276,8 @@ class Supervisor:
     def _over_limit(self, worker: Worker) -> bool:
         if time.monotonic() >= worker.deadline:
             return True
-        if self.limits.max_memory > 0 and not sys.platform.startswith("linux"):  # no RLIMIT_AS there
+        if self.limits.max_memory > 0 and (worker.resident or not sys.platform.startswith("linux")):
+            # no address-space cap: on systems without RLIMIT_AS, and for a worker that lifted it (OCR)
             used = _memory(worker.pid)
             return used is not None and used[1] > self.limits.max_memory
         return False
@@ -285,7 +288,7 @@ class Supervisor:
             return _failed(job, worker.death(self.limits))
         if outcome.out_of_memory and self.limits.max_memory > 0:
             outcome.error = f"{job.path}: {self.limits.describe_memory()}"
-        if outcome.out_of_memory:
+        if outcome.out_of_memory or outcome.retire:
             worker.close()
         else:
             self.idle.append(worker)

@@ -63,14 +63,28 @@ def _die_with_parent() -> None:
 
 
 def _cap_memory(max_memory: int) -> None:
+    """Cap the address space at ``max_memory`` (the soft limit: :func:`_lift_memory_cap` may lift it)."""
     if max_memory <= 0:
         return
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory, resource.getrlimit(resource.RLIMIT_AS)[1]))
     except (ImportError, ValueError, OSError):
         pass  # no address-space limit here (the supervisor still watches the resident size)
+
+
+def _lift_memory_cap() -> bool:
+    """Lift the address-space cap for the rest of this worker's life (OCR: its runtime's threads and
+    libraries reserve ~2 GB of address space while using about half of it); True when lifted."""
+    try:
+        import resource
+
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        return False
+    return True
 
 
 def _cap_cpu(timeout: float) -> None:
@@ -116,13 +130,22 @@ def _out_of_memory(job: Job) -> Outcome:
     return Outcome(job.index, job.doc_id, str(job.path), error=str(OutOfMemory(job.path)), out_of_memory=True)
 
 
-def _keep_alive(outcomes_out: BinaryIO, timeout: float):
+class _Worker:
+    """What a worker keeps between documents: whether its address-space cap was lifted."""
+
+    lifted = False
+
+
+def _keep_alive(outcomes_out: BinaryIO, timeout: float, max_memory: int):
     """The progress sink of a worker: each page a slow reader starts is reported to the batch's
     progress bar and, as :class:`~extractor.progress.Alive`, to the supervisor, which extends the
-    document's time limit by one page's allowance (so does the CPU cap here)."""
+    document's time limit by one page's allowance (so does the CPU cap here).  The first page also
+    lifts the address-space cap, and the supervisor watches the resident memory instead."""
     def alive(path: str, page: int, pages: int) -> None:
         allow = max(timeout, progress.page_allowance()) if timeout > 0 else 0.0
-        write_frame(outcomes_out, progress.Alive(allow))
+        if max_memory > 0 and not _Worker.lifted:
+            _Worker.lifted = _lift_memory_cap()
+        write_frame(outcomes_out, progress.Alive(allow, resident=_Worker.lifted))
         _cap_cpu(allow)
         progress.send(path, page, pages)
 
@@ -133,13 +156,14 @@ def serve(jobs_in: BinaryIO, outcomes_out: BinaryIO, timeout: float, max_memory:
     """The worker loop: a job in, its outcome out, until the end of input."""
     _die_with_parent()
     _cap_memory(max_memory)
-    progress.set_sink(_keep_alive(outcomes_out, timeout))
+    progress.set_sink(_keep_alive(outcomes_out, timeout, max_memory))
     while True:
         job = read_frame(jobs_in)
         if job is None:
             return 0
         _cap_cpu(timeout)
         outcome = _run(job, max_memory)
+        outcome.retire = _Worker.lifted
         try:
             write_frame(outcomes_out, outcome)
         except MemoryError:
@@ -147,8 +171,8 @@ def serve(jobs_in: BinaryIO, outcomes_out: BinaryIO, timeout: float, max_memory:
         if outcome is None:
             write_frame(outcomes_out, _out_of_memory(job))
             return 0
-        if outcome.out_of_memory:
-            return 0  # a heap that hit the limit is not reused
+        if outcome.out_of_memory or outcome.retire:
+            return 0  # a heap that hit the limit, or one no longer capped, is not reused
 
 
 def _protocol_files(stderr: bool) -> tuple[BinaryIO, BinaryIO]:
