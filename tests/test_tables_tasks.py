@@ -340,3 +340,23 @@ def test_header_vocabulary_of_task_tables(tmp_path: Path, header: list[str]):
     assert (res.tables[0].kind, t.title, t.text[:9]) == ("tasks", "推进秸秆综合利用", "完善秸秆收储运体系")
     assert res.responsibilities[0].units == ["县农业农村局"]
     assert [(d.date, d.kind) for d in res.deadlines] == [("2024-12-31", "by")]
+
+
+def _count_findings(tmp_path: Path, lead: str) -> list:
+    from extractor.audit import run
+
+    p = tmp_path / "plan.txt"
+    p.write_text("某县支持绿色发展改革举措推广方案\n\n一、推广内容\n\n" + lead + "\n\n"
+                 + tika("附件  支持绿色发展改革举措清单", [MEASURES_HEADER, *MEASURES]) + "\n二、保障措施\n",
+                 encoding="utf-8")
+    return [f for f in run(extract(p)) if f.check == "count.tasks"]
+
+
+def test_announced_task_counts_are_checked_against_the_task_table(tmp_path: Path):
+    """"共5项改革举措" and "（一）…方面3项" agree with the measure list: no finding; announcing 6
+    in all, or 3 in a 方面 whose divider holds 2, is an error citing the sentence and the table."""
+    assert _count_findings(tmp_path, "本次推广支持绿色发展改革举措共5项改革举措，其中：（一）生态环境治理方面3项。") == []
+    (total,) = _count_findings(tmp_path, "本次推广支持绿色发展改革举措共6项改革举措。")
+    assert total.severity == "error" and "6" in total.message and "5" in total.message
+    (part,) = _count_findings(tmp_path, "本次推广共5项改革举措，其中：\n\n（二）绿色金融方面3项：")
+    assert "绿色金融方面" in part.message and "3" in part.message and "2" in part.message

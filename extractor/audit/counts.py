@@ -1,5 +1,5 @@
 """Announced counts vs the tables: indicators (by 序号 and by row, by attribute and status),
-key projects, and the total investment."""
+key projects, the rows of task tables (in all and per 方面), and the total investment."""
 from __future__ import annotations
 
 from itertools import groupby
@@ -61,6 +61,27 @@ def _total(ctx: AuditContext, records: list, key: str) -> Iterable[Hit]:
 @check("count.indicators")
 def indicator_total(ctx: AuditContext) -> Iterable[Hit]:
     return _total(ctx, ctx.result.indicators, "indicators")
+
+
+@check("count.tasks")
+def task_total(ctx: AuditContext) -> Iterable[Hit]:
+    """"（共23项）" / "（一）…方面5项" against the rows of the task tables (a 方面 counted among
+    the rows whose divider names it; one no divider names is not this table's)."""
+    rows = [t for t in ctx.result.tasks if t.table]
+    if not rows:
+        return
+    by_seq, by_row, ok = _counts(rows)
+    for d in _distinct(ctx.declarations, "tasks"):
+        if int(d.value) not in ok:
+            yield Hit({"what": "", "what_en": "", "declared": d.value, "found": by_seq}, [_decl_ref(d), ref(rows[0])])
+    for d in ctx.declarations:
+        if not d.key.startswith("tasks."):
+            continue
+        category = d.key.split(".", 1)[1]
+        found = [t for t in rows if t.category and category in t.category]
+        if found and int(d.value) not in (len(found), len(numbered(found))):
+            yield Hit({"what": category, "what_en": f" in {category}", "declared": d.value, "found": len(found)},
+                      [_decl_ref(d), ref(found[0])])
 
 
 @check("count.indicators_by_kind")
