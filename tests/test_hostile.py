@@ -159,6 +159,14 @@ def test_a_five_thousand_deep_style_chain_is_read(tmp_path: Path):
     assert "样式" in doc.text
 
 
+# ── 4. superlinear text stages (their speed: bench/run.py) ───────────────────────────────
+
+def test_twenty_thousand_headings_are_read_as_twenty_thousand_sections(tmp_path: Path):
+    result = extract(_write(tmp_path, "headings.txt", H.txt_many_headings(20_000)))
+    assert len(result.sections) >= 20_000
+    assert len(result.responsibilities) >= 20_000
+
+
 # ── 5. PDF bombs ─────────────────────────────────────────────────────────────────────────
 
 def test_a_3_mb_pdf_inflating_to_3_gb_is_refused_before_it_is_inflated(tmp_path: Path):
