@@ -235,6 +235,22 @@ def test_text_over_the_text_bound_is_refused_by_every_reader(tmp_path: Path, lim
             read(path)
 
 
+# ── 6. outputs ───────────────────────────────────────────────────────────────────────────
+
+def test_a_markdown_diff_report_neutralises_links_and_image_beacons(tmp_path: Path):
+    from markdown_it import MarkdownIt
+
+    old, new = H.markdown_payload_pair()
+    run = subprocess.run([sys.executable, "-m", "extractor.cli", "diff", str(_write(tmp_path, "old.txt", old)),
+                          str(_write(tmp_path, "new.txt", new)), "-o", str(tmp_path / "report.md")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "1 change (task 1)" in run.stdout, run.stderr  # 1: changes found
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "\\[点此\\]\\(javascript:alert\\(1\\)\\)\\!\\[\\]\\(http://beacon.example/x.png\\)" in md
+    page = MarkdownIt("commonmark").enable("table").render(md)
+    assert "<a " not in page and "<img" not in page and "javascript:alert(1)" in page  # text, not a link
+
+
 # ── 8. errors that are not planx's own ───────────────────────────────────────────────────
 
 def test_a_docx_whose_main_part_has_a_foreign_root_is_one_line(tmp_path: Path):
