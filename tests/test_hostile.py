@@ -251,6 +251,31 @@ def test_a_markdown_diff_report_neutralises_links_and_image_beacons(tmp_path: Pa
     assert "<a " not in page and "<img" not in page and "javascript:alert(1)" in page  # text, not a link
 
 
+# ── 7. folder state ──────────────────────────────────────────────────────────────────────
+
+def test_the_folder_state_a_killed_run_leaves_is_repaired_by_the_next_run(tmp_path: Path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    made = H.hostile_folder_state(src, out)
+    stale = [path for what, path in made.items() if what.startswith("stale temporary")]
+    assert len(stale) == 2 and all(p.name.startswith(".planx-") and p.is_file() for p in stale)
+    cut = made["truncated JSON output (its source unchanged in the manifest)"]
+    run = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", str(src), "-o", str(out), "-j", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert not any(p.exists() for p in stale) and not list(out.glob(".planx-*.tmp"))
+    redone = json.loads(cut.read_text(encoding="utf-8"))
+    fresh = extract(src / "Plan.txt").to_dict()
+    assert redone["document"]["doc_id"] == cut.stem == "Plan"
+    for kind in ("sections", "targets", "deadlines", "responsibilities"):
+        assert redone[kind] == fresh[kind] and fresh[kind], kind
+    for name in TABLES:
+        assert (out / name).is_file(), name
+    with (out / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
+        ids = sorted(row["doc_id"] for row in csv.DictReader(fh))
+    assert ids == sorted(p.stem for p in out.glob("[!.]*.json")) and len(ids) == 3  # no passwd
+    assert not (out / ".planx-manifest.log").exists()
+
+
 # ── 8. errors that are not planx's own ───────────────────────────────────────────────────
 
 def test_a_docx_whose_main_part_has_a_foreign_root_is_one_line(tmp_path: Path):
