@@ -27,13 +27,17 @@ BlockKind = Literal["heading", "paragraph", "table"]
 
 QUOTE_CHARS = 30  # length of the quote a span carries
 
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left of the page
+
 
 @dataclass
 class Span:
     """Provenance: 1-based source line, character offsets into the extracted text, pdf page,
     and where a person finds it: the paragraph (1-based, among the text blocks outside tables)
     or the table (1-based, in reading order) with its row and column (1-based grid position),
-    and a quote of up to 30 characters from the start of the span."""
+    and a quote of up to 30 characters from the start of the span; for a fixed-layout document
+    (pdf, OCR'd scan, ofd) the bounding box on its page of the paragraph, or of the table cell,
+    where the span starts: [x0, top, x1, bottom] in points from the page's top-left corner."""
 
     line: int
     start: int
@@ -44,11 +48,12 @@ class Span:
     row: Optional[int] = None
     col: Optional[int] = None
     quote: Optional[str] = None
+    bbox: Optional[list[float]] = None
 
     def to_dict(self) -> dict:
         return {"line": self.line, "start": self.start, "end": self.end, "page": self.page,
                 "paragraph": self.paragraph, "table": self.table, "row": self.row, "col": self.col,
-                "quote": self.quote}
+                "quote": self.quote, "bbox": list(self.bbox) if self.bbox is not None else None}
 
 
 @dataclass
@@ -104,6 +109,7 @@ class Cell:
     is empty.  Tika text cannot tell a merged cell from an empty one: those stay ``merged=None``.
     ``joins_above`` (pdf): the cell's first line may go on from the cell above it, the two being
     one cell merged over both rows that the page does not show as such.
+    ``bbox`` (pdf): the cell's box on ``page`` — its column edges and the extent of its text there.
     """
 
     text: str
@@ -116,6 +122,7 @@ class Cell:
     colspan: int = 1
     merged: Optional[Literal["v", "h"]] = None
     joins_above: bool = False
+    bbox: Optional[BBox] = None
 
     @property
     def mapped(self) -> MappedText:
@@ -149,6 +156,8 @@ class Block:
     label: Optional[str] = None  # numbering label rendered by Word (not in text), docx only
     heading_hint: bool = False  # evidence of a heading: _Toc bookmark, heading style, font size
     font_size: Optional[float] = None  # pdf: dominant font size of the block
+    bbox: Optional[BBox] = None  # pdf: extent of the block's lines on ``page`` (a table's: of the table there)
+    page_bboxes: Optional[dict[int, BBox]] = None  # pdf: a block running over a page break: its extent on each page
     table: Optional[Table] = None
     index: int = 0  # position in Document.blocks
 
@@ -214,14 +223,20 @@ class Document:
         """Provenance of the source range [start, end), with its paragraph or table cell and a quote."""
         if self._locator is None:
             self._locator = _Locator(self.blocks)
-        paragraph, table, cells = self._locator.locate(start)
+        paragraph, table, cells, block = self._locator.locate(start)
+        page = self.page_of(start)
         row = col = None
+        bbox: Optional[BBox] = None
         if cells:
             row, col = cells[0].row + 1, cells[0].col + 1
             quote = _quote(" ".join(c.text for c in cells))  # a table row: the row's words from here
+            bbox = cells[0].bbox
         else:
             quote = self.quote(start, end)
-        return Span(self.line_of(start), start, end, self.page_of(start), paragraph, table, row, col, quote)
+            if block is not None and block.bbox is not None:
+                bbox = (block.page_bboxes or {}).get(page, block.bbox) if page != block.page else block.bbox
+        return Span(self.line_of(start), start, end, page, paragraph, table, row, col, quote,
+                    [round(v, 1) for v in bbox] if bbox is not None else None)
 
     def quote(self, start: int, end: int) -> Optional[str]:
         """Up to 30 characters of source text from ``start`` (to the end of its line at most, or
@@ -270,20 +285,20 @@ class _Locator:
             self._cells[k] = ([t[0] for t in found], [(t[1], t[2]) for t in found])
         return self._cells[k]
 
-    def locate(self, offset: int) -> tuple[Optional[int], Optional[int], list[Cell]]:
-        """(paragraph, table, cells): the paragraph number, or the table number and the cells of
-        the row from the one holding ``offset`` on (empty cells left out)."""
+    def locate(self, offset: int) -> tuple[Optional[int], Optional[int], list[Cell], Optional[Block]]:
+        """(paragraph, table, cells, block): the paragraph number, or the table number and the
+        cells of the row from the one holding ``offset`` on (empty cells left out); the block."""
         k = bisect.bisect_right(self.starts, offset) - 1
         if k < 0:
-            return None, None, []
+            return None, None, [], None
         b = self.blocks[k]
         if offset > max(b.end, b.start):
-            return None, None, []
+            return None, None, [], None
         if b.kind != "table":
-            return self.ordinal[k], None, []
+            return self.ordinal[k], None, [], b
         firsts, where = self._cell_index(k)
         c = bisect.bisect_right(firsts, offset) - 1
         if c < 0:
-            return None, self.ordinal[k], []
+            return None, self.ordinal[k], [], b
         row, at = where[c]
-        return None, self.ordinal[k], [row[at]] + [x for x in row[at + 1:] if x.text]
+        return None, self.ordinal[k], [row[at]] + [x for x in row[at + 1:] if x.text], b

@@ -13,7 +13,9 @@ line runs to the right margin and the next page starts flush left.
 between two Latin letters/digits); a table as in a Tika export (a TAB-led line per cell
 origin, rows separated by an empty line); inside a cell a line wrapped at the cell's right
 edge goes on without a break, any other cell line starts a new line ("\n").
-``Document.page_starts`` holds the offset where each page's text begins.
+``Document.page_starts`` holds the offset where each page's text begins.  A paragraph carries the
+extent of its lines on its page (``Block.bbox``; ``page_bboxes`` when it runs over a page break), a
+cell its column edges and its text's extent (``Cell.bbox``): ``span.bbox`` of the records.
 """
 from __future__ import annotations
 
@@ -25,11 +27,12 @@ from typing import Optional, Union
 
 from ..errors import PlanxError
 from ..limits import check_text_size
-from ..model import Block, Cell, Document, MappedText, Table
+from ..model import BBox, Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import compiled, load
 from . import ocr
-from .pdf_layout import Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, make_lines, remove_furniture
+from .pdf_layout import (GridCell, Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, make_lines,
+                         remove_furniture)
 from .pdf_frames import Rule, frame_tables, long_rules, spread_dividers
 from .pdf_pdfium import open_pdf, page_chars, page_edges, page_height
 from .pdf_safety import check_pages, check_streams
@@ -116,6 +119,30 @@ def _joiner(a: str, b: str) -> str:
     return " " if x.isascii() and x.isalnum() and y.isascii() and y.isalnum() else ""
 
 
+def _extents(lines: list[Line]) -> dict[int, BBox]:
+    """The extent of ``lines`` on each page they are on (x0, top, x1, bottom), in page order."""
+    out: dict[int, BBox] = {}
+    for ln in lines:
+        x0, top, x1, bottom = ln.box
+        if ln.page in out:
+            a = out[ln.page]
+            out[ln.page] = (min(a[0], x0), min(a[1], top), max(a[2], x1), max(a[3], bottom))
+        else:
+            out[ln.page] = (x0, top, x1, bottom)
+    return out
+
+
+def _cell_box(g: GridCell) -> Optional[BBox]:
+    """A table cell's box on the page of its first line: its column edges, the extent of its text
+    there (None for a cell without text)."""
+    if not g.lines:
+        return None
+    x0, top, x1, bottom = _extents(g.lines)[g.lines[0].page]
+    if g.right > g.left:
+        x0, x1 = min(x0, g.left), max(x1, g.right)
+    return x0, top, x1, bottom
+
+
 class _Builder:
     def __init__(self, path: Path, n_pages: int) -> None:
         self.path = path
@@ -162,8 +189,10 @@ class _Builder:
         size = sizes.most_common(1)[0][0]
         p = load("pdf")
         hint = size >= layout.body_size * p["heading_size_ratio"] and len(m.text) <= p["heading_max_len"]
+        boxes = _extents(lines)
         self.blocks.append(Block("paragraph", m.text, m.offsets, m.offsets[0], m.offsets[-1] + 1, line_no,
-                                 page=lines[0].page, heading_hint=hint, font_size=size))
+                                 page=lines[0].page, heading_hint=hint, font_size=size,
+                                 bbox=boxes[lines[0].page], page_bboxes=boxes if len(boxes) > 1 else None))
 
     def table(self, t: PageTable) -> None:
         self.end_line()
@@ -196,12 +225,15 @@ class _Builder:
                 if first is None:
                     first = (raw.offsets[0] if raw.offsets else self.pos, line)
                 cells.append(Cell(m.text, m.offsets, ri, g.col, line, page, g.rowspan, g.colspan,
-                                  joins_above=g.joins_above))
+                                  joins_above=g.joins_above, bbox=_cell_box(g)))
             rows.append(cells)
         start, line = first if first else (self.pos, self.line)
         flat = "\n".join("\t".join(c.text for c in r) for r in rows)
+        bottom = t.bottom if t.last_page == t.page else max(
+            (c.bbox[3] for r in rows for c in r if c.bbox is not None and c.page == t.page), default=t.top)
         self.blocks.append(Block("table", flat, [], start, self.pos, line, page=t.page,
-                                 table=Table(rows, grid=True, merges_known=t.merges_known)))
+                                 table=Table(rows, grid=True, merges_known=t.merges_known),
+                                 bbox=(t.x0, t.top, t.x1, max(bottom, t.top))))
 
 
 def _beside(pages: list[list[Item]]) -> set[int]:

@@ -29,6 +29,12 @@ class Line:
     first: float = 0.0  # width of the first character
     chars: list[dict] = field(default_factory=list, repr=False, compare=False)  # its visible characters
     limit: Optional[float] = None  # where a box beside the line starts (the line's right margin)
+    dy: float = 0.0  # how far ``top``/``bottom`` were moved onto a stitched table's running y axis
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """x0, top, x1, bottom on its page."""
+        return self.x0, self.top - self.dy, self.x1, self.bottom - self.dy
 
 
 @dataclass

@@ -111,7 +111,7 @@ def _overlap(a: Region, b: Region) -> bool:
 
 
 def _shifted(c: Region, dy: float) -> Region:
-    lines = [replace(l, top=l.top + dy, bottom=l.bottom + dy) for l in c.lines]
+    lines = [replace(l, top=l.top + dy, bottom=l.bottom + dy, dy=l.dy + dy) for l in c.lines]
     return Region(c.x0, c.top + dy, c.x1, c.bottom + dy, lines, c.page, c.joins_above)
 
 

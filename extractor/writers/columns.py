@@ -12,6 +12,7 @@ by data and grids go to long tables instead of columns:
 - ``declared_counts(doc_id, name, record_kind, qualifier, value)`` — the counts a plan
   announces (``document.declared_counts``: "indicators.约束性" → indicators / 约束性);
 - ``table_cells(doc_id, table_id, part, row_index, col_index, text, rowspan, colspan, inherited, span_*)``
+  (``span_line/start/end/page/bbox``)
   — every cell of every table's logical grid (``tables[].header`` / ``tables[].rows``).
 
 Each table has a primary key (``doc_id`` for documents, ``(doc_id, id)`` for a record kind)
@@ -155,6 +156,7 @@ def _record_columns(kind: str) -> list[Column]:
 
 _DOC_ID = Column("doc_id", ("doc_id",), "scalar", "TEXT")
 _SPAN = [Column(f"span_{k}", ("span", k), "scalar", "INTEGER") for k in ("line", "start", "end", "page")]
+_SPAN.append(Column("span_bbox", ("span", "bbox"), "list", "TEXT"))  # the cell's box on its pdf page
 
 
 @lru_cache(maxsize=1)
@@ -231,7 +233,7 @@ def _cell_rows(doc_id: str, table: dict) -> Iterator[list[Any]]:
                 span = cell.get("span") or {}
                 yield [doc_id, table.get("id"), "header" if part == "header" else "body", r, c,
                        cell.get("text"), cell.get("rowspan"), cell.get("colspan"), cell.get("inherited"),
-                       span.get("line"), span.get("start"), span.get("end"), span.get("page")]
+                       span.get("line"), span.get("start"), span.get("end"), span.get("page"), span.get("bbox")]
 
 
 def document_rows(result: dict) -> dict[str, list[list[Any]]]:
