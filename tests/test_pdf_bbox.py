@@ -1,11 +1,11 @@
 """span.bbox of PDF-derived records: the box on its page of the paragraph, or of the table cell,
-where the span starts ([x0, top, x1, bottom] in points, origin top-left); null without geometry."""
+where the span starts ([x0, top, x1, bottom] in points, origin top-left); null without geometry.
+(The scan's records: tests/test_reader_ocr.py, which reads the scan once.)"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pytest
 
 from extractor.pipeline import extract_document
 from extractor.readers import read
@@ -13,7 +13,6 @@ from extractor.readers import read
 FIX = Path(__file__).parent / "fixtures"
 TEXT_PDF = FIX / "renditions" / "004_061c6bf53607da0b.pdf"
 TABLE_PDF = FIX / "variants" / "c" / "002_6d72280123f25383.pdf"
-SCAN_PDF = FIX / "formats" / "plan_numbering.scan.pdf"
 
 
 def _spans(x):
@@ -100,16 +99,6 @@ def test_text_pdf_spans_have_bboxes_holding_their_quotes():
 def test_table_records_have_cell_bboxes():
     spans = _check_text_pdf(TABLE_PDF)
     assert any(s["row"] is not None for s in spans)
-
-
-def test_ocr_scan_spans_have_bboxes_inside_their_pages():
-    pytest.importorskip("rapidocr_onnxruntime")
-    _, spans = _records(SCAN_PDF)
-    assert spans
-    sizes = _sizes(SCAN_PDF)
-    for s in spans:
-        assert s["bbox"] is not None, s
-        _inside_page(s, sizes)
 
 
 PLAN_TXT = """某市“十四五”生态环境保护规划

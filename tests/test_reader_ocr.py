@@ -197,3 +197,19 @@ def test_line_sizes_snap_to_the_sizes_seen_before():
     assert (body, heading) == (10.6, 15.3)
     assert scale.snap(11.2) == body and scale.snap(10.0) == body and scale.snap(16.1) == heading
     assert scale.snap(22.0) == 22.0
+
+
+@needs_ocr
+def test_every_record_of_a_scan_has_its_page_and_a_bbox_inside_it(scanned):
+    """Provenance of OCR'd records: the page and the bounding box ([x0, top, x1, bottom] in points,
+    origin top-left) of the paragraph or cell where each record starts, inside its page."""
+    from extractor.pipeline import extract_document
+    from test_pdf_bbox import _inside_page, _sizes, _spans
+
+    doc, _ = scanned
+    spans = list(_spans(extract_document(doc).to_dict()))
+    assert len(spans) > 20
+    sizes = _sizes(SCAN)
+    for span in spans:
+        assert span["page"] is not None and span["bbox"] is not None, span
+        _inside_page(span, sizes)
