@@ -213,3 +213,39 @@ def test_every_record_of_a_scan_has_its_page_and_a_bbox_inside_it(scanned):
     for span in spans:
         assert span["page"] is not None and span["bbox"] is not None, span
         _inside_page(span, sizes)
+
+
+@needs_ocr
+def test_a_lone_dash_in_an_empty_cell_is_read_but_not_a_speck_or_a_mark_beside_text():
+    """The text detector misses the "-" of an empty table cell: a flat stroke of a dash's size
+    with no ink near it, outside the recognised lines, is a dash; a speck, a stroke touching a
+    recognised line and a stroke beside other ink are not."""
+    from extractor.readers.ocr_image import lone_dashes
+
+    em = 30
+    gray = np.full((400, 900), 255, np.uint8)
+    gray[100:103, 100:108] = 0  # a lone dash (8 × 3 px, as a "-" at 200 dpi)
+    gray[200:202, 100:102] = 0  # a speck
+    gray[300:303, 100:108] = 0  # a dash inside a recognised line's box
+    gray[100:103, 500:508] = 0  # a dash with other ink beside it (a character's stroke)
+    gray[90:112, 515:520] = 0
+    boxes = [(90.0, 290.0, 400.0, 315.0)]
+    found = lone_dashes(gray, boxes, em, (0.15, 1.2), 0.2, 2.0, 0.8)
+    assert found == [(100, 100, 108, 103)]
+
+
+def test_a_label_whose_mark_was_lost_is_split_when_it_is_the_next_number(tmp_path):
+    """In a labelled indicator table, "2城市…" after "1." is labelled 2 (a scan lost the point); a
+    name starting with a number the sequence does not expect keeps its number."""
+    from conftest import CORPORA
+    from extractor import extract
+
+    text = (CORPORA / "002_6d72280123f25383.txt").read_text(encoding="utf-8")
+    assert "\t2.城市空气" in text and "\t3.地表水" in text and "\t7.化学需氧量" in text
+    lost = text.replace("\t2.城市空气", "\t2城市空气").replace("\t3.地表水", "\t3地表水")
+    lost = lost.replace("\t7.化学需氧量", "\t9化学需氧量")
+    p = tmp_path / "plan.txt"
+    p.write_text(lost, encoding="utf-8")
+    got = {r.name: r.seq for r in extract(p).indicators}
+    assert got["城市空气质量优良天数比率"] == "2" and got["地表水国控断面优良（达到或优于Ⅲ类）比例"] == "3"
+    assert "9化学需氧量排放总量减少" in got  # 7 was expected: the number stays in the name

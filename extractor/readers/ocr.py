@@ -31,7 +31,7 @@ from ..errors import PlanxError
 from ..patterns import compiled, load
 from ..progress import page_started
 from .explicit_rules import rule
-from .ocr_image import erase_lines, remove_seals, ruling_lines, turn
+from .ocr_image import erase_lines, lone_dashes, remove_seals, ruling_lines, turn
 
 EXTRA = 'pip install "planx[ocr]" (in a checkout: pip install -e ".[ocr]")'
 _IMAGE = 3  # FPDF_PAGEOBJ_IMAGE
@@ -271,15 +271,17 @@ class Session:
 
         dpi = self.dpi
         gray = cv2.cvtColor(remove_seals(page_image(page, dpi), dpi), cv2.COLOR_BGR2GRAY)
-        segments, results = _read(gray, dpi)
+        segments, results, erased = _read(gray, dpi)
         if _sideways(results):
             gray = turn(gray, 1)
-            segments, results = _read(gray, dpi)
+            segments, results, erased = _read(gray, dpi)
         if _upside_down(gray, results):
             gray = turn(gray, 2)
-            segments, results = _read(gray, dpi)
+            segments, results, erased = _read(gray, dpi)
         height, width = gray.shape[0] * 72 / dpi, gray.shape[1] * 72 / dpi
         results = [r for r in results if float(r[2]) >= load("ocr")["min_score"] and r[1].strip()]
+        if segments:  # a table's empty cells may hold a lone dash
+            results += _dashes(erased, results)
         chars = chars_of(results, dpi, self.sizes)
         return chars, _rules(segments, dpi), width, height
 
@@ -290,11 +292,26 @@ def _bgr(gray):
     return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
 
 
-def _read(gray, dpi: int) -> tuple[list, list]:
-    """The rules of a grey page image, and the OCR of the image with the rules erased (every
-    detected line, whatever its confidence: the orientation checks need them all).  Character
-    boxes (a third of the recognition time) are asked for only on a page with rules, where each
-    character must fall into its cell."""
+def _read(gray, dpi: int) -> tuple[list, list, object]:
+    """The rules of a grey page image, the OCR of the image with the rules erased (every
+    detected line, whatever its confidence: the orientation checks need them all), and that
+    image.  Character boxes (a third of the recognition time) are asked for only on a page with
+    rules, where each character must fall into its cell."""
     segments = ruling_lines(gray, dpi)
     erased = erase_lines(gray, segments, max(3, dpi // 40))
-    return segments, engine()(_bgr(erased), use_cls=False, return_word_box=bool(segments), text_score=0.0)[0] or []
+    found = engine()(_bgr(erased), use_cls=False, return_word_box=bool(segments), text_score=0.0)[0] or []
+    return segments, found, erased
+
+
+def _dashes(erased, results: list) -> list:
+    """OCR lines for the lone dashes the text detector missed (see ``lone_dashes``)."""
+    if not results:
+        return []
+    p = load("ocr")
+    boxes = [_extent(r[0]) for r in results]
+    em = median(y1 - y0 for _, y0, _, y1 in boxes)
+    found = lone_dashes(erased, boxes, em, tuple(p["dash_width_em"]), p["dash_max_height_em"],
+                        p["dash_min_aspect"], p["dash_clear_em"])
+    # the line box of a dash: one em tall around the stroke (as the detector boxes text)
+    return [[[[x0, (y0 + y1 - em) / 2], [x1, (y0 + y1 - em) / 2], [x1, (y0 + y1 + em) / 2],
+              [x0, (y0 + y1 + em) / 2]], "-", 1.0] for x0, y0, x1, y1 in found]

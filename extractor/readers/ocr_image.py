@@ -124,6 +124,31 @@ def erase_lines(img: np.ndarray, segments: list[Segment], width: int) -> np.ndar
     return out
 
 
+def lone_dashes(erased: np.ndarray, boxes: list[tuple[float, float, float, float]], em: float,
+                width_em: tuple[float, float], max_height_em: float, min_aspect: float,
+                clear_em: float) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of lone dashes on a page with its rules erased: flat ink strokes of a
+    dash's size outside every OCR line box (``boxes``) with no other ink near them."""
+    import cv2
+    import numpy as np
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink(erased), connectivity=8)
+    blobs = [tuple(int(v) for v in stats[k][:4]) for k in range(1, n) if stats[k][4] > 0]
+    clear = clear_em * em
+    out = []
+    for x, y, w, h in blobs:
+        if not (width_em[0] * em <= w <= width_em[1] * em and h <= max_height_em * em and w >= min_aspect * h):
+            continue
+        if any(bx0 - clear / 2 <= x + w and x <= bx1 + clear / 2 and by0 <= y + h and y <= by1
+               for bx0, by0, bx1, by1 in boxes):
+            continue  # part of (or next to) a recognised line
+        near = [b for b in blobs if b != (x, y, w, h) and b[0] <= x + w + clear and x - clear <= b[0] + b[2]
+                and b[1] <= y + h + clear and y - clear <= b[1] + b[3]]
+        if not near:
+            out.append((x, y, x + w, y + h))
+    return out
+
+
 def turn(img: np.ndarray, quarter_turns: int) -> np.ndarray:
     """The image turned counter-clockwise by ``quarter_turns`` × 90°."""
     import numpy as np

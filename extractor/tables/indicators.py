@@ -115,6 +115,9 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
         out.append(rec)
         prev = rec
         ledger.leave(row.cells, "cell outside the indicator columns")
+    if any(r.seq for r in out):  # a labelled table: a label may have lost its mark
+        for i, rec in enumerate(out):
+            _label_without_mark(rec, out[:i])
     return out
 
 
@@ -170,6 +173,21 @@ def _record(row: Row, grid: Grid, lay: Layout, ledger: Ledger, guess_merges: boo
         if any(s is not None and s.inherited and text(s) for s in ss):
             rec.inherited.append(kind)
     return rec
+
+
+def _label_without_mark(rec: Indicator, before: list[Indicator]) -> None:
+    """A name that starts with the number the table's sequence expects next, directly followed by
+    the name ("3地表水…" after "2." — a scan whose point after the label was not recognised): that
+    number is the label (the table has labelled rows; this is its first row or follows one)."""
+    if rec.seq is not None:
+        return
+    m = compiled(lex()["name_seq_unmarked"]).match(rec.name)
+    if not m:
+        return
+    numbered = [r.seq for r in before if r.seq]
+    expected = int(numbered[-1]) + 1 if numbered and numbered[-1].isdigit() else (None if numbered else 1)
+    if expected is not None and int(m.group(1)) == expected:
+        rec.seq, rec.name = m.group(1), rec.name[m.end():]
 
 
 def _name_cell(rec: Indicator, raw: str, unit_free: bool) -> int:
