@@ -159,6 +159,9 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
             for o in outcomes:
                 target = manifest.json_path(o.doc_id)
                 if o.error is None:
+                    # journalled before the JSON is written: a run killed in between leaves an entry
+                    # whose JSON is missing (redone next time), never a JSON no entry owns
+                    manifest.record(o.doc_id, o.path, o.sha256)
                     try:
                         atomic_write_bytes(target, o.json_text)
                     except OSError as e:
@@ -167,7 +170,6 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
                     summary.documents += 1
                     summary.written.append(target)
                     _add_counts(summary, o.counts)
-                    manifest.record(o.doc_id, o.path, o.sha256)
                     warned[o.index] = o.warnings
                 else:
                     errors[o.index] = o.error
