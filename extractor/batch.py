@@ -161,8 +161,8 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
                 if o.error is None:
                     # journalled before the JSON is written: a run killed in between leaves an entry
                     # whose JSON is missing (redone next time), never a JSON no entry owns
-                    manifest.record(o.doc_id, o.path, o.sha256)
                     try:
+                        manifest.record(o.doc_id, o.path, o.sha256)
                         atomic_write_bytes(target, o.json_text)
                     except OSError as e:
                         o.error = f"{o.path}: cannot write {target} ({e.strerror or e})"
