@@ -258,8 +258,10 @@ def test_ctrl_c_stops_within_a_second(tmp_path, jobs):
     src = tmp_path / "in"
     for n in range(40):
         write(src / f"p{n:02d}.txt", (CORPORA / "003_382c057b0d0a3343.txt").read_text(encoding="utf-8") + f"\n{n}\n")
+    # started as from a terminal: SIGINT at its default (a shell's background job would inherit it ignored)
     proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "extract", str(src), "-o", str(tmp_path / "out"),
-                             "-j", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                             "-j", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while time.time() < deadline and not list((tmp_path / "out").glob("p*.json")):
         time.sleep(0.05)
