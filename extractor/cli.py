@@ -25,6 +25,7 @@ from .diff.cli import register as register_diff
 from .errors import PlanxError
 from .limits import MB, Limits, parse_size
 from .patterns import check_library
+from .pipeline import configured as configured_pipeline
 from .records import ExtractResult
 from .review.cli import register as register_review
 from .version import __version__
@@ -267,6 +268,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             return 0
         try:
             check_library()
+            configured_pipeline()
         except PlanxError as e:
             _say(f"planx: {e}")
             return 2

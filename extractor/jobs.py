@@ -74,7 +74,7 @@ def run_job(job: Job) -> Outcome:
     except OutOfMemory as e:
         out.json_text, out.error, out.out_of_memory = None, str(e), True
     except PlanxError as e:
-        out.error = str(e)
+        out.error, out.internal = str(e), getattr(e, "internal", False)  # a component's bug: internal
     except MemoryError:
         out.json_text, out.error, out.out_of_memory = None, str(OutOfMemory(job.path)), True
     except Exception as e:  # noqa: BLE001 — a bug must not stop the batch; report it

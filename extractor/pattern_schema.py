@@ -239,6 +239,7 @@ SCHEMAS: dict[str, dict] = {
     },
     "pdf": {"page_number": Rx(), "margin_zone": float, "repeat_share": float,
             "heading_size_ratio": float, "heading_max_len": int},
+    "pipeline": {"pipeline": {"components": [str]}},
     "polarity": {"reduction": Rx(), "rate_of_good": Rx(), "lower_better": Rx(), "higher_better": Rx()},
     "responsibilities": {
         "note": Rx("body"), "label": Rx("role"), "bare_label": Rx("label", "body"), "role_verb": Rx("role"),

@@ -35,10 +35,15 @@ def pattern_dirs() -> list[Path]:
 @functools.lru_cache(maxsize=None)
 def load(name: str) -> dict:
     """The parsed TOML file ``patterns/<name>.toml``, checked against its declaration."""
+    return read_checked(source_of(name), name)
+
+
+def source_of(name: str) -> Path:
+    """The file ``patterns/<name>.toml`` in force (the first found in ``pattern_dirs()``)."""
     for d in pattern_dirs():
         p = d / f"{name}.toml"
         if p.is_file():
-            return read_checked(p, name)
+            return p
     raise FileNotFoundError(f"pattern file {name}.toml not found in {pattern_dirs()}")
 
 

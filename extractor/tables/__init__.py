@@ -7,12 +7,14 @@ every cell that did not reach a record field in ``TableInfo.unparsed``.
 """
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import Block, Document
 from ..patterns import compiled, load
 from ..records import Indicator, Project, TableInfo
+from ..text.dates import YearContext
 from ..text.prose import year_context
 from . import boxes
 from . import grid as gridmod
@@ -40,8 +42,9 @@ def extract(doc: Document, struct) -> tuple[list[Indicator], list[Project], list
     return out.indicators, out.projects, out.tables
 
 
-def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
-    """Every record the document's tables give (``doc_info`` dates the task tables' time limits)."""
+def extract_records(doc: Document, struct, doc_info=None, years: Optional[YearContext] = None) -> TableRecords:
+    """Every record the document's tables give (``years``, the document's year anchors, else
+    those of ``doc_info``, date the task tables' time limits)."""
     found = TableRecords()
     inds, projs, infos = found.indicators, found.projects, found.tables
     ctx = None
@@ -95,7 +98,7 @@ def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
             named = [r for r in g.rows if r.divider is None and text(slot(r, g, "name"))]
             duties = None
             if g.index("units") or g.index("period"):  # 指标任务分解表: who answers for each indicator
-                ctx = ctx or year_context(doc, doc_info)
+                ctx = ctx or (copy(years) if years else year_context(doc, doc_info))
                 duties = tasktab.row_duties(g, doc, named, section, ledger, ctx, guess)
             new = ind.build(g, doc, info.caption, section, ledger, len(inds) + 1, guess_merges=guess)
             inds += _of_table(new, info)
@@ -110,7 +113,7 @@ def extract_records(doc: Document, struct, doc_info=None) -> TableRecords:
             projs += _of_table(proj.build(g, doc, info.caption, section, ledger, len(projs) + 1,
                                           unit_note=_unit_note(g)), info)
         elif info.kind == "tasks":
-            ctx = ctx or year_context(doc, doc_info)
+            ctx = ctx or (copy(years) if years else year_context(doc, doc_info))
             found.task_tables.append(tasktab.build(g, doc, info.caption, section, ledger, ctx,
                                                    guess_merges=not (b.table.grid and b.table.merges_known)))
             found.task_tables[-1].table_id = info.id

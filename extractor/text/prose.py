@@ -9,6 +9,7 @@ before).  Sentences, clauses and quantities are computed once per passage, on fi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from ..model import Document
 from .dates import YearContext, find_dates
@@ -25,9 +26,10 @@ def year_context(doc: Document, info) -> YearContext:
     return YearContext.from_info(info, [b.text for b in doc.blocks if b.kind != "table"])
 
 
-def read(doc: Document, info) -> Prose:
-    """Every prose passage of ``doc`` with its date expressions (``info``: DocumentInfo or None)."""
-    ctx = year_context(doc, info)
+def read(doc: Document, info, years: Optional[YearContext] = None) -> Prose:
+    """Every prose passage of ``doc`` with its date expressions (``info``: DocumentInfo or None;
+    ``years``: the document's year anchors when already decided — this reading advances them)."""
+    ctx = years or year_context(doc, info)
     out = list(passages(doc))
     for psg in out:
         psg.dates = find_dates(psg.text.text, ctx)

@@ -18,7 +18,7 @@ import regex
 from ..model import Document
 from ..patterns import compiled, compiled_plain, load
 from ..records import Target
-from .dates import DateExpr
+from .dates import DateExpr, YearContext
 from .deadlines import place_of, source_text
 from .declared import find_declarations
 from .numbers import Quantity
@@ -303,12 +303,14 @@ def _section_path(struct, block_index: int) -> list[str]:
     return (sec.path or [sec.title]) if sec else []
 
 
-def extract(doc: Document, struct, info, prose: Optional[Prose] = None) -> list[Target]:
+def extract(doc: Document, struct, info, prose: Optional[Prose] = None,
+            years: Optional[YearContext] = None) -> list[Target]:
     """Target records of one document, in reading order, each with its kind (goal/status/fact);
     a count the plan announces of its own indicators or projects ("通过18项重点工程") is none
-    (``prose``: the document's prose when already read, see :mod:`.prose`)."""
+    (``prose``: the document's prose when already read, see :mod:`.prose`; ``years``: the
+    document's year anchors when already decided)."""
     prose = prose or read_prose(doc, info)
-    horizon = year_context(doc, info).horizon
+    horizon = (years or year_context(doc, info)).horizon
     roles = Roles.of(struct)
     declared = [(d.span.start, d.span.end) for d in find_declarations(doc) if d.span]
     out: list[Target] = []

@@ -1,0 +1,263 @@
+"""The registered pipeline: components by name, ordered and switched by ``patterns/pipeline.toml``,
+checked when the file is loaded, and errors reported per component."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from extractor import audit, catalogue, metadata, patterns, structure, tables
+from extractor.cli import main
+from extractor.errors import PatternFileError, PlanxError
+from extractor.jobs import Job, run_job
+from extractor.links import link
+from extractor.pipeline import ComponentError, Pipeline, PlanDoc, configured, extract, extract_document, registered
+from extractor.pipeline import in_reading_order
+from extractor.pipeline.registry import ConfigProblem, component
+from extractor.readers import read
+from extractor.records import ExtractResult
+from extractor.structure import sections
+from extractor.text import dates, deadlines, prose, responsibilities, targets
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "patterns"
+CORPORA = sorted((ROOT / "corpora").glob("*.txt"))
+DOC = CORPORA[0]
+SHIPPED = tomllib.loads((LIBRARY / "pipeline.toml").read_text(encoding="utf-8"))["pipeline"]["components"]
+
+
+def _clear() -> None:
+    for cache in (patterns.load, patterns.load_words, patterns.compiled, patterns.compiled_plain):
+        cache.cache_clear()
+
+
+@pytest.fixture()
+def pipeline_file(tmp_path: Path, monkeypatch):
+    """``write(names)``: a user's pipeline.toml listing ``names`` in force through ``$PLANX_PATTERNS``
+    (the other pattern files are the shipped ones); returns its path."""
+    folder = tmp_path / "patterns"
+    folder.mkdir()
+    monkeypatch.setenv("PLANX_PATTERNS", str(folder))
+
+    def write(names: list[str]) -> Path:
+        path = folder / "pipeline.toml"
+        path.write_text("[pipeline]\ncomponents = [" + ", ".join(f'"{n}"' for n in names) + "]\n", encoding="utf-8")
+        _clear()
+        return path
+
+    yield write
+    monkeypatch.delenv("PLANX_PATTERNS")
+    _clear()
+
+
+@pytest.fixture(scope="module")
+def full() -> dict[str, dict]:
+    """Each corpus document's JSON from the shipped pipeline."""
+    return {p.name: extract(p).to_dict() for p in CORPORA}
+
+
+def _by_hand(path: Path) -> ExtractResult:
+    """The stages called one after another, as ``extract_document`` did before the pipeline
+    (commit dbfeff6): the reference the pipeline must reproduce byte for byte."""
+    doc = read(path)
+    struct = structure.build(doc)
+    info = metadata.extract_document_info(doc, struct)
+    result = ExtractResult(document=info, sections=struct.sections, tasks=struct.tasks)
+    found = tables.extract_records(doc, struct, info)
+    result.indicators, result.projects, result.tables = found.indicators, found.projects, found.tables
+    catalogue.annotate(result.indicators)
+    rows = found.task_tables
+    result.tasks = in_reading_order(result.tasks, [(t.at, t.tasks) for t in rows], "task")
+    result.responsibilities = in_reading_order(
+        responsibilities.extract(doc, struct), [(t.at, t.responsibilities) for t in rows], "resp")
+    text = prose.read(doc, info)
+    result.deadlines = in_reading_order(
+        deadlines.extract(doc, struct, info, text), [(t.at, t.deadlines) for t in rows], "ddl")
+    result.targets = targets.extract(doc, struct, info, text)
+    link(result, doc, struct, rows)
+    result.findings = audit.run(result, doc)
+    return result
+
+
+# ── the registry and the shipped configuration ──────────────────────────────────────────
+
+def test_the_shipped_pipeline_is_the_configured_one_and_every_component_is_listed():
+    assert configured().names == SHIPPED
+    assert set(SHIPPED) == set(registered())  # a registered component nobody lists is dead code
+
+
+def test_each_component_requires_only_what_an_earlier_one_assigns():
+    assigned: set[str] = set()
+    for c in configured().components:
+        assert set(c.requires) <= assigned, c.name
+        assigned |= set(c.assigns)
+    kinds = {"sections", "tasks", "indicators", "projects", "tables", "responsibilities", "deadlines",
+             "targets", "findings", "document"}
+    assert kinds <= assigned  # every record kind of the output has its component
+
+
+@pytest.mark.parametrize("path", CORPORA, ids=lambda p: p.name[:3])
+def test_the_pipeline_gives_the_json_the_stages_called_by_hand_gave(path: Path, full):
+    assert json.dumps(full[path.name], ensure_ascii=False) == json.dumps(_by_hand(path).to_dict(), ensure_ascii=False)
+
+
+def test_the_order_rules():
+    def of(*names: str) -> str:
+        with pytest.raises(ConfigProblem) as e:
+            Pipeline.of(list(names))
+        return str(e.value)
+
+    assert of("structure", "nonsense").startswith("unknown component 'nonsense' (known: audit, catalogue, ")
+    assert of("structure", "structure") == "component 'structure' is listed twice"
+    assert of("structure", "metadata", "deadlines", "prose") == \
+        "component 'deadlines' requires 'prose', but 'prose' assigns it after it"
+    assert of("structure", "targets") == "component 'targets' requires 'years', but no component before it assigns it"
+    assert of("structure", "metadata", "prose", "deadlines", "tables") == \
+        "component 'deadlines' reads 'table_records', but 'tables' comes after it"
+    assert of("structure", "audit", "metadata") == \
+        "component 'audit' reads what every other component assigns, but 'metadata' comes after it"
+    assert Pipeline.of(["structure", "links"]).names == ["structure", "links"]
+    assert Pipeline.of([]).run(PlanDoc.of(read(DOC))).result.sections == []
+
+
+# ── configuration from patterns/pipeline.toml ───────────────────────────────────────────
+
+def test_a_disabled_component_leaves_its_kind_empty_and_the_others_as_they_were(pipeline_file, full):
+    pipeline_file([n for n in SHIPPED if n != "targets"])
+    got = extract(DOC).to_dict()
+    want = full[DOC.name]
+    assert want["targets"] and got["targets"] == []
+    for kind in ("document", "sections", "tasks", "indicators", "projects", "tables", "responsibilities", "deadlines"):
+        assert got[kind] == want[kind], kind
+
+
+def test_without_tables_the_prose_records_stay_and_no_table_kind_is_made(pipeline_file, tmp_path: Path):
+    names = [n for n in SHIPPED if n not in ("tables", "catalogue")]
+    pipeline_file(names)
+    doc = ROOT / "tests" / "fixtures" / "renditions" / "003_382c057b0d0a3343.docx"
+    got = extract(doc).to_dict()
+    assert got["tables"] == got["indicators"] == got["projects"] == []
+    assert got["deadlines"] and got["targets"] and got["responsibilities"] and got["sections"]
+    assert all(r["table_id"] is None for kind in ("deadlines", "targets", "responsibilities") for r in got[kind])
+
+
+BAD = [
+    (["structure", "metadata", "targts"], "unknown component 'targts' (known: audit, catalogue, deadlines, "
+     "links, metadata, prose, responsibilities, structure, tables, targets)"),
+    (["structure", "metadata", "deadlines", "prose"], "component 'deadlines' requires 'prose', but 'prose' assigns it after it"),
+    (["metadata", "structure"], "component 'metadata' requires 'structure', but 'structure' assigns it after it"),
+]
+
+
+@pytest.mark.parametrize("names, cause", BAD, ids=["unknown", "requires-later", "requires-first"])
+def test_a_bad_pipeline_is_one_line_naming_the_file_and_key(pipeline_file, tmp_path: Path, capsys, names, cause):
+    path = pipeline_file(names)
+    with pytest.raises(PatternFileError) as e:
+        extract(DOC)
+    assert str(e.value) == f"{path}: [pipeline] 'components': {cause}"
+    code = main(["extract", str(DOC), "-o", str(tmp_path / "out"), "-q"])
+    assert code == 2
+    assert capsys.readouterr().err.splitlines() == [f"planx: {path}: [pipeline] 'components': {cause}"]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.json"))
+
+
+def test_a_pipeline_file_without_the_key_is_refused_by_its_declaration(pipeline_file, tmp_path: Path):
+    path = pipeline_file([])
+    path.write_text("[pipeline]\nstages = []\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "cli.py"), "extract", str(DOC), "-o", str(tmp_path / "o")],
+                         capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "PLANX_PATTERNS": str(path.parent)})
+    assert run.returncode == 2
+    assert run.stderr == f"planx: {path}: [pipeline] missing key 'components'\n"
+
+
+# ── errors per component ──────────────────────────────────────────────────────────────────
+
+def test_a_failing_component_is_one_line_naming_the_file_and_the_component(monkeypatch, tmp_path: Path):
+    def broken(*args, **kwargs):
+        raise KeyError("subject")
+
+    monkeypatch.setattr(targets, "extract", broken)
+    with pytest.raises(ComponentError) as e:
+        extract(DOC)
+    assert str(e.value) == f"{DOC}: component 'targets' failed: internal error (KeyError: 'subject')"
+    assert e.value.component == "targets" and e.value.internal
+    out = run_job(Job(DOC, "doc"))  # a batch reports it as its error, marked internal (a bug, not the input)
+    assert out.error == str(e.value) and out.internal and out.json_text is None
+
+
+def test_a_bad_input_error_inside_a_component_stays_a_bad_input_error(monkeypatch):
+    def refuses(*args, **kwargs):
+        raise PlanxError(DOC, "the table on page 3 has 5000 columns")
+
+    monkeypatch.setattr(tables, "extract_records", refuses)
+    with pytest.raises(PlanxError) as e:
+        extract(DOC)
+    assert type(e.value) is PlanxError and not getattr(e.value, "internal", False)
+    out = run_job(Job(DOC, "doc"))
+    assert out.error == f"{DOC}: the table on page 3 has 5000 columns" and not out.internal
+
+
+def test_a_component_that_does_not_assign_what_it_declares_is_its_failure():
+    @component("test-forgetful", requires=("structure",), assigns=("prose",))
+    def forgetful(plan: PlanDoc) -> PlanDoc:
+        return plan
+
+    try:
+        with pytest.raises(ComponentError, match=r"component 'test-forgetful' failed: internal error "
+                                                 r"\(RuntimeError: it did not assign prose\)"):
+            extract_document(read(DOC), pipeline=Pipeline.of(["structure", "test-forgetful"]))
+    finally:
+        from extractor.pipeline import registry
+        registry._REGISTRY.pop("test-forgetful")
+
+
+def test_a_new_component_is_registered_listed_and_run(pipeline_file):
+    """A new step: one registered function and its name in pipeline.toml."""
+    @component("test-counts", requires=("structure",), reads=("tasks",), assigns=("counts",))
+    def counts(plan: PlanDoc) -> PlanDoc:
+        plan.other["counts"] = {"sections": len(plan.result.sections), "tasks": len(plan.result.tasks)}
+        return plan
+
+    try:
+        pipeline_file([*SHIPPED[:3], "test-counts", *SHIPPED[3:]])
+        plan = configured().run(PlanDoc.of(read(DOC)))
+        assert plan.other["counts"] == {"sections": len(plan.result.sections), "tasks": len(plan.result.tasks)} != {}
+        pipeline_file(["structure", "test-counts", "tables"])
+        with pytest.raises(PatternFileError, match="component 'test-counts' reads 'tasks', but 'tables' comes after it"):
+            configured()
+    finally:
+        from extractor.pipeline import registry
+        registry._REGISTRY.pop("test-counts")
+
+
+# ── shared annotations, computed once ────────────────────────────────────────────────────
+
+def test_headings_are_classified_by_the_structure_component_only(monkeypatch):
+    """text/responsibilities reads the structure's run-in headings instead of classifying again."""
+    calls = []
+    real = sections.classify
+    monkeypatch.setattr(sections, "classify", lambda b: calls.append(b.index) or real(b))
+    doc = read(DOC)
+    Pipeline.of(["structure"]).run(PlanDoc.of(doc))
+    alone = list(calls)
+    calls.clear()
+    configured().run(PlanDoc.of(doc))
+    assert alone and calls == alone
+
+
+def test_the_years_are_decided_once_by_metadata(monkeypatch):
+    calls = []
+    real = dates.YearContext.from_info.__func__
+    monkeypatch.setattr(dates.YearContext, "from_info", classmethod(lambda cls, *a: calls.append(1) or real(cls, *a)))
+    doc = read(DOC)
+    plan = configured().run(PlanDoc.of(doc))
+    assert calls == [1] and plan.years is not None
+    period = plan.result.document.plan_period
+    assert (plan.years.plan_start, plan.years.plan_end) == (period["start"], period["end"])
+    assert plan.years == real(dates.YearContext, plan.result.document, [b.text for b in doc.blocks if b.kind != "table"])
