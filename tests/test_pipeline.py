@@ -261,3 +261,12 @@ def test_the_years_are_decided_once_by_metadata(monkeypatch):
     period = plan.result.document.plan_period
     assert (plan.years.plan_start, plan.years.plan_end) == (period["start"], period["end"])
     assert plan.years == real(dates.YearContext, plan.result.document, [b.text for b in doc.blocks if b.kind != "table"])
+
+
+def test_the_audit_selection_reaches_the_audit_component(full):
+    doc = read(DOC)
+    checks = {f["check"] for f in full[DOC.name]["findings"]}
+    assert len(checks) >= 2
+    one = sorted(checks)[0]
+    assert {f.check for f in extract_document(doc, only=[one]).findings} == {one}
+    assert one not in {f.check for f in extract_document(doc, skip=[one]).findings}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Callable, Optional
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Optional
 
 from ..errors import OutOfMemory, PlanxError
 from ..limits import Limits, check_file_size
@@ -83,8 +83,12 @@ def _extract_data(source: "bytes | BinaryIO", doc_id: Optional[str], timings: Op
 
 
 def extract_document(doc: "Document", timings: Optional[dict[str, float]] = None,
-                     pipeline: Optional[Pipeline] = None) -> ExtractResult:
+                     pipeline: Optional[Pipeline] = None, *, skip: Iterable[str] = (),
+                     only: Iterable[str] = ()) -> ExtractResult:
     """Every record kind of a document already read (see :func:`extract`): the components of
-    ``pipeline`` (default: the one ``patterns/pipeline.toml`` lists) run on it in order."""
+    ``pipeline`` (default: the one ``patterns/pipeline.toml`` lists) run on it in order.
+    ``skip`` / ``only``: the audit checks to leave out / to run alone (``planx audit``)."""
     pipeline = pipeline or configured()
-    return pipeline.run(PlanDoc.of(doc), _stopwatch(timings)).result
+    plan = PlanDoc.of(doc)
+    plan.options["audit"] = {"skip": tuple(skip), "only": tuple(only)}
+    return pipeline.run(plan, _stopwatch(timings)).result

@@ -111,6 +111,7 @@ def links_(plan: PlanDoc) -> PlanDoc:
 
 @component("audit", reads=(EVERYTHING,), assigns=("findings",), stage="audit")
 def audit_(plan: PlanDoc) -> PlanDoc:
-    """Findings of the single-document checks (switched in ``patterns/checks.toml``)."""
-    plan.result.findings = audit.run(plan.result, plan.doc)
+    """Findings of the single-document checks (switched in ``patterns/checks.toml``; the caller's
+    ``options["audit"]``: ``skip`` / ``only`` check ids or families)."""
+    plan.result.findings = audit.run(plan.result, plan.doc, **plan.options.get("audit", {}))
     return plan

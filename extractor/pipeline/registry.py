@@ -47,6 +47,7 @@ class PlanDoc:
     table_records: Optional["TableRecords"] = None  # what the tables gave, task-table rows included
     prose: Optional["Prose"] = None  # prose passages with their dates and quantities, read once
     other: dict[str, Any] = field(default_factory=dict)  # annotations of components added later
+    options: dict[str, dict] = field(default_factory=dict)  # per component name: the caller's settings
 
     @classmethod
     def of(cls, doc: "Document") -> "PlanDoc":
