@@ -161,6 +161,7 @@ def _expect(value: Any, kind: type, path: tuple, label: str) -> None:
 
 WORD_LISTS = ("pos_words",)  # patterns/<name>.tsv: lines "word<TAB>tag"
 
+_LABEL = {"zh": str, "en": str}
 _CHECK = {"enabled?": bool, "severity?": str, "message?": str, "message_en?": str}
 
 SCHEMAS: dict[str, dict] = {
@@ -195,6 +196,8 @@ SCHEMAS: dict[str, dict] = {
         "attribute_rank": {str: int},
         "money_units": {str: float},
     },
+    "labels": {"kinds": {str: _LABEL}, "changes": {str: _LABEL}, "directions": {str: _LABEL},
+               "trends": {str: _LABEL}},
     "headings": {
         "cn_num": Rx(), "any_label": Rx(),
         "label": [{"name": str, "rank": float, "rx": Rx("label"), "label_only?": bool}],

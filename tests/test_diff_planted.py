@@ -18,7 +18,8 @@ import pytest
 from extractor import extract
 from extractor.diff import diff
 from extractor.diff.engine import compare
-from extractor.diff.model import CHANGES, DIRECTIONS, KINDS
+from extractor.diff.model import CHANGES, DIRECTIONS
+from extractor.diff.registry import BUILTIN as KINDS
 from extractor.diff.render_html import render_html
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora"

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent / "extractor"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "version", "lazy", "files", "jsonio", "report_text", "pattern_schema"),
     ("patterns",),
-    ("hygiene", "limits", "progress"),
+    ("hygiene", "limits", "progress", "labels"),
     ("text.numbers", "measures", "catalogue"),  # language knowledge and lexicons
     ("polarity",),
     ("model",),

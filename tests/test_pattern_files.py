@@ -108,6 +108,7 @@ BROKEN = [
     ("dates.toml", "\nrange_sep = ", "\nrange_sep = [] #", "'range_sep' must be a string, not an array"),
     ("numbers.toml", "range_sep", "range_separator", "missing key 'range_sep'"),
     ("diff.toml", "[related]", "[relation]", "missing key 'related'"),
+    ("labels.toml", 'en = "Deadlines"', 'english = "Deadlines"', "[kinds.deadline] missing key 'en'"),
     ("pos_words.tsv", "\n", "\nword without a tag\n", "is not 'word<TAB>tag'"),
 ]
 

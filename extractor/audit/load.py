@@ -1,4 +1,4 @@
-"""planx JSON (one document's output) back into records, so saved results can be audited."""
+"""planx JSON (one document's output) back into records, so saved results can be audited and diffed."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +10,11 @@ from ..schema_check import read_result
 
 def load_result(path: Path) -> ExtractResult:
     """A saved planx JSON file as an ExtractResult (PlanxError when it is not one)."""
-    data = read_result(path)
+    return result_of(read_result(path), path)
+
+
+def result_of(data: dict, path: Path) -> ExtractResult:
+    """The ExtractResult a planx JSON dict read from ``path`` describes (PlanxError when it is not one)."""
     try:
         return ExtractResult.from_dict(data)
     except (ValueError, KeyError, TypeError) as e:

@@ -1,6 +1,6 @@
 """``planx diff``: a structured, direction-aware comparison of two versions of a plan.
 
->>> result = diff("draft.txt", "issued.docx")     # or two planx JSON files / dicts
+>>> result = diff("draft.txt", "issued.docx")     # or two planx JSON files, results or dicts
 >>> result.summary()["by_direction"]
 
 Kept light (the CLI imports this package to register the sub-command); the engine and its
@@ -12,20 +12,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 from ..evidence import input_evidence
-from .engine import compare
+from ..records import ExtractResult, to_jsonable
+from .engine import as_result, compare
 from .load import load_side
 
 if TYPE_CHECKING:
     from .model import DiffResult
 
-Side = Union[str, Path, dict]
+Side = Union[str, Path, dict, ExtractResult]
 
 
 def diff(old: Side, new: Side) -> "DiffResult":
-    """Compare two plan versions (paths to .txt/.docx/.pdf/.json, or planx JSON dicts)."""
-    docs = [side if isinstance(side, dict) else load_side(side) for side in (old, new)]
+    """Compare two plan versions (paths to .txt/.docx/.pdf/.json, planx results or their JSON dicts)."""
+    docs = [as_result(side) if isinstance(side, (dict, ExtractResult)) else load_side(side) for side in (old, new)]
     result = compare(*docs)
-    result.evidence["inputs"] = [input_evidence(None if isinstance(side, dict) else side, doc["document"])
+    result.evidence["inputs"] = [input_evidence(None if isinstance(side, (dict, ExtractResult)) else side,
+                                                to_jsonable(doc.document))
                                  for side, doc in zip((old, new), docs)]
     return result
 

@@ -13,13 +13,15 @@ from ..errors import PlanxError
 from ..evidence import evidence, file_sha256, input_evidence
 from ..files import atomic_write_text
 from ..readers import SUPPORTED
+from ..records import DocumentInfo, ExtractResult, to_jsonable
 from .align import assign
 from .engine import compare
 from .load import load_side
 from .normalise import clean
 from .relate import comparable_title
 from .render_html import CSS
-from .text import DIRECTION_LABELS, matters
+from ..labels import direction_label
+from .text import matters
 from .write import write_report
 
 PAIR_MIN_TITLE = 0.6  # title similarity (0..1) below which two documents are not paired
@@ -28,11 +30,11 @@ PAIR_MIN_TITLE = 0.6  # title similarity (0..1) below which two documents are no
 @dataclass
 class Side:
     path: Path
-    doc: dict
+    doc: ExtractResult
 
     @property
-    def info(self) -> dict:
-        return self.doc.get("document") or {}
+    def info(self) -> DocumentInfo:
+        return self.doc.document
 
 
 @dataclass
@@ -71,7 +73,7 @@ def _load(folder: Path, failures: list[str]) -> list[Side]:
         except PlanxError as e:
             failures.append(str(e))
     sources = {file_sha256(s.path) for s in sides if s.path.suffix.lower() != ".json"}
-    return [s for s in sides if s.path.suffix.lower() != ".json" or s.info.get("sha256") not in sources]
+    return [s for s in sides if s.path.suffix.lower() != ".json" or s.info.sha256 not in sources]
 
 
 def pair_documents(olds: list[Side], news: list[Side]) -> list[tuple[int, int]]:
@@ -84,10 +86,10 @@ def pair_documents(olds: list[Side], news: list[Side]) -> list[tuple[int, int]]:
     accept = np.zeros((len(olds), len(news)), bool)
     for i, o in enumerate(olds):
         for j, n in enumerate(news):
-            a, b = comparable_title(o.info.get("title")), comparable_title(n.info.get("title"))
+            a, b = comparable_title(o.info.title), comparable_title(n.info.title)
             title = fuzz.ratio(a, b) / 100.0 if a and b else 0.0
-            ra, rb = clean(o.info.get("region") or ""), clean(n.info.get("region") or "")
-            ta, tb = clean(o.info.get("plan_type") or ""), clean(n.info.get("plan_type") or "")
+            ra, rb = clean(o.info.region or ""), clean(n.info.region or "")
+            ta, tb = clean(o.info.plan_type or ""), clean(n.info.plan_type or "")
             region_ok = not (ra and rb and ra != rb)
             score[i, j] = title + 0.2 * (ra == rb != "") + 0.1 * (ta == tb != "")
             accept[i, j] = region_ok and title >= PAIR_MIN_TITLE
@@ -95,7 +97,7 @@ def pair_documents(olds: list[Side], news: list[Side]) -> list[tuple[int, int]]:
 
 
 def _name(side: Side) -> str:
-    return side.info.get("doc_id") or side.path.stem
+    return side.info.doc_id or side.path.stem
 
 
 def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
@@ -113,7 +115,8 @@ def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
         used.add(stem)
         try:
             result = compare(o.doc, n.doc)
-            result.evidence["inputs"] = [input_evidence(o.path, o.info), input_evidence(n.path, n.info)]
+            result.evidence["inputs"] = [input_evidence(o.path, to_jsonable(o.info)),
+                                         input_evidence(n.path, to_jsonable(n.info))]
             for fmt in ("html", "json"):
                 write_report(result, fmt, out / f"{stem}.{fmt}")
         except (PlanxError, ValueError) as e:
@@ -121,8 +124,8 @@ def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
             continue
         s = result.summary()
 
-        summary.pairs.append({"old": str(o.path), "new": str(n.path), "old_title": o.info.get("title"),
-                              "new_title": n.info.get("title"), "report": f"{stem}.html", "json": f"{stem}.json",
+        summary.pairs.append({"old": str(o.path), "new": str(n.path), "old_title": o.info.title,
+                              "new_title": n.info.title, "report": f"{stem}.html", "json": f"{stem}.json",
                               "changes": s["total"], "by_direction": s["by_direction"],
                               "matters": len(matters(result)), "related": result.relation.get("related", True),
                               "reasons": result.relation.get("reasons", [])})
@@ -144,7 +147,7 @@ def _index_html(data: dict, old_dir: Path, new_dir: Path) -> str:
 
     rows = []
     for p in data["pairs"]:
-        dirs = "".join(f'<span class="chip d-{e(d)}">{e(DIRECTION_LABELS.get(d, d))} {n}</span>'
+        dirs = "".join(f'<span class="chip d-{e(d)}">{e(direction_label(d))} {n}</span>'
                        for d, n in p["by_direction"].items())
         warn = (f'<br><span class="banner" role="note">unrelated? {e("; ".join(p["reasons"]))}</span>'
                 if not p["related"] else "")

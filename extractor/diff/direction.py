@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import calendar
 import functools
-from typing import Optional
+from typing import Any, Optional
 
 from ..patterns import load
 from ..polarity import is_reduction
 from ..records import Value
 from ..values import parse_value
 from ..measures import unit_key
+from .fields import get
 
 _UP_OPS = (">=", ">")
 _DOWN_OPS = ("<=", "<")
@@ -113,15 +114,16 @@ def date_direction(old: Optional[str], new: Optional[str]) -> Optional[str]:
     return "later" if b > a else "earlier"
 
 
-def money_in_wan(amount: Optional[dict]) -> Optional[float]:
-    """An investment {raw, value, unit} in 万元 (None when unreadable)."""
-    if not amount or amount.get("value") is None:
+def money_in_wan(amount: Any) -> Optional[float]:
+    """An investment (raw, value, unit) in 万元 (None when unreadable)."""
+    value = get(amount, "value")
+    if value is None:
         return None
-    scale = _p()["money_units"].get((amount.get("unit") or "万元").strip())
-    return None if scale is None else float(amount["value"]) * scale
+    scale = _p()["money_units"].get((get(amount, "unit") or "万元").strip())
+    return None if scale is None else float(value) * scale
 
 
-def money_change(old: Optional[dict], new: Optional[dict]) -> tuple[Optional[str], dict]:
+def money_change(old: Any, new: Any) -> tuple[Optional[str], dict]:
     """raised / cut with {"delta": 万元, "pct": %} for two investments."""
     a, b = money_in_wan(old), money_in_wan(new)
     if a is None or b is None or a == b:

@@ -5,14 +5,11 @@ from collections import Counter
 from dataclasses import dataclass, field as _field
 from typing import Any, Optional
 
-KINDS = ("indicator", "project", "deadline", "responsibility", "target", "task", "section")
+from ..model import Span
+
 CHANGES = ("added", "removed", "modified", "moved", "renamed")
 DIRECTIONS = ("tightened", "loosened", "quantified", "earlier", "later", "raised", "cut", "added", "dropped",
               "revised")
-# record kind (singular) → the list in planx JSON
-LISTS = {"indicator": "indicators", "project": "projects", "deadline": "deadlines",
-         "responsibility": "responsibilities", "target": "targets", "task": "tasks",
-         "section": "sections"}
 
 
 @dataclass
@@ -26,8 +23,8 @@ class Change:
     old: Any = None
     new: Any = None
     direction: Optional[str] = None
-    old_span: Optional[dict] = None
-    new_span: Optional[dict] = None
+    old_span: Optional[Span] = None
+    new_span: Optional[Span] = None
     detail: dict = _field(default_factory=dict)  # {"ops": prose diff} / {"delta", "pct"} / …
     id: str = ""
     cause: Optional["Change"] = None  # the change this one follows from (a moved deadline)
@@ -35,8 +32,12 @@ class Change:
     def to_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "change": self.change, "key": self.key,
                 "field": self.field, "old": self.old, "new": self.new, "direction": self.direction,
-                "old_span": self.old_span, "new_span": self.new_span, "detail": self.detail,
+                "old_span": _span(self.old_span), "new_span": _span(self.new_span), "detail": self.detail,
                 "caused_by": self.cause.id if self.cause else None}
+
+
+def _span(span: Optional[Span]) -> Optional[dict]:
+    return span.to_dict() if span is not None else None
 
 
 @dataclass
@@ -45,8 +46,8 @@ class Row:
 
     kind: str
     key: str
-    old: Optional[dict]
-    new: Optional[dict]
+    old: Any
+    new: Any
     status: str  # unchanged / modified / added / removed
     changes: list[Change] = _field(default_factory=list)
 
@@ -60,10 +61,11 @@ class Row:
 
 @dataclass
 class DiffResult:
-    old_doc: dict
+    old_doc: dict  # the report's header fields of each document (DOC_FIELDS of engine.py)
     new_doc: dict
     changes: list[Change]
     rows: dict[str, list[Row]]  # kind → rows, in document order
+    kinds: tuple[str, ...] = ()  # the kinds compared, in report order
     cosmetic: list[dict] = _field(default_factory=list)  # differences in spelling only (not changes)
     evidence: dict = _field(default_factory=dict)  # inputs' paths and hashes, planx, patterns, time
     relation: dict = _field(default_factory=dict)  # do the two documents look like versions of one plan?
@@ -83,7 +85,7 @@ class DiffResult:
                 d = by_kind_direction.setdefault(c.kind, {})
                 d[c.direction] = d.get(c.direction, 0) + 1
         return {"total": len(self.changes),
-                "by_kind": _ordered(Counter(c.kind for c in self.changes), KINDS),
+                "by_kind": _ordered(Counter(c.kind for c in self.changes), self.kinds),
                 "by_change": _ordered(Counter(c.change for c in self.changes), CHANGES),
                 "by_direction": _ordered(Counter(c.direction for c in self.changes if c.direction),
                                          DIRECTIONS),

@@ -2,12 +2,12 @@
 computed, but its report opens with a warning (see ``[related]`` in ``patterns/diff.toml``)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..patterns import compiled, load
+from ..records import DocumentInfo
+from .fields import get
 from .normalise import clean
-
-_KINDS = ("section", "task", "indicator", "project")
 
 
 def comparable_title(t: Optional[str]) -> str:
@@ -15,25 +15,25 @@ def comparable_title(t: Optional[str]) -> str:
     return compiled(load("diff")["related"]["title_noise"]).sub("", clean(t or ""))
 
 
-def relatedness(old: dict, new: dict, rows: dict) -> dict:
-    """{"related", "reasons", "title_similarity", "record_overlap"} for two planx JSON documents
-    and the aligned rows of their diff: unrelated when the regions differ, or when two of these
-    hold — different plan type, dissimilar titles, different plan periods, low record overlap."""
+def relatedness(od: DocumentInfo, nd: DocumentInfo, rows: dict, kinds: Sequence[str]) -> dict:
+    """{"related", "reasons", "title_similarity", "record_overlap"} for two documents and the
+    aligned rows of their diff (``kinds``: those whose overlap counts): unrelated when the regions
+    differ, or when two of these hold — different plan type, dissimilar titles, different plan
+    periods, low record overlap."""
     from rapidfuzz import fuzz
 
     conf = load("diff")["related"]
-    od, nd = old.get("document") or {}, new.get("document") or {}
-    a, b = comparable_title(od.get("title")), comparable_title(nd.get("title"))
+    a, b = comparable_title(od.title), comparable_title(nd.title)
     title_sim = round(fuzz.ratio(a, b) / 100.0, 3) if a and b else None
-    matched = sum(1 for k in _KINDS for r in rows.get(k, []) if r.old is not None and r.new is not None)
-    sizes = [sum(1 for r in rows.get(k, []) if getattr(r, side) is not None) for side in ("old", "new") for k in _KINDS]
-    larger = max(sum(sizes[:len(_KINDS)]), sum(sizes[len(_KINDS):]))
+    matched = sum(1 for k in kinds for r in rows.get(k, []) if r.old is not None and r.new is not None)
+    larger = max(sum(1 for k in kinds for r in rows.get(k, []) if getattr(r, side) is not None)
+                 for side in ("old", "new"))
     overlap = round(matched / larger, 3) if larger else None
     reasons = []
     for field, label in (("region", "region"), ("plan_type", "plan type")):
-        x, y = clean(od.get(field) or ""), clean(nd.get(field) or "")
+        x, y = clean(getattr(od, field) or ""), clean(getattr(nd, field) or "")
         if x and y and x != y:
-            reasons.append(f"different {label}: {od.get(field)} / {nd.get(field)}")
+            reasons.append(f"different {label}: {getattr(od, field)} / {getattr(nd, field)}")
     region = bool(reasons) and reasons[0].startswith("different region")
     if title_sim is not None and title_sim < conf["title_similarity"]:
         reasons.append(f"different titles (similarity {title_sim:.2f})")
@@ -46,6 +46,6 @@ def relatedness(old: dict, new: dict, rows: dict) -> dict:
             "title_similarity": title_sim, "record_overlap": overlap}
 
 
-def _period(doc: dict) -> Optional[tuple]:
-    p = doc.get("plan_period")
-    return (p.get("start"), p.get("end")) if isinstance(p, dict) and p.get("start") and p.get("end") else None
+def _period(doc: DocumentInfo) -> Optional[tuple]:
+    start, end = get(doc.plan_period, "start"), get(doc.plan_period, "end")
+    return (start, end) if start and end else None

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 from html import escape
 
-from .engine import REPORT_ORDER
-from .model import CHANGES, DIRECTIONS, Change, DiffResult
 from ..evidence import quote, where
+from ..labels import change_label, direction_label, kind_label, kind_name
 from ..report_text import evidence_table, value_text
-from .text import DIRECTION_LABELS, KIND_LABELS, detail_text, matters, summary_line
+from .model import CHANGES, DIRECTIONS, Change, DiffResult
+from .text import detail_text, matters, summary_line
 
 _CONTEXT = 60  # characters of unchanged prose kept around an edit
 OPEN_AT_MOST = 25  # a kind with more changes starts collapsed
-CHANGE_LABELS = {"added": "新增 added", "removed": "删除 removed", "modified": "修改 modified",
-                 "moved": "移动 moved", "renamed": "更名 renamed"}
 NO_DIRECTION = "none"
 
 CSS = """
@@ -211,7 +209,7 @@ def _cells(c: Change, fo: str, fn: str) -> tuple[str, str]:
 
 def _direction(c: Change) -> str:
     note = detail_text(c)
-    chip = (f'<span class="chip d-{escape(c.direction)}">{escape(DIRECTION_LABELS[c.direction])}</span>'
+    chip = (f'<span class="chip d-{escape(c.direction)}">{escape(direction_label(c.direction))}</span>'
             if c.direction else "")
     cause = (f'<br><small>follows from 起因 <a class="ref" href="#{escape(c.cause.id)}">{escape(c.cause.id)}</a></small>'
              if c.cause is not None else "")
@@ -225,7 +223,7 @@ def _row(c: Change, fo: str, fn: str, cls: str = "chg") -> str:
              f'data-change="{escape(c.change)}" data-direction="{escape(c.direction or NO_DIRECTION)}"'
              if cls == "chg" else f'class="mrow" data-ref="{escape(c.id)}"')
     ident = escape(c.id) if cls == "chg" else f'<a class="ref" href="#{escape(c.id)}">{escape(c.id)}</a>'
-    kind = "" if cls == "chg" else f'{escape(KIND_LABELS[c.kind].split()[0])} · '
+    kind = "" if cls == "chg" else f'{escape(kind_name(c.kind).zh)} · '
     return (f'<tr {attrs}><td>{ident}</td>'
             f'<td class="c-{escape(c.change)}">{escape(c.change)}</td><td>{kind}{_e(c.key)}</td>'
             f'<td>{_e(c.field or "")}</td><td class="old">{old}</td><td class="new">{new}</td>'
@@ -242,13 +240,13 @@ def _badges(result: DiffResult) -> str:
     out = [f'<span>变更 Changes: <b id="total-count">{s["total"]}</b></span>']
     for kind, n in s["by_kind"].items():
         out.append(f'<button type="button" class="badge" data-facet="kind" data-value="{kind}" aria-pressed="false">'
-                   f'{escape(KIND_LABELS[kind])} <b>{n}</b></button>')
+                   f'{escape(kind_label(kind))} <b>{n}</b></button>')
     for ch, n in s["by_change"].items():
         out.append(f'<button type="button" class="badge c-{ch}" data-facet="change" data-value="{ch}" '
-                   f'aria-pressed="false">{escape(CHANGE_LABELS[ch])} <b>{n}</b></button>')
+                   f'aria-pressed="false">{escape(change_label(ch))} <b>{n}</b></button>')
     for d, n in s["by_direction"].items():
         out.append(f'<button type="button" class="badge d-{d}" data-facet="direction" data-value="{d}" '
-                   f'aria-pressed="false">{escape(DIRECTION_LABELS[d])} <b>{n}</b></button>')
+                   f'aria-pressed="false">{escape(direction_label(d))} <b>{n}</b></button>')
     extra = []
     if s.get("consequences"):
         extra.append(f"{s['consequences']} follow from another change")
@@ -266,9 +264,9 @@ def _facet(name: str, legend: str, values: list[tuple[str, str]]) -> str:
 
 def _filters(result: DiffResult) -> str:
     s = result.summary()
-    kinds = [(k, KIND_LABELS[k]) for k in REPORT_ORDER if s["by_kind"].get(k)]
-    changes = [(c, CHANGE_LABELS[c]) for c in CHANGES if s["by_change"].get(c)]
-    dirs = [(d, DIRECTION_LABELS[d]) for d in DIRECTIONS if s["by_direction"].get(d)]
+    kinds = [(k, kind_label(k)) for k in result.kinds if s["by_kind"].get(k)]
+    changes = [(c, change_label(c)) for c in CHANGES if s["by_change"].get(c)]
+    dirs = [(d, direction_label(d)) for d in DIRECTIONS if s["by_direction"].get(d)]
     if any(not c.direction for c in result.changes):
         dirs.append((NO_DIRECTION, "— none"))
     total = len(result.changes)
@@ -282,7 +280,7 @@ def _filters(result: DiffResult) -> str:
 
 def _kind_sections(result: DiffResult, fo: str, fn: str) -> str:
     parts = []
-    for kind in REPORT_ORDER:
+    for kind in result.kinds:
         changes = [c for c in result.changes if c.kind == kind]
         if not changes:
             continue
@@ -297,7 +295,7 @@ def _kind_sections(result: DiffResult, fo: str, fn: str) -> str:
                 if elsewhere else "")
         is_open = " open" if len(changes) <= OPEN_AT_MOST else ""
         parts.append(f'<details class="kind" id="k-{kind}" data-kind="{kind}"{is_open}>'
-                     f'<summary><h2>{escape(KIND_LABELS[kind])} (<span class="kshown">{len(changes)}</span>'
+                     f'<summary><h2>{escape(kind_label(kind))} (<span class="kshown">{len(changes)}</span>'
                      f' / {len(changes)})</h2></summary><table class="changes">{_HEAD}<tbody>{"".join(rows)}'
                      f'</tbody></table>{note}</details>')
     return "".join(parts)
@@ -317,7 +315,7 @@ def _cosmetic(result: DiffResult) -> str:
     """The differences in spelling only, listed (collapsed) so that nothing is hidden."""
     if not result.cosmetic:
         return ""
-    rows = "".join(f'<tr><td>{escape(KIND_LABELS[c["kind"]].split()[0])} · {_e(c["key"])}</td><td>{_e(c["field"])}</td>'
+    rows = "".join(f'<tr><td>{escape(kind_name(c["kind"]).zh)} · {_e(c["key"])}</td><td>{_e(c["field"])}</td>'
                    f'<td>{_e(c["old"])}</td><td>{_e(c["new"])}</td></tr>' for c in result.cosmetic)
     return (f'<details id="cosmetic" class="section"><summary><h2>不计 Cosmetic differences, not counted '
             f'({len(result.cosmetic)}) <small class="muted">unit spelling, character width, footnote markers'

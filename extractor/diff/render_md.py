@@ -5,15 +5,15 @@ Document text is neutralised: no character of it can open a link, an image (a tr
 beacon), an HTML tag or a table cell — Markdown punctuation is backslash-escaped."""
 from __future__ import annotations
 
-from .engine import REPORT_ORDER
-from .model import CHANGES, DiffResult
 from ..evidence import quote, where
+from ..labels import direction_label, kind_label
 from ..report_text import evidence_lines, md
-from .text import DIRECTION_LABELS, KIND_LABELS, detail_text, matters, summary_line
+from .model import CHANGES, DiffResult
+from .text import detail_text, matters, summary_line
 
 def _row(c, fmt_old: str, fmt_new: str) -> str:
     note = detail_text(c)
-    direction = DIRECTION_LABELS.get(c.direction, "") + (f" ({note})" if note else "")
+    direction = (direction_label(c.direction) if c.direction else "") + (f" ({note})" if note else "")
     if c.cause is not None:
         direction += f" ← follows from {c.cause.id}"
     places = []
@@ -44,12 +44,12 @@ def render_md(result: DiffResult) -> str:
     if s["total"]:
         out += ["| kind | " + " | ".join(CHANGES) + " | directions |",
                 "|---|" + "---|" * len(CHANGES) + "---|"]
-        for kind in REPORT_ORDER:
+        for kind in result.kinds:
             counts = s["by_kind_change"].get(kind)
             if not counts:
                 continue
-            dirs = "，".join(f"{DIRECTION_LABELS[d]} {n}" for d, n in s["by_kind_direction"].get(kind, {}).items())
-            out.append(f"| {KIND_LABELS[kind]} | " + " | ".join(str(counts.get(c, 0)) for c in CHANGES)
+            dirs = "，".join(f"{direction_label(d)} {n}" for d, n in s["by_kind_direction"].get(kind, {}).items())
+            out.append(f"| {kind_label(kind)} | " + " | ".join(str(counts.get(c, 0)) for c in CHANGES)
                        + f" | {dirs} |")
         out.append("")
     header = ["| id | change | record | field | old | new | direction | where |",
@@ -58,10 +58,10 @@ def render_md(result: DiffResult) -> str:
     if first:
         out += [f"## 重点 What matters ({len(first)})", ""] + header
         out += [_row(c, fo, fn) for c in first] + [""]
-    for kind in REPORT_ORDER:
+    for kind in result.kinds:
         changes = [c for c in result.changes if c.kind == kind]
         if not changes:
             continue
-        out += [f"## {KIND_LABELS[kind]} ({len(changes)})", ""] + header
+        out += [f"## {kind_label(kind)} ({len(changes)})", ""] + header
         out += [_row(c, fo, fn) for c in changes] + [""]
     return "\n".join(out)

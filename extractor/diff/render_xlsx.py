@@ -4,60 +4,17 @@ the old value in a cell comment."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..evidence import quote, where
 from ..files import temp_file
+from ..labels import direction_label, kind_label
 from ..report_text import value_text
-from .engine import REPORT_ORDER
-from .model import CHANGES, DiffResult, Row
-from .text import DIRECTION_LABELS, KIND_LABELS
+from .fields import get
+from .model import CHANGES, DiffResult
+from .registry import comparator
 
 _MAX_CELL = 32767
-
-
-def _get(path: str) -> Callable[[dict], Any]:
-    def get(r: dict) -> Any:
-        v: Any = r
-        for part in path.split("."):
-            v = v.get(part) if isinstance(v, dict) else None
-        return v
-    return get
-
-
-# kind → [(column, getter, change fields shown in this column)]
-_COLUMNS: dict[str, list[tuple[str, Callable[[dict], Any], tuple[str, ...]]]] = {
-    "indicator": [(c, _get(c), (c,)) for c in ("domain", "category", "group", "name", "qualifier", "unit",
-                                               "standard", "baseline.value", "baseline.year", "status")]
-    + [("attribute", _get("attribute"), ("attribute",)), ("flags", _get("flags"), ("flags",))],
-    "project": [(c, _get(c), (c,)) for c in ("category", "parent", "name", "content")]
-    + [("period", _get("period.raw"), ("period",)), ("investment", _get("investment.raw"), ("investment",)),
-       ("responsible_units", _get("responsible_units"), ("responsible_units",)),
-       ("indicators", _get("indicators"), ("indicators",))],
-    "deadline": [("section", _get("section"), ()), ("task", _get("task"), ()),
-                 ("raw", _get("raw"), ("date", "start", "kind")), ("date", _get("date"), ("date",)),
-                 ("start", _get("start"), ("start",)), ("kind", _get("kind"), ("kind",))],
-    "responsibility": [("section", _get("section"), ()), ("task", _get("task"), ()),
-                       ("units", _get("units"), ("units",)), ("role", _get("role"), ("role",)),
-                       ("raw", _get("raw"), ())],
-    "target": [("section", _get("section"), ()), ("task", _get("task"), ()), ("raw", _get("raw"), ("value",)),
-               ("subject", _get("subject"), ()), ("op", _get("op"), ("value",)),
-               ("value", _get("value"), ("value",)), ("unit", _get("unit"), ("value",)),
-               ("year", _get("year"), ("year",))],
-    "task": [("section", _get("section"), ("section",)), ("title", _get("title"), ("title",)),
-             ("text", _get("text"), ("text",))],
-    "section": [("number", _get("number"), ("number", "position")), ("title", _get("title"), ("title",)),
-                ("path", _get("path"), ("position",))],
-}
-
-
-def _columns(kind: str, rows: list[Row]) -> list[tuple[str, Callable[[dict], Any], tuple[str, ...]]]:
-    cols = list(_COLUMNS[kind])
-    if kind == "indicator":
-        years = sorted({y for r in rows for rec in (r.old, r.new) if rec for y in (rec.get("targets") or {})})
-        at = len(cols) - 2
-        cols[at:at] = [(f"targets.{y}", _get(f"targets.{y}"), (f"targets.{y}",)) for y in years]
-    return cols
 
 
 def _text(v: Any) -> Any:
@@ -104,19 +61,19 @@ def render_xlsx(result: DiffResult, path: Path) -> None:
     ws.append(["changes", s["total"]])
     ws.append([])
     ws.append(["kind", *CHANGES, "directions"])
-    for kind in REPORT_ORDER:
+    for kind in result.kinds:
         counts = s["by_kind_change"].get(kind, {})
-        dirs = "，".join(f"{DIRECTION_LABELS[d]} {n}" for d, n in s["by_kind_direction"].get(kind, {}).items())
-        ws.append([KIND_LABELS[kind], *(counts.get(c, 0) for c in CHANGES), dirs])
+        dirs = "，".join(f"{direction_label(d)} {n}" for d, n in s["by_kind_direction"].get(kind, {}).items())
+        ws.append([kind_label(kind), *(counts.get(c, 0) for c in CHANGES), dirs])
     for row in ws.iter_rows(min_row=5, max_row=5):
         for cell in row:
             cell.font = bold
     _evidence_sheet(wb.create_sheet("evidence"), result, bold)
-    for kind in REPORT_ORDER:
+    for kind in result.kinds:
         rows = result.rows.get(kind, [])
-        cols = _columns(kind, rows)
+        cols = comparator(kind).sheet_columns(rows)
         sheet = wb.create_sheet(kind)
-        sheet.append(["status", "change ids", "directions", "where", "quote"] + [c[0] for c in cols])
+        sheet.append(["status", "change ids", "directions", "where", "quote"] + [c.name for c in cols])
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
@@ -126,17 +83,16 @@ def render_xlsx(result: DiffResult, path: Path) -> None:
             ids = " ".join(c.id for c in r.changes)
             dirs = "、".join(sorted({c.direction for c in r.changes if c.direction}))
             fmt = (result.new_doc if r.new is not None else result.old_doc).get("format")
-            span = rec.get("span")
-            sheet.append([r.status, ids, dirs, where(span, fmt), _text(quote(span))]
-                         + [_text(get(rec)) for _, get, _ in cols])
+            sheet.append([r.status, ids, dirs, where(rec.span, fmt), _text(quote(rec.span))]
+                         + [_text(get(rec, c.path)) for c in cols])
             excel_row = sheet.max_row
             if r.status in fills:
                 for cell in sheet[excel_row]:
                     cell.fill = fills[r.status]
                     if r.status == "removed":
                         cell.font = struck
-            for k, (_, get, fields) in enumerate(cols, start=6):
-                hits = [changed[f] for f in fields if f in changed]
+            for k, c in enumerate(cols, start=6):
+                hits = [changed[f] for f in c.fields if f in changed]
                 if r.status == "modified" and hits:
                     cell = sheet.cell(row=excel_row, column=k)
                     cell.fill = changed_fill

@@ -1,17 +1,12 @@
-"""Shared wording for the reports: kind/change/direction labels and one-line value text."""
+"""Shared wording for the reports: notes on a change, the summary line, what matters first
+(the display names of kinds, changes and directions are in ``extractor/labels.py``)."""
 from __future__ import annotations
 
 from typing import Any
 
+from ..labels import trend_label
 from .model import Change
-
-KIND_LABELS = {"indicator": "指标 Indicators", "project": "项目 Projects", "deadline": "时限 Deadlines",
-               "responsibility": "责任 Responsibilities", "target": "目标 Targets", "task": "任务 Tasks",
-               "section": "章节 Sections"}
-DIRECTION_LABELS = {"tightened": "收紧 tightened", "loosened": "放宽 loosened", "quantified": "量化 quantified",
-                    "earlier": "提前 earlier", "later": "推迟 later", "raised": "增加 raised", "cut": "削减 cut",
-                    "added": "增列 added", "dropped": "删去 dropped", "revised": "修订 revised"}
-TREND_LABELS = {"better": "向好 better", "worse": "变差 worse"}
+from .registry import comparators
 
 
 def detail_text(c: Change) -> str:
@@ -26,7 +21,7 @@ def detail_text(c: Change) -> str:
     if d.get("old_date") or d.get("new_date"):
         parts.append(f"{d.get('old_date') or '—'} → {d.get('new_date') or '—'}")
     if d.get("trend"):
-        parts.append(TREND_LABELS[d["trend"]])
+        parts.append(trend_label(d["trend"]))
     if d.get("old_year") or d.get("new_year"):
         parts.append(f"基准年 {d.get('old_year') or '—'} → {d.get('new_year') or '—'}")
     return "；".join(parts)
@@ -43,11 +38,12 @@ def summary_line(result: Any) -> str:
 
 
 MATTERS_DIRECTIONS = ("loosened", "dropped", "later", "cut")
-MATTERS_REMOVED = ("indicator", "project")
 
 
 def matters(result: Any) -> list[Change]:
-    """What an auditor reads first: loosened, dropped, later and cut changes, and removed
-    indicators and projects (a change that follows from another is shown under its cause)."""
+    """What an auditor reads first: loosened, dropped, later and cut changes, and removed records
+    of the kinds whose removal matters (indicators, projects) — a change that follows from another
+    is shown under its cause."""
+    removal = {c.kind for c in comparators() if c.removal_matters}
     return [c for c in result.changes if c.cause is None and (
-        c.direction in MATTERS_DIRECTIONS or (c.change == "removed" and c.kind in MATTERS_REMOVED))]
+        c.direction in MATTERS_DIRECTIONS or (c.change == "removed" and c.kind in removal))]

@@ -17,13 +17,13 @@ from html import escape
 from typing import Any, Optional
 
 from ..evidence import evidence, input_evidence, quote, where
+from ..labels import kind_label
 from ..model import Block, Cell, Document
 from ..records import ExtractResult, to_jsonable
 
-# kind → (result attribute, label); the order of the filters
-KINDS = {"indicator": ("indicators", "指标 Indicators"), "project": ("projects", "项目 Projects"),
-         "target": ("targets", "目标 Targets"), "deadline": ("deadlines", "时限 Deadlines"),
-         "responsibility": ("responsibilities", "责任 Responsibilities")}
+# kind → result attribute; the order of the filters (their names: patterns/labels.toml)
+KINDS = {"indicator": "indicators", "project": "projects", "target": "targets", "deadline": "deadlines",
+         "responsibility": "responsibilities"}
 ROW_KINDS = ("indicator", "project")  # records that are a table row
 
 
@@ -65,7 +65,7 @@ def _label(kind: str, r: dict) -> str:
 def collect(result: ExtractResult) -> list[Rec]:
     """The records to show, in document order."""
     out = []
-    for kind, (attr, _) in KINDS.items():
+    for kind, attr in KINDS.items():
         for rec in getattr(result, attr):
             d = to_jsonable(rec)
             span = d.pop("span", None)
@@ -324,8 +324,8 @@ def render(doc: Document, result: ExtractResult, path: Any = None) -> tuple[str,
     body = "".join(_page_mark(doc, b) + _block_html(b, marks, prose, levels) for b in doc.blocks)
     fmt = doc.format
     counts = {k: sum(r.kind == k for r in recs) for k in KINDS}
-    boxes = "".join(f'<label><input type="checkbox" class="f-kind" value="{k}" checked> {escape(label)} '
-                    f'<span class="n">{counts[k]}</span></label>' for k, (_, label) in KINDS.items())
+    boxes = "".join(f'<label><input type="checkbox" class="f-kind" value="{k}" checked> {escape(kind_label(k))} '
+                    f'<span class="n">{counts[k]}</span></label>' for k in KINDS)
     lost = sum(not r.located for r in recs)
     info = result.document
     ev = evidence([input_evidence(path or doc.source, to_jsonable(info))])
