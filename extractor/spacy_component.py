@@ -9,7 +9,9 @@ Registered through spaCy's ``spacy_factories`` entry point, so with planx instal
     [(s.text, s.label_) for s in doc.spans["planx"]]   # 责任单位 UNIT, 到2025年 DEADLINE, …
     doc._.planx                                         # the records, as planx's JSON dict
 
-The component runs planx's extraction on the ``Doc``'s text (read like a .txt document) and
+The component runs planx's pipeline on the ``Doc``'s text (read like a .txt document) — the
+components ``patterns/pipeline.toml`` lists, or those of its ``components`` setting
+(``nlp.add_pipe("planx", config={"components": ["structure", "metadata", "prose", "deadlines"]})``) — and
 puts its spans in ``doc.spans["planx"]``: ``TARGET`` (a quantified target), ``DEADLINE`` (a
 time limit), ``DATE`` (the date it names, as its ``kb_id_``), ``RESPONSIBILITY`` (a
 responsibility statement), ``UNIT`` (each responsible unit named in it, its canonical name as
@@ -18,13 +20,13 @@ responsibility statement), ``UNIT`` (each responsible unit named in it, its cano
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .model import Document
-from .pipeline import extract_document
+from .pipeline import Pipeline, extract_document
 from .readers.txt import parse_text
 
 SPAN_KEY = "planx"
@@ -36,11 +38,13 @@ if not Doc.has_extension("planx"):
 class PlanxComponent:
     """Adds planx's records to a Doc as spans (``doc.spans["planx"]``) and a dict (``doc._.planx``)."""
 
-    def __init__(self, nlp: Language, name: str = "planx", span_key: str = SPAN_KEY):
+    def __init__(self, nlp: Language, name: str = "planx", span_key: str = SPAN_KEY,
+                 components: Optional[list[str]] = None):
         self.name, self.span_key = name, span_key
+        self.pipeline = Pipeline.of(list(components)) if components is not None else None
 
     def __call__(self, doc: Doc) -> Doc:
-        result = extract_text(doc.text)
+        result = extract_text(doc.text, pipeline=self.pipeline)
         spans = []
         for start, end, label, kb in _record_spans(result, doc.text):
             span = doc.char_span(start, end, label=label, kb_id=kb or "", alignment_mode="expand")
@@ -51,18 +55,20 @@ class PlanxComponent:
         return doc
 
 
-@Language.factory("planx", default_config={"span_key": SPAN_KEY})
-def make_planx(nlp: Language, name: str, span_key: str) -> PlanxComponent:
-    """The ``planx`` factory (entry point ``spacy_factories``)."""
-    return PlanxComponent(nlp, name, span_key)
+@Language.factory("planx", default_config={"span_key": SPAN_KEY, "components": None})
+def make_planx(nlp: Language, name: str, span_key: str, components: Optional[list[str]]) -> PlanxComponent:
+    """The ``planx`` factory (entry point ``spacy_factories``); ``components``: planx's components
+    to run, in order (None: those of ``patterns/pipeline.toml``)."""
+    return PlanxComponent(nlp, name, span_key, components)
 
 
-def extract_text(text: str, doc_id: str = "text") -> dict:
-    """planx's records for a text, read as a .txt document (offsets are offsets into ``text``)."""
+def extract_text(text: str, doc_id: str = "text", pipeline: Optional[Pipeline] = None) -> dict:
+    """planx's records for a text, read as a .txt document (offsets are offsets into ``text``),
+    through ``pipeline`` (default: the configured one)."""
     clean = text.replace("\r", " ")  # one character for one: offsets stay those of ``text``
     sha = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
     doc = Document(doc_id, "(text)", "txt", sha, clean, parse_text(clean))
-    return extract_document(doc).to_dict()
+    return extract_document(doc, pipeline=pipeline).to_dict()
 
 
 def _record_spans(result: dict, text: str) -> Iterator[tuple[int, int, str, Any]]:

@@ -49,3 +49,19 @@ def test_the_core_install_does_not_pull_spacy():
                           f"from extractor import extract; extract({str(CORPORA / '004_061c6bf53607da0b.txt')!r})"],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and "| spacy" not in run.stderr
+
+
+def test_the_spacy_component_runs_the_components_it_is_configured_with():
+    """The same registered pipeline: ``config={"components": […]}`` picks planx's components; an
+    unknown one is refused when the pipe is added."""
+    script = SCRIPT.replace('nlp.add_pipe("planx")',
+                            'nlp.add_pipe("planx", config={"components": ["structure", "metadata", "prose", "deadlines"]})')
+    source = CORPORA / "004_061c6bf53607da0b.txt"
+    run = subprocess.run([sys.executable, "-c", script, str(source)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    assert {label for _, _, label, _, _ in got["spans"]} == {"DEADLINE", "DATE"}
+    assert got["records"]["deadlines"] == 14 and got["records"]["responsibilities"] == 0
+    bad = SCRIPT.replace('nlp.add_pipe("planx")', 'nlp.add_pipe("planx", config={"components": ["structure", "dates"]})')
+    run = subprocess.run([sys.executable, "-c", bad, str(source)], capture_output=True, text=True, timeout=300)
+    assert run.returncode != 0 and "unknown component 'dates'" in run.stderr
