@@ -18,7 +18,7 @@ from extractor.jobs import Job, run_job
 from extractor.links import link
 from extractor.pipeline import ComponentError, Pipeline, PlanDoc, configured, extract, extract_document, registered
 from extractor.pipeline import in_reading_order
-from extractor.pipeline.registry import ConfigProblem, component
+from extractor.pipeline.registry import ConfigProblem, component, unregister
 from extractor.readers import read
 from extractor.records import ExtractResult
 from extractor.structure import sections
@@ -213,8 +213,7 @@ def test_a_component_that_does_not_assign_what_it_declares_is_its_failure():
                                                  r"\(RuntimeError: it did not assign prose\)"):
             extract_document(read(DOC), pipeline=Pipeline.of(["structure", "test-forgetful"]))
     finally:
-        from extractor.pipeline import registry
-        registry._REGISTRY.pop("test-forgetful")
+        unregister("test-forgetful")
 
 
 def test_a_new_component_is_registered_listed_and_run(pipeline_file):
@@ -232,8 +231,7 @@ def test_a_new_component_is_registered_listed_and_run(pipeline_file):
         with pytest.raises(PatternFileError, match="component 'test-counts' reads 'tasks', but 'tables' comes after it"):
             configured()
     finally:
-        from extractor.pipeline import registry
-        registry._REGISTRY.pop("test-counts")
+        unregister("test-counts")
 
 
 # ── shared annotations, computed once ────────────────────────────────────────────────────
@@ -270,3 +268,31 @@ def test_the_audit_selection_reaches_the_audit_component(full):
     one = sorted(checks)[0]
     assert {f.check for f in extract_document(doc, only=[one]).findings} == {one}
     assert one not in {f.check for f in extract_document(doc, skip=[one]).findings}
+
+
+def test_planx_extract_reports_a_failing_component_in_one_line_and_goes_on(monkeypatch, tmp_path: Path, capsys):
+    """Through the CLI and its supervised (forked) worker: the document's one line, the others extracted."""
+    from extractor.engines import supervisor
+
+    monkeypatch.setattr(supervisor, "_can_fork", lambda: hasattr(__import__("os"), "fork"))
+    real = targets.extract
+
+    def fails_on_000(doc, *args, **kwargs):
+        if doc.doc_id.startswith("000"):
+            raise KeyError("subject")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(targets, "extract", fails_on_000)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in CORPORA[:2]:
+        shutil.copy(p, folder / p.name)
+    code = main(["extract", str(folder), "-o", str(tmp_path / "out"), "-q", "-j", "1"])
+    err = capsys.readouterr().err
+    bad = folder / CORPORA[0].name
+    assert code == 1
+    assert [line for line in err.splitlines() if "component" in line] == [
+        f"error: {bad}: component 'targets' failed: internal error (KeyError: 'subject')"]
+    assert "Traceback" not in err
+    assert (tmp_path / "out" / f"{CORPORA[1].stem}.json").is_file()
+    assert not (tmp_path / "out" / f"{CORPORA[0].stem}.json").exists()

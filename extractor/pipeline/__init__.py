@@ -16,13 +16,13 @@ from ..limits import Limits, check_file_size
 from ..readers import read
 from ..records import ExtractResult
 from .components import in_reading_order
-from .registry import ComponentError, Pipeline, PlanDoc, component, configured, registered
+from .registry import ComponentError, Pipeline, PlanDoc, component, configured, registered, unregister
 
 if TYPE_CHECKING:
     from ..model import Document
 
 __all__ = ["extract", "extract_document", "in_reading_order", "Pipeline", "PlanDoc", "component",
-           "configured", "registered", "ComponentError"]
+           "configured", "registered", "unregister", "ComponentError"]
 
 
 def _stopwatch(timings: Optional[dict[str, float]]) -> Callable[[str], None]:

@@ -93,6 +93,11 @@ def component(name: str, *, requires: tuple[str, ...] = (), reads: tuple[str, ..
     return deco
 
 
+def unregister(name: str) -> None:
+    """Remove the component ``name`` (a test's own component, once the test is done)."""
+    _REGISTRY.pop(name, None)
+
+
 def registered() -> dict[str, Component]:
     """Every registered component by name."""
     for mod in COMPONENT_MODULES:
