@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from .audit import run_cross
 from .engines import default_jobs, get_engine
 from .errors import PlanxError
 from .files import atomic_write_bytes, remove_stale_temps
@@ -29,6 +30,7 @@ from .jobs import Job
 from .jsonio import loads
 from .limits import Limits
 from .progress import Listener
+from .records import ExtractResult, Finding
 from .manifest import Manifest
 from .readers.legacy_word import Prepared, prepare_batch
 from .writers.publish import recover
@@ -48,6 +50,9 @@ class BatchSummary:
     orphans: list[str] = field(default_factory=list)  # doc_ids kept whose source is gone
     table_documents: int = 0  # documents the batch tables hold
     written: list[Path] = field(default_factory=list)  # this run's JSON files, then the tables
+    audited: list[ExtractResult] = field(default_factory=list)  # this run's documents (input order), findings
+    #                                  included, when it extracted at most AUDITED_TOGETHER_MAX of them
+    cross: list[Finding] = field(default_factory=list)  # the cross-document findings among ``audited``
     elapsed: float = 0.0
     tables_elapsed: float = 0.0  # of which writing the batch tables
 
@@ -55,6 +60,9 @@ class BatchSummary:
     def rate(self) -> float:
         """Documents per second of this run (extracted ones)."""
         return self.documents / self.elapsed if self.elapsed > 0 else 0.0
+
+
+AUDITED_TOGETHER_MAX = 20  # cross-document checks compare every pair: only for a run of this many documents
 
 
 class NoInputError(PlanxError):
@@ -134,6 +142,7 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
             else:
                 manifest.forget(doc_id)
     errors: dict[int, str] = {}
+    audited: dict[int, ExtractResult] = {}
     warned: dict[int, list[str]] = {}  # job index → its warnings
     todo: list[Job] = []
     done = 0
@@ -151,6 +160,7 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
                 on_progress(done, len(all_jobs), str(job.path))
         else:
             todo.append(job)
+    audit_together = len(todo) <= AUDITED_TOGETHER_MAX
     converted = _prepare_conversions(todo)
     pages = _page_progress(on_progress, lambda: done, len(all_jobs))
     stream = run(todo, jobs or default_jobs(len(todo)), limits)
@@ -171,6 +181,8 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
                     summary.written.append(target)
                     _add_counts(summary, o.counts)
                     warned[o.index] = o.warnings
+                    if audit_together:
+                        audited[o.index] = ExtractResult.from_dict(loads(o.json_text))
                 else:
                     errors[o.index] = o.error
                     if o.doc_id in manifest.entries:  # its earlier JSON is not of the file as it is now
@@ -186,6 +198,8 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
         manifest.close()
     summary.failures = inputs.missing + [errors[i] for i in sorted(errors)]
     summary.warnings = [w for i in sorted(warned) for w in warned[i]]
+    summary.audited = [audited[i] for i in sorted(audited)]
+    summary.cross = run_cross(summary.audited) if len(summary.audited) > 1 else []
     for doc_id in manifest.gone():
         if prune:
             manifest.forget(doc_id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import multiprocessing
 import multiprocessing.util
 import os
@@ -17,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
-from .audit import run_cross
 from .audit.cli import register as register_audit
 from .audit.report import finding_lines, safe, summary_line
 from .batch import NoInputError, run_batch
@@ -26,7 +24,6 @@ from .errors import PlanxError
 from .limits import MB, Limits, parse_size
 from .patterns import check_library
 from .pipeline import configured as configured_pipeline
-from .records import ExtractResult
 from .review.cli import register as register_review
 from .version import __version__
 
@@ -146,26 +143,19 @@ def _print_summary(summary, out: Path) -> None:
     if summary.table_documents:
         _say(f"planx: batch tables in {out} hold {summary.table_documents} document"
              f"{'s' if summary.table_documents != 1 else ''} (CSV, planx.xlsx, planx.sqlite)")
-    _print_findings(summary, out)
+    _print_findings(summary)
 
 
-FINDINGS_DETAIL_MAX_DOCS = 20  # per-document audit summaries for batches up to this size
-
-
-def _print_findings(summary, out: Path) -> None:
-    """The audit findings of each document (errors listed), for small batches."""
-    docs = [p for p in summary.written if p.suffix == ".json" and not p.name.startswith(".")]
-    if not docs or len(docs) > FINDINGS_DETAIL_MAX_DOCS:
-        return
-    results = [ExtractResult.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in docs]
-    for res in results:
+def _print_findings(summary) -> None:
+    """The audit findings of each document of the run (errors listed) and across them, for a
+    run of few documents (``batch.AUDITED_TOGETHER_MAX``)."""
+    for res in summary.audited:
         _say(f"audit: {res.doc_id}: {summary_line(res.findings)}")
         for line in finding_lines([f for f in res.findings if f.severity == "error"]):
             _say(f"  {line}")
-    if len(results) > 1:
-        cross = run_cross(results)
-        _say(f"audit: across documents: {summary_line(cross)}")
-        for line in finding_lines([f for f in cross if f.severity == "error"]):
+    if len(summary.audited) > 1:
+        _say(f"audit: across documents: {summary_line(summary.cross)}")
+        for line in finding_lines([f for f in summary.cross if f.severity == "error"]):
             _say(f"  {line}")
 
 

@@ -6,6 +6,10 @@ with their reason — an unsupported type, a symlink leading out of the input fo
 only with ``follow_symlinks``), a broken link.  Hidden files and folders, and planx's own
 output folders (those holding a ``.planx-manifest.json``, or the batch's output folder) are
 not inputs and are not listed.
+
+With ``results=True`` (``planx audit``, ``planx diff A/ B/``) planx JSON results are inputs too,
+output folders are read like any other, and a JSON beside a document of the same name is left
+out of a folder (it is that document's extraction).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from typing import Iterable, Optional
 from .readers import SUPPORTED
 
 MANIFEST = ".planx-manifest.json"
+RESULT = ".json"  # a planx result (``results=True``)
 
 
 @dataclass
@@ -48,9 +53,11 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _walk(root: Path, out: Inputs, out_dir: Optional[Path], follow: bool) -> list[Path]:
+def _walk(root: Path, out: Inputs, out_dir: Optional[Path], follow: bool, results: bool) -> list[Path]:
     """Supported files under ``root`` (sorted; links after real files, so that a file and a link
-    to it are named after the file), unsupported ones listed in ``out.skipped``."""
+    to it are named after the file), unsupported ones listed in ``out.skipped``; with ``results``
+    also planx JSON results, except one named as a document in its folder."""
+    suffixes = (*SUPPORTED, RESULT) if results else SUPPORTED
     found: list[Path] = []
     links: list[Path] = []
     real_root = os.path.realpath(root)
@@ -64,13 +71,16 @@ def _walk(root: Path, out: Inputs, out_dir: Optional[Path], follow: bool) -> lis
         keep = []
         for d in sorted(dirs):
             sub = Path(here) / d
-            if d.startswith(".") or _is_output_folder(sub, out_dir):
+            if d.startswith(".") or (not results and _is_output_folder(sub, out_dir)):
                 continue
             if sub.is_symlink() and not follow:
                 out.skipped.append((sub, "folder symlink, not followed (--follow-symlinks)"))
                 continue
             keep.append(d)
         dirs[:] = keep
+        if results:
+            stems = {Path(n).stem for n in names if Path(n).suffix.lower() in SUPPORTED}
+            names = [n for n in names if Path(n).suffix.lower() != RESULT or Path(n).stem not in stems]
         for name in sorted(names):
             if name.startswith("."):
                 continue
@@ -85,7 +95,7 @@ def _walk(root: Path, out: Inputs, out_dir: Optional[Path], follow: bool) -> lis
                     continue
             if not f.is_file():
                 continue
-            if f.suffix.lower() in SUPPORTED:
+            if f.suffix.lower() in suffixes:
                 (links if f.is_symlink() else found).append(f)
             else:
                 out.skipped.append((f, "unsupported type"))
@@ -93,14 +103,15 @@ def _walk(root: Path, out: Inputs, out_dir: Optional[Path], follow: bool) -> lis
 
 
 def collect_inputs(paths: Iterable[str | Path], out_dir: Optional[Path] = None,
-                   follow_symlinks: bool = False) -> Inputs:
-    """Files as given, folders walked (their supported files, sorted); each real file once."""
+                   follow_symlinks: bool = False, results: bool = False) -> Inputs:
+    """Files as given, folders walked (their supported files, sorted; with ``results`` also
+    planx JSON results); each real file once."""
     out = Inputs()
     out_real = Path(os.path.realpath(out_dir)) if out_dir is not None else None
     seen: set[str] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            files = _walk(p, out, out_real, follow_symlinks)
+            files = _walk(p, out, out_real, follow_symlinks, results)
         elif p.exists():
             files = [p]
         elif p.is_symlink():

@@ -36,11 +36,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("tables",),
     ("metadata", "links", "audit"),
     ("pipeline",),
-    ("jobs", "writers"),
+    ("jobs", "writers", "inputs"),
     ("engines",),
-    ("diff", "review", "spacy_component", "inputs"),
+    ("diff", "review", "spacy_component"),
     ("manifest", "folder_lock"),
-    ("batch",),
+    ("batch", "audit.documents"),  # the library calls of planx extract / planx audit
     ("audit.cli", "diff.cli", "review.cli"),  # the sub-commands
     ("cli", ""),  # "" = the package (extractor/__init__.py: the API)
 ]

@@ -8,16 +8,11 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import PlanxError
 from ..files import atomic_write_text
-from ..pipeline import extract_document
-from ..readers import SUPPORTED, read
-from ..records import to_jsonable
-from . import run, run_cross
-from .load import load_result
+from .documents import audit_documents
 from .registry import registered, settings, unknown_names
 from .render import FORMATS, render
-from .report import evidence_of, finding_lines, grouped, header_lines, safe, summary_line
+from .report import finding_lines, header_lines, safe, summary_line
 
 
 def register(subparsers) -> None:
@@ -47,21 +42,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=_cmd_audit)
 
 
-def _inputs(paths: list[str]) -> list[Path]:
-    """Files as given; a folder's plan documents and planx JSON results (hidden files such as the
-    manifest, and a JSON that is the extraction of a document beside it, left out)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if not p.is_dir():
-            out.append(p)
-            continue
-        files = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
-                       and f.suffix.lower() in (*SUPPORTED, ".json"))
-        stems = {f.stem for f in files if f.suffix.lower() != ".json"}
-        out.extend(f for f in files if f.suffix.lower() != ".json" or f.stem not in stems)
-    return list(dict.fromkeys(out))
-
-
 def _list_checks() -> int:
     conf = settings()
     print(f"{'check':<30} {'scope':<9} {'severity':<8} {'on':<3} description")
@@ -88,25 +68,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         if Path(out).suffix.lower() not in FORMATS:
             print(f"planx: {out}: unknown report extension (use .md .html or .json)", file=sys.stderr)
             return 2
-    results, docs, paths, failures = [], [], [], []
-    for path in _inputs(args.paths):
-        try:
-            result, doc = _load(path)
-        except PlanxError as e:
-            failures.append(str(e))
-            print(f"planx: {safe(str(e))}", file=sys.stderr)
-            continue
-        result.findings = run(result, doc, args.skip, args.only)
-        results.append(result)
-        docs.append(doc)
-        paths.append(path)
-    cross = run_cross(results, docs, args.skip, args.only) if len(results) > 1 else []
-    ev = evidence_of(results, paths)
-    data = {"evidence": ev,
-            "documents": [{"doc_id": r.doc_id, "title": r.document.title, "path": str(p.resolve()),
-                           "format": r.document.format, "findings": to_jsonable(r.findings),
-                           "groups": grouped(r.findings)} for r, p in zip(results, paths)],
-            "cross": to_jsonable(cross), "cross_groups": grouped(cross), "failures": failures}
+    report = audit_documents(args.paths, args.skip, args.only,
+                             on_failure=lambda msg: print(f"planx: {safe(msg)}", file=sys.stderr))
+    data = report.to_dict()
     try:
         _write_reports(data, args.output)
     except OSError as e:
@@ -115,22 +79,20 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for line in header_lines(ev):
+        for line in header_lines(report.evidence):
             print(safe(line))
-        for r, p in zip(results, paths):
+        for r, p in zip(report.results, report.paths):
             print(safe(f"{r.doc_id}  {r.document.title or ''}: {summary_line(r.findings)}"))
             print(safe(f"  file: {p.resolve()}"))
             for line in finding_lines(r.findings, args.en, r.document.format):
                 print(safe(line))
-        if len(results) > 1:
-            print(f"across documents: {summary_line(cross)}")
-            for line in finding_lines(cross, args.en):
+        if len(report.results) > 1:
+            print(f"across documents: {summary_line(report.cross)}")
+            for line in finding_lines(report.cross, args.en):
                 print(safe(line))
-    if failures:
+    if report.failures:
         return 2
-    errors = any(f.severity == "error" for r in results for f in r.findings) or any(
-        f.severity == "error" for f in cross)
-    return 1 if errors else 0
+    return 1 if report.errors else 0
 
 
 def _write_reports(data: dict, outputs: list[str]) -> None:
@@ -138,10 +100,3 @@ def _write_reports(data: dict, outputs: list[str]) -> None:
         atomic_write_text(Path(out), render(data, FORMATS[Path(out).suffix.lower()]))
         print(f"planx audit: report → {out}", file=sys.stderr)
 
-
-def _load(path: Path):
-    """(result, document) of a saved JSON result (no document) or of a plan file."""
-    if path.suffix.lower() == ".json":
-        return load_result(path), None
-    doc = read(path)
-    return extract_document(doc), doc

@@ -12,7 +12,7 @@ from typing import Optional
 from ..errors import PlanxError
 from ..evidence import evidence, file_sha256, input_evidence
 from ..files import atomic_write_text
-from ..readers import SUPPORTED
+from ..inputs import collect_inputs
 from ..records import DocumentInfo, ExtractResult, to_jsonable
 from .align import assign
 from .engine import compare
@@ -57,17 +57,11 @@ class FolderDiff:
                 f"{len(self.unpaired_old)} old, {len(self.unpaired_new)} new; {len(self.failures)} failed")
 
 
-def _inputs(folder: Path) -> list[Path]:
-    """Plan documents and planx JSON results in a folder (hidden files and table outputs excepted)."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                  and p.suffix.lower() in (*SUPPORTED, ".json"))
-
-
 def _load(folder: Path, failures: list[str]) -> list[Side]:
     """Every readable input of a folder; a JSON that is the extraction of a source present in the
     same folder (same sha256) is not counted twice."""
     sides = []
-    for p in _inputs(folder):
+    for p in collect_inputs([folder], results=True).files:
         try:
             sides.append(Side(p, load_side(p)))
         except PlanxError as e:
