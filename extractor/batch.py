@@ -16,9 +16,10 @@ error is collected.
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Optional
 
 from .audit import run_cross
 from .engines import default_jobs, get_engine
@@ -34,7 +35,7 @@ from .records import ExtractResult, Finding
 from .manifest import Manifest
 from .readers.legacy_word import Prepared, prepare_batch
 from .writers.publish import recover
-from .writers.tabular import write_batch_tables
+from .writers.tabular import BatchTables
 
 
 @dataclass
@@ -54,7 +55,8 @@ class BatchSummary:
     #                                  included, when it extracted at most AUDITED_TOGETHER_MAX of them
     cross: list[Finding] = field(default_factory=list)  # the cross-document findings among ``audited``
     elapsed: float = 0.0
-    tables_elapsed: float = 0.0  # of which writing the batch tables
+    tables_elapsed: float = 0.0  # of which writing the batch tables at the end
+    tables_fed_elapsed: float = 0.0  # feeding the batch tables their rows while documents were extracted
 
     @property
     def rate(self) -> float:
@@ -141,99 +143,125 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
                 all_jobs.append(Job(source, doc_id, len(all_jobs), limits.max_size))
             else:
                 manifest.forget(doc_id)
-    errors: dict[int, str] = {}
-    audited: dict[int, ExtractResult] = {}
-    warned: dict[int, list[str]] = {}  # job index → its warnings
-    todo: list[Job] = []
-    done = 0
-    if on_progress:
-        on_progress(0, len(all_jobs), "")
-    for job in all_jobs:
-        res = None
-        if not force and manifest.unchanged(job.doc_id, job.path):
-            res = _read_json(manifest.json_path(job.doc_id))
-        if res is not None and res["document"].get("doc_id") == job.doc_id:
-            summary.unchanged += 1
-            _add_counts(summary, _counts(res))
-            done += 1
-            if on_progress:
-                on_progress(done, len(all_jobs), str(job.path))
-        else:
-            todo.append(job)
-    audit_together = len(todo) <= AUDITED_TOGETHER_MAX
-    converted = _prepare_conversions(todo)
-    pages = _page_progress(on_progress, lambda: done, len(all_jobs))
-    stream = run(todo, jobs or default_jobs(len(todo)), limits)
+    skip = {j.doc_id for j in all_jobs} | (set(manifest.gone()) if prune else set())  # fed otherwise, or pruned
+    tables = _TableFeed(out_dir, manifest, [d for d, _ in manifest.documents() if d not in skip])
     try:
-        for outcomes in stream:
-            for o in outcomes:
-                target = manifest.json_path(o.doc_id)
-                if o.error is None:
-                    # journalled before the JSON is written: a run killed in between leaves an entry
-                    # whose JSON is missing (redone next time), never a JSON no entry owns
-                    try:
-                        manifest.record(o.doc_id, o.path, o.sha256)
-                        atomic_write_bytes(target, o.json_text)
-                    except OSError as e:
-                        o.error = f"{o.path}: cannot write {target} ({e.strerror or e})"
-                if o.error is None:
-                    summary.documents += 1
-                    summary.written.append(target)
-                    _add_counts(summary, o.counts)
-                    warned[o.index] = o.warnings
-                    if audit_together:
-                        audited[o.index] = ExtractResult.from_dict(loads(o.json_text))
-                else:
-                    errors[o.index] = o.error
-                    if o.doc_id in manifest.entries:  # its earlier JSON is not of the file as it is now
-                        manifest.forget(o.doc_id)
-                        target.unlink(missing_ok=True)
+        errors: dict[int, str] = {}
+        audited: dict[int, ExtractResult] = {}
+        warned: dict[int, list[str]] = {}  # job index → its warnings
+        todo: list[Job] = []
+        done = 0
+        if on_progress:
+            on_progress(0, len(all_jobs), "")
+        for job in all_jobs:
+            res = None
+            if not force and manifest.unchanged(job.doc_id, job.path):
+                res = _read_json(manifest.json_path(job.doc_id))
+            if res is not None and res["document"].get("doc_id") == job.doc_id:
+                tables.add(job.doc_id, res)
+                summary.unchanged += 1
+                _add_counts(summary, _counts(res))
                 done += 1
                 if on_progress:
-                    on_progress(done, len(all_jobs), o.path)
+                    on_progress(done, len(all_jobs), str(job.path))
+            else:
+                todo.append(job)
+        audit_together = len(todo) <= AUDITED_TOGETHER_MAX
+        converted = _prepare_conversions(todo)
+        pages = _page_progress(on_progress, lambda: done, len(all_jobs))
+        stream = run(todo, jobs or default_jobs(len(todo)), limits)
+        try:
+            for outcomes in stream:
+                for o in outcomes:
+                    target = manifest.json_path(o.doc_id)
+                    if o.error is None:
+                        # journalled before the JSON is written: a run killed in between leaves an entry
+                        # whose JSON is missing (redone next time), never a JSON no entry owns
+                        try:
+                            manifest.record(o.doc_id, o.path, o.sha256)
+                            atomic_write_bytes(target, o.json_text)
+                        except OSError as e:
+                            o.error = f"{o.path}: cannot write {target} ({e.strerror or e})"
+                    if o.error is None:
+                        summary.documents += 1
+                        summary.written.append(target)
+                        _add_counts(summary, o.counts)
+                        warned[o.index] = o.warnings
+                        res = loads(o.json_text)
+                        tables.add(o.doc_id, res)  # the workers go on meanwhile (see engines.supervisor)
+                        if audit_together:
+                            audited[o.index] = ExtractResult.from_dict(res)
+                    else:
+                        errors[o.index] = o.error
+                        if o.doc_id in manifest.entries:  # its earlier JSON is not of the file as it is now
+                            manifest.forget(o.doc_id)
+                            target.unlink(missing_ok=True)
+                    done += 1
+                    if on_progress:
+                        on_progress(done, len(all_jobs), o.path)
+                tables.add_saved(1)  # the folder's other documents, one per outcome while the workers run
+            tables.add_saved()
+        finally:
+            getattr(stream, "close", lambda: None)()  # on Ctrl-C: the engine stops its workers now
+            pages.close()
+            converted.cleanup()
+            manifest.close()
+        summary.failures = inputs.missing + [errors[i] for i in sorted(errors)] + tables.failures
+        summary.warnings = [w for i in sorted(warned) for w in warned[i]]
+        summary.audited = [audited[i] for i in sorted(audited)]
+        summary.cross = run_cross(summary.audited) if len(summary.audited) > 1 else []
+        for doc_id in manifest.gone():
+            if prune:
+                manifest.forget(doc_id)
+                manifest.json_path(doc_id).unlink(missing_ok=True)
+                summary.pruned.append(doc_id)
+            else:
+                summary.orphans.append(doc_id)
+        t_tables = time.perf_counter()
+        summary.written += _write_tables(tables, manifest, summary)
+        summary.tables_elapsed = time.perf_counter() - t_tables
+        summary.tables_fed_elapsed = tables.seconds
+        try:
+            manifest.save()
+        except OSError as e:
+            summary.failures.append(f"{manifest.path}: cannot write the manifest ({e.strerror or e})")
     finally:
-        getattr(stream, "close", lambda: None)()  # on Ctrl-C: the engine stops its workers now
-        pages.close()
-        converted.cleanup()
-        manifest.close()
-    summary.failures = inputs.missing + [errors[i] for i in sorted(errors)]
-    summary.warnings = [w for i in sorted(warned) for w in warned[i]]
-    summary.audited = [audited[i] for i in sorted(audited)]
-    summary.cross = run_cross(summary.audited) if len(summary.audited) > 1 else []
-    for doc_id in manifest.gone():
-        if prune:
-            manifest.forget(doc_id)
-            manifest.json_path(doc_id).unlink(missing_ok=True)
-            summary.pruned.append(doc_id)
-        else:
-            summary.orphans.append(doc_id)
-    t_tables = time.perf_counter()
-    summary.written += _write_tables(manifest, out_dir, summary)
-    summary.tables_elapsed = time.perf_counter() - t_tables
-    try:
-        manifest.save()
-    except OSError as e:
-        summary.failures.append(f"{manifest.path}: cannot write the manifest ({e.strerror or e})")
+        tables.tables.discard()
     summary.elapsed = time.perf_counter() - t0
     return summary
 
 
-class _FolderDocuments:
-    """Every document of the folder, read back from its JSON one at a time (doc_id order); a
-    JSON that cannot be read is reported and dropped from the manifest (the next run redoes it)."""
+class _TableFeed:
+    """The batch tables (:class:`~extractor.writers.tabular.BatchTables`) fed while the batch runs:
+    each document extracted as it arrives, each unchanged one as it is found, and the folder's
+    other documents read back from their JSON between outcomes; a JSON that cannot be read is
+    reported and dropped from the manifest (the next run redoes it)."""
 
-    def __init__(self, manifest, summary: BatchSummary):
-        self.manifest, self.summary = manifest, summary
+    def __init__(self, out_dir: Path, manifest: Manifest, others: list[str]):
+        self.manifest = manifest
+        self.others = deque(others)
+        self.failures: list[str] = []  # JSON files that could not be read
+        self.tables = BatchTables(out_dir)
+        self.seconds = 0.0  # spent feeding the tables
 
-    def __iter__(self) -> Iterator[dict]:
-        for doc_id, path in list(self.manifest.documents()):
+    def add(self, doc_id: str, res: dict) -> None:
+        t0 = time.perf_counter()
+        self.tables.add(doc_id, res)
+        self.seconds += time.perf_counter() - t0
+
+    def add_saved(self, n: Optional[int] = None) -> None:
+        """Feed ``n`` (default: all) of the folder's other documents."""
+        while self.others and (n is None or n > 0):
+            doc_id = self.others.popleft()
+            path = self.manifest.json_path(doc_id)
             res = _read_json(path)
             if res is None:
-                self.summary.failures.append(f"{path}: unreadable JSON, left out of the batch tables "
-                                             "(the next run redoes it)")
+                self.failures.append(f"{path}: unreadable JSON, left out of the batch tables "
+                                     "(the next run redoes it)")
                 self.manifest.forget(doc_id)
-                continue
-            yield res
+            else:
+                self.add(doc_id, res)
+            n = None if n is None else n - 1
 
 
 def _page_progress(on_progress: Optional[Callable[[int, int, str], None]], done: Callable[[], int], total: int):
@@ -251,8 +279,9 @@ def _prepare_conversions(todo: list[Job]):
         return Prepared()  # each file is then converted, and any problem reported, on its own
 
 
-def _write_tables(manifest, out_dir: Path, summary: BatchSummary) -> list[Path]:
-    report = write_batch_tables(_FolderDocuments(manifest, summary), out_dir)
+def _write_tables(tables: _TableFeed, manifest: Manifest, summary: BatchSummary) -> list[Path]:
+    """Write the tables of every document of the folder, in doc_id order, and publish them."""
+    report = tables.tables.finish([doc_id for doc_id, _ in manifest.documents()])
     summary.failures += report.failures
     summary.notes += report.notes
     summary.table_documents = report.documents if report.written else 0

@@ -218,30 +218,37 @@ class Supervisor:
         self.idle: list[Worker] = []
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        """The outcome of every job, as each finishes; a failure never stops the others."""
+        """The outcome of every job, as each finishes; a failure never stops the others.  A worker
+        that finished is handed its next document before the outcome is yielded, so the workers
+        never wait while the caller handles an outcome (writes its JSON, its table rows)."""
         queue: deque[Job] = deque(jobs)
         busy: list[Worker] = []
+        finished: list[Outcome] = []
         try:
             while queue or busy:
                 while queue and len(busy) < self.size:
                     job = queue.popleft()
                     worker, failure = self._dispatch(job)
                     if worker is None:
-                        yield failure
+                        finished.append(failure)
                     else:
                         busy.append(worker)
-                ready = wait(busy, timeout=self._wait_time(busy))
-                for worker in ready:
+                yield from finished
+                finished.clear()
+                if not busy:
+                    continue
+                for worker in wait(busy, timeout=self._wait_time(busy)):
                     frame = worker.receive()
                     if isinstance(frame, Alive):  # a slow document's next page: more time
                         worker.deadline = time.monotonic() + frame.allow if frame.allow > 0 else float("inf")
                         worker.resident = worker.resident or frame.resident
                         continue
                     busy.remove(worker)
-                    yield self._finish(worker, frame)
+                    finished.append(self._finish(worker, frame))
                 for worker in [w for w in busy if self._over_limit(w)]:
                     busy.remove(worker)
-                    yield self._stop(worker)
+                    finished.append(self._stop(worker))
+            yield from finished
         finally:
             for worker in busy:
                 worker.kill()

@@ -54,9 +54,9 @@ class Notes:
     def __init__(self) -> None:
         self.counts: dict[tuple[str, str, str], int] = {}
 
-    def add(self, table: str, column: str, what: str) -> None:
+    def add(self, table: str, column: str, what: str, times: int = 1) -> None:
         key = (table, column, what)
-        self.counts[key] = self.counts.get(key, 0) + 1
+        self.counts[key] = self.counts.get(key, 0) + times
 
     def lines(self, file: str) -> list[str]:
         return [f"{file}: {n} value(s) of {table}.{column} {what}"

@@ -11,6 +11,7 @@ longer than a sheet (1,048,576 rows) continues on ``<name>_2``, ``<name>_3`` …
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -41,9 +42,12 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_NARROW = re.compile("[\x00-\u2e7f]+")
+
+
 def _display_width(text: str) -> int:
-    """Approximate on-screen width: CJK and full-width characters count double."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Approximate on-screen width: CJK and full-width characters (above U+2E7F) count double."""
+    return len(text) + len(_NARROW.sub("", text))
 
 
 class _Sheet:
@@ -156,7 +160,7 @@ class ExcelWriter:
                 with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out, \
                         open(s.path, "rb") as src:
                     out.write(s.xml_head().encode("utf-8"))
-                    while block := src.read(1 << 20):
+                    while block := src.read(1 << 16):
                         out.write(block)
                     out.write(s.xml_tail().encode("utf-8"))
         self.close()

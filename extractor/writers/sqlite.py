@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from ..catalogue import rows
 from .cells import Notes, json_array, sql_value
@@ -28,35 +28,50 @@ def _cols(names: tuple[str, ...]) -> str:
 
 
 class SqliteWriter:
-    """A new database at ``path`` (an empty or absent file), fed a document's rows at a time."""
+    """A new database at ``path`` (an empty or absent file), fed a document's rows at a time.
 
-    def __init__(self, tables: dict[str, Table], path: Path, notes: Notes):
-        self.con = sqlite3.connect(path, isolation_level=None)
-        self.tables, self.notes = tables, notes
+    With ``staging=True`` it is a staging database: the same tables without keys, each row
+    tagged with its document's key (column ``_key``), in the order documents come;
+    a database given ``source`` (a staging database) is filled from it by :meth:`copy_from`."""
+
+    def __init__(self, tables: dict[str, Table], path: Path, notes: Notes, staging: bool = False,
+                 source: Optional[Path] = None):
+        self.con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.tables, self.notes, self.staging = tables, notes, staging
         self.inserts: dict[str, str] = {}
-        self.lists = {name: [i for i, c in enumerate(t.columns) if c.kind != "scalar"] for name, t in tables.items()}
+        first = 1 if staging else 0  # the _key column
+        self.lists = {name: [first + i for i, c in enumerate(t.columns) if c.kind != "scalar"]
+                      for name, t in tables.items()}
         try:
             self.con.execute("PRAGMA journal_mode=OFF")
             self.con.execute("PRAGMA synchronous=OFF")
+            if source is not None:  # (never inside a transaction)
+                self.con.execute("ATTACH DATABASE ? AS stage", (str(source),))
             self.con.execute("BEGIN")
             for name, t in tables.items():
-                defs = [f"{_q(c.name)} {c.sqltype}".rstrip() + (" NOT NULL" if c.name in t.key else "")
+                defs = [f"{_q(c.name)} {c.sqltype}".rstrip() + (" NOT NULL" if c.name in t.key and not staging else "")
                         for c in t.columns]
-                defs.append(f"PRIMARY KEY ({_cols(t.key)})")
-                defs += [f"FOREIGN KEY ({_cols(src)}) REFERENCES {_q(dst)} ({_cols(cols)})"
-                         for src, dst, cols in t.references]
+                if staging:
+                    defs.insert(0, "_key TEXT")
+                else:
+                    defs.append(f"PRIMARY KEY ({_cols(t.key)})")
+                    defs += [f"FOREIGN KEY ({_cols(src)}) REFERENCES {_q(dst)} ({_cols(cols)})"
+                             for src, dst, cols in t.references]
                 self.con.execute(f"CREATE TABLE {_q(name)} ({', '.join(defs)})")
-                self.inserts[name] = f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * len(t.columns))})"
+                self.inserts[name] = f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * (first + len(t.columns)))})"
         except BaseException:
             self.con.close()
             raise
 
-    def write(self, table: str, rows: list[list[Any]]) -> None:
+    def write(self, table: str, rows: list[list[Any]], key: Optional[str] = None) -> None:
+        """Insert rows of one document (a staging database: its ``key``)."""
         if not rows:
             return
+        if self.staging:
+            rows = [[key, *r] for r in rows]
         lists = self.lists[table]
         if lists:
-            rows = [list(r) for r in rows]
+            rows = [list(r) for r in rows] if not self.staging else rows
             for r in rows:
                 for i in lists:
                     if r[i] is not None:
@@ -72,13 +87,32 @@ class SqliteWriter:
 
     def _one_by_one(self, table: str, rows: list[list[Any]]) -> None:
         """Rows with an odd value: each value made storable; a row whose key is taken is noted."""
-        cols = [c.name for c in self.tables[table].columns]
+        cols = ["_key"] * self.staging + [c.name for c in self.tables[table].columns]
         for row in rows:
             try:
                 self.con.execute(self.inserts[table], [sql_value(v, self.notes, table, col)
                                                        for v, col in zip(row, cols)])
             except sqlite3.IntegrityError:
                 self.notes.add(table, "(key)", "duplicate key, row left out")
+
+    def end_staging(self) -> None:
+        """Commit a staging database's rows and close it."""
+        self.con.execute("COMMIT")
+        self.con.close()
+
+    def copy_from(self, order: list[str]) -> None:
+        """Every row of the staging database (``source``) whose document's key is in ``order``, in
+        that order (a document's rows as they came); a row whose key is taken is left out, noted."""
+        self.con.execute("CREATE TEMP TABLE _order (_key TEXT PRIMARY KEY, pos INTEGER)")
+        self.con.executemany("INSERT INTO temp._order VALUES (?, ?)", ((k, i) for i, k in enumerate(order)))
+        for name, t in self.tables.items():
+            cols = ", ".join(f"s.{_q(c.name)}" for c in t.columns)
+            rows = f"FROM stage.{_q(name)} s JOIN temp._order o ON o._key = s._key"
+            done = self.con.execute(f"INSERT OR IGNORE INTO main.{_q(name)} SELECT {cols} {rows} "
+                                    "ORDER BY o.pos, s.rowid").rowcount
+            left = self.con.execute(f"SELECT count(*) {rows}").fetchone()[0] - done
+            if left > 0:
+                self.notes.add(name, "(key)", "duplicate key, row left out", left)
 
     def commit(self, meta: dict[str, Any]) -> None:
         """Index the foreign keys (for joins), record ``meta`` and commit the one transaction."""

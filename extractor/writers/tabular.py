@@ -18,10 +18,16 @@ never holds tables of two batches.
 """
 from __future__ import annotations
 
+import codecs
 import contextlib
+import csv
+import io
+import os
+import pickle
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Optional
 
 from ..errors import PlanxError
 from ..files import temp_file
@@ -29,7 +35,6 @@ from ..records import SCHEMA_VERSION, ExtractResult
 from ..version import __version__
 from .cells import Notes, text_rows
 from .columns import build_tables, document_rows, table_layout
-from .csv_out import CsvWriter
 from .excel import ExcelWriter
 from .publish import publish
 from .sqlite import SqliteWriter
@@ -83,70 +88,182 @@ class _Guarded:
 def write_batch_tables(results: Iterable[dict], out_dir: Path) -> TablesReport:
     """Write the CSV files, workbook and database of a batch, streamed one document at a time,
     and publish them as one set; return what was written and what failed."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    layout = table_layout()
-    columns = {name: t.columns for name, t in layout.items()}
-    csv_g = _Guarded(str(out_dir / "documents.csv") + " (and the other CSV files)", [f"{n}.csv" for n in layout])
-    xlsx_g = _Guarded(str(out_dir / WORKBOOK), [WORKBOOK])
-    db_g = _Guarded(str(out_dir / DATABASE), [DATABASE])
-    guards = (csv_g, xlsx_g, db_g)
-    report = TablesReport()
-
-    def open_csv() -> None:
-        csv_g.writer = {}
-        for name, cols in columns.items():
-            csv_g.temps[f"{name}.csv"] = tmp = temp_file(out_dir)
-            csv_g.writer[name] = CsvWriter(cols, tmp)
-
-    def open_xlsx() -> None:
-        xlsx_g.temps[WORKBOOK] = tmp = temp_file(out_dir)
-        xlsx_g.writer = ExcelWriter({n: c for n, c in columns.items() if n not in NOT_IN_WORKBOOK}, tmp, xlsx_g.notes)
-
-    def open_db() -> None:
-        db_g.temps[DATABASE] = tmp = temp_file(out_dir)
-        db_g.writer = SqliteWriter(layout, tmp, db_g.notes)
-
-    csv_g.run(open_csv)
-    xlsx_g.run(open_xlsx)
-    db_g.run(open_db)
+    tables = BatchTables(out_dir)
     try:
-        with contextlib.ExitStack() as cleanup:
-            cleanup.callback(_close_all, guards)
-            for res in results:
-                rows = document_rows(res)
-                report.documents += 1
-                if not (csv_g.error and xlsx_g.error):
-                    texts = {n: text_rows(r) for n, r in rows.items()}
-                    csv_g.run(lambda: [csv_g.writer[n].write(r) for n, r in texts.items()])
-                    xlsx_g.run(lambda: [xlsx_g.writer.write(n, texts[n]) for n in xlsx_g.writer.tables])
-                db_g.run(lambda: [db_g.writer.write(n, r) for n, r in rows.items()])
-            csv_g.run(lambda: [w.close() for w in csv_g.writer.values()])
-            xlsx_g.run(xlsx_g.writer.save if xlsx_g.writer else lambda: None)
-            meta = {"planx_version": __version__, "schema_version": SCHEMA_VERSION, "documents": report.documents}
-            db_g.run(lambda: db_g.writer.commit(meta))
-    except BaseException:  # interrupted (or the results failed): the previous set stays, no temporaries
-        for g in guards:
-            for tmp in g.temps.values():
-                tmp.unlink(missing_ok=True)
-        raise
-    ok = [g for g in guards if not g.error]
-    moves = {out_dir / name: tmp for g in ok for name, tmp in g.temps.items()}
-    removals = [out_dir / name for g in guards if g.error for name in g.files]
-    for g in guards:
-        if g.error:
-            report.failures.append(g.error)
-            for tmp in g.temps.values():
-                tmp.unlink(missing_ok=True)
-        else:
-            report.notes += g.notes.lines(g.label)
-    try:
-        publish(out_dir, moves, removals)
-    except PlanxError as e:
-        report.failures.append(str(e))
+        keys = []
+        for n, res in enumerate(results):
+            keys.append(str(n))
+            tables.add(keys[-1], res)
+        return tables.finish(keys)
+    finally:
+        tables.discard()
+
+
+class BatchTables:
+    """The batch tables of an output folder, fed one document at a time in any order (a batch
+    feeds each document as its worker finishes it) and written in the order given to :meth:`finish`.
+
+    :meth:`add` does the work that does not depend on the order, while the workers extract:
+    the document's rows (once), each table's CSV text appended to a spool file, the workbook's
+    cells pickled to another, the database rows inserted into a staging database, each tagged
+    with the document's key.  :meth:`finish` then only assembles: each CSV file copied from its
+    spool in order, the database filled by one ``INSERT … SELECT … ORDER BY`` per table (in a
+    thread: SQLite runs without the GIL) while the workbook's sheets are written, and the set
+    published (:mod:`.publish`).  Every output is the same as writing the documents in that
+    order.  Memory stays flat: only the spool offsets of each document are kept."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.layout = table_layout()
+        self.columns = {name: t.columns for name, t in self.layout.items()}
+        self.sheets = [n for n in self.columns if n not in NOT_IN_WORKBOOK]
+        self.csv = _Guarded(str(self.out_dir / "documents.csv") + " (and the other CSV files)",
+                            [f"{n}.csv" for n in self.layout])
+        self.xlsx = _Guarded(str(self.out_dir / WORKBOOK), [WORKBOOK])
+        self.db = _Guarded(str(self.out_dir / DATABASE), [DATABASE])
+        self.guards = (self.csv, self.xlsx, self.db)
+        self.places: dict[str, tuple[int, list[int], int, int]] = {}  # key → csv offset, lengths; cells offset, length
+        self.spools: list[Path] = []
+        self.stage: Optional[Path] = None  # the staging database
+        self.documents = 0
+        self.csv.run(self._open_csv)
+        self.xlsx.run(self._open_xlsx)
+        self.db.run(self._open_db)
+
+    def _spool(self) -> BinaryIO:
+        self.spools.append(temp_file(self.out_dir))
+        return open(self.spools[-1], "w+b")
+
+    def _open_csv(self) -> None:
+        self.csv.writer = self._spool()
+
+    def _open_xlsx(self) -> None:
+        self.xlsx.writer = self._spool()
+
+    def _open_db(self) -> None:
+        self.spools.append(temp_file(self.out_dir))
+        self.db.writer = SqliteWriter(self.layout, self.spools[-1], self.db.notes, staging=True)
+        self.stage = self.spools[-1]
+
+    def add(self, key: str, res: dict) -> None:
+        """One document's rows (``res``: its planx JSON as a dict), ``key`` naming it in :meth:`finish`."""
+        rows = document_rows(res)
+        self.documents += 1
+        csv_at, csv_lengths, cells_at, cells_length = -1, [], -1, 0
+        if not (self.csv.error and self.xlsx.error):
+            texts = {n: text_rows(r) for n, r in rows.items()}
+
+            def spool_csv() -> None:
+                nonlocal csv_at
+                csv_at = self.csv.writer.tell()
+                for name in self.layout:
+                    data = csv_text(texts[name]).encode("utf-8")
+                    self.csv.writer.write(data)
+                    csv_lengths.append(len(data))
+
+            def spool_cells() -> None:
+                nonlocal cells_at, cells_length
+                cells_at = self.xlsx.writer.tell()
+                data = pickle.dumps([texts[n] for n in self.sheets], protocol=pickle.HIGHEST_PROTOCOL)
+                cells_length = self.xlsx.writer.write(data)
+
+            self.csv.run(spool_csv)
+            self.xlsx.run(spool_cells)
+        self.db.run(lambda: [self.db.writer.write(n, r, key) for n, r in rows.items()])
+        self.places[key] = (csv_at, csv_lengths, cells_at, cells_length)
+
+    def finish(self, order: list[str]) -> TablesReport:
+        """Write the tables of the documents ``order`` names (keys given to :meth:`add`), in that
+        order, and publish them as one set."""
+        order = [k for k in order if k in self.places]
+        report = TablesReport(documents=len(order))
+        temps: dict[str, Path] = {}
+        db_thread = None
+        try:
+            stage = self.stage
+            self.db.run(self.db.writer.end_staging if self.db.writer else lambda: None)
+            if stage is not None and not self.db.error:
+                temps[DATABASE] = self.db.temps[DATABASE] = temp_file(self.out_dir)
+                db_thread = threading.Thread(target=self.db.run, args=(lambda: self._database(stage, order),))
+                db_thread.start()
+            self.csv.run(lambda: self._csv_files(order))
+            self.xlsx.run(lambda: self._workbook(order))
+        except BaseException:  # interrupted: the previous set stays, no temporaries
+            if db_thread is not None:
+                db_thread.join()
+            for g in self.guards:
+                for tmp in g.temps.values():
+                    tmp.unlink(missing_ok=True)
+            raise
+        if db_thread is not None:
+            db_thread.join()
+        ok = [g for g in self.guards if not g.error]
+        moves = {self.out_dir / name: tmp for g in ok for name, tmp in g.temps.items()}
+        removals = [self.out_dir / name for g in self.guards if g.error for name in g.files]
+        for g in self.guards:
+            if g.error:
+                report.failures.append(g.error)
+                for tmp in g.temps.values():
+                    tmp.unlink(missing_ok=True)
+            else:
+                report.notes += g.notes.lines(g.label)
+        try:
+            publish(self.out_dir, moves, removals)
+        except PlanxError as e:
+            report.failures.append(str(e))
+            return report
+        report.written = sorted(moves)
         return report
-    report.written = sorted(moves)
-    return report
+
+    def _csv_files(self, order: list[str]) -> None:
+        spool = self.csv.writer
+        spool.flush()
+        fd = spool.fileno()
+        for i, (name, cols) in enumerate(self.columns.items()):
+            self.csv.temps[f"{name}.csv"] = tmp = temp_file(self.out_dir)
+            with open(tmp, "wb") as out:
+                out.write(codecs.BOM_UTF8 + csv_text([[c.name for c in cols]]).encode("utf-8"))
+                for key in order:
+                    at, lengths = self.places[key][:2]
+                    out.write(os.pread(fd, lengths[i], at + sum(lengths[:i])))
+
+    def _workbook(self, order: list[str]) -> None:
+        spool = self.xlsx.writer
+        spool.flush()
+        fd = spool.fileno()
+        self.xlsx.temps[WORKBOOK] = tmp = temp_file(self.out_dir)
+        book = ExcelWriter({n: self.columns[n] for n in self.sheets}, tmp, self.xlsx.notes)
+        try:
+            for key in order:
+                _, _, at, length = self.places[key]
+                for name, rows in zip(self.sheets, pickle.loads(os.pread(fd, length, at))):
+                    book.write(name, rows)
+            book.save()
+        finally:
+            book.close()
+
+    def _database(self, stage: Path, order: list[str]) -> None:
+        db = SqliteWriter(self.layout, self.db.temps[DATABASE], self.db.notes, source=stage)
+        try:
+            db.copy_from(order)
+            db.commit({"planx_version": __version__, "schema_version": SCHEMA_VERSION, "documents": len(order)})
+        finally:
+            db.close()
+
+    def discard(self) -> None:
+        """Close and remove the spools (and whatever a failed or interrupted writer left)."""
+        _close_all(self.guards)
+        for path in self.spools:
+            path.unlink(missing_ok=True)
+        self.spools.clear()
+
+
+def csv_text(rows: list[list[Any]]) -> str:
+    """Rows as CSV text, as :class:`csv.writer` writes them to a file opened with ``newline=""``."""
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    return buf.getvalue()
 
 
 def _close_all(guards: tuple[_Guarded, ...]) -> None:
