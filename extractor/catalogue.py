@@ -11,10 +11,10 @@ direction of improvement of any indicator (record, dict or name) for diff and au
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .language.normalise import nfkc
 from .patterns import compiled, load
 
 POLARITIES = ("higher_better", "lower_better", "qualitative")
@@ -50,7 +50,7 @@ class _Catalogue:
 
 def normalize(name: str) -> str:
     """A name as compared: NFKC, lower case, brackets, spaces, quotes and markers dropped."""
-    s = unicodedata.normalize("NFKC", name or "").lower()
+    s = nfkc(name or "").lower()
     return compiled(load("catalogue")["matching"]["drop"]).sub("", s)
 
 

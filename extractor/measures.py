@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
 from typing import Optional
 
+from .language.normalise import nfkc
 from .patterns import compiled, load
 
 
@@ -15,7 +15,7 @@ def unit_key(unit: Optional[str]) -> str:
     the ``unit_spellings`` rewrites."""
     if not unit:
         return ""
-    s = compiled(r"[\s()（）\[\]]").sub("", unicodedata.normalize("NFKC", unit)).lower()
+    s = compiled(r"[\s()（）\[\]]").sub("", nfkc(unit)).lower()
     for pattern, repl in load("measures")["unit_spellings"]:
         s = compiled(pattern).sub(repl, s)
     return s

@@ -5,50 +5,15 @@ period, base year and phases come from the plan's own statements anywhere in the
 """
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from typing import Optional
 
+from .language.dates import parse_full_date
+from .language.periods import find_plan
 from .model import Block, Document
 from .patterns import compiled, load
 from .records import DocumentInfo
 from .text.declared import declared_counts
-
-_CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0"}
-
-
-def _cn_int(s: str) -> int:
-    """A small Chinese or Arabic numeral (month/day): "十二" → 12, "5" → 5."""
-    s = s.strip()
-    if s.isdigit():
-        return int(s)
-    import cn2an
-
-    return int(cn2an.cn2an(s, "strict"))
-
-
-def _year(s: str) -> int:
-    s = s.strip()
-    return int(s) if s.isdigit() else int("".join(_CN_DIGITS[c] for c in s))
-
-
-def parse_cn_date(s: str) -> Optional[str]:
-    """"2021年7月8日" / "二零二四年五月" / "2021年5月底" → ISO string as precise as written."""
-    m = compiled(r"(?P<y>\d{4}|[〇零一二三四五六七八九○]{4})\s*年\s*(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
-                 r"\s*(?:(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日|(?P<end>底|末))?)?").search(s)
-    if not m:
-        return None
-    y = _year(m["y"])
-    if not m["m"]:
-        return f"{y:04d}"
-    mo = _cn_int(m["m"])
-    if not 1 <= mo <= 12:
-        return None
-    if m["d"]:
-        return f"{y:04d}-{mo:02d}-{_cn_int(m['d']):02d}"
-    if m["end"]:
-        return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
-    return f"{y:04d}-{mo:02d}"
 
 
 def _head(doc: Document) -> list[Block]:
@@ -104,7 +69,7 @@ def _signature(head: list[Block], info: DocumentInfo, p: dict) -> None:
         m = date_rx.match(b.text.strip())
         if not m:
             continue
-        iso = parse_cn_date(m["date"])
+        iso = parse_full_date(m["date"])
         if m["published"]:
             info.published = info.published or iso
             continue
@@ -133,7 +98,7 @@ def _closing_signature(doc: Document, info: DocumentInfo, p: dict) -> None:
         if signers is None or (info.issuer and info.issuer != signers):
             continue
         info.issuer = info.issuer or signers
-        info.issue_date = info.issue_date or parse_cn_date(m["date"])
+        info.issue_date = info.issue_date or parse_full_date(m["date"])
         return
 
 
@@ -245,12 +210,8 @@ def _period(doc: Document, title: Optional[str], p: dict) -> Optional[dict]:
     m = compiled(p["period_statement"] + p["period_range"]).search(text)
     if m:
         return {"start": int(m["start"]), "end": int(m["end"])}
-    if title:
-        m = compiled(p["five_year"]).search(title)
-        if m:  # "十四五" = the 14th five-year plan, 2021–2025
-            start = 2021 + 5 * (_cn_int(m["n"]) - 4)
-            return {"start": start, "end": start + 4}
-    return None
+    years = find_plan(title) if title else None  # "十四五" = the 14th five-year plan, 2021–2025
+    return {"start": years[0], "end": years[1]} if years else None
 
 
 def _horizon_period(doc: Document, struct, info: DocumentInfo, p: dict) -> Optional[dict]:
@@ -301,7 +262,7 @@ def _phases(doc: Document, p: dict) -> list[dict]:
         if m and m["name"] not in seen:
             seen.add(m["name"])
             parts = compiled(r"[—－–~～至到]+").split(m["range"])
-            start = parse_cn_date(parts[0]) if parts else None
-            end = parse_cn_date(parts[-1]) if len(parts) > 1 else None
+            start = parse_full_date(parts[0]) if parts else None
+            end = parse_full_date(parts[-1]) if len(parts) > 1 else None
             phases.append({"name": m["name"].strip(), "start": start, "end": end})
     return phases

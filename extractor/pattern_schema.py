@@ -185,7 +185,7 @@ SCHEMAS: dict[str, dict] = {
     },
     "dates": {
         "point": Rx("Y", "YC", "YP", "M", "D", "MP"), "year_range": Rx("Y1", "Y2"), "range_sep": Rx(),
-        "plan_period": Rx("N"), "period_word": Rx("W"), "period_clause_action": Rx(),
+        "full_date": Rx("y", "m", "d", "end"), "period_word": Rx("W"), "period_clause_action": Rx(),
         "prefix": Rx(), "suffix": Rx(), "history_prefix": [str], "history_suffix": [str],
         "reference_before": Rx(), "reference_after": Rx(), "metadata_before": Rx(),
         "recurring_before": Rx(), "bare_year_verbs": Rx(), "action_label": Rx(), "ongoing": Rx(),
@@ -220,7 +220,7 @@ SCHEMAS: dict[str, dict] = {
         "version_in_title": Rx("label"), "title_words": Rx(), "title_head": Rx(), "title_cont": Rx(),
         "region_prefix": Rx("region"), "region_scope": Rx("region"), "national_issuer": Rx(),
         "national_region": str, "region_mention": Rx("region"), "region_mention_exclude": Rx(),
-        "period_range": Rx("start", "end"), "period_statement": Rx(), "five_year": Rx("n"),
+        "period_range": Rx("start", "end"), "period_statement": Rx(),
         "base_year": Rx("y1", "y2"), "comparison_base": Rx("year"),
         "phase_named": Rx("name", "start", "end"), "phase_step": Rx("name", "range"),
         "plan_types": [str], "addressee_line": Rx(), "title_part": Rx(), "title_max_lines": int,
@@ -228,7 +228,7 @@ SCHEMAS: dict[str, dict] = {
         "horizon": Rx("y"), "goal_section": Rx(), "horizon_max_years": int,
     },
     "numbers": {
-        "cn_digit_chars": str, "arabic": Rx(), "magnitudes": {str: float}, "units": [str],
+        "cn_digit_chars": str, "cn_digit_values": {str: int}, "arabic": Rx(), "magnitudes": {str: float}, "units": [str],
         "cn_units": [str], "range_sep": Rx(), "vague_pair": Rx(),
     },
     "ocr": {
@@ -240,6 +240,7 @@ SCHEMAS: dict[str, dict] = {
                 "seal_min_inch": float, "seal_max_aspect": float},
         "correction": [{"rx": Rx(), "to": str}],
     },
+    "periods": {"reference_plan": int, "reference_start": int, "five_year": Rx("N")},
     "pdf": {"page_number": Rx(), "margin_zone": float, "repeat_share": float,
             "heading_size_ratio": float, "heading_max_len": int},
     "pipeline": {"pipeline": {"components": [str]}},
@@ -254,7 +255,7 @@ SCHEMAS: dict[str, dict] = {
     },
     "tables": {
         "after_table_line": Rx(), "columns": [{"rx": Rx(), "kind": str}], "label_kinds": [str], "header_year": Rx(numbered=1),
-        "caption_five_year": Rx("n"), "caption_base_year": Rx(numbered=1), "seq_cell": Rx(), "attribute_cell": Rx(),
+        "caption_base_year": Rx(numbered=1), "seq_cell": Rx(), "attribute_cell": Rx(),
         "status_cell": Rx(), "unit_cell": Rx(), "number_cell": Rx(), "year_specific_cell": Rx(),
         "divider_attribute": Rx(numbered=1), "divider_domain": Rx(), "divider_category": Rx(),
         "divider_number": Rx(), "attribute_complement": {str: str}, "total_row": Rx(), "caption": Rx(),

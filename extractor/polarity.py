@@ -6,10 +6,10 @@ name lexicon in ``patterns/polarity.toml`` as the fallback.  0 means "cannot tel
 from __future__ import annotations
 
 import functools
-import unicodedata
 from typing import Any, Optional
 
 from .catalogue import polarity_of
+from .language.normalise import nfkc
 from .patterns import compiled, load
 
 
@@ -20,7 +20,7 @@ def _p() -> dict:
 
 def is_reduction(text: Optional[str]) -> bool:
     """The text names a reduction ("下降率", "削减量"): higher is better."""
-    return bool(text) and bool(compiled(_p()["reduction"]).search(unicodedata.normalize("NFKC", text)))
+    return bool(text) and bool(compiled(_p()["reduction"]).search(nfkc(text)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -28,7 +28,7 @@ def polarity_of_name(name: Optional[str]) -> int:
     """+1 / -1 from the words of a name, 0 when they do not say."""
     if not name:
         return 0
-    s = unicodedata.normalize("NFKC", name)
+    s = nfkc(name)
     p = _p()
     if compiled(p["reduction"]).search(s) or compiled(p["rate_of_good"]).search(s):
         return 1

@@ -9,14 +9,14 @@ Shared by the table extractor, diff and audit.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from typing import Optional
 
 import regex
 
+from .language.normalise import nfkc
+from .language.numbers import parse_number
 from .patterns import compiled, load
 from .records import Value
-from .text.numbers import parse_number
 
 
 @functools.lru_cache(maxsize=None)
@@ -30,10 +30,6 @@ def _number_rx() -> regex.Pattern:
     ops = "|".join(f"(?:{rx})" for rx, _ in p["prefix_ops"])
     return compiled(f"(?P<op>{ops})?\\s*(?P<num>{p['number']})"
                     f"(?:{p['range_sep']}(?P<num2>{p['number']}))?")
-
-
-def nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
 
 
 def to_number(s: str) -> float | int:

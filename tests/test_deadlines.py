@@ -6,8 +6,8 @@ import tomllib
 import pytest
 
 from conftest import CORPORA, ROOT, extracted, gold, gold_docs
-from extractor.text.dates import YearContext, find_dates
-from extractor.text.numbers import nfkc
+from extractor.language.dates import YearContext, find_dates
+from extractor.language.normalise import nfkc
 
 
 def dates(text: str, **ctx) -> list[tuple]:

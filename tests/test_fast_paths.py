@@ -74,7 +74,7 @@ def test_to_jsonable_equals_the_plain_recursion(seed):
 
 
 def test_plain_ascii_numbers_read_like_the_general_path():
-    from extractor.text.numbers import parse_number
+    from extractor.language.numbers import parse_number
 
     rng = random.Random(3)
     samples = ["0", "7", "007", "2025", "1.5", "0.05", "12.", ".5", "1.2.3", "1,100", "1e3", "٣"]

@@ -3,8 +3,8 @@ heavy libraries of ``extractor.lazy``, and importing the CLI loads none of them.
 
 Layers, lowest first (``LAYERS``): a module may import its own package and lower layers, never
 a higher layer nor another package of its own layer.  In short: base helpers (errors, files,
-JSON, the pattern library) → language knowledge and lexicons → the document model → readers →
-records → structure → text → tables → document-level extractors (metadata, links, audit) →
+JSON, the pattern library) → Chinese-language knowledge (``extractor.language``) → lexicons →
+the document model → readers → records → structure → text → tables → document-level extractors (metadata, links, audit) →
 the pipeline → writers and jobs → engines → diff and review → batch → the command line.
 """
 from __future__ import annotations
@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent / "extractor"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "version", "lazy", "files", "jsonio", "report_text", "pattern_schema"),
     ("patterns",),
+    ("language",),  # Chinese-language knowledge: numerals, periods, dates, normalisation
     ("hygiene", "limits", "progress", "labels"),
-    ("text.numbers", "measures", "catalogue"),  # language knowledge and lexicons
+    ("measures", "catalogue"),  # lexicons
     ("polarity",),
     ("model",),
     ("normalize",),

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.text.numbers import find_quantities, nfkc, parse_number, parse_vague
+from extractor.language.normalise import nfkc
+from extractor.language.numbers import find_quantities, parse_number, parse_vague
 
 
 def quantities(text: str) -> list[tuple]:

@@ -87,7 +87,7 @@ BROKEN = [
      "[[label]] 2 pattern 'rx' lacks the named group 'label'"),
     ("headings.toml", "standalone_title_max = 40", 'standalone_title_max = "40"',
      "[limits] 'standalone_title_max' must be an integer, not a string"),
-    ("tables.toml", "(?P<n>", "(?P<num>", "pattern 'caption_five_year' lacks the named group 'n'"),
+    ("periods.toml", "(?P<N>", "(?P<n>", "pattern 'five_year' lacks the named group 'N'"),
     ("responsibilities.toml", "[note]", "[notes]", "missing key 'note'"),
     ("tables.toml", 'kind = "seq"', 'type = "seq"', "[[columns]] 1 missing key 'kind'"),
     ("tables.toml", "name_seq = '^(\\d{1,3})", "name_seq = '^(?:\\d{1,3})",

@@ -2,10 +2,10 @@
 current value / the standard / an earlier target, duplicates and unit conflicts."""
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from typing import Iterable
 
+from ..language.normalise import compact
 from ..polarity import record_polarity
 from ..records import Value
 from ..text.declared import status_class
@@ -132,10 +132,7 @@ def unit_conflicts(ctx: AuditContext) -> Iterable[Hit]:
         if ind.unit and ind.unit.strip():
             rows[_key(ind)[1:]].append(ind)
     for same in rows.values():
-        units = list(dict.fromkeys(_unit(i.unit) for i in same))
+        units = list(dict.fromkeys(compact(i.unit) for i in same))
         if len(units) > 1:
             yield Hit({"name": label(same[0]), "units": units}, [ref(i) for i in same])
 
-
-def _unit(u: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", u).split())

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from typing import Any, Optional
 
+from ..language.normalise import nfkc
 from ..patterns import compiled, load
 from ..records import Indicator, Value
 
@@ -88,21 +88,21 @@ def shown(v: Optional[Value]) -> str:
 
 def is_change(v: Optional[Value]) -> bool:
     """A value written as a change ("△EQI＞-1", "下降10%"), not as a level."""
-    text = unicodedata.normalize("NFKC", " ".join(x for x in (v.raw, v.qualitative) if x)) if v else ""
+    text = nfkc(" ".join(x for x in (v.raw, v.qualitative) if x)) if v else ""
     return bool(text) and bool(compiled(load("checks")["values"]["change"]).search(text))
 
 
 def bare_name(s: Optional[str]) -> str:
     """An indicator name or a target subject without brackets, numbering, markers and spaces
     ("1.城市细颗粒物（PM2.5）浓度*" → "城市细颗粒物浓度")."""
-    s = unicodedata.normalize("NFKC", s or "")
+    s = nfkc(s or "")
     s = compiled(r"[(（][^()（）]*[)）]").sub("", s)
     return compiled(r"^[\s0-9.、]+|[\s*＊△▲※#]+").sub("", s)
 
 
 def name_key(s: Optional[str]) -> str:
     """An indicator name for matching: NFKC, no spaces or trailing note markers."""
-    s = unicodedata.normalize("NFKC", s or "")
+    s = nfkc(s or "")
     return "".join(s.split()).rstrip("*＊△▲")
 
 

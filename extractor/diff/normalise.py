@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
 from typing import Any, Optional
 
+from ..language.normalise import compact as clean  # NFKC without white space
 from ..measures import unit_key
 from ..values import parse_value
 
 EMPTY = (None, "", [], {})
-
-
-def clean(s: str) -> str:
-    """NFKC without white space."""
-    return "".join(unicodedata.normalize("NFKC", s).split())
 
 
 def same(a: Any, b: Any) -> bool:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
 from typing import TYPE_CHECKING, Optional, Sequence
 
 import regex
+
+from ..language.normalise import nfkc
 
 if TYPE_CHECKING:
     import numpy as np
@@ -18,7 +19,7 @@ def norm(text: Optional[str]) -> str:
     """NFKC, lower case, without punctuation, symbols or spaces (“生态质量指数（EQI）” → “生态质量指数eqi”)."""
     if not text:
         return ""
-    return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return _NOISE.sub("", nfkc(text)).lower()
 
 
 @functools.lru_cache(maxsize=65536)

@@ -23,10 +23,10 @@ from ..patterns import load, source_of
 from ..records import DocumentInfo, ExtractResult
 
 if TYPE_CHECKING:
+    from ..language.dates import YearContext
     from ..model import Document
     from ..structure import Structure
     from ..tables import TableRecords
-    from ..text.dates import YearContext
     from ..text.prose import Prose
 
 # modules whose import registers their components

@@ -11,10 +11,10 @@ from copy import copy
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..language.dates import YearContext
 from ..model import Block, Document
 from ..patterns import compiled, load
 from ..records import Indicator, Project, TableInfo
-from ..text.dates import YearContext
 from ..text.prose import year_context
 from . import boxes
 from . import grid as gridmod

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..language.numbers import parse_number
 from ..model import Block, Document, MappedText
 from ..patterns import compiled
 from ..records import Project
-from ..text.numbers import parse_number
 from .common import Ledger
 from .header import lex
 

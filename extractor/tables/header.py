@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..language.normalise import nfkc
 from ..model import Cell
 from ..patterns import compiled, load
 
@@ -21,7 +21,7 @@ def flat(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    return unicodedata.normalize("NFKC", flat(text)).replace(" ", "")
+    return nfkc(flat(text)).replace(" ", "")
 
 
 def column_kind(text: str) -> Optional[str]:

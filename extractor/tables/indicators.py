@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ..language.periods import find_plan
 from ..model import Document
 from ..patterns import compiled
 from ..records import Indicator
@@ -38,11 +39,10 @@ def caption_years(caption: Optional[str]) -> tuple[Optional[int], Optional[int]]
         return base, max(later)
     if base:
         return base, None
-    m = compiled(lex()["caption_five_year"]).search(caption)
-    if not m:
+    plan = find_plan(caption)
+    if not plan:
         return None, None
-    end = 2025 + 5 * ("一二三四五六七八九".index(m["n"]) - 3)
-    return end - 5, end
+    return plan[0] - 1, plan[1]
 
 
 def layout(grid: Grid, ledger: Ledger, caption: Optional[str] = None) -> Layout:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..language.normalise import nfkc
+from ..language.periods import find_plan
 from ..model import Document
 from ..patterns import compiled
 from ..records import Project
-from ..values import is_placeholder, nfkc, parse_value
+from ..values import is_placeholder, parse_value
 from .common import Blocks, Ledger, row_span, slot, text
 from .grid import Grid, Row
 from .header import lex
@@ -102,10 +104,9 @@ def parse_period(raw: str) -> dict:
         return m.group("y") + (f"-{m.group('m')}" if m.group("m") else "")
 
     start = end = None
-    plan = compiled(lx["caption_five_year"]).search(s)
-    if not pts and plan:  # "“十四五”期间" → 2021–2025
-        end = 2025 + 5 * ("一二三四五六七八九".index(plan["n"]) - 3)
-        return {"raw": raw, "start": str(end - 4), "end": str(end)}
+    plan = find_plan(s) if not pts else None
+    if plan:  # "“十四五”期间" → 2021–2025
+        return {"raw": raw, "start": str(plan[0]), "end": str(plan[1])}
     if len(pts) >= 2:
         start, end = iso(pts[0]), iso(pts[-1])
     elif pts:

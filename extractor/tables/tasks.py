@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..language.dates import YearContext, find_dates
 from ..model import Cell, Document, MappedText, Span
 from ..patterns import compiled, load
 from ..records import Deadline, Responsibility, Task
 from ..text import units as U
-from ..text.dates import YearContext, find_dates
 from ..text.responsibilities import role_kind
 from ..text.sentences import nfkc_mapped
 from ..values import is_placeholder

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ..language.numbers import parse_number
 from ..model import Document, Span
 from ..patterns import compiled, load
-from .numbers import parse_number
 
 
 @dataclass

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ..language.dates import YearContext, find_dates
 from ..model import Document
-from .dates import YearContext, find_dates
 from .sentences import Passage, passages
 
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
+from ..language.normalise import nfkc
+from ..language.numbers import find_quantities
 from ..model import Block, Document, MappedText
-from .numbers import find_quantities
 
 if TYPE_CHECKING:
-    from .dates import DateExpr
-    from .numbers import Quantity
+    from ..language.dates import DateExpr
+    from ..language.numbers import Quantity
 
 SENTENCE_END = "。；;！!？?"
 CLAUSE_END = SENTENCE_END + "，,"
@@ -87,7 +87,7 @@ class _Nfkc(dict):
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        n = unicodedata.normalize("NFKC", ch) if code > 127 else ch
+        n = nfkc(ch) if code > 127 else ch
         if len(n) != 1:
             self.expanding.add(ch)
         self[code] = n

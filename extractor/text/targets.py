@@ -15,13 +15,13 @@ from typing import Optional
 
 import regex
 
+from ..language.dates import DateExpr, YearContext
+from ..language.numbers import Quantity
 from ..model import Document
 from ..patterns import compiled, compiled_plain, load
 from ..records import Target
-from .dates import DateExpr, YearContext
 from .deadlines import place_of, source_text
 from .declared import find_declarations
-from .numbers import Quantity
 from .prose import Prose, year_context
 from .prose import read as read_prose
 from .sentences import Passage

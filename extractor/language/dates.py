@@ -4,6 +4,7 @@ tell a time limit from history, comparison bases, recurring times and titles.
 ``find_dates(text, ctx)`` returns :class:`DateExpr` s for one NFKC-normalised passage;
 ``ctx`` (a :class:`YearContext`) carries the document's years (plan period, base year,
 issue date) and the last explicit year seen, used for "5月8日前"-style dates.
+``parse_full_date`` reads a date written in full ("二〇二四年五月八日").
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from typing import Optional
 import regex
 
 from ..patterns import compiled, compiled_plain, group_numbers, load
+from .numerals import digit_by_digit, small_int
+from .periods import five_year_rx, ten_x_five
 
 _FULL_PARENS = str.maketrans("（）", "()")
 _WINDOW = 64  # characters before/after an expression that its cue words may span
@@ -98,7 +101,7 @@ def _outer() -> regex.Pattern:
     p = _p()
     pt = _strip_names(p["point"])
     return compiled(
-        rf"(?P<pre>{p['prefix']})?(?:(?P<pp>{_strip_names(p['plan_period'] + p['period_word'])})|(?P<yr>{_strip_names(p['year_range'])})"
+        rf"(?P<pre>{p['prefix']})?(?:(?P<pp>{_strip_names(five_year_rx() + p['period_word'])})|(?P<yr>{_strip_names(p['year_range'])})"
         rf"|(?P<p1>(?=\d|(?:今|当|本)?年[底末]){pt})(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
     )
 
@@ -108,10 +111,6 @@ def _numbers(*names: str) -> tuple[int, ...]:
     return group_numbers(_outer(), *names)
 
 
-def _cn_digit(c: str) -> int:
-    return "零一二三四五六七八九".index(c)
-
-
 def _infer_from_text(ctx: YearContext, texts: list[str]) -> None:
     """Plan period, base year and issue year from the opening passages when metadata lacks them."""
     head = texts[:40]
@@ -119,11 +118,9 @@ def _infer_from_text(ctx: YearContext, texts: list[str]) -> None:
         m = compiled(_p()["year_range"]).search(t)
         if ctx.plan_start is None and m and ("规划" in t or "方案" in t) and len(t) < 80:
             ctx.plan_start, ctx.plan_end = int(m["Y1"]), int(m["Y2"])
-        m = compiled(_p()["plan_period"]).search(t)
+        m = compiled(five_year_rx()).search(t)
         if ctx.plan_start is None and m and len(t) < 80 and "规划" in t:
-            n = 10 + _cn_digit(m["N"])
-            ctx.plan_start = 1981 + 5 * (n - 6)
-            ctx.plan_end = ctx.plan_start + 4
+            ctx.plan_start, ctx.plan_end = ten_x_five(m["N"])
         m = compiled_plain(r"\s*((?:19|20)\d{2})年\d{1,2}月\d{1,2}日\s*").fullmatch(t)
         if ctx.issue_year is None and m:
             ctx.issue_year = int(m.group(1))
@@ -178,11 +175,23 @@ def _parse_point(s: str, ctx: YearContext, year_hint: Optional[int] = None) -> O
     return _Point(y, f"{ys}-{month:02d}", False, explicit)
 
 
-def _period_years(n_char: str) -> tuple[int, int]:
-    """Five-year plan number → (first, last) year: 十四五 → 2021–2025."""
-    n = 10 + _cn_digit(n_char)
-    start = 1981 + 5 * (n - 6)
-    return start, start + 4
+def parse_full_date(s: str) -> Optional[str]:
+    """The first date written in full in ``s``: "2021年7月8日" / "二零二四年五月" / "2021年5月底" →
+    an ISO string as precise as written (None when there is none or its month is no month)."""
+    m = compiled(_p()["full_date"]).search(s)
+    if not m:
+        return None
+    y = digit_by_digit(m["y"])
+    if not m["m"]:
+        return f"{y:04d}"
+    mo = small_int(m["m"])
+    if not 1 <= mo <= 12:
+        return None
+    if m["d"]:
+        return f"{y:04d}-{mo:02d}-{small_int(m['d']):02d}"
+    if m["end"]:
+        return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
+    return f"{y:04d}-{mo:02d}"
 
 
 class _Titles:
@@ -267,8 +276,8 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
             continue  # the point matched nothing: no date (a number, or a prefix before one)
         pre, suf = pre or "", suf or ""
         if pp:
-            pm = compiled(_p()["plan_period"] + _p()["period_word"]).fullmatch(pp)
-            y1, y2 = _period_years(pm["N"])
+            pm = compiled(five_year_rx() + _p()["period_word"]).fullmatch(pp)
+            y1, y2 = ten_x_five(pm["N"])
             nxt = text[m.end():m.end() + 1]
             if pm["W"] in ("期间", "时期", "内"):
                 acts = (nxt and compiled_plain(r"\p{Han}").match(nxt) and nxt not in "的是"

@@ -9,13 +9,14 @@ Chinese numerals are only read where a unit follows, so words such as "统一零
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
 from ..patterns import compiled, compiled_plain, group_numbers, load
+from .normalise import nfkc
+from .numerals import digit_values
 
 
 @dataclass
@@ -59,10 +60,6 @@ def _tidy(x: float) -> float:
     return int(r) if r == int(r) else r
 
 
-def nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
-
-
 def _cn_to_number(s: str) -> Optional[float]:
     """A run of Chinese numeral characters as a number (None if it is not one)."""
     import cn2an
@@ -72,8 +69,7 @@ def _cn_to_number(s: str) -> Optional[float]:
     digits = _p()["cn_digit_chars"]
     if len(s) > 1 and all(c in digits for c in s) and not compiled(_p()["vague_pair"]).match(s):
         # digit-by-digit writing: "二〇二一"
-        return float("".join(str("零一二三四五六七八九".find(c) if c not in "〇两" else (0 if c == "〇" else 2))
-                             for c in s))
+        return float("".join(str(digit_values()[c]) for c in s))
     if s[0] in "十百千":
         s = "一" + s  # "百" = 100, "千亿" = 一千亿 (cn2an rejects a bare leading place)
     try:
