@@ -1,7 +1,9 @@
 """Document metadata: title, issuer, 文号, dates, version label, region, plan period, phases.
 
 The document head (notice, title page) is read with the patterns in ``patterns/metadata.toml``;
-period, base year and phases come from the plan's own statements anywhere in the text.
+period, base year and phases come from the plan's own statements anywhere in the text.  These
+are the document's years, decided here once: the dates of the text are read against them
+(:meth:`.language.dates.YearContext.from_info`).
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections import Counter
 from typing import Optional
 
 from .language.dates import parse_full_date
-from .language.periods import find_plan
+from .language.periods import find_plan, five_year_rx, ten_x_five
 from .model import Block, Document
 from .patterns import compiled, load
 from .records import DocumentInfo
@@ -54,8 +56,9 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
         info.title = compiled(p["version_in_title"]).sub("", info.title).strip()
     info.plan_type = next((t for t in p["plan_types"] if info.title and t in info.title), None)
     info.region = _region(doc, info, p)
-    info.plan_period = _period(doc, info.title, p) or _horizon_period(doc, struct, info, p)
-    info.base_year = _base_year(doc, p)
+    info.plan_period = _period(doc, info.title, p) or _horizon_period(doc, struct, info, p) or _opening_period(doc, p)
+    info.issue_date = info.issue_date or _opening_date(doc, p)
+    info.base_year = _base_year(doc, info.plan_period, p)
     info.phases = _phases(doc, p)
     info.declared_counts = declared_counts(doc)
     info.span = doc.span(head[0].start, head[-1].end) if head else None
@@ -238,13 +241,53 @@ def _horizon_period(doc: Document, struct, info: DocumentInfo, p: dict) -> Optio
     return {"start": issue, "end": end, "inferred": True}
 
 
-def _base_year(doc: Document, p: dict) -> Optional[int]:
+def _opening(doc: Document, p: dict) -> list[str]:
+    """The texts of the document's first blocks outside tables."""
+    return [b.text for b in doc.blocks if b.kind != "table"][:p["opening_blocks"]]
+
+
+def _opening_period(doc: Document, p: dict) -> Optional[dict]:
+    """The period a short opening line prints beside the plan's name: "…规划（2021—2025年）" or
+    "“十四五”…规划" (the first such line)."""
+    rng, plan = compiled(load("dates")["year_range"]), compiled(five_year_rx())
+    cue, plan_cue = compiled(p["opening_period_cue"]), compiled(p["opening_plan_cue"])
+    for t in _opening(doc, p):
+        if len(t) >= p["opening_line_max"]:
+            continue
+        m = rng.search(t)
+        if m and cue.search(t):
+            return {"start": int(m["Y1"]), "end": int(m["Y2"])}
+        m = plan.search(t)
+        if m and plan_cue.search(t):
+            start, end = ten_x_five(m["N"])
+            return {"start": start, "end": end}
+    return None
+
+
+def _opening_date(doc: Document, p: dict) -> Optional[str]:
+    """The date of an opening line that is nothing but a date ("2021年5月8日")."""
+    rx = compiled(p["opening_date"])
+    return next((parse_full_date(t) for t in _opening(doc, p) if rx.fullmatch(t)), None)
+
+
+def _base_year(doc: Document, period: Optional[dict], p: dict) -> Optional[int]:
+    """The base year a paragraph states ("以2020年为基准年"), else the comparison base named most
+    ("比2020年下降"), else one stated outside paragraphs (a heading), else the year before a
+    five-year period."""
     text = "\n".join(b.text for b in doc.blocks if b.kind == "paragraph")
-    m = compiled(p["base_year"]).search(text)
+    rx = compiled(p["base_year"])
+    m = rx.search(text)
     if m:
         return int(m["y1"] or m["y2"])
     counts = Counter(int(x["year"]) for x in compiled(p["comparison_base"]).finditer(text))
-    return counts.most_common(1)[0][0] if counts else None
+    if counts:
+        return counts.most_common(1)[0][0]
+    m = next((m for b in doc.blocks if b.kind not in ("table", "paragraph") and (m := rx.search(b.text))), None)
+    if m:
+        return int(m["y1"] or m["y2"])
+    if period and period["end"] - period["start"] == 4:
+        return period["start"] - 1
+    return None
 
 
 def _phases(doc: Document, p: dict) -> list[dict]:

@@ -226,6 +226,8 @@ SCHEMAS: dict[str, dict] = {
         "plan_types": [str], "addressee_line": Rx(), "title_part": Rx(), "title_max_lines": int,
         "notice_title_end": Rx(), "transmittal": Rx(), "title_issuer": Rx("issuer"), "tail_blocks": int,
         "horizon": Rx("y"), "goal_section": Rx(), "horizon_max_years": int,
+        "opening_blocks": int, "opening_line_max": int, "opening_period_cue": Rx(), "opening_plan_cue": Rx(),
+        "opening_date": Rx(),
     },
     "numbers": {
         "cn_digit_chars": str, "cn_digit_values": {str: int}, "arabic": Rx(), "magnitudes": {str: float}, "units": [str],

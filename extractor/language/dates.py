@@ -66,8 +66,8 @@ class YearContext:
         return self.month_year or self.issue_year or self.current_year or self.plan_start
 
     @classmethod
-    def from_info(cls, info, texts: list[str]) -> "YearContext":
-        """From DocumentInfo, falling back to the document's own opening text."""
+    def from_info(cls, info) -> "YearContext":
+        """The years the document's metadata decided (a DocumentInfo, or None: no years)."""
         ctx = cls()
         if info is not None:
             if getattr(info, "issue_date", None):
@@ -75,8 +75,6 @@ class YearContext:
             pp = getattr(info, "plan_period", None) or {}
             ctx.plan_start, ctx.plan_end = _int(pp.get("start")), _int(pp.get("end"))
             ctx.base_year = _int(getattr(info, "base_year", None))
-        if ctx.plan_start is None or ctx.base_year is None or ctx.issue_year is None:
-            _infer_from_text(ctx, texts)
         return ctx
 
 
@@ -109,29 +107,6 @@ def _outer() -> regex.Pattern:
 def _numbers(*names: str) -> tuple[int, ...]:
     """Numbers of the named groups of :func:`_outer` (a look-up by name is slow in ``regex``)."""
     return group_numbers(_outer(), *names)
-
-
-def _infer_from_text(ctx: YearContext, texts: list[str]) -> None:
-    """Plan period, base year and issue year from the opening passages when metadata lacks them."""
-    head = texts[:40]
-    for t in head:
-        m = compiled(_p()["year_range"]).search(t)
-        if ctx.plan_start is None and m and ("规划" in t or "方案" in t) and len(t) < 80:
-            ctx.plan_start, ctx.plan_end = int(m["Y1"]), int(m["Y2"])
-        m = compiled(five_year_rx()).search(t)
-        if ctx.plan_start is None and m and len(t) < 80 and "规划" in t:
-            ctx.plan_start, ctx.plan_end = ten_x_five(m["N"])
-        m = compiled_plain(r"\s*((?:19|20)\d{2})年\d{1,2}月\d{1,2}日\s*").fullmatch(t)
-        if ctx.issue_year is None and m:
-            ctx.issue_year = int(m.group(1))
-    if ctx.base_year is None:
-        for t in texts:
-            m = compiled_plain(r"以((?:19|20)\d{2})年为(?:规划)?基准年").search(t)
-            if m:
-                ctx.base_year = int(m.group(1))
-                break
-    if ctx.base_year is None and ctx.plan_start and ctx.plan_end and ctx.plan_end - ctx.plan_start == 4:
-        ctx.base_year = ctx.plan_start - 1
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from copy import copy
 
 from .. import audit, catalogue, metadata, structure, tables
+from ..language.dates import YearContext
 from ..links import link
 from ..text import deadlines, prose, responsibilities, targets
 from .registry import EVERYTHING, PlanDoc, component
@@ -40,7 +41,7 @@ def metadata_(plan: PlanDoc) -> PlanDoc:
     document's year anchors, decided here once for every later component."""
     info = metadata.extract_document_info(plan.doc, plan.structure)
     plan.result.document = info
-    plan.years = prose.year_context(plan.doc, info)
+    plan.years = YearContext.from_info(info)
     return plan
 
 

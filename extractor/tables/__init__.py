@@ -15,7 +15,6 @@ from ..language.dates import YearContext
 from ..model import Block, Document
 from ..patterns import compiled, load
 from ..records import Indicator, Project, TableInfo
-from ..text.prose import year_context
 from . import boxes
 from . import grid as gridmod
 from . import indicators as ind
@@ -98,7 +97,7 @@ def extract_records(doc: Document, struct, doc_info=None, years: Optional[YearCo
             named = [r for r in g.rows if r.divider is None and text(slot(r, g, "name"))]
             duties = None
             if g.index("units") or g.index("period"):  # 指标任务分解表: who answers for each indicator
-                ctx = ctx or (copy(years) if years else year_context(doc, doc_info))
+                ctx = ctx or (copy(years) if years else YearContext.from_info(doc_info))
                 duties = tasktab.row_duties(g, doc, named, section, ledger, ctx, guess)
             new = ind.build(g, doc, info.caption, section, ledger, len(inds) + 1, guess_merges=guess)
             inds += _of_table(new, info)
@@ -113,7 +112,7 @@ def extract_records(doc: Document, struct, doc_info=None, years: Optional[YearCo
             projs += _of_table(proj.build(g, doc, info.caption, section, ledger, len(projs) + 1,
                                           unit_note=_unit_note(g)), info)
         elif info.kind == "tasks":
-            ctx = ctx or (copy(years) if years else year_context(doc, doc_info))
+            ctx = ctx or (copy(years) if years else YearContext.from_info(doc_info))
             found.task_tables.append(tasktab.build(g, doc, info.caption, section, ledger, ctx,
                                                    guess_merges=not (b.table.grid and b.table.merges_known)))
             found.task_tables[-1].table_id = info.id

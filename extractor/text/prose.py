@@ -21,15 +21,10 @@ class Prose:
     passages: list[Passage]
 
 
-def year_context(doc: Document, info) -> YearContext:
-    """The document's year anchors (plan period, base year, issue year) before any passage."""
-    return YearContext.from_info(info, [b.text for b in doc.blocks if b.kind != "table"])
-
-
 def read(doc: Document, info, years: Optional[YearContext] = None) -> Prose:
     """Every prose passage of ``doc`` with its date expressions (``info``: DocumentInfo or None;
     ``years``: the document's year anchors when already decided — this reading advances them)."""
-    ctx = years or year_context(doc, info)
+    ctx = years or YearContext.from_info(info)
     out = list(passages(doc))
     for psg in out:
         psg.dates = find_dates(psg.text.text, ctx)

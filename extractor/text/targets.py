@@ -22,7 +22,7 @@ from ..patterns import compiled, compiled_plain, load
 from ..records import Target
 from .deadlines import place_of, source_text
 from .declared import find_declarations
-from .prose import Prose, year_context
+from .prose import Prose
 from .prose import read as read_prose
 from .sentences import Passage
 from .target_kind import Roles, kind_of
@@ -310,7 +310,7 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None,
     (``prose``: the document's prose when already read, see :mod:`.prose`; ``years``: the
     document's year anchors when already decided)."""
     prose = prose or read_prose(doc, info)
-    horizon = (years or year_context(doc, info)).horizon
+    horizon = (years or YearContext.from_info(info)).horizon
     roles = Roles.of(struct)
     declared = [(d.span.start, d.span.end) for d in find_declarations(doc) if d.span]
     out: list[Target] = []
