@@ -19,8 +19,8 @@ import regex
 from ..patterns import compiled, compiled_plain, group_numbers, load
 from .numerals import digit_by_digit, small_int
 from .periods import five_year_rx, ten_x_five
+from .punctuation import marks
 
-_FULL_PARENS = str.maketrans("（）", "()")
 _WINDOW = 64  # characters before/after an expression that its cue words may span
 ROLES = ("limit", "history", "reference", "recurring", "title", "metadata")
 
@@ -100,7 +100,7 @@ def _outer() -> regex.Pattern:
     pt = _strip_names(p["point"])
     return compiled(
         rf"(?P<pre>{p['prefix']})?(?:(?P<pp>{_strip_names(five_year_rx() + p['period_word'])})|(?P<yr>{_strip_names(p['year_range'])})"
-        rf"|(?P<p1>(?=\d|(?:今|当|本)?年[底末]){pt})(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
+        rf"|(?P<p1>{p['point_start']}{pt})(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
     )
 
 
@@ -115,6 +115,7 @@ class _Point:
     iso: Optional[str]
     end_of: bool  # 底/末: the last day of the year/month
     explicit_year: bool
+    month: bool = False  # a month is written
 
 
 def _parse_point(s: str, ctx: YearContext, year_hint: Optional[int] = None) -> Optional[_Point]:
@@ -134,20 +135,20 @@ def _parse_point(s: str, ctx: YearContext, year_hint: Optional[int] = None) -> O
     if not M:
         if y is None:
             return None  # "年底前" in a document without any year
-        if YP in ("底", "末", "下半年", "内"):
+        if YP in _p()["year_end_parts"]:
             return _Point(y, f"{y}-12-31", True, explicit)
-        if YP and ("季度" in YP or YP == "上半年"):
-            month = 6 if YP == "上半年" else 3 * ("一二三四".index(YP.lstrip("第")[0]) + 1)
+        month = _p()["year_part_month"].get(YP) if YP else None
+        if month:
             return _Point(y, f"{y}-{month:02d}-{calendar.monthrange(y, month)[1]:02d}", True, explicit)
         return _Point(y, str(y), False, explicit)
     month = int(M)
     ys = f"{y:04d}" if y else "XXXX"
     if D:
-        return _Point(y, f"{ys}-{month:02d}-{int(D):02d}", False, explicit)
-    if MP in ("底", "末") and y:
+        return _Point(y, f"{ys}-{month:02d}-{int(D):02d}", False, explicit, True)
+    if MP in _p()["month_end_parts"] and y:
         last = calendar.monthrange(y, month)[1]
-        return _Point(y, f"{ys}-{month:02d}-{last:02d}", True, explicit)
-    return _Point(y, f"{ys}-{month:02d}", False, explicit)
+        return _Point(y, f"{ys}-{month:02d}-{last:02d}", True, explicit, True)
+    return _Point(y, f"{ys}-{month:02d}", False, explicit, True)
 
 
 def parse_full_date(s: str) -> Optional[str]:
@@ -169,6 +170,16 @@ def parse_full_date(s: str) -> Optional[str]:
     return f"{y:04d}-{mo:02d}"
 
 
+@functools.lru_cache(maxsize=None)
+def _title_marks() -> tuple[regex.Pattern, dict[str, int]]:
+    """A pattern for any title mark or bracket, and each one's kind: 0 title open, 1 title
+    close, 2 bracket open, 3 bracket close."""
+    pm = marks()
+    kinds = {c: k for k, chars in enumerate((pm.title_open, pm.title_close, pm.brackets_open, pm.brackets_close))
+             for c in chars}
+    return compiled_plain("[" + regex.escape("".join(kinds)) + "]"), kinds
+
+
 class _Titles:
     """Where 《》 and brackets open and close in one passage, so that "inside a title" is
     answered without rescanning the text before each date."""
@@ -177,19 +188,19 @@ class _Titles:
         self.text = text
 
     @functools.cached_property
-    def marks(self) -> dict[str, list[int]]:
-        """Positions of each of 《》（）() in the text."""
-        out: dict[str, list[int]] = {"《": [], "》": [], "(": [], ")": []}
-        for m in compiled_plain(r"[《》()（）]").finditer(self.text):
-            out[m.group().translate(_FULL_PARENS)].append(m.start())
+    def marks(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Positions of the title opens, title closes, bracket opens and bracket closes in the text."""
+        rx, kinds = _title_marks()
+        out: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+        for m in rx.finditer(self.text):
+            out[kinds[m.group()]].append(m.start())
         return out
 
     def inside(self, i: int) -> bool:
         """Position i lies in 《…》 or in the "（…年）" right after a title."""
-        marks = self.marks
-        if bisect.bisect_left(marks["《"], i) > bisect.bisect_left(marks["》"], i):
+        title_opens, title_closes, opens, closes = self.marks
+        if bisect.bisect_left(title_opens, i) > bisect.bisect_left(title_closes, i):
             return True
-        opens, closes = marks["("], marks[")"]
         n = bisect.bisect_left(opens, i)
         if not n:
             return False
@@ -201,14 +212,14 @@ class _Titles:
         while p > 0 and self.text[p - 1].isspace():
             p -= 1
         prev = self.text[max(0, p - _WINDOW):p]
-        return prev.endswith("》") or bool(compiled_plain(r"(?:规划|方案|计划|纲要|行动)$").search(prev))
+        return bool(prev) and prev[-1] in marks().title_close or bool(compiled(_p()["title_before_bracket"]).search(prev))
 
 
 def _clause_start(text: str, i: int) -> bool:
     j = i - 1
     while j >= 0 and text[j] in " \t":
         j -= 1
-    return j < 0 or text[j] in "，,。；;：:！？!?\n"
+    return j < 0 or text[j] in marks().clause_break
 
 
 def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool, titles: _Titles) -> str:
@@ -228,7 +239,7 @@ def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool, t
         return "metadata"
     if compiled(p["reference_before"]).search(before) or compiled(p["reference_after"]).search(after):
         return "reference"
-    if suf == "后":
+    if suf in p["reference_suffix"]:
         return "reference"
     if end_year is not None and ctx.horizon is not None and end_year < ctx.horizon:
         return "history"
@@ -254,8 +265,8 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
             pm = compiled(five_year_rx() + _p()["period_word"]).fullmatch(pp)
             y1, y2 = ten_x_five(pm["N"])
             nxt = text[m.end():m.end() + 1]
-            if pm["W"] in ("期间", "时期", "内"):
-                acts = (nxt and compiled_plain(r"\p{Han}").match(nxt) and nxt not in "的是"
+            if pm["W"] in _p()["period_span_words"]:
+                acts = (nxt and compiled_plain(r"\p{Han}").match(nxt) and nxt not in _p()["period_not_action"]
                         or compiled(_p()["period_clause_action"]).match(text[m.end():m.end() + _WINDOW]))
                 role = "limit" if acts else "reference"
                 if titles.inside(m.start()) or compiled(_p()["recurring_before"]).search(
@@ -295,12 +306,13 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
         role = _role(text, m, ctx, p1.year, bare, titles)
         if role not in ("title", "reference") and p1.explicit_year:
             ctx.current_year = local_year = p1.year
-            if p1.end_of or "月" in s1:
+            if p1.end_of or p1.month:
                 ctx.month_year = p1.year
-        if suf in ("前", "之前", "以前", "止", "为止") or pre in ("到", "至", "展望") or (p1.end_of and pre != "自"):
+        p = _p()
+        if suf in p["by_suffix"] or pre in p["by_prefix"] or (p1.end_of and pre not in p["start_prefix"]):
             kind = "by"
         else:
             kind = "at"
-        start = m.start(n_pre) if pre in ("到", "至", "展望", "自", "从", "截至", "截止", "截止到") else m.start(n_p1)
+        start = m.start(n_pre) if pre else m.start(n_p1)  # a prefix belongs to the expression
         out.append(DateExpr(start, m.end(), p1.iso, kind, None, p1.year, role, bare))
     return out

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..language.punctuation import marks
 from ..model import Document, MappedText
 from ..patterns import compiled, load
 from ..records import Deadline
 from ..structure import Place
 from .prose import Prose
 from .prose import read as read_prose
-from .sentences import SENTENCE_END
 
 _SKIP = " \t，,：:"
 _OPEN = "（("
@@ -43,7 +43,8 @@ def _action(text: str, start: int, end: int, stop: int, back: int) -> tuple[int,
     while i < len(text) and text[i] in _SKIP:
         i += 1
     j = i
-    while j < stop and text[j] not in SENTENCE_END:
+    ends = marks().sentence_end
+    while j < stop and text[j] not in ends:
         j += 1
     while j > i and text[j - 1] in _SKIP + "、":
         j -= 1
@@ -51,7 +52,7 @@ def _action(text: str, start: int, end: int, stop: int, back: int) -> tuple[int,
         return i, j
     # the limit closes its sentence ("第一阶段：…（2021年3月—4月21日）", "近期：2021～2025年")
     k = start
-    while k > back and text[k - 1] not in SENTENCE_END:
+    while k > back and text[k - 1] not in ends:
         k -= 1
     e = start
     while e > k and text[e - 1] in _SKIP + _OPEN:

@@ -17,15 +17,12 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..language.normalise import nfkc
 from ..language.numbers import find_quantities
+from ..language.punctuation import marks
 from ..model import Block, Document, MappedText
 
 if TYPE_CHECKING:
     from ..language.dates import DateExpr
     from ..language.numbers import Quantity
-
-SENTENCE_END = "。；;！!？?"
-CLAUSE_END = SENTENCE_END + "，,"
-FULL_STOP = "。！!？?"
 
 
 @dataclass(eq=False)
@@ -144,10 +141,10 @@ def _char_class(chars: str) -> "re.Pattern[str]":
     return re.compile("[" + re.escape(chars) + "]")
 
 
-def sentences(text: str, marks: str = SENTENCE_END) -> list[tuple[int, int]]:
+def sentences(text: str, ends: str | None = None) -> list[tuple[int, int]]:
     """(start, end) of each sentence (split at 。；!? by default); the end includes the mark."""
     out, start = [], 0
-    for m in _char_class(marks).finditer(text):
+    for m in _char_class(ends or marks().sentence_end).finditer(text):
         out.append((start, m.end()))
         start = m.end()
     if start < len(text):
@@ -157,14 +154,14 @@ def sentences(text: str, marks: str = SENTENCE_END) -> list[tuple[int, int]]:
 
 def sentences_full(text: str) -> list[tuple[int, int]]:
     """Sentences split only at 。!? (a "；" list stays one sentence)."""
-    return sentences(text, FULL_STOP)
+    return sentences(text, marks().full_stop)
 
 
 def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) of each comma-separated clause of text[start:end], marks excluded."""
     end = len(text) if end is None else end
     out, s = [], start
-    for m in _char_class(CLAUSE_END).finditer(text, start, end):
+    for m in _char_class(marks().clause_end).finditer(text, start, end):
         out.append((s, m.start()))
         s = m.end()
     if s < end:
