@@ -17,6 +17,7 @@ import regex
 
 from ..language.dates import DateExpr, YearContext
 from ..language.numbers import Quantity
+from ..language.punctuation import marks
 from ..model import Document
 from ..patterns import compiled, compiled_plain, load
 from ..records import Target
@@ -27,7 +28,6 @@ from .prose import read as read_prose
 from .sentences import Passage
 from .target_kind import Roles, kind_of
 
-_OPEN, _CLOSE = "(（", ")）"
 _AFTER = 32  # characters after a number that its cue words (以上, 及以下, …指标) may span
 
 
@@ -50,10 +50,11 @@ class _ParenDepth:
     def inside(self, start: int, i: int) -> bool:
         if start != self.start or i < self.pos:
             self.start, self.pos, self.depth = start, start, 0
+        opens, closes = marks().brackets_open, marks().brackets_close
         for ch in self.text[self.pos:i]:
-            if ch in _OPEN:
+            if ch in opens:
                 self.depth += 1
-            elif ch in _CLOSE and self.depth:
+            elif ch in closes and self.depth:
                 self.depth -= 1
         self.pos = i
         return self.depth > 0
@@ -82,12 +83,12 @@ def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
             return op
     for op, rx in p["op_before"].items():
         if compiled(rx).search(core):
-            if op == "increase" and core.endswith("新增") and q.base_unit in p["count_units"]:
+            if op == "increase" and core.endswith(p["increase_word"]) and q.base_unit in p["count_units"]:
                 return "="
             return op
     if _rx("within_after").search(after):
         return "<="
-    if "新增" in clause_before and _is_measure(q):
+    if p["increase_word"] in clause_before and _is_measure(q):
         return "increase"
     if q.more:
         return ">"
@@ -96,12 +97,9 @@ def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
     return "="
 
 
-_LIST_SEP = "、和及"
-
-
 def _list_next(text: str, q: Quantity) -> int:
     """Where the next item of a list of numbers would start ("15%、10%和26%")."""
-    return q.end + 1 if text[q.end:q.end + 1] and text[q.end] in _LIST_SEP else -1
+    return q.end + 1 if text[q.end:q.end + 1] and text[q.end] in _p()["list_sep"] else -1
 
 
 def _worded(before: str, after: str) -> bool:
@@ -120,13 +118,13 @@ def _is_measure(q: Quantity) -> bool:
 def _not_a_target(text: str, q: Quantity, c0: int, s0: int, parens: _ParenDepth) -> bool:
     """Scope thresholds, specifications, existing populations, names, parenthesised notes."""
     before, after = text[c0:q.start], text[q.end:q.end + _AFTER]
-    if parens.inside(s0, q.start) and not compiled_plain(r"[≥≤><]$").search(before):
+    if parens.inside(s0, q.start) and not _rx("bracket_comparator_before").search(before):
         return True
     if q.chinese and q.scale == 1.0 and not _rx("cn_numeral_before").search(before):
         return True
     if _rx("scope_after").search(after) and not _rx("quota_before").search(before):
         if not (q.base_unit in ("%", "‰") and not _rx("scope_compare_before").search(before)
-                and compiled_plain(r"^(?:以上|以下)?的").match(after)):
+                and _rx("percent_scope_after").match(after)):
             return True
     if (_is_measure(q) and _rx("spec_after").search(after) and not _rx("spec_after_ok").search(after)
             and not _rx("quota_before").search(before)):  # "不低于500万元的管护资金" is a quota
@@ -170,7 +168,7 @@ def _raw_range(psg: Passage, sent: tuple[int, int], clause: tuple[int, int], lim
     k = bisect.bisect_left(psg.clauses(sent), clause)
     if k:
         a, b = psg.clauses(sent)[k - 1]
-        if text[b] in "，," and b + 1 == c0 and (a, b) in limits:
+        if text[b] in marks().comma and b + 1 == c0 and (a, b) in limits:
             return a, c1
     return c0, c1
 
@@ -184,21 +182,21 @@ def _subject(doc: Document, psg: Passage, q: Quantity, c0: int, c1: int, starts:
     for d in _dates_in(psg.dates, starts, c0, c0 + 2):  # skip a time expression opening the clause
         if d.end <= q.start:
             a = d.end
-    if prev_end > a and text[prev_end:q.start].strip(_LIST_SEP + "，, "):
+    if prev_end > a and text[prev_end:q.start].strip(p["list_sep"] + marks().comma + " "):
         a = prev_end  # "50%水泥熟料产能、60%焦化产能": the second subject starts after the first number
     seg_start = a
     before = text[seg_start:q.start]
-    if "分别" in before:  # "A、B企业数量分别达到15家、5家": the list before 分别
-        before = before[:before.index("分别")]
+    if p["respectively"] in before:  # "A、B企业数量分别达到15家、5家": the list before 分别
+        before = before[:before.index(p["respectively"])]
     b = compiled_plain(p["subject_tail"]).sub("", compiled_plain(p["subject_lead"]).sub("", before))
-    if b and len(b) >= 2 and not before.endswith("、") and not _rx("action_only").fullmatch(b):
+    if b and len(b) >= 2 and not before.endswith(p["enumeration_mark"]) and not _rx("action_only").fullmatch(b):
         i = seg_start + before.find(b)
         return source_text(doc, psg.text, i, i + len(b)) or None
     # the subject follows the number: "推动50%水泥熟料产能完成…", "建设20个以上工业…平台"
     end = q.end
-    while end < c1 and text[end] not in "、，,；;。" and not _rx("object_end").match(text[end:]):
+    while end < c1 and text[end] not in p["object_stop"] and not _rx("object_end").match(text[end:]):
         end += 1
-    after = compiled_plain(r"^(?:以上|以下|左右|的)+").sub("", text[q.end:end])
+    after = _rx("object_lead").sub("", text[q.end:end])
     if after:
         i = q.end + text[q.end:end].find(after)
         return source_text(doc, psg.text, i, i + len(after)) or None
@@ -225,11 +223,12 @@ def _review(struct, block_index: int) -> bool:
 def _split_respectively(subject: Optional[str], before: str, k: int, n: int) -> list[Optional[str]]:
     """"A、B、C产业规模分别突破百亿元" → one subject per listed item; with n quantities
     ("A、B企业数量分别达到15家、5家") the k-th quantity takes the k-th item."""
-    if not subject or "分别" not in before or "、" not in subject:
+    p = _p()
+    if not subject or p["respectively"] not in before or p["enumeration_mark"] not in subject:
         return [subject]
-    subject = compiled_plain(r"分别").split(subject)[0]
-    items = subject.split("、")
-    head = compiled_plain(r"^(\p{Han}{1,6}?)(?=产业|企业|总部|规模|数量)").match(items[-1])
+    subject = subject.split(p["respectively"])[0]
+    items = subject.split(p["enumeration_mark"])
+    head = _rx("respectively_head").match(items[-1])
     tail = items[-1][len(head.group(1)):] if head else ""
     full = [it + tail if len(it) <= 6 else it for it in items[:-1]] + [items[-1]]
     place = _rx("place_name")
