@@ -233,7 +233,8 @@ SCHEMAS: dict[str, dict] = {
         "opening_date": Rx(),
     },
     "numbers": {
-        "cn_digit_chars": str, "cn_digit_values": {str: int}, "arabic": Rx(), "magnitudes": {str: float}, "units": [str],
+        "cn_digit_chars": str, "cn_digit_values": {str: int}, "cn_places": str, "cn_large_places": str,
+        "cn_one": str, "cn_point": str, "percent_word": str, "more_marks": str, "not_after": str, "arabic": Rx(), "magnitudes": {str: float}, "units": [str],
         "cn_units": [str], "range_sep": Rx(), "vague_pair": Rx(),
     },
     "ocr": {

@@ -70,8 +70,8 @@ def _cn_to_number(s: str) -> Optional[float]:
     if len(s) > 1 and all(c in digits for c in s) and not compiled(_p()["vague_pair"]).match(s):
         # digit-by-digit writing: "二〇二一"
         return float("".join(str(digit_values()[c]) for c in s))
-    if s[0] in "十百千":
-        s = "一" + s  # "百" = 100, "千亿" = 一千亿 (cn2an rejects a bare leading place)
+    if s[0] in _p()["cn_places"]:
+        s = _p()["cn_one"] + s  # "百" = 100, "千亿" = 一千亿 (cn2an rejects a bare leading place)
     try:
         v = cn2an.cn2an(s, "normal")
     except (ValueError, KeyError, IndexError):
@@ -87,19 +87,20 @@ def parse_number(s: str) -> Optional[float]:
     s = nfkc(s).strip()
     if not s:
         return None
-    if s.startswith("百分之"):
-        return parse_number(s[3:])
+    p = _p()
+    if s.startswith(p["percent_word"]):
+        return parse_number(s[len(p["percent_word"]):])
     if parse_vague(s):
         return None  # "两三" is a vague range, never 23
-    m = compiled_plain(r"(\d+(?:\.\d+)?)(万亿|亿|千万|百万|万)(\d)?").fullmatch(s)
+    m = compiled_plain(rf"(\d+(?:\.\d+)?)({_magnitudes()})(\d)?").fullmatch(s)
     if m:
-        scale = _p()["magnitudes"][m.group(2)]
+        scale = p["magnitudes"][m.group(2)]
         tail = int(m.group(3)) * scale / 10 if m.group(3) else 0
         return _tidy(float(m.group(1)) * scale + tail)
-    if compiled_plain(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").fullmatch(s):
+    if compiled(p["arabic"]).fullmatch(s):
         return _tidy(float(s.replace(",", "")))
-    if "点" in s:
-        whole, _, frac = s.partition("点")
+    if p["cn_point"] in s:
+        whole, _, frac = s.partition(p["cn_point"])
         w = _cn_to_number(whole) if whole else 0.0
         if w is None or not frac or any(c not in _p()["cn_digit_chars"] for c in frac):
             return None
@@ -121,16 +122,22 @@ def parse_vague(s: str) -> Optional[tuple[float, float]]:
 
 
 @functools.lru_cache(maxsize=None)
+def _magnitudes() -> str:
+    """The magnitude words as alternatives, longest first."""
+    return "|".join(sorted(_p()["magnitudes"], key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=None)
 def _quantity_rx() -> regex.Pattern:
     p = _p()
-    low = f"[{p['cn_digit_chars']}十百千点]+"
-    cn = f"{low}(?:[万亿]{low})*"
+    low = f"[{p['cn_digit_chars']}{p['cn_places']}{p['cn_point']}]+"
+    cn = f"{low}(?:[{p['cn_large_places']}]{low})*"
     num = f"(?:{p['arabic']}|{cn})"
     units = "|".join(regex.escape(u) for u in sorted(p["units"], key=len, reverse=True))
-    mags = "|".join(sorted(p["magnitudes"], key=len, reverse=True))
+    more = f"[{p['more_marks']}]"
     return compiled(
-        rf"(?P<pct>百分之)?(?P<a>{num})(?:\s*{p['range_sep']}\s*(?P<b>{num}))?"
-        rf"(?P<more1>[余多])?(?:(?P<mag>{mags})(?P<tail>\d(?![\d.,%]))?)?(?P<more2>[余多])?(?P<unit>{units})?"
+        rf"(?P<pct>{p['percent_word']})?(?P<a>{num})(?:\s*{p['range_sep']}\s*(?P<b>{num}))?"
+        rf"(?P<more1>{more})?(?:(?P<mag>{_magnitudes()})(?P<tail>\d(?![\d.,%]))?)?(?P<more2>{more})?(?P<unit>{units})?"
     )
 
 
@@ -150,7 +157,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # a bare numeral ("进一步", a year) is no quantity
         start = m.start("pct") if pct else m.start("a")
         before = text[max(0, start - 1):start]
-        if before and (before.isascii() and before.isalnum() or before in "第#."):
+        if before and (before.isascii() and before.isalnum() or before in p["not_after"]):
             continue  # "PM2.5", "第3批", "5#泊位"
         chinese = _is_cn(a)
         if pct:
