@@ -292,6 +292,8 @@ SCHEMAS: dict[str, dict] = {
     "text": {"bookmark": Rx(), "toc_bookmark": Rx(), "han_digit_space": Rx(), "line_end_punct": Rx(),
              "page_split_min_len": int, "page_split_prose": Rx()},
     "units": {
+        "grammar": {"region": Rx(), "region_marks": str, "aside": Rx(), "name_chars": Rx(), "list_sep": Rx(),
+                    "list_marks": str, "conjunction": Rx(), "etc": Rx(), "etc_word": str},
         "prefix": {"levels": [(str, str)], "national": [str], "collective": str, "generic_places": [str]},
         "suffix": {"generic": [str], "branch": [str], "collective_nouns": [str]},
         "body": [{"canonical": str, "variants?": [str], "level?": str}],

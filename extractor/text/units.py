@@ -26,8 +26,6 @@ from ..patterns import compiled, load, load_words
 from ..records import UnitRef
 
 _SPACE = r"\s+"
-_PAREN = r"[（(][^（）()]*[）)]"
-_REGION_MARK = "省市区县州镇乡"
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,12 @@ class _Lexicon:
     collective: str
     collective_nouns: frozenset[str]
     generic_places: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _g() -> dict:
+    """The unit-name grammar: units.toml [grammar]."""
+    return load("units")["grammar"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -73,7 +77,7 @@ def clean(name: str) -> str:
 
 def _prefix_level(pre: str) -> Optional[str]:
     lex = lexicon()
-    pre = compiled(_PAREN).sub("", pre)  # "县（市、区）" reads as "县"
+    pre = compiled(_g()["aside"]).sub("", pre)  # "县（市、区）" reads as "县"
     if not pre or pre in lex.generic_places:
         return None
     if pre.startswith(lex.national):
@@ -88,8 +92,8 @@ def looks_like_unit(name: str) -> bool:
     """True when ``name`` reads as one unit name (a known body, or a name ending like a unit).
 
     A parenthesised part is read past ("县（市、区）政府", "省发改委（省能源局）")."""
-    name = compiled(_PAREN).sub("", clean(name))
-    if not 2 <= len(name) <= 30 or not compiled(r"^[\p{Han}A-Za-z0-9]+$").match(name):
+    name = compiled(_g()["aside"]).sub("", clean(name))
+    if not 2 <= len(name) <= 30 or not compiled(_g()["name_chars"]).match(name):
         return False
     lex = lexicon()
     return bool(lex.body_rx.match(name) or generic_name(name) or _bare_region(name))
@@ -102,7 +106,7 @@ def generic_name(name: str) -> bool:
     if not m:
         return False
     head = name[: m.start()]
-    return len(m.group()) >= 2 or len(head) >= 2 or head in tuple(_REGION_MARK) or head == ""
+    return len(m.group()) >= 2 or len(head) >= 2 or head in tuple(_g()["region_marks"]) or head == ""
 
 
 def normalize(name: str) -> UnitRef:
@@ -111,7 +115,7 @@ def normalize(name: str) -> UnitRef:
     written = clean(name)
     core = written[len(lex.collective):] if written.startswith(lex.collective) else written
     lead = written[: len(written) - len(core)]
-    alias = compiled(_PAREN + "$").search(core)  # "省发改委（省能源局）": read the name before it
+    alias = compiled(_g()["aside"] + "$").search(core)  # "省发改委（省能源局）": read the name before it
     m = lex.body_rx.match(core) or (alias and lex.body_rx.match(core[: alias.start()]))
     if m and core not in lex.collective_nouns:
         canonical_body, body_level = lex.variants[m["body"]]
@@ -127,7 +131,7 @@ def normalize(name: str) -> UnitRef:
 
 def _region_prefix(core: str) -> str:
     """The region part of an unknown name: text up to the last 省/市/区/县/街道/镇 marker."""
-    m = compiled(r"^(?:\p{Han}{0,8}?(?:自治区|自治州|自治县|街道|省|市|区|县|旗|镇|乡))+").match(core)
+    m = compiled(_g()["region"]).match(core)
     return m.group(0) if m else ""
 
 
@@ -138,8 +142,8 @@ def split_list(text: str) -> list[str]:
     ("各街道和各责任部门"), never inside a body name ("市工业和信息化局").
     """
     out: list[str] = []
-    for part in compiled(r"[、，,；;](?![^（(]*[）)])").split(text):  # never inside brackets
-        part = compiled(r"等(?:单位|部门)?$").sub("", clean(part))
+    for part in compiled(_g()["list_sep"]).split(text):  # never inside brackets
+        part = compiled(_g()["etc"] + "$").sub("", clean(part))
         if part:
             out.extend(_split_conj(part))
     return out
@@ -148,7 +152,7 @@ def split_list(text: str) -> list[str]:
 def _split_conj(name: str) -> list[str]:
     m = lexicon().body_rx.match(name)
     inside = range(m.start("body"), m.end("body")) if m else range(0)
-    for c in compiled(r"[和及与]").finditer(name):
+    for c in compiled(_g()["conjunction"]).finditer(name):
         left, right = name[: c.start()], name[c.end():]
         if c.start() not in inside and looks_like_unit(left) and looks_like_unit(right):
             return [left, *_split_conj(right)]
@@ -176,7 +180,7 @@ def expand(names: list[str]) -> list[UnitRef]:
         cur, prev = refs[i], refs[i - 1]
         m, pm = lex.body_rx.match(cur.canonical), lex.body_rx.match(prev.canonical)
         if cur.known and cur.level == "other" and m and not m["pre"] and prev.known and pm \
-                and len(pm["pre"]) == 1 and pm["pre"] in _REGION_MARK:
+                and len(pm["pre"]) == 1 and pm["pre"] in _g()["region_marks"]:
             refs[i] = UnitRef(cur.name, pm["pre"] + cur.canonical, _prefix_level(pm["pre"]) or "other", True)
     return refs
 
@@ -188,7 +192,6 @@ def _bare_region(name: str) -> bool:
 # ── mentions in prose: the subject of a statement ─────────────────────────────────────
 
 _SUBJECT_WINDOW = 80  # characters of a sentence that its subject may span
-_LIST_SEP = "、，,和及与"
 
 
 @functools.lru_cache(maxsize=1)
@@ -279,12 +282,12 @@ def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...])
         while True:  # a name goes on over nominal words to the next unit word ("…局历下分局")
             nxt = next((r for r in runs if r[0] >= end), None)
             gap = window[end:nxt[0]] if nxt else ""
-            if not (gap and han.match(gap) and gap[0] not in _LIST_SEP and not _breaks(gap, stop)):
+            if not (gap and han.match(gap) and gap[0] not in _g()["list_marks"] and not _breaks(gap, stop)):
                 break
             end = nxt[1]
-        etc = compiled(r"等(?:单位|部门)?").match(window, end)
+        etc = compiled(_g()["etc"]).match(window, end)
         end = etc.end() if etc else end
-        if end < len(window) and window[end] in _LIST_SEP:
+        if end < len(window) and window[end] in _g()["list_marks"]:
             p = end + 1
             continue
         after = _word_at(window, end)
@@ -326,12 +329,13 @@ def _jieba_leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str
     """:func:`leading_units` for names the lexicon cannot read, by jieba's POS tags: the subject
     runs up to the first token tagged ``end_pos``; every token before it must be nominal."""
     toks = tokens(text)
+    g = _g()
     for k, (word, flag, start, _) in enumerate(toks):
-        if flag == "nt" or word in ("、", "，", ",", "和", "及", "与", "等"):
+        if flag == "nt" or word in tuple(g["list_marks"]) or word == g["etc_word"]:
             continue
         if k and flag.startswith(end_pos):
             names = split_list(text[:start])
-            if text[start - 1] not in "、，,和及与" and names and all(looks_like_unit(n) for n in names):
+            if text[start - 1] not in g["list_marks"] and names and all(looks_like_unit(n) for n in names):
                 return names, start
             return None
         if flag.startswith(bad_pos) and flag not in ("nt",):
