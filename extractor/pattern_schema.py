@@ -176,7 +176,7 @@ SCHEMAS: dict[str, dict] = {
     "checks": {
         "checks": {str: _CHECK},
         "units": {"max_left_out": int, "same_prefix": int, "min_length": int, "collective": Rx()},
-        "declared": {"number": Rx(), "money_scale": {str: float}, "status_words": {str: Rx()},
+        "declared": {"number": Rx(), "cue": Rx(), "money_scale": {str: float}, "status_words": {str: Rx()},
                      "pattern": [{"key": str, "rx": Rx("n")}]},
         "values": {"change": Rx(), "name_min_chars": int},
         "dates": {"since": Rx()},

@@ -246,7 +246,7 @@ class TableInfo:
     task_id: Optional[str] = None
 
 
-_PLAIN = (str, int, float, bool, type(None))
+_PLAIN = frozenset((str, int, float, bool, type(None)))
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
@@ -255,13 +255,18 @@ def to_jsonable(obj: Any) -> Any:
     kind = type(obj)
     if kind in _PLAIN:
         return obj
+    plain = _PLAIN
     if kind is list:
-        return [to_jsonable(x) for x in obj]
+        return [x if type(x) in plain else to_jsonable(x) for x in obj]
     if kind is dict:
-        return {k: to_jsonable(v) for k, v in obj.items()}
+        return {k: v if type(v) in plain else to_jsonable(v) for k, v in obj.items()}
     names = _FIELD_NAMES.get(kind)
-    if names is not None:
-        return {name: to_jsonable(getattr(obj, name)) for name in names}
+    if names is not None:  # plain values inline: most fields are strings, numbers or None
+        out = {}
+        for name in names:
+            v = getattr(obj, name)
+            out[name] = v if type(v) in plain else to_jsonable(v)
+        return out
     if isinstance(obj, Span):
         return obj.to_dict()
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):  # field names looked up once per class

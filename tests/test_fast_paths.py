@@ -94,3 +94,62 @@ def test_declarations_are_read_once_per_document_and_handed_out_as_copies():
     first.clear()
     second = find_declarations(doc)
     assert second and second == find_declarations(doc) and second is not find_declarations(doc)
+
+
+def _corpus_lines() -> list[str]:
+    return [line.strip() for p in sorted(CORPORA.glob("*.txt"))
+            for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_unit_words_found_by_lookup_like_the_overlapped_alternation():
+    import regex
+
+    from extractor.patterns import load
+    from extractor.text import units
+
+    data = load("units")
+    words = set(units.lexicon().variants) | set(data["suffix"]["collective_nouns"]) | set(data["suffix"]["generic"])
+    words |= set(data["suffix"]["branch"]) | {p for p, _ in data["prefix"]["levels"]}
+    alternation = regex.compile("|".join(sorted(map(regex.escape, words), key=len, reverse=True)), regex.V1)
+    rng = random.Random(5)
+    text = "".join(_corpus_lines())
+    samples = [text[a:a + rng.randint(0, 120)] for a in (rng.randrange(len(text)) for _ in range(3000))]
+    samples += ["", "市", "市生态环境局历下分局", "各区县人民政府、市直有关部门", "省发展改革委（省能源局）"]
+    for s in samples:
+        assert list(units._unit_word_spans(s)) == [m.span() for m in alternation.finditer(s, overlapped=True)], s
+
+
+def test_one_regex_for_all_heading_forms_matches_where_one_form_does():
+    from extractor.structure import sections
+
+    for rendered in (False, True):
+        forms, any_form = sections._label_forms(rendered)
+        for line in _corpus_lines() + ["1 总则", "5.1 目标", "第二阶段：", "附件1", "①", "（十二）", "甲、"]:
+            assert bool(any_form.match(line)) == any(rx.match(line) for _, _, rx in forms), line
+
+
+def test_declarations_need_the_cue():
+    from extractor.patterns import compiled, load
+
+    conf = load("checks")["declared"]
+    cue = compiled(conf["cue"])
+    rxs = [compiled(p["rx"].replace("{num}", conf["number"])) for p in conf["pattern"]]
+    lines = _corpus_lines() + ["约束性指标共十二项", "通过18项重点工程", "重点工程总投资约12.5亿元", "（共5条）"]
+    hits = 0
+    for line in lines:
+        for rx in rxs:
+            for m in rx.finditer(line):
+                hits += 1
+                assert cue.search(m.group()), (rx.pattern, m.group())
+    assert hits > 10
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ranges_cover_like_a_scan(seed):
+    from extractor.text.targets import _Ranges
+
+    rng = random.Random(seed)
+    ranges = [(a, a + rng.randint(0, 30)) for a in (rng.randrange(500) for _ in range(rng.randint(0, 40)))]
+    covered = _Ranges(ranges)
+    for at in range(-2, 560):
+        assert covered.covers(at) == any(a <= at < b for a, b in ranges), at

@@ -90,12 +90,13 @@ def indicator_kinds(ctx: AuditContext) -> Iterable[Hit]:
     if not inds:
         return
     groups = numbered(inds)
+    status = {id(r): status_class(r.status) for r in inds}  # once per indicator, not per declaration
     for d in ctx.declarations:
         if not d.key.startswith("indicators."):
             continue
         kind = d.key.split(".", 1)[1]
-        rows = [r for r in inds if r.attribute == kind or status_class(r.status) == kind]
-        heads = [g for g in groups if g[0].attribute == kind or status_class(g[0].status) == kind]
+        rows = [r for r in inds if r.attribute == kind or status[id(r)] == kind]
+        heads = [g for g in groups if g[0].attribute == kind or status[id(g[0])] == kind]
         if int(d.value) not in (len(rows), len(heads)):
             yield Hit({"kind": kind, "declared": d.value, "found": len(heads)},
                       [_decl_ref(d)] + [ref(g[0]) for g in heads[:1]])

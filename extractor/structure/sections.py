@@ -29,11 +29,25 @@ class _Label:
     runin: bool
 
 
+_FORMS: dict[bool, tuple[dict, list[tuple[str, int, object]], object]] = {}
+
+
 def _forms(rendered: bool = False) -> list[tuple[str, int, object]]:
     """The label forms; those marked ``label_only`` only for a label Word rendered from its
     numbering (``rendered``)."""
-    return [(f["name"], f["rank"], compiled(f["rx"])) for f in load("headings")["label"]
-            if rendered or not f.get("label_only")]
+    return _label_forms(rendered)[0]
+
+
+def _label_forms(rendered: bool) -> tuple[list[tuple[str, int, object]], object]:
+    """(the label forms, one regex matching where any of them matches), built once per loaded
+    heading grammar."""
+    spec = load("headings")
+    got = _FORMS.get(rendered)
+    if got is None or got[0] is not spec:
+        forms = [(f["name"], f["rank"], compiled(f["rx"])) for f in spec["label"]
+                 if rendered or not f.get("label_only")]
+        got = _FORMS[rendered] = (spec, forms, compiled("|".join(f"(?:{rx.pattern})" for _, _, rx in forms)))
+    return got[1], got[2]
 
 
 def _title_ok(title: str, limit: int) -> bool:
@@ -57,7 +71,8 @@ def classify(block: Block) -> Optional[_Label]:
             for name, rank, rx in _forms(rendered=True):
                 if rx.match(probe):
                     return _heading_title(name, rank, label, text, lim)
-    for name, rank, rx in _forms():
+    forms, any_form = _label_forms(False)
+    for name, rank, rx in forms if any_form.match(text) else ():
         m = rx.match(text)
         if m:
             found = _heading_title(name, rank, m.group("label"), text[m.end():], lim)

@@ -42,9 +42,10 @@ def _find_declarations(doc: Document) -> list[Declaration]:
     conf = _conf()
     num = conf["number"]
     rxs = [(p, compiled(p["rx"].replace("{num}", num))) for p in conf["pattern"]]
+    cue = compiled(conf["cue"])
     out: list[Declaration] = []
     for block in doc.blocks:
-        if block.kind == "table":
+        if block.kind == "table" or not cue.search(block.text):
             continue
         found: list[tuple[int, Declaration]] = []
         taken: list[tuple[int, int]] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import Optional
+from typing import Iterable, Optional
 
 import regex
 
@@ -302,6 +302,21 @@ def _section_path(struct, block_index: int) -> list[str]:
     return (sec.path or [sec.title]) if sec else []
 
 
+class _Ranges:
+    """Source ranges [a, b), asked whether one of them covers an offset (by bisection)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.reach: list[int] = []  # the furthest end of the ranges starting up to here
+        for a, b in sorted(ranges):
+            self.starts.append(a)
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def covers(self, at: int) -> bool:
+        k = bisect.bisect_right(self.starts, at) - 1
+        return k >= 0 and self.reach[k] > at
+
+
 def extract(doc: Document, struct, info, prose: Optional[Prose] = None,
             years: Optional[YearContext] = None) -> list[Target]:
     """Target records of one document, in reading order, each with its kind (goal/status/fact);
@@ -311,7 +326,7 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None,
     prose = prose or read_prose(doc, info)
     horizon = (years or YearContext.from_info(info)).horizon
     roles = Roles.of(struct)
-    declared = [(d.span.start, d.span.end) for d in find_declarations(doc) if d.span]
+    declared = _Ranges((d.span.start, d.span.end) for d in find_declarations(doc) if d.span)
     out: list[Target] = []
     for psg in prose.passages:
         if not psg.quantities or _review(struct, psg.block.index) or _report(psg.dates):
@@ -321,7 +336,7 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None,
         text = psg.text.text
         for q, (r0, r1), subject, op, year, (c0, c1) in _passage_targets(doc, psg):
             at = psg.text.source_range(q.start, q.end)[0]
-            if any(a <= at < b for a, b in declared):
+            if declared.covers(at):
                 continue
             span = doc.span_of(psg.text, r0, r1)
             kind = kind_of(text[c0:q.start], text[c0:c1], subject, year, horizon, at, path, roles)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 import regex
 
@@ -195,13 +195,30 @@ _SUBJECT_WINDOW = 80  # characters of a sentence that its subject may span
 
 
 @functools.lru_cache(maxsize=1)
-def _unit_words() -> "regex.Pattern":
+def _unit_words() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
     """Every word that ends or continues a unit name: lexicon bodies and variants, generic
-    endings, branch endings, collective nouns, region-level words (省, 市, 区, 街道, …)."""
+    endings, branch endings, collective nouns, region-level words (省, 市, 区, 街道, …); with
+    the lengths of the words that start with each character, longest first."""
     data = load("units")
     words = set(lexicon().variants) | set(data["suffix"]["collective_nouns"]) | set(data["suffix"]["generic"])
     words |= set(data["suffix"]["branch"]) | {p for p, _ in data["prefix"]["levels"]}
-    return compiled("|".join(sorted(map(regex.escape, words), key=len, reverse=True)))
+    words.discard("")
+    lengths: dict[str, set[int]] = {}
+    for w in words:
+        lengths.setdefault(w[0], set()).add(len(w))
+    return frozenset(words), {c: tuple(sorted(ns, reverse=True)) for c, ns in lengths.items()}
+
+
+def _unit_word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the longest unit word starting at each position of ``text``, in order
+    (the words overlap: "生态环境局" and "环境局")."""
+    words, lengths = _unit_words()
+    size = len(text)
+    for i, c in enumerate(text):
+        for n in lengths.get(c, ()):
+            if i + n <= size and text[i:i + n] in words:
+                yield i, i + n
+                break
 
 
 @functools.lru_cache(maxsize=1)
@@ -239,8 +256,7 @@ def _runs(text: str) -> list[tuple[int, int]]:
     words = _pos_words()
     regions = {p for p, _ in load("units")["prefix"]["levels"] if len(p) == 1}
     out: list[list[int]] = []
-    for m in _unit_words().finditer(text, overlapped=True):
-        a, b = m.span()
+    for a, b in _unit_word_spans(text):
         if any(text[i:i + n] in words for i in range(max(0, a - 3), b) for n in (2, 3, 4) if i + n > b):
             continue
         if b - a == 1 and a and text[a - 1:b] in words and text[a - 1] not in regions:
