@@ -23,11 +23,14 @@ def remove_matches(m: MappedText, pattern: str) -> MappedText:
 
 
 def clean(m: MappedText) -> MappedText:
-    """Bookmarks removed, Han–digit spaces removed, outer whitespace stripped."""
+    """Bookmarks removed, Han–digit spaces removed, outer whitespace stripped (a new
+    MappedText, which may share ``m``'s offsets list when nothing was removed)."""
     p = load("text")
-    m = remove_matches(m, p["bookmark"])
-    m = remove_matches(m, p["han_digit_space"])
-    return m.strip()
+    out = remove_matches(remove_matches(m, p["bookmark"]), p["han_digit_space"])
+    text = out.text
+    if text and not text[0].isspace() and not text[-1].isspace():  # nothing to strip: no copy
+        return out if out is not m else MappedText(text, m.offsets)
+    return out.strip()
 
 
 def has_toc_bookmark(s: str) -> bool:

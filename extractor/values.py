@@ -107,7 +107,7 @@ def _numeric(raw: str, s: str, m: regex.Match) -> Value:
     if value_max is not None:
         op = "range"
     rest = s[m.end():].strip()
-    cut = regex.search(r"[；;，,、]", rest)
+    cut = compiled(r"[；;，,、]").search(rest)
     rest_main = rest[:cut.start()].strip() if cut else rest
     sop, rest_main = _suffix(rest_main)
     op = op or sop

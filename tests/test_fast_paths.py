@@ -153,3 +153,41 @@ def test_ranges_cover_like_a_scan(seed):
     covered = _Ranges(ranges)
     for at in range(-2, 560):
         assert covered.covers(at) == any(a <= at < b for a, b in ranges), at
+
+
+def _runs_plain(text: str) -> list[tuple[int, int]]:
+    """units._runs as first written: every listed word around each unit word scanned."""
+    import regex
+
+    from extractor.patterns import load
+    from extractor.text import units
+
+    data = load("units")
+    words = set(units.lexicon().variants) | set(data["suffix"]["collective_nouns"]) | set(data["suffix"]["generic"])
+    words |= set(data["suffix"]["branch"]) | {p for p, _ in data["prefix"]["levels"]}
+    alternation = regex.compile("|".join(sorted(map(regex.escape, words), key=len, reverse=True)), regex.V1)
+    pos_words = units._pos_words()
+    regions = {p for p, _ in data["prefix"]["levels"] if len(p) == 1}
+    out: list[list[int]] = []
+    for m in alternation.finditer(text, overlapped=True):
+        a, b = m.span()
+        if any(text[i:i + n] in pos_words for i in range(max(0, a - 3), b) for n in (2, 3, 4) if i + n > b):
+            continue
+        if b - a == 1 and a and text[a - 1:b] in pos_words and text[a - 1] not in regions:
+            continue
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def test_unit_runs_like_the_plain_scan():
+    from extractor.text import units
+
+    rng = random.Random(9)
+    text = "".join(_corpus_lines())
+    samples = [text[a:a + rng.randint(0, 80)] for a in (rng.randrange(len(text)) for _ in range(2000))]
+    samples += ["市生态环境局历下分局牵头", "处于市区", "布局优化", "各区县人民政府、市直有关部门负责"]
+    for s in samples:
+        assert units._runs(s) == _runs_plain(s), s

@@ -249,16 +249,22 @@ def _breaks(head: str, tags: tuple[str, ...]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _region_chars() -> frozenset[str]:
+    """The one-character region words (省, 市, 区, 县, …)."""
+    return frozenset(p for p, _ in load("units")["prefix"]["levels"] if len(p) == 1)
+
+
 def _runs(text: str) -> list[tuple[int, int]]:
     """Stretches of ``text`` covered by overlapping or adjacent unit words, in order; a unit
     word that a longer listed word runs past is not one ("处于", "部分", "所以"), nor a
     one-character ending that closes a listed noun after a non-region character ("布局")."""
     words = _pos_words()
-    regions = {p for p, _ in load("units")["prefix"]["levels"] if len(p) == 1}
+    regions = _region_chars()
     out: list[list[int]] = []
     for a, b in _unit_word_spans(text):
-        if any(text[i:i + n] in words for i in range(max(0, a - 3), b) for n in (2, 3, 4) if i + n > b):
-            continue
+        if any(text[i:i + n] in words for i in range(max(0, a - 3, b - 3), b) for n in range(b - i + 1, 5)):
+            continue  # a listed word of 2–4 characters starting at most 3 before a runs past b
         if b - a == 1 and a and text[a - 1:b] in words and text[a - 1] not in regions:
             continue  # "布局", "平台": a common noun, not a name ending in 局, 台 ("市委" is one)
         if out and a <= out[-1][1]:
@@ -332,21 +338,20 @@ def _jieba():
     return tagger
 
 
-def tokens(text: str) -> list[tuple[str, str, int, int]]:
-    """(word, pos, start, end) of ``text`` by jieba with the lexicon user dictionary."""
-    out, pos = [], 0
+def tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(word, pos, start, end) of ``text`` by jieba with the lexicon user dictionary, as they
+    are cut (jieba cuts each run of Han characters on its own: what follows is not cut until asked)."""
+    pos = 0
     for w, flag in _jieba().cut(text):
-        out.append((w, flag, pos, pos + len(w)))
+        yield w, flag, pos, pos + len(w)
         pos += len(w)
-    return out
 
 
 def _jieba_leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...]) -> Optional[tuple[list[str], int]]:
     """:func:`leading_units` for names the lexicon cannot read, by jieba's POS tags: the subject
     runs up to the first token tagged ``end_pos``; every token before it must be nominal."""
-    toks = tokens(text)
     g = _g()
-    for k, (word, flag, start, _) in enumerate(toks):
+    for k, (word, flag, start, _) in enumerate(tokens(text)):
         if flag == "nt" or word in tuple(g["list_marks"]) or word == g["etc_word"]:
             continue
         if k and flag.startswith(end_pos):
@@ -361,7 +366,13 @@ def _jieba_leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str
 
 def may_open_with_unit(text: str, window: int = 30) -> bool:
     """Cheap test before segmenting: a unit ending occurs near the start of ``text``."""
-    return bool(compiled(lexicon().generic_rx.pattern.removesuffix("$")).search(text[:window]))
+    return bool(_generic_anywhere().search(text[:window]))
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_anywhere() -> "regex.Pattern":
+    """The lexicon's unit endings found anywhere (not only at the end)."""
+    return compiled(lexicon().generic_rx.pattern.removesuffix("$"))
 
 
 def is_agent(name: str) -> bool:
