@@ -8,6 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractor import to_dataframes
 from extractor.model import Span
@@ -511,3 +513,16 @@ def test_orjson_document_json_equals_the_stdlib_json_modulo_formatting():
         assert loads(dumps(doc)) == json.loads(json.dumps(doc, ensure_ascii=False, indent=1)) == doc
     odd = {"document": {"doc_id": "x"}, "n": 10**20, "t": "a\ud800b"}
     assert loads(dumps(odd)) == {"document": {"doc_id": "x"}, "n": 10**20, "t": "a?b"}
+
+
+@given(st.lists(st.lists(st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(),
+    st.sampled_from(["=1+1", "-1.5", "+", "@x", "\tx", "a\x00b", "\ud800", "=", "'x"]),
+    st.lists(st.text(max_size=3), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2)),
+    max_size=6), max_size=5))
+def test_text_rows_convert_every_cell_as_text_cell_does(rows):
+    from extractor.writers.cells import text_cell, text_rows
+
+    expected = [[text_cell(v) for v in row] for row in rows]
+    got = text_rows(rows)
+    assert repr(got) == repr(expected)  # repr: NaN compares unequal to itself

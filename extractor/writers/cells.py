@@ -83,8 +83,22 @@ def text_cell(value: Any, kind: str = "scalar") -> Any:
 
 
 def text_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """Rows with every cell as :func:`text_cell` makes it (one conversion for CSV and Excel)."""
-    return [[text_cell(v) for v in row] for row in rows]
+    """Rows with every cell as :func:`text_cell` makes it (one conversion for CSV and Excel).
+    Values that stay as they are (None, numbers, plain text: most cells) are passed over
+    without a call; the others go through :func:`text_cell`."""
+    out = []
+    search = _UNSTORABLE.search
+    for row in rows:
+        new = list(row)
+        for i, v in enumerate(row):
+            t = type(v)
+            if t is str:
+                if v[:1] in _STARTS or search(v):
+                    new[i] = text_cell(v)
+            elif not (v is None or t is int or t is float):
+                new[i] = text_cell(v)
+        out.append(new)
+    return out
 
 
 def sql_value(value: Any, notes: Optional[Notes] = None, table: str = "", column: str = "") -> Any:
