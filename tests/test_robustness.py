@@ -196,14 +196,14 @@ def test_file_deleted_mid_batch(tmp_path: Path):
     for name in ("a", "b", "c"):
         (src / f"{name}.txt").write_bytes(SEED.read_bytes())
 
-    def delete_b(done: int, total: int, name: str) -> None:
-        if done == 1:
-            (src / "b.txt").unlink()
+    def delete_c(done: int, total: int, name: str) -> None:
+        if done == 1:  # a is done and b already handed to the worker (the supervisor keeps it busy): c waits
+            (src / "c.txt").unlink()
 
-    s = run_batch([src], tmp_path / "out", jobs=1, on_progress=delete_b)
+    s = run_batch([src], tmp_path / "out", jobs=1, on_progress=delete_c)
     assert s.documents == 2
-    assert s.failures == [f"{src / 'b.txt'}: no such file (deleted or moved during the batch?)"]
-    assert sorted(p.name for p in (tmp_path / "out").glob("[!.]*.json")) == ["a.json", "c.json"]
+    assert s.failures == [f"{src / 'c.txt'}: no such file (deleted or moved during the batch?)"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("[!.]*.json")) == ["a.json", "b.json"]
 
 
 def test_read_only_output_folder(tmp_path: Path, monkeypatch):
