@@ -14,7 +14,7 @@ from .language.dates import parse_full_date
 from .language.periods import find_plan, five_year_rx, ten_x_five
 from .model import Block, Document
 from .patterns import compiled, load
-from .records import DocumentInfo
+from .records import DocumentInfo, Phase, PlanPeriod
 from .text.declared import declared_counts
 
 
@@ -203,21 +203,21 @@ def _region(doc: Document, info: DocumentInfo, p: dict) -> Optional[str]:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _period(doc: Document, title: Optional[str], p: dict) -> Optional[dict]:
+def _period(doc: Document, title: Optional[str], p: dict) -> Optional[PlanPeriod]:
     rng = compiled(p["period_range"])
     if title:
         m = rng.search(title)
         if m:
-            return {"start": int(m["start"]), "end": int(m["end"])}
+            return PlanPeriod(int(m["start"]), int(m["end"]))
     text = "\n".join(b.text for b in doc.blocks if b.kind == "paragraph")
     m = compiled(p["period_statement"] + p["period_range"]).search(text)
     if m:
-        return {"start": int(m["start"]), "end": int(m["end"])}
+        return PlanPeriod(int(m["start"]), int(m["end"]))
     years = find_plan(title) if title else None  # "十四五" = the 14th five-year plan, 2021–2025
-    return {"start": years[0], "end": years[1]} if years else None
+    return PlanPeriod(years[0], years[1]) if years else None
 
 
-def _horizon_period(doc: Document, struct, info: DocumentInfo, p: dict) -> Optional[dict]:
+def _horizon_period(doc: Document, struct, info: DocumentInfo, p: dict) -> Optional[PlanPeriod]:
     """A period the plan does not print, inferred from the horizon of its goals ("到2027年") and
     its issue year: the horizon year named most often in the goal sections (else anywhere; on a
     tie the nearer one), when it lies after the issue year.  Marked ``inferred``."""
@@ -238,7 +238,7 @@ def _horizon_period(doc: Document, struct, info: DocumentInfo, p: dict) -> Optio
     if not counts:
         return None
     end = max(counts, key=lambda y: (counts[y], -y))  # a tie: the nearer horizon (the farther is a vision)
-    return {"start": issue, "end": end, "inferred": True}
+    return PlanPeriod(issue, end, inferred=True)
 
 
 def _opening(doc: Document, p: dict) -> list[str]:
@@ -246,7 +246,7 @@ def _opening(doc: Document, p: dict) -> list[str]:
     return [b.text for b in doc.blocks if b.kind != "table"][:p["opening_blocks"]]
 
 
-def _opening_period(doc: Document, p: dict) -> Optional[dict]:
+def _opening_period(doc: Document, p: dict) -> Optional[PlanPeriod]:
     """The period a short opening line prints beside the plan's name: "…规划（2021—2025年）" or
     "“十四五”…规划" (the first such line)."""
     rng, plan = compiled(load("dates")["year_range"]), compiled(five_year_rx())
@@ -256,11 +256,11 @@ def _opening_period(doc: Document, p: dict) -> Optional[dict]:
             continue
         m = rng.search(t)
         if m and cue.search(t):
-            return {"start": int(m["Y1"]), "end": int(m["Y2"])}
+            return PlanPeriod(int(m["Y1"]), int(m["Y2"]))
         m = plan.search(t)
         if m and plan_cue.search(t):
             start, end = ten_x_five(m["N"])
-            return {"start": start, "end": end}
+            return PlanPeriod(start, end)
     return None
 
 
@@ -270,7 +270,7 @@ def _opening_date(doc: Document, p: dict) -> Optional[str]:
     return next((parse_full_date(t) for t in _opening(doc, p) if rx.fullmatch(t)), None)
 
 
-def _base_year(doc: Document, period: Optional[dict], p: dict) -> Optional[int]:
+def _base_year(doc: Document, period: Optional[PlanPeriod], p: dict) -> Optional[int]:
     """The base year a paragraph states ("以2020年为基准年"), else the comparison base named most
     ("比2020年下降"), else one stated outside paragraphs (a heading), else the year before a
     five-year period."""
@@ -285,13 +285,13 @@ def _base_year(doc: Document, period: Optional[dict], p: dict) -> Optional[int]:
     m = next((m for b in doc.blocks if b.kind not in ("table", "paragraph") and (m := rx.search(b.text))), None)
     if m:
         return int(m["y1"] or m["y2"])
-    if period and period["end"] - period["start"] == 4:
-        return period["start"] - 1
+    if period and period.start is not None and period.end is not None and period.end - period.start == 4:
+        return period.start - 1
     return None
 
 
-def _phases(doc: Document, p: dict) -> list[dict]:
-    phases: list[dict] = []
+def _phases(doc: Document, p: dict) -> list[Phase]:
+    phases: list[Phase] = []
     seen = set()
     named, step = compiled(p["phase_named"]), compiled(p["phase_step"])
     for b in doc.blocks:
@@ -300,12 +300,12 @@ def _phases(doc: Document, p: dict) -> list[dict]:
         for m in named.finditer(b.text):
             if m["name"] not in seen:
                 seen.add(m["name"])
-                phases.append({"name": m["name"], "start": str(int(m["start"])), "end": str(int(m["end"]))})
+                phases.append(Phase(m["name"], str(int(m["start"])), str(int(m["end"]))))
         m = step.match(b.text.strip())
         if m and m["name"] not in seen:
             seen.add(m["name"])
             parts = compiled(r"[—－–~～至到]+").split(m["range"])
             start = parse_full_date(parts[0]) if parts else None
             end = parse_full_date(parts[-1]) if len(parts) > 1 else None
-            phases.append({"name": m["name"].strip(), "start": start, "end": end})
+            phases.append(Phase(m["name"].strip(), start, end))
     return phases

@@ -1,22 +1,87 @@
 """Output records: one dataclass per record kind, with the public field names of SPEC.md.
 
-``ExtractResult.to_dict()`` is exactly the JSON written per document (schema_version "2").
-Contract v2: every record links to its section, task and table by id (``section_id``,
-``task_id``, ``table_id``; the titles ``section``/``task``/``table`` stay as convenience
-fields), every table carries its logical grid (``header``, ``rows``), and dates carry their
-precision.
+Records are typed all the way down: nested values are dataclasses too (:class:`Value`,
+:class:`PlanPeriod`, :class:`Period`, :class:`Money`, :class:`Baseline`, :class:`GridCell`…),
+never ``dict``.  :func:`to_json` turns any record into the JSON data written per document
+(schema_version "2") and :func:`from_json` reads it back from its type hints:
+``from_json(type(r), to_json(r)) == r``.  The JSON Schema is generated from these types
+(:mod:`extractor.schema_gen`); field descriptions and constraints live in the fields'
+``metadata`` (:func:`meta`).
+
+Each record class declares its :class:`RecordKind` (JSON key, id prefix, label, table name):
+:data:`KINDS` is the registry that ``RECORD_KINDS``, the writers' tables, the schema and the
+labels derive from.  Contract v2: every record links to its section, task and table by id
+(``section_id``, ``task_id``, ``table_id``; the titles ``section``/``task``/``table`` stay as
+convenience fields), every table carries its logical grid (``header``, ``rows``), and dates
+carry their precision.
 """
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, ClassVar, Optional, Union
 
 from .model import Span
 
 SCHEMA_VERSION = "2"
-RECORD_KINDS = ("sections", "tasks", "indicators", "projects", "targets", "deadlines",
-                "responsibilities", "findings")
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What a record class is in the output: ``key`` is its JSON key (and list attribute of
+    :class:`ExtractResult`), ``name`` the singular (a diff change's kind), ``prefix`` the id
+    prefix ("ind" → "ind-1"), ``label`` the one human label, ``table`` the batch table and
+    spreadsheet sheet, ``schema`` its JSON Schema definition."""
+
+    key: str
+    name: str
+    prefix: str
+    label: str
+    table: str
+    schema: str
+
+
+KINDS: dict[str, RecordKind] = {}  # key → kind, in output order
+RECORD_CLASSES: dict[str, type] = {}  # key → record class
+
+
+def record_kind(key: str, name: str, prefix: str, label: str, table: Optional[str] = None) -> Callable[[type], type]:
+    """Class decorator: register a record class under its kind (output order = registration)."""
+    def register(cls: type) -> type:
+        cls.KIND = KINDS[key] = RecordKind(key, name, prefix, label, table or key, cls.SCHEMA_NAME
+                                           if "SCHEMA_NAME" in vars(cls) else cls.__name__)
+        RECORD_CLASSES[key] = cls
+        return cls
+    return register
+
+
+def kind_of(record: Any) -> RecordKind:
+    """The kind of a record or record class."""
+    return (record if isinstance(record, type) else type(record)).KIND
+
+
+def kind_named(name: str) -> RecordKind:
+    """The kind whose singular name is ``name`` ("indicator"); KeyError for another."""
+    for k in KINDS.values():
+        if k.name == name:
+            return k
+    raise KeyError(name)
+
+
+def meta(doc: Optional[str] = None, *, omit: Any = dataclasses.MISSING, ref: Optional[str] = None,
+         **schema: Any) -> dict:
+    """Field metadata: ``doc`` its description, ``omit`` a value for which the key is left out
+    of the JSON (and not required), ``ref`` a kind key whose ids the field holds ("sections")
+    or a shared schema definition ("isodate"), ``schema`` further JSON Schema keywords."""
+    out: dict = {"schema": schema}
+    if doc:
+        out["doc"] = doc
+    if omit is not dataclasses.MISSING:
+        out["omit"] = omit
+    if ref:
+        out["ref"] = ref
+    return out
 
 
 _PRECISION = {4: "year", 7: "month", 10: "day"}
@@ -30,42 +95,168 @@ def date_precision(iso: Optional[str]) -> Optional[str]:
 
 @dataclass
 class Value:
-    """A parsed cell value (SPEC's V)."""
+    """A parsed cell value: '≥27' → op '>=', value 27; '/' → value null."""
 
     raw: Optional[str]
     op: Optional[str] = None
     value: Optional[float] = None
     unit: Optional[str] = None
     qualitative: Optional[str] = None
-    value_max: Optional[float] = None  # upper bound of a range ("3—5": value 3, value_max 5)
+    value_max: Optional[float] = field(default=None, metadata=meta(
+        "Upper bound of a range value ('20-30': value 20, value_max 30)."))
 
 
 @dataclass
-class DocumentInfo:
-    doc_id: str
-    source: str
-    format: str
-    sha256: str
-    title: Optional[str] = None
-    issuer: Optional[str] = None
-    doc_number: Optional[str] = None
-    issue_date: Optional[str] = None
-    published: Optional[str] = None
-    version_label: Optional[str] = None
-    region: Optional[str] = None
-    plan_type: Optional[str] = None
-    plan_period: Optional[dict] = None  # {"start": int, "end": int} (+ "inferred": True from the goals' horizon)
-    base_year: Optional[int] = None
-    phases: list[dict] = field(default_factory=list)  # [{"name", "start", "end"}]
-    declared_counts: dict = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # about the input (e.g. characters replaced)
+class PlanPeriod:
+    """The years a plan covers."""
+
+    start: Optional[int]
+    end: Optional[int]
+    inferred: bool = field(default=False, metadata=meta(
+        "true: not printed; issue year to the horizon of the goals ('到2027年').", omit=False))
+
+
+@dataclass
+class Phase:
+    """A stage of the plan ("近期（2021—2022年）")."""
+
+    name: Optional[str]
+    start: Optional[str] = field(metadata=meta(ref="isodate"))
+    end: Optional[str] = field(metadata=meta(ref="isodate"))
+
+
+@dataclass
+class Period:
+    """A project's construction period. Digits copied as written ('2022-16' stays), so
+    start/end are not validated as dates."""
+
+    raw: Optional[str]
+    start: Optional[str]
+    end: Optional[str]
+
+
+@dataclass
+class Money:
+    """An amount of money as written, with its number and unit (from the cell or the header)."""
+
+    raw: Optional[str]
+    value: Optional[float]
+    unit: Optional[str]
+
+
+@dataclass
+class Baseline:
+    """An indicator's baseline value as written, with the base year of its column."""
+
+    year: Optional[int]
+    value: Optional[str]
+
+
+_YEAR_KEYS = {"propertyNames": {"$ref": "#/$defs/yearKeys"}}
+
+
+@dataclass
+class ParsedValues:
+    """An indicator's values parsed (SPEC's V): standard, baseline, and one per target year."""
+
+    standard: Optional[Value] = None
+    baseline: Optional[Value] = None
+    targets: dict[str, Optional[Value]] = field(default_factory=dict, metadata=meta(**_YEAR_KEYS))
+
+
+@dataclass
+class Normalized:
+    """A quantity with its magnitude applied ("50万吨" → 500000 吨); a range keeps its upper bound."""
+
+    value: Optional[float]
+    unit: Optional[str]
+    value_max: Optional[float] = field(default=None, metadata=meta(omit=None))
+
+
+@dataclass
+class ExtraCell:
+    """A task-table cell of a column without a field, with its header."""
+
+    column: str
+    text: str
+
+
+@dataclass
+class Ref:
+    """A record a finding points at (``id`` None: the document's own statement), with where it
+    is; a cross-document finding's refs name their document."""
+
+    doc: Optional[str] = field(default=None, metadata=meta("The document (cross-document findings).", omit=None))
+    id: Optional[str] = None
     span: Optional[Span] = None
 
 
 @dataclass
+class GridCell:
+    """One grid position of a table: a merge origin carries rowspan/colspan; a position it
+    covers repeats its text with inherited true."""
+
+    text: str
+    rowspan: int = field(default=1, metadata=meta(minimum=1))
+    colspan: int = field(default=1, metadata=meta(minimum=1))
+    inherited: bool = False
+    span: Optional[Span] = None
+
+
+@dataclass
+class Unparsed:
+    """A table cell that reached no record field, header or footnote, and why."""
+
+    text: str
+    reason: str
+    span: Optional[Span]
+
+
+_ID = meta(minLength=1)
+_SEC = meta(ref="sections")
+_TASK = meta("A task's id (task-N), or a section's id (sec-N) when a heading without a lead sentence of "
+             "its own is the task itself.", ref="tasks|sections")
+_TBL = meta(ref="tables")
+_PREC = meta("How precise an ISO date is.", enum=["year", "month", "day", None])
+
+
+@dataclass
+class DocumentInfo:
+    """The document: where it comes from and what it says about itself."""
+
+    SCHEMA_NAME: ClassVar[str] = "Document"
+
+    doc_id: str = field(metadata=_ID)
+    source: str
+    format: str
+    sha256: str = field(metadata=meta(pattern="^[0-9a-f]{64}$"))
+    title: Optional[str] = None
+    issuer: Optional[str] = None
+    doc_number: Optional[str] = None
+    issue_date: Optional[str] = field(default=None, metadata=meta(ref="isodate"))
+    published: Optional[str] = field(default=None, metadata=meta(ref="isodate"))
+    version_label: Optional[str] = None
+    region: Optional[str] = None
+    plan_type: Optional[str] = None
+    plan_period: Optional[PlanPeriod] = None
+    base_year: Optional[int] = None
+    phases: list[Phase] = field(default_factory=list)
+    declared_counts: dict[str, float] = field(default_factory=dict, metadata=meta(
+        "The counts the plan announces of itself: 'indicators', 'indicators.约束性', 'projects', "
+        "'investment' (万元), 'tasks', 'tasks.<X方面>'."))
+    warnings: list[str] = field(default_factory=list, metadata=meta(
+        "About the input, for the user: characters replaced (Unicode hygiene), tables cut at the column "
+        "bound, list counters beyond the bound."))
+    span: Optional[Span] = None
+
+
+@record_kind("sections", "section", "sec", "章节 Sections")
+@dataclass
 class Section:
+    """A heading of the document's outline."""
+
     id: str
-    level: int
+    level: int = field(metadata=meta(minimum=1))
     number: Optional[str]
     title: str
     parent: Optional[str]
@@ -73,6 +264,7 @@ class Section:
     span: Span
 
 
+@record_kind("tasks", "task", "task", "任务 Tasks")
 @dataclass
 class Task:
     """A task: a run-in lead sentence of the prose, or a row of a task-division table
@@ -83,17 +275,22 @@ class Task:
     title: str
     text: str
     span: Span
-    table: Optional[str] = None
+    table: Optional[str] = field(default=None, metadata=meta(
+        "Caption of the task-division table the row comes from (null: a prose task)."))
     seq: Optional[str] = None
-    category: Optional[str] = None  # the divider row above it ("一、知识产权保护方面（共5项）")
-    extra: list[dict] = field(default_factory=list)  # [{"column": "推广范围", "text": "全国"}]
-    inherited: list[str] = field(default_factory=list)  # fields filled from a merged cell above
-    section_id: Optional[str] = None
-    table_id: Optional[str] = None
+    category: Optional[str] = field(default=None, metadata=meta(
+        "The divider row above a table task ('一、知识产权保护方面（共5项）')."))
+    extra: list[ExtraCell] = field(default_factory=list)
+    inherited: list[str] = field(default_factory=list, metadata=meta("Fields filled from a merged cell above."))
+    section_id: Optional[str] = field(default=None, metadata=_SEC)
+    table_id: Optional[str] = field(default=None, metadata=_TBL)
 
 
+@record_kind("indicators", "indicator", "ind", "指标 Indicators")
 @dataclass
 class Indicator:
+    """A row of an indicator table."""
+
     id: str
     table: Optional[str]
     name: str
@@ -104,26 +301,33 @@ class Indicator:
     qualifier: Optional[str] = None
     unit: Optional[str] = None
     standard: Optional[str] = None
-    baseline: Optional[dict] = None  # {"year": int|None, "value": str|None}
+    baseline: Optional[Baseline] = None
     status: Optional[str] = None
-    targets: dict = field(default_factory=dict)  # {"2025": "≥27"}
+    targets: dict[str, Optional[str]] = field(default_factory=dict, metadata=meta(
+        'Target value as written, per target year: {"2025": "≥27"}.', **_YEAR_KEYS))
     attribute: Optional[str] = None
     flags: list[str] = field(default_factory=list)
     inherited: list[str] = field(default_factory=list)
-    parsed: dict = field(default_factory=dict)  # {"standard": V, "baseline": V, "targets": {year: V}}
+    parsed: ParsedValues = field(default_factory=ParsedValues)
     task: Optional[str] = None
     section: Optional[str] = None
-    section_id: Optional[str] = None
-    task_id: Optional[str] = None
-    table_id: Optional[str] = None
+    section_id: Optional[str] = field(default=None, metadata=_SEC)
+    task_id: Optional[str] = field(default=None, metadata=_TASK)
+    table_id: Optional[str] = field(default=None, metadata=_TBL)
     span: Optional[Span] = None
-    canonical_id: Optional[str] = None  # the indicator catalogue's key (patterns/catalogue.toml)
-    polarity: Optional[str] = None  # higher_better / lower_better / qualitative (from the catalogue)
-    catalogue_score: Optional[float] = None  # 1.0 = a listed name, else the fuzzy similarity
+    canonical_id: Optional[str] = field(default=None, metadata=meta(
+        "Key of the indicator in the catalogue (patterns/catalogue.toml), null when unmatched."))
+    polarity: Optional[str] = field(default=None, metadata=meta(
+        "Direction of improvement from the catalogue.", enum=["higher_better", "lower_better", "qualitative", None]))
+    catalogue_score: Optional[float] = field(default=None, metadata=meta(
+        "1.0 for a name the catalogue lists, else the fuzzy similarity (0–1).", minimum=0, maximum=1))
 
 
+@record_kind("projects", "project", "proj", "项目 Projects")
 @dataclass
 class Project:
+    """A row of a key-project table (or a numbered project of a 专栏 box)."""
+
     id: str
     table: Optional[str]
     name: str
@@ -132,21 +336,24 @@ class Project:
     category: Optional[str] = None
     parent: Optional[str] = None
     content: Optional[str] = None
-    period: Optional[dict] = None  # {"raw", "start", "end"}
-    investment: Optional[dict] = None  # {"raw", "value", "unit"}
+    period: Optional[Period] = None
+    investment: Optional[Money] = None
     responsible_units: list[str] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
     inherited: list[str] = field(default_factory=list)
     task: Optional[str] = None
     section: Optional[str] = None
-    section_id: Optional[str] = None
-    task_id: Optional[str] = None
-    table_id: Optional[str] = None
+    section_id: Optional[str] = field(default=None, metadata=_SEC)
+    task_id: Optional[str] = field(default=None, metadata=_TASK)
+    table_id: Optional[str] = field(default=None, metadata=_TBL)
     span: Optional[Span] = None
 
 
+@record_kind("targets", "target", "tgt", "目标 Targets")
 @dataclass
 class Target:
+    """A quantified target stated in the prose."""
+
     id: str
     raw: str
     subject: Optional[str]
@@ -154,32 +361,38 @@ class Target:
     value: Optional[float]
     unit: Optional[str]
     year: Optional[int]
-    kind: str = "goal"  # goal (to be reached) / status (current state, past achievement) / fact (description)
-    normalized: Optional[dict] = None  # {"value", "unit"} when the unit scales (万吨 → 吨)
+    kind: str = field(default="goal", metadata=meta(
+        "goal: to be reached; status: the current state or a past achievement; fact: a description "
+        "(area, altitude). Diff and audit use goals only.", enum=["goal", "status", "fact"]))
+    normalized: Optional[Normalized] = None
     task: Optional[str] = None
     section: Optional[str] = None
-    section_id: Optional[str] = None
-    task_id: Optional[str] = None
-    table_id: Optional[str] = None
+    section_id: Optional[str] = field(default=None, metadata=_SEC)
+    task_id: Optional[str] = field(default=None, metadata=_TASK)
+    table_id: Optional[str] = field(default=None, metadata=_TBL)
     span: Optional[Span] = None
 
 
+@record_kind("deadlines", "deadline", "ddl", "时限 Deadlines")
 @dataclass
 class Deadline:
+    """A date or time limit stated in the prose or a task table's time-limit column."""
+
     id: str
     raw: str
-    date: Optional[str]
-    kind: str  # by / range / at / recurring / ongoing ("长期坚持": no date)
-    start: Optional[str] = None
+    date: Optional[str] = field(metadata=meta(ref="isodate"))
+    kind: str = field(metadata=meta("ongoing: a standing duty without a date ('长期坚持', '持续推进').",
+                                    enum=["by", "range", "at", "recurring", "ongoing"]))
+    start: Optional[str] = field(default=None, metadata=meta(ref="isodate"))
     action: Optional[str] = None
     task: Optional[str] = None
     section: Optional[str] = None
-    section_id: Optional[str] = None
-    task_id: Optional[str] = None
-    table_id: Optional[str] = None
+    section_id: Optional[str] = field(default=None, metadata=_SEC)
+    task_id: Optional[str] = field(default=None, metadata=_TASK)
+    table_id: Optional[str] = field(default=None, metadata=_TBL)
     span: Optional[Span] = None
-    date_precision: Optional[str] = None  # "day" / "month" / "year" of ``date``
-    start_precision: Optional[str] = None  # the same for ``start``
+    date_precision: Optional[str] = field(default=None, metadata=_PREC)
+    start_precision: Optional[str] = field(default=None, metadata=_PREC)
 
     def __post_init__(self) -> None:
         self.date_precision = self.date_precision or date_precision(self.date)
@@ -196,13 +409,18 @@ class UnitRef:
     known: bool = False
 
 
+@record_kind("responsibilities", "responsibility", "resp", "责任 Responsibilities")
 @dataclass
 class Responsibility:
+    """Who is responsible for a task: a 责任单位 note or a task table's units columns."""
+
     id: str
     units: list[str]
     role: Optional[str]
     raw: str
-    role_kind: Optional[str] = None  # lead / support / responsible / guide
+    role_kind: Optional[str] = field(default=None, metadata=meta(
+        "The role's kind: 牵头 → lead, 配合 → support, 责任/负责 → responsible, 指导 → guide.",
+        enum=["lead", "support", "responsible", "guide", None]))
     implied_units: list[str] = field(default_factory=list)
     standing_rule: Optional[str] = None
     lead_units: list[str] = field(default_factory=list)
@@ -210,73 +428,136 @@ class Responsibility:
     normalized_units: list[UnitRef] = field(default_factory=list)
     task: Optional[str] = None
     section: Optional[str] = None
-    section_id: Optional[str] = None
-    task_id: Optional[str] = None
-    table_id: Optional[str] = None
+    section_id: Optional[str] = field(default=None, metadata=_SEC)
+    task_id: Optional[str] = field(default=None, metadata=_TASK)
+    table_id: Optional[str] = field(default=None, metadata=_TBL)
     span: Optional[Span] = None
 
 
+@record_kind("findings", "finding", "find", "审查 Findings")
 @dataclass
 class Finding:
+    """An audit finding: a check's verdict on the records it names."""
+
     id: str
     check: str
-    severity: str  # error / warning / info
+    severity: str = field(metadata=meta(enum=["error", "warning", "info"]))
     message: str
     message_en: Optional[str] = None
-    refs: list[dict] = field(default_factory=list)  # [{"id": record id, "span": {...}}]
+    refs: list[Ref] = field(default_factory=list)
 
 
+@record_kind("tables", "table", "tbl", "表格 Tables")
 @dataclass
 class TableInfo:
-    """A table found in the document: its caption, kind, logical grid and what could not be
-    placed.  ``header`` and ``rows`` hold every row as a list of cells
-    ``{"text", "rowspan", "colspan", "inherited", "span"}`` (see :mod:`.tables.cells`)."""
+    """A table found in the document: its caption, kind, logical grid (``header`` and
+    ``rows``, one :class:`GridCell` per grid position) and what could not be placed."""
+
+    SCHEMA_NAME: ClassVar[str] = "Table"
 
     id: str
     caption: Optional[str]
-    kind: str  # indicators / projects / tasks / box / other
+    kind: str = field(metadata=meta(enum=["indicators", "projects", "tasks", "box", "other"]))
     footnotes: list[str] = field(default_factory=list)
-    unparsed: list[dict] = field(default_factory=list)  # [{"text", "span"}]
+    unparsed: list[Unparsed] = field(default_factory=list)
     span: Optional[Span] = None
-    header: list[list[dict]] = field(default_factory=list)  # title and header rows
-    rows: list[list[dict]] = field(default_factory=list)  # body rows (continuations appended)
+    header: list[list[GridCell]] = field(default_factory=list, metadata=meta(
+        "Title and header rows of the table's logical grid."))
+    rows: list[list[GridCell]] = field(default_factory=list, metadata=meta(
+        "Body rows of the logical grid (continuations on later pages appended)."))
     section: Optional[str] = None
     task: Optional[str] = None
-    section_id: Optional[str] = None
-    task_id: Optional[str] = None
+    section_id: Optional[str] = field(default=None, metadata=_SEC)
+    task_id: Optional[str] = field(default=None, metadata=_TASK)
 
+
+RECORD_KINDS = tuple(k for k in KINDS if k != "tables")  # the record lists (tables are their own part)
+
+
+# ---------------------------------------------------------------- the JSON boundary
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, tuple[tuple[str, ...], dict[str, Any]]] = {}  # class → (names, omitted values)
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Dataclasses → plain dicts/lists (Span as its dict), recursively."""
+def _fields(kind: type) -> tuple[tuple[str, ...], dict[str, Any]]:
+    names = tuple(f.name for f in dataclasses.fields(kind))
+    omit = {f.name: f.metadata["omit"] for f in dataclasses.fields(kind) if "omit" in f.metadata}
+    _FIELDS[kind] = out = (names, omit)
+    return out
+
+
+def to_json(obj: Any) -> Any:
+    """A record (or any value of one) as JSON data: dataclasses → dicts in field order (a field
+    whose metadata says ``omit`` is left out at that value), Span as its dict, lists, dicts."""
     kind = type(obj)
     if kind in _PLAIN:
         return obj
     plain = _PLAIN
     if kind is list:
-        return [x if type(x) in plain else to_jsonable(x) for x in obj]
+        return [x if type(x) in plain else to_json(x) for x in obj]
     if kind is dict:
-        return {k: v if type(v) in plain else to_jsonable(v) for k, v in obj.items()}
-    names = _FIELD_NAMES.get(kind)
-    if names is not None:  # plain values inline: most fields are strings, numbers or None
-        out = {}
-        for name in names:
-            v = getattr(obj, name)
-            out[name] = v if type(v) in plain else to_jsonable(v)
-        return out
-    if isinstance(obj, Span):
+        return {k: v if type(v) in plain else to_json(v) for k, v in obj.items()}
+    if kind is Span:
         return obj.to_dict()
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):  # field names looked up once per class
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
-        return {name: to_jsonable(getattr(obj, name)) for name in names}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: to_jsonable(v) for k, v in obj.items()}
-    return obj
+    plan = _FIELDS.get(kind)
+    if plan is None:
+        if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+            return list(map(to_json, obj)) if isinstance(obj, tuple) else obj
+        plan = _fields(kind)
+    names, omit = plan
+    out = {}
+    for name in names:  # plain values inline: most fields are strings, numbers or None
+        v = getattr(obj, name)
+        if not omit or name not in omit or v != omit[name]:
+            out[name] = v if type(v) in plain else to_json(v)
+    return out
+
+
+to_jsonable = to_json
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """A function turning JSON data into a value of type ``tp``."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Union:
+        inner = [a for a in args if a is not type(None)]
+        dec = _decoder(inner[0]) if len(inner) == 1 else _same
+        return _same if dec is _same else (lambda v: None if v is None else dec(v))
+    if origin is list:
+        item = _decoder(args[0])
+        return list if item is _same else (lambda v: [item(x) for x in v])
+    if origin is dict:
+        item = _decoder(args[1])
+        return dict if item is _same else (lambda v: {k: item(x) for k, x in v.items()})
+    if tp is Span:
+        names = tuple(f.name for f in dataclasses.fields(Span))
+        return lambda v: Span(**{n: v.get(n) for n in names})
+    if dataclasses.is_dataclass(tp):
+        return lambda v: from_json(tp, v)
+    return _same
+
+
+_DECODERS: dict[type, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+
+
+def _decoders(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    hints = typing.get_type_hints(cls)
+    out = _DECODERS[cls] = tuple((f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls))
+    return out
+
+
+def from_json(cls: type, data: dict) -> Any:
+    """The ``cls`` record that JSON data ``data`` describes (keys it does not know are ignored,
+    keys it lacks take the field's default): ``from_json(type(r), to_json(r)) == r``."""
+    if cls is ExtractResult:
+        return ExtractResult.from_json(data)
+    decs = _DECODERS.get(cls) or _decoders(cls)
+    return cls(**{name: dec(data[name]) for name, dec in decs if name in data})
 
 
 @dataclass
@@ -300,37 +581,24 @@ class ExtractResult:
 
     def __repr__(self) -> str:
         """One short line: the document and its record counts (not the records themselves)."""
-        counts = ", ".join(f"{kind}={len(getattr(self, kind))}" for kind in (*RECORD_KINDS, "tables"))
+        counts = ", ".join(f"{kind}={len(getattr(self, kind))}" for kind in KINDS)
         return f"ExtractResult(doc_id={self.doc_id!r}, title={self.document.title!r}, {counts})"
 
-    def to_dict(self) -> dict:
-        out = {"schema_version": SCHEMA_VERSION, "document": to_jsonable(self.document)}
-        for kind in RECORD_KINDS:
-            out[kind] = to_jsonable(getattr(self, kind))
-        out["tables"] = to_jsonable(self.tables)
+    def to_json(self) -> dict:
+        """Exactly the JSON written per document."""
+        out = {"schema_version": SCHEMA_VERSION, "document": to_json(self.document)}
+        for kind in KINDS:
+            out[kind] = to_json(getattr(self, kind))
         return out
+
+    to_dict = to_json
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ExtractResult":
-        """The result a ``to_dict()`` dict (a planx JSON file) describes."""
-        out = cls(document=_build(DocumentInfo, d["document"]))
-        for kind, record_cls in _RECORD_CLASSES.items():
-            setattr(out, kind, [_build(record_cls, r) for r in d.get(kind) or []])
+    def from_json(cls, data: dict) -> "ExtractResult":
+        """The result a planx JSON document describes (``from_json(r.to_json()) == r``)."""
+        out = cls(document=from_json(DocumentInfo, data["document"]))
+        for key, record_cls in RECORD_CLASSES.items():
+            setattr(out, key, [from_json(record_cls, r) for r in data.get(key) or []])
         return out
 
-
-_RECORD_CLASSES = {"sections": Section, "tasks": Task, "indicators": Indicator, "projects": Project,
-                   "targets": Target, "deadlines": Deadline, "responsibilities": Responsibility,
-                   "findings": Finding, "tables": TableInfo}
-
-
-def _build(cls: type, d: dict) -> Any:
-    """A record dataclass from its dict (unknown keys ignored, spans and unit refs rebuilt)."""
-    names = {f.name for f in dataclasses.fields(cls)}
-    kw = {k: v for k, v in d.items() if k in names}
-    if isinstance(kw.get("span"), dict):
-        kw["span"] = Span(**{f.name: kw["span"].get(f.name) for f in dataclasses.fields(Span)})
-    if cls is Responsibility:
-        kw["normalized_units"] = [_build(UnitRef, u) if isinstance(u, dict) else u
-                                  for u in kw.get("normalized_units") or []]
-    return cls(**kw)
+    from_dict = from_json

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from extractor.audit import run
 from extractor.model import Span
-from extractor.records import (Deadline, DocumentInfo, ExtractResult, Indicator, Project,
-                               Responsibility, Target, UnitRef, Value)
+from extractor.records import (Baseline, Deadline, DocumentInfo, ExtractResult, Indicator, Money, ParsedValues, Period,
+                               Phase, PlanPeriod, Project, Responsibility, Target, UnitRef, Value)
 
 SPAN = Span(1, 0, 1)
 
@@ -26,10 +26,10 @@ def _v(raw, op=None, value=None, qualitative=None) -> Value:
 
 def _ind(i, name, seq=None, attribute="约束性", status=None, standard=None, baseline=None,
          targets=None, unit="%", table="表1", qualifier=None) -> Indicator:
-    parsed = {"standard": standard, "baseline": baseline, "targets": targets or {}}
+    parsed = ParsedValues(standard, baseline, targets or {})
     return Indicator(f"ind-{i}", table, name, seq=seq or str(i), attribute=attribute, status=status,
                      unit=unit, qualifier=qualifier,
-                     baseline={"year": 2020, "value": baseline.raw if baseline else None},
+                     baseline=Baseline(2020, baseline.raw if baseline else None),
                      targets={y: v.raw for y, v in (targets or {}).items()}, parsed=parsed, span=SPAN)
 
 
@@ -69,8 +69,8 @@ def test_attribute_and_status_counts():
 
 
 def _proj(i, name="工程", start=None, end=None, invest=None, units=()) -> Project:
-    period = {"raw": f"{start}至{end}", "start": start, "end": end} if start or end else None
-    investment = {"raw": str(invest), "value": invest, "unit": "万元"} if invest is not None else None
+    period = Period(f"{start}至{end}", start, end) if start or end else None
+    investment = Money(str(invest), invest, "万元") if invest is not None else None
     return Project(f"proj-{i}", "表2", f"{name}{i}", seq=str(i), period=period, investment=investment,
                    responsible_units=list(units), span=SPAN)
 
@@ -119,7 +119,7 @@ def test_target_below_baseline():
     ind = _ind(1, "考核比例", standard=_v("≥20", ">=", 20), baseline=_v("26.8", value=26.8),
                targets={"2025": _v("≥25", ">=", 25)})
     assert _checks(_result(indicators=[ind])) == ["target.below_baseline"]
-    ind.parsed["targets"] = {"2025": _v("≥27", ">=", 27)}
+    ind.parsed.targets = {"2025": _v("≥27", ">=", 27)}
     assert _checks(_result(indicators=[ind])) == []
 
 
@@ -128,7 +128,7 @@ def test_target_restating_a_standard_below_baseline_is_info():
                targets={"2025": _v("≥20", ">=", 20)})
     findings = run(_result(indicators=[ind]))
     assert [(f.check, f.severity) for f in findings] == [("target.standard_below_baseline", "info")]
-    ind.parsed["baseline"] = _v("18", value=18)
+    ind.parsed.baseline = _v("18", value=18)
     assert _checks(_result(indicators=[ind])) == []
 
 
@@ -136,7 +136,7 @@ def test_target_lower_is_better():
     ind = _ind(1, "PM2.5浓度", unit="μg/m3", standard=_v("≤35", "<=", 35), baseline=_v("40", value=40),
                targets={"2025": _v("≤42", "<=", 42)})
     assert "target.below_baseline" in _checks(_result(indicators=[ind]))
-    ind.parsed["targets"] = {"2025": _v("≤35", "<=", 35)}
+    ind.parsed.targets = {"2025": _v("≤35", "<=", 35)}
     assert _checks(_result(indicators=[ind])) == []
 
 
@@ -155,7 +155,7 @@ def test_target_below_standard():
     ind = _ind(1, "生态环境状况指数", standard=_v("≥60", ">=", 60), baseline=_v("57.86", value=57.86),
                targets={"2025": _v("≥57.86", ">=", 57.86)})
     assert _checks(_result(indicators=[ind])) == ["target.below_standard"]
-    ind.parsed["targets"] = {"2025": _v("≥60", ">=", 60)}
+    ind.parsed.targets = {"2025": _v("≥60", ">=", 60)}
     assert _checks(_result(indicators=[ind])) == []
 
 
@@ -165,7 +165,7 @@ def test_a_change_is_not_compared_with_a_level():
     ind = _ind(1, "生态质量指数（EQI）", unit="-", standard=_v("△EQI＞-1", ">", -1), baseline=_v("0.63*", value=0.63),
                targets={"2025": _v("＞-1", ">", -1), "2030": _v("＞-1", ">", -1)})
     assert _checks(_result(indicators=[ind])) == []
-    ind.parsed["standard"] = _v("＞-1", ">", -1)  # the same numbers written as a level: compared
+    ind.parsed.standard = _v("＞-1", ">", -1)  # the same numbers written as a level: compared
     assert _checks(_result(indicators=[ind])) == ["target.standard_below_baseline"]
     down = _ind(2, "单位GDP能耗", unit="%", standard=_v("≥60", ">=", 60), baseline=_v("75", value=75),
                 targets={"2025": _v("比2020年下降13.5%", ">=", 13.5)})
@@ -184,7 +184,7 @@ def test_prose_target_contradicting_the_indicator_table():
     (f,) = run(result)
     assert f.check == "target.prose_vs_table" and f.severity == "warning"
     assert "达到82%以上" in f.message and "≥83" in f.message and "2025" in f.message
-    assert [r["id"] for r in f.refs] == ["tgt-1", "ind-1"]
+    assert [r.id for r in f.refs] == ["tgt-1", "ind-1"]
     agree = [_tgt(2, "到2025年，城镇污水处理率达到83%以上", "城镇污水处理率", ">=", 83, "%", 2025),
              _tgt(3, "2030年城镇污水处理率≥90%", "城镇污水处理率", ">=", 90, "％", 2030),
              _tgt(4, "2020年城镇污水处理率达到70%", "城镇污水处理率", ">=", 70, "%", 2020),  # no 2020 target
@@ -202,7 +202,7 @@ def test_later_target_weaker():
     ind = _ind(1, "满意度", baseline=_v("87", value=87),
                targets={"2025": _v("≥90", ">=", 90), "2030": _v("≥88", ">=", 88)})
     assert _checks(_result(indicators=[ind])) == ["target.later_weaker"]
-    ind.parsed["targets"]["2030"] = _v("≥95", ">=", 95)
+    ind.parsed.targets["2030"] = _v("≥95", ">=", 95)
     assert _checks(_result(indicators=[ind])) == []
 
 
@@ -231,7 +231,7 @@ def test_project_ends_before_it_starts():
 
 
 def test_project_outside_plan_period():
-    info = DocumentInfo("d", "d.txt", "txt", "0", plan_period={"start": 2021, "end": 2030})
+    info = DocumentInfo("d", "d.txt", "txt", "0", plan_period=PlanPeriod(2021, 2030))
     before = _result(document=info, projects=[_proj(1, start="2018", end="2020")])
     assert _checks(before) == ["date.project_outside_plan"]
     overhang = _result(document=info, projects=[_proj(1, start="2019-12", end="2022-1")])
@@ -255,16 +255,16 @@ def test_phases_overlap_gap_and_plan_cover():
     def info(phases, period=None):
         return DocumentInfo("d", "d.txt", "txt", "0", phases=phases, plan_period=period)
 
-    good = [{"name": "近期", "start": 2021, "end": 2025}, {"name": "远期", "start": 2026, "end": 2030}]
-    assert _checks(_result(document=info(good, {"start": 2021, "end": 2030}))) == []
-    overlap = [{"name": "近期", "start": 2021, "end": 2025}, {"name": "远期", "start": 2025, "end": 2030}]
+    good = [Phase("近期", "2021", "2025"), Phase("远期", "2026", "2030")]
+    assert _checks(_result(document=info(good, PlanPeriod(2021, 2030)))) == []
+    overlap = [Phase("近期", "2021", "2025"), Phase("远期", "2025", "2030")]
     assert _checks(_result(document=info(overlap))) == ["date.phases"]
-    gap = [{"name": "一", "start": "2021-03", "end": "2021-05-18"}, {"name": "二", "start": "2021-05-31", "end": "2021-06-30"}]
+    gap = [Phase("一", "2021-03", "2021-05-18"), Phase("二", "2021-05-31", "2021-06-30")]
     assert _checks(_result(document=info(gap))) == ["date.phases"]
-    ok_days = [{"name": "一", "start": "2021-03", "end": "2021-04-21"}, {"name": "二", "start": "2021-04-22", "end": "2021-05-18"}]
+    ok_days = [Phase("一", "2021-03", "2021-04-21"), Phase("二", "2021-04-22", "2021-05-18")]
     assert _checks(_result(document=info(ok_days))) == []
-    short = [{"name": "近期", "start": 2021, "end": 2025}]
-    assert _checks(_result(document=info(short, {"start": 2021, "end": 2030}))) == ["date.phases_vs_plan"]
+    short = [Phase("近期", "2021", "2025")]
+    assert _checks(_result(document=info(short, PlanPeriod(2021, 2030)))) == ["date.phases_vs_plan"]
 
 
 # ------------------------------------------------------------------ units

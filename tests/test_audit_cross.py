@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from extractor.audit import run_cross
 from extractor.model import Span
-from extractor.records import Deadline, DocumentInfo, ExtractResult, Indicator, Value
+from extractor.records import Baseline, Deadline, DocumentInfo, ExtractResult, Indicator, ParsedValues, Value
 
 SPAN = Span(1, 0, 1)
 PLAN_TITLE = "济南市历下区国家生态文明建设示范区规划（2021～2030年）"
@@ -37,9 +37,9 @@ def test_unrelated_or_other_region_documents_are_not_paired():
 
 
 def _ind(i, name, base=None, year=2020, t2025=None) -> Indicator:
-    parsed = {"baseline": Value(base, value=float(base)) if base else None,
-              "targets": {"2025": Value(t2025, ">=", float(t2025.lstrip("≥")))} if t2025 else {}}
-    return Indicator(f"ind-{i}", "表1", name, baseline={"year": year, "value": base},
+    parsed = ParsedValues(baseline=Value(base, value=float(base)) if base else None,
+                          targets={"2025": Value(t2025, ">=", float(t2025.lstrip("≥")))} if t2025 else {})
+    return Indicator(f"ind-{i}", "表1", name, baseline=Baseline(year, base),
                      targets={"2025": t2025} if t2025 else {}, parsed=parsed, span=SPAN)
 
 
@@ -53,7 +53,7 @@ def test_same_indicator_with_different_values_in_two_plans_of_a_region():
     assert _checks(a, b) == []
     worded = Value("稳中向好", qualitative="稳中向好")
     b.indicators = [_ind(1, "城镇污水处理率", "98")]
-    b.indicators[0].targets, b.indicators[0].parsed["targets"] = {"2025": "稳中向好"}, {"2025": worded}
+    b.indicators[0].targets, b.indicators[0].parsed.targets = {"2025": "稳中向好"}, {"2025": worded}
     assert _checks(a, b) == []  # a worded target is another formulation, not a different number
 
 

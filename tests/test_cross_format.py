@@ -10,6 +10,7 @@ import pytest
 
 from conftest import FIXTURES
 from extractor import extract
+from extractor.records import Baseline
 
 PLAN = FIXTURES / "plan_numbering"
 
@@ -43,7 +44,7 @@ def test_merged_cells_resolved_the_same_way(versions):
         by_name = {i.name: i for i in res.indicators}
         pm = by_name["细颗粒物（PM2.5）浓度"]
         assert pm.domain == "生态环境质量", fmt  # vertical merge of the 领域 column
-        assert pm.baseline == {"year": 2020, "value": "38"} and pm.targets == {"2025": "≤33", "2030": "≤30"}, fmt
+        assert pm.baseline == Baseline(2020, "38") and pm.targets == {"2025": "≤33", "2030": "≤30"}, fmt
         water = by_name["地表水达到或好于Ⅲ类水体比例"]
         assert water.targets == {"2025": "完成省下达任务", "2030": "完成省下达任务"}, fmt  # horizontal merge
 

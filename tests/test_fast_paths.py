@@ -55,8 +55,9 @@ def test_binary_text_check_counts_like_a_full_count():
 def _jsonable_plain(obj):
     if isinstance(obj, Span):
         return obj.to_dict()
-    if dataclasses.is_dataclass(obj):
-        return {f.name: _jsonable_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if dataclasses.is_dataclass(obj):  # a field left out at its "omit" value (PlanPeriod.inferred False)
+        return {f.name: _jsonable_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                if "omit" not in f.metadata or getattr(obj, f.name) != f.metadata["omit"]}
     if isinstance(obj, (list, tuple)):
         return [_jsonable_plain(x) for x in obj]
     if isinstance(obj, dict):

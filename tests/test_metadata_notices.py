@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor import extract
+from extractor.records import PlanPeriod
 
 NOTICE = """生态环境部办公厅关于推广第一批
 生态环境导向开发模式试点经验的通知
@@ -93,12 +94,12 @@ def test_period_inferred_from_the_goals_horizon_and_the_issue_year(tmp_path: Pat
     d = _extract(tmp_path, SCHEME)
     assert d.title == "某市美丽河湖保护与建设行动方案"  # a transmitting notice: the plan's own title
     assert (d.issuer, d.issue_date) == ("某市人民政府", "2025-05-20")
-    assert d.plan_period == {"start": 2025, "end": 2027, "inferred": True}
+    assert d.plan_period == PlanPeriod(2025, 2027, inferred=True)
 
 
 def test_a_printed_period_is_not_inferred(tmp_path: Path):
     d = _extract(tmp_path, SCHEME.replace("行动方案》的通知", "行动方案（2025—2030年）》的通知"))
-    assert d.plan_period == {"start": 2025, "end": 2030}
+    assert d.plan_period == PlanPeriod(2025, 2030)
 
 
 TWO_LINE_TITLE_PAGE = """某县2024年生态环境保护

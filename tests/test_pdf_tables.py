@@ -22,7 +22,7 @@ def _tables(path: Path):
 
 def _indicators(path: Path) -> list[tuple]:
     res = extract(path)
-    return [(r.domain, r.seq, r.group, r.name, r.unit, r.baseline["value"] if r.baseline else None,
+    return [(r.domain, r.seq, r.group, r.name, r.unit, r.baseline.value if r.baseline else None,
              r.targets.get("2025"), r.attribute) for r in res.indicators]
 
 

@@ -258,7 +258,7 @@ def test_the_years_are_decided_once_by_metadata(monkeypatch):
     plan = configured().run(PlanDoc.of(doc))
     assert calls == [1] and plan.years is not None
     period = plan.result.document.plan_period
-    assert (plan.years.plan_start, plan.years.plan_end) == (period["start"], period["end"])
+    assert (plan.years.plan_start, plan.years.plan_end) == (period.start, period.end)
     assert plan.years == real(dates.YearContext, plan.result.document)
 
 

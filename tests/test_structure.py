@@ -7,6 +7,7 @@ from conftest import extracted, gold, gold_docs
 from extractor.structure import build
 from extractor.readers.txt import parse_text
 from extractor.model import Document
+from extractor.records import Phase
 
 
 def _norm(s):
@@ -132,7 +133,7 @@ def test_region_from_issuer_when_title_opens_with_a_slogan_or_lacks_the_city():
 
 def test_phases_stated_with_wei():
     text = "某县生态文明建设规划\n一、规划期限\n规划期限为2023—2030年，其中近期为2023—2025年，远期为2026—2030年。\n"
-    assert _info(text).phases == [{"name": "近期", "start": "2023", "end": "2025"}, {"name": "远期", "start": "2026", "end": "2030"}]
+    assert _info(text).phases == [Phase("近期", "2023", "2025"), Phase("远期", "2026", "2030")]
 
 
 def test_decimal_numbered_headings_nest_under_chapters():

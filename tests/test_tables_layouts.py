@@ -3,6 +3,7 @@ must give the same records as its Tika twin."""
 from __future__ import annotations
 
 from extractor.model import Cell, Document, Table
+from extractor.records import Baseline, Money, Period
 from extractor.readers.txt import parse_text
 from extractor.structure import Context
 from extractor.tables import extract
@@ -47,11 +48,11 @@ def test_two_row_header_groups_and_attribute_blocks():
     assert [i.name for i in inds] == ["生态文明建设工作占党政实绩考核的比例", "地表水达到或好于Ⅲ类水体比例",
                                       "县城污水处理率", "农村生活污水治理率", "危险废物填埋处置量占比"]
     a, b, c, d, e = inds
-    assert a.baseline == {"year": 2023, "value": "24.1"} and a.targets == {"2025": "≥20", "2030": "≥20"}
+    assert a.baseline == Baseline(2023, "24.1") and a.targets == {"2025": "≥20", "2030": "≥20"}
     assert a.attribute == "约束性" and d.attribute == e.attribute == "参考性"
     assert (b.group, c.group, c.seq, c.domain, c.category) == ("水环境质量", "水环境质量", "2", "生态安全", "（二）环境质量改善")
     assert {"group", "seq", "domain", "category"} <= set(c.inherited)
-    assert c.standard == "≥95" and c.flags == ["*"] and c.parsed["baseline"].value == 99.22
+    assert c.standard == "≥95" and c.flags == ["*"] and c.parsed.baseline.value == 99.22
     assert (d.domain, d.category, d.seq, d.standard) == (None, None, "1", "≥60")
     assert infos[0].kind == "indicators" and infos[0].footnotes == ["注：“*”表示2022年数据。"]
     assert infos[0].caption == "某区生态文明建设示范区建设指标" and not infos[0].unparsed and not projs
@@ -71,13 +72,13 @@ def test_name_cells_with_number_unit_flags_and_category_rows():
     _, (inds, _, _) = run(text)
     a, b, c, d, e = inds
     assert (a.seq, a.name, a.unit, a.flags) == ("1", "城市细颗粒物（PM2.5）浓度", "ug/m3", ["*"])
-    assert a.baseline == {"year": 2020, "value": "52"} and a.targets == {"2025": "42"}
+    assert a.baseline == Baseline(2020, "52") and a.targets == {"2025": "42"}
     assert a.category == "（一）环境治理" and d.category == "（二）生态保护"
     assert c.targets == {"2025": "完成市分解任务"} and "targets" in c.inherited
     assert (d.name, d.unit, d.flags) == ("生态质量指数（EQI）", None, ["*"])
-    assert (e.name, e.qualifier, e.baseline["value"], e.targets["2025"]) == (
+    assert (e.name, e.qualifier, e.baseline.value, e.targets["2025"]) == (
         "生态环境状况指数", "丘陵地区；平原地区", "60；55", "≥60；≥55")
-    assert a.parsed["targets"]["2025"].value == 42 and b.parsed["baseline"].value is None
+    assert a.parsed.targets["2025"].value == 42 and b.parsed.baseline.value is None
 
 
 def test_project_table_with_unit_row_divider_total_and_notes():
@@ -92,12 +93,12 @@ def test_project_table_with_unit_row_divider_total_and_notes():
     _, (_, projs, infos) = run(text)
     a, b = projs
     assert (a.seq, a.name, a.domain, a.content) == ("1", "某河综合整治工程", "一、生态安全", "实施清淤、生态补水")
-    assert a.period == {"raw": "2021.10至2022.16", "start": "2021-10", "end": "2022-16"}
-    assert a.investment == {"raw": "4200", "value": 4200, "unit": "万元"}
+    assert a.period == Period("2021.10至2022.16", "2021-10", "2022-16")
+    assert a.investment == Money("4200", 4200, "万元")
     assert a.responsible_units == ["某区水务局"]
-    assert b.period == {"raw": "2021至2023.12", "start": "2021", "end": "2023-12"}
-    assert b.investment["value"] is None and b.responsible_units == ["区自然资源局", "区水务局"]
-    left = sorted(u["text"] for u in infos[0].unparsed)
+    assert b.period == Period("2021至2023.12", "2021", "2023-12")
+    assert b.investment.value is None and b.responsible_units == ["区自然资源局", "区水务局"]
+    left = sorted(u.text for u in infos[0].unparsed)
     assert left == ["4200", "合计", "续建"]  # the total row and the 备注 column are kept, not dropped
     assert infos[0].caption == "附表：某区重点项目表"
 
@@ -176,7 +177,7 @@ def test_value_cell_spanning_two_columns_and_merged_category():
     ])
     _, (inds, _, infos) = run(text)
     a, b = inds
-    assert (b.category, b.unit, b.baseline["value"], b.targets["2025"]) == (
+    assert (b.category, b.unit, b.baseline.value, b.targets["2025"]) == (
         "环境治理", "万吨", "完成省下达任务", "完成省下达任务")
     assert b.inherited == ["category"] and not infos[0].unparsed
 
@@ -191,10 +192,10 @@ def test_project_table_lead_and_support_units_and_unknown_column():
     _, (_, projs, infos) = run(text)
     a, b = projs
     assert a.responsible_units == ["市生态环境局", "市发展改革委", "市工信局"]
-    assert a.investment == {"raw": "1.2", "value": 1.2, "unit": "亿元"}
-    assert a.period == {"raw": "2022—2024年", "start": "2022", "end": "2024"}
+    assert a.investment == Money("1.2", 1.2, "亿元")
+    assert a.period == Period("2022—2024年", "2022", "2024")
     assert (b.category, b.inherited) == ("大气污染防治", ["category"])
-    assert [u["text"] for u in infos[0].unparsed] == ["某县", "某区"]  # 建设地点: no record field
+    assert [u.text for u in infos[0].unparsed] == ["某县", "某区"]  # 建设地点: no record field
 
 
 def test_box_holding_a_project_table_and_caption_over_a_lead_in_line():
@@ -204,7 +205,7 @@ def test_box_holding_a_project_table_and_caption_over_a_lead_in_line():
         ["1", "矿山修复工程", "修复矿山5处", "2022-2025"],
     ])[1:]
     _, (_, projs, infos) = run(text)
-    assert [(p.name, p.table, p.period["end"]) for p in projs] == [("矿山修复工程", "专栏3  生态修复重点工程", "2025")]
+    assert [(p.name, p.table, p.period.end) for p in projs] == [("矿山修复工程", "专栏3  生态修复重点工程", "2025")]
     assert infos[0].kind == "projects"
     text = "表4 重点项目\n具体项目见下表：\n" + tika("", [
         ["序号", "项目名称", "建设内容", "实施年限"],
@@ -223,7 +224,7 @@ def test_cumulative_column_gives_the_last_year_target_when_that_cell_is_empty():
     _, (inds, _, infos) = run(text)
     a, b = inds
     assert a.targets == {"2025": "90"} and b.targets == {"2025": "〔0.9〕"}
-    assert b.parsed["targets"]["2025"].value == 0.9 and b.category == "环境治理"
+    assert b.parsed.targets["2025"].value == 0.9 and b.category == "环境治理"
     assert not infos[0].unparsed
 
 
@@ -231,20 +232,20 @@ def test_yearless_target_and_baseline_columns_take_the_years_of_the_caption():
     rows = [["序号", "指标名称", "单位", "基期值", "规划目标", "类型"],
             ["1", "城市细颗粒物年均浓度", "微克/立方米", "33", "≤29", "约束性"]]
     _, (inds, _, _) = run(tika("表4  “十五五”生态环境保护主要指标", rows))
-    assert inds[0].baseline == {"year": 2025, "value": "33"} and inds[0].targets == {"2030": "≤29"}
+    assert inds[0].baseline == Baseline(2025, "33") and inds[0].targets == {"2030": "≤29"}
     _, (inds, _, _) = run(tika("2027年美丽城区建设指标", rows))
-    assert inds[0].baseline == {"year": None, "value": "33"} and inds[0].targets == {"2027": "≤29"}
+    assert inds[0].baseline == Baseline(None, "33") and inds[0].targets == {"2027": "≤29"}
     _, (inds, _, infos) = run(tika("表4  主要指标", rows))
-    assert inds[0].targets == {} and [u["text"] for u in infos[0].unparsed] == ["≤29"]
+    assert inds[0].targets == {} and [u.text for u in infos[0].unparsed] == ["≤29"]
 
 
 def test_caption_naming_the_baseline_year_dates_a_yearless_baseline_column():
     rows = [["序号", "指标名称", "单位", "现状值", "目标值", "指标属性"],
             ["1", "村庄生活污水治理率", "%", "41", "≥55", "预期性"]]
     _, (inds, _, _) = run(tika("表2  示范县建设指标（2022年现状，2027年目标）", rows))
-    assert inds[0].baseline == {"year": 2022, "value": "41"} and inds[0].targets == {"2027": "≥55"}
+    assert inds[0].baseline == Baseline(2022, "41") and inds[0].targets == {"2027": "≥55"}
     _, (inds, _, _) = run(tika("表2  示范县建设指标（以2019年为基准年）", rows))
-    assert inds[0].baseline == {"year": 2019, "value": "41"} and inds[0].targets == {}
+    assert inds[0].baseline == Baseline(2019, "41") and inds[0].targets == {}
 
 
 def test_attribute_cell_merged_over_a_block_of_rows_is_inherited():
@@ -268,7 +269,7 @@ def test_short_row_spans_the_target_years_rather_than_baseline_and_target():
         ["1", "重点建设用地安全利用", "—", "有效保障", "完成省下达任务", "约束性"],
     ])
     _, (inds, _, _) = run(text)
-    assert inds[0].baseline == {"year": 2021, "value": "有效保障"}
+    assert inds[0].baseline == Baseline(2021, "有效保障")
     assert inds[0].targets == {"2025": "完成省下达任务", "2035": "完成省下达任务"}
 
 
@@ -307,8 +308,8 @@ def test_five_year_plan_cumulative_column_and_assessment_item_name_header():
     ])
     _, (inds, _, infos) = run(text)
     assert [(i.name, i.baseline, i.targets, i.attribute) for i in inds] == [
-        ("单位产值能耗降低", {"year": 2020, "value": "—"}, {"2025": "13.5"}, "约束性"),
-        ("煤炭消费量", {"year": 2020, "value": "410"}, {"2025": "≤380"}, "预期性")]
+        ("单位产值能耗降低", Baseline(2020, "—"), {"2025": "13.5"}, "约束性"),
+        ("煤炭消费量", Baseline(2020, "410"), {"2025": "≤380"}, "预期性")]
     assert infos[0].kind == "indicators" and not infos[0].unparsed
 
 
@@ -322,7 +323,7 @@ def test_attribute_block_row_fills_empty_cells_of_an_attribute_column():
     ])
     _, (inds, _, _) = run(text)
     assert [i.attribute for i in inds] == ["约束性", "预期性", "引导性"]
-    assert inds[1].baseline == {"year": 2022, "value": "12"} and inds[1].targets == {"2025": "20"}
+    assert inds[1].baseline == Baseline(2022, "12") and inds[1].targets == {"2025": "20"}
 
 
 def test_continued_project_table_with_type_column_and_five_year_plan_period():
@@ -334,8 +335,8 @@ def test_continued_project_table_with_type_column_and_five_year_plan_period():
     _, (_, projs, infos) = run(text)
     assert [(p.seq, p.name, p.category) for p in projs] == [
         ("1", "园区循环化改造工程", "减污降碳"), ("2", "矿区复绿工程", "减污降碳")]
-    assert projs[0].period == {"raw": "“十五五”期间", "start": "2026", "end": "2030"}
-    assert projs[1].period == {"raw": "2026年—2028年", "start": "2026", "end": "2028"}
+    assert projs[0].period == Period("“十五五”期间", "2026", "2030")
+    assert projs[1].period == Period("2026年—2028年", "2026", "2028")
     assert len(infos) == 1 and not infos[0].unparsed
 
 
@@ -349,5 +350,5 @@ def test_evaluation_system_layers_and_outlook_headers():
     assert infos[0].kind == "indicators" and not infos[0].unparsed
     a, b = inds
     assert (a.domain, a.category, a.name, a.unit, a.standard) == ("生态环境", "环境质量", "空气质量优良天数比例", "%", "≥80")
-    assert a.baseline == {"year": 2021, "value": "78.4"} and a.targets == {"2025": "≥82", "2035": "≥88"}
+    assert a.baseline == Baseline(2021, "78.4") and a.targets == {"2025": "≥82", "2035": "≥88"}
     assert (b.domain, b.category, sorted(b.inherited)) == ("生态环境", "环境质量", ["category", "domain"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor import extract
+from extractor.records import ExtraCell
 from tests.test_tables_layouts import tika
 
 # 序号 | 重点任务 | 具体措施 | 牵头单位 | 配合单位 | 完成时限; None = merged with the cell above,
@@ -80,7 +81,7 @@ def _text_doc(tmp_path: Path, body: str) -> Path:
 
 
 def _extra(task, column: str):
-    return next((e["text"] for e in task.extra if e["column"] == column), None)
+    return next((e.text for e in task.extra if e.column == column), None)
 
 
 def _summary(res):
@@ -221,7 +222,7 @@ def test_every_cell_is_accounted_for_and_responsible_column_role(tmp_path: Path)
     ])
     res = extract(_text_doc(tmp_path, body))
     (t,) = [t for t in res.tasks if t.table]
-    assert t.extra == [{"column": "备注", "text": "纳入年度考核"}]
+    assert t.extra == [ExtraCell("备注", "纳入年度考核")]
     (r,) = res.responsibilities
     assert (r.role, r.role_kind, r.units, r.lead_units, r.support_units) == (
         "责任", "responsible", ["县水利局", "县住房城乡建设局"], ["县水利局"], ["县住房城乡建设局"])

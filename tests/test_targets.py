@@ -6,14 +6,14 @@ import pytest
 from conftest import extracted, gold, gold_docs
 from test_deadlines import in_gold_scope
 from extractor.model import Block, Document
-from extractor.records import DocumentInfo
+from extractor.records import DocumentInfo, Normalized, PlanPeriod
 from extractor.text import targets
 
 
 def run(text: str, plan=(2021, 2025)) -> list[tuple]:
     """Targets of a one-paragraph document."""
     doc = Document("t", "t.txt", "txt", "", text, [Block("paragraph", text, list(range(len(text))), 0, len(text), 1)])
-    info = DocumentInfo("t", "t.txt", "txt", "", plan_period={"start": plan[0], "end": plan[1]}, base_year=plan[0] - 1)
+    info = DocumentInfo("t", "t.txt", "txt", "", plan_period=PlanPeriod(plan[0], plan[1]), base_year=plan[0] - 1)
     return [(t.subject, t.op, t.value, t.unit, t.year) for t in targets.extract(doc, None, info)]
 
 
@@ -27,7 +27,7 @@ def test_unit_as_written_with_normalised_value():
     doc = Document("t", "t.txt", "txt", "", doc_text,
                    [Block("paragraph", doc_text, list(range(len(doc_text))), 0, len(doc_text), 1)])
     [t] = targets.extract(doc, None, None)
-    assert (t.op, t.value, t.unit, t.normalized) == (">=", 50, "万吨", {"value": 500000, "unit": "吨"})
+    assert (t.op, t.value, t.unit, t.normalized) == (">=", 50, "万吨", Normalized(500000, "吨"))
     assert t.raw == doc_text[t.span.start:t.span.end]
 
 

@@ -5,6 +5,7 @@ import csv
 import json
 import os
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,20 +15,28 @@ from hypothesis import strategies as st
 from extractor import to_dataframes
 from extractor.model import Span
 from extractor.records import (
+    Baseline,
     Deadline,
     DocumentInfo,
     ExtractResult,
     Finding,
+    GridCell,
     Indicator,
+    Money,
+    ParsedValues,
+    Period,
+    Phase,
+    PlanPeriod,
     Project,
+    Ref,
     Responsibility,
     Section,
     TableInfo,
     Target,
     Task,
     UnitRef,
+    Unparsed,
     Value,
-    to_jsonable,
 )
 from extractor.schema_check import validate
 from extractor.writers.tabular import result_frames, write_batch_tables
@@ -47,23 +56,21 @@ def _doc(doc_id: str, years: tuple[str, ...]) -> ExtractResult:
     """A small but complete result: every kind, Chinese text, lists, nested values."""
     info = DocumentInfo(doc_id, f"corpora/{doc_id}.txt", "txt", "0" * 64, title="历下区生态文明建设示范区规划",
                         issuer="济南市历下区人民政府", issue_date="2021-07-08", region="济南市历下区",
-                        plan_period={"start": 2021, "end": 2030}, base_year=2020,
-                        phases=[{"name": "近期", "start": "2021", "end": "2025"}],
+                        plan_period=PlanPeriod(2021, 2030), base_year=2020,
+                        phases=[Phase("近期", "2021", "2025")],
                         declared_counts={"indicators": 29, "binding": 17})
     secs = [Section("sec-1", 1, "一、", "总体要求", None, ["总体要求"], _sp(6)),
             Section("sec-2", 2, "（一）", "指导思想", "sec-1", ["总体要求", "指导思想"], _sp(8))]
     tasks = [Task("task-1", "指导思想", "扎实推进“四减四增”", "扎实推进“四减四增”。正文", _sp(9))]
     inds = [Indicator(f"ind-{i}", "表3-1  建设指标体系", f"指标{i}", domain="生态制度", seq=str(i), unit="%",
-                      standard="≥27", baseline={"year": 2020, "value": "26.8"}, status="可达指标",
+                      standard="≥27", baseline=Baseline(2020, "26.8"), status="可达指标",
                       targets={y: "≥27" for y in years}, attribute="约束性", flags=["*"] if i % 2 else [],
-                      parsed={"standard": to_jsonable(Value("≥27", ">=", 27.0)),
-                              "baseline": to_jsonable(Value("26.8", None, 26.8)),
-                              "targets": {y: to_jsonable(Value("≥27", ">=", 27.0)) for y in years}},
+                      parsed=ParsedValues(Value("≥27", ">=", 27.0), Value("26.8", None, 26.8),
+                                          {y: Value("≥27", ">=", 27.0) for y in years}),
                       section="指标体系", span=_sp(180 + i))
             for i in range(1, 4)]
     projs = [Project("proj-1", "重点工程一览表", "羊头峪西沟二期综合整治工程", seq="1", content="通过实施污水处理",
-                     period={"raw": "2021.10至2022.16", "start": "2021-10", "end": "2022-16"},
-                     investment={"raw": "4200", "value": 4200, "unit": "万元"},
+                     period=Period("2021.10至2022.16", "2021-10", "2022-16"), investment=Money("4200", 4200, "万元"),
                      responsible_units=["历下区水务局", "历下区城管局"], indicators=["水环境质量"], span=_sp(885))]
     tgts = [Target("tgt-1", "网格化管理服务覆盖率达到100%", "网格化管理服务覆盖率", ">=", 100, "%", 2025,
                    span=_sp(661), section_id="sec-2", section="指导思想"),
@@ -74,12 +81,12 @@ def _doc(doc_id: str, years: tuple[str, ...]) -> ExtractResult:
                            normalized_units=[UnitRef("市生态环境局", "济宁市生态环境局", "市", True)],
                            task="扎实推进“四减四增”", span=_sp(26))]
     finds = [Finding("find-1", "declared_count", "warning", "=声明29项，表中28项\x0c",
-                     refs=[{"id": "ind-1", "span": _sp(180).to_dict()}])]
-    cell = {"text": "指标", "rowspan": 1, "colspan": 1, "inherited": False, "span": _sp(179).to_dict()}
+                     refs=[Ref(id="ind-1", span=_sp(180))])]
+    cell = GridCell("指标", 1, 1, False, _sp(179))
     tbls = [TableInfo("tbl-1", "表3-1  建设指标体系", "indicators", footnotes=["注：*为特色指标"],
-                      unparsed=[{"text": "合计", "span": _sp(220).to_dict()}], span=_sp(178),
-                      header=[[cell, {**cell, "text": "2025年"}]],
-                      rows=[[{**cell, "text": "指标1"}, {**cell, "text": "=1+1", "inherited": True}]])]
+                      unparsed=[Unparsed("合计", "a total row", _sp(220))], span=_sp(178),
+                      header=[[cell, replace(cell, text="2025年")]],
+                      rows=[[replace(cell, text="指标1"), replace(cell, text="=1+1", inherited=True)]])]
     for rec in inds:
         rec.table_id = "tbl-1"
     return ExtractResult(info, secs, tasks, inds, projs, tgts, ddls, resp, finds, tbls)

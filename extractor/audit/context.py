@@ -26,7 +26,6 @@ class AuditContext:
         return info.title or info.doc_id
 
     @property
-    def doc_span(self) -> Optional[dict]:
+    def doc_span(self) -> Optional[Span]:
         """The span of the document's metadata statement (for document-level refs)."""
-        span = self.result.document.span
-        return span.to_dict() if isinstance(span, Span) else span
+        return self.result.document.span

@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import Iterable, Sequence
 
 from ..patterns import load
+from ..records import Ref
 from ..text.declared import Declaration, status_class
 from .context import AuditContext
 from .registry import Hit, check, ref
@@ -34,7 +35,7 @@ def _counts(records: Sequence) -> tuple[int, int, set[int]]:
 
 
 def _decl_ref(d: Declaration) -> dict:
-    return {"id": None, "span": d.span.to_dict() if d.span else None}
+    return Ref(span=d.span)
 
 
 def _distinct(decls: Iterable[Declaration], key: str) -> list[Declaration]:
@@ -110,8 +111,7 @@ def project_total(ctx: AuditContext) -> Iterable[Hit]:
 @check("count.investment")
 def investment_total(ctx: AuditContext) -> Iterable[Hit]:
     scale = load("checks")["declared"]["money_scale"]
-    priced = [(p, (p.investment or {}).get("value"), (p.investment or {}).get("unit") or "万元")
-              for p in ctx.result.projects]
+    priced = [(p, p.investment.value, p.investment.unit or "万元") for p in ctx.result.projects if p.investment]
     priced = [(p, v * scale[u]) for p, v, u in priced if v is not None and u in scale]
     if not priced:
         return

@@ -9,11 +9,12 @@ from typing import Iterable, Optional
 import regex
 
 from ..patterns import compiled, load
+from ..records import Ref, Value
 from .context import AuditContext
 from .counts import numbered
 from .dates import before, parse
 from .registry import Hit, check, ref
-from .values import as_value, name_key, numeric
+from .values import name_key, numeric
 
 
 def _conf() -> dict:
@@ -61,8 +62,7 @@ def _indicator_count(ctx: AuditContext) -> Optional[tuple[int, str, str, dict]]:
     """(count, how zh, how en, ref) from the announcement, else from the indicator table."""
     decl = next((d for d in ctx.declarations if d.key == "indicators"), None)
     if decl is not None:
-        return int(decl.value), "称", "announces", {"doc": ctx.result.doc_id, "id": None,
-                                                   "span": decl.span.to_dict() if decl.span else None}
+        return int(decl.value), "称", "announces", Ref(doc=ctx.result.doc_id, span=decl.span)
     if ctx.result.indicators:
         return (len(numbered(ctx.result.indicators)), "指标表列有", "lists in its indicator table",
                 ref(ctx.result.indicators[0], ctx.result.doc_id))
@@ -78,9 +78,9 @@ def indicator_count(docs: list[AuditContext]) -> Iterable[Hit]:
                        "b_how": cb[1], "b_how_en": cb[2]}, [ca[3], cb[3]])
 
 
-def _differs(pa: object, pb: object) -> bool:
+def _differs(pa: Optional[Value], pb: Optional[Value]) -> bool:
     """Two parsed cells give different numbers; worded values ("稳中向好") are not compared."""
-    va, vb = numeric(as_value(pa)), numeric(as_value(pb))
+    va, vb = numeric(pa), numeric(pb)
     if va is None or vb is None:
         return False
     return (va.op or "=") != (vb.op or "=") or abs(va.value - vb.value) > 1e-9
@@ -97,11 +97,11 @@ def _by_name(ctx: AuditContext) -> dict[tuple[str, str], object]:
 
 def _value_pairs(ia, ib) -> Iterable[tuple[str, str, str, str]]:
     """(field zh, field en, value in a, value in b) for each differing comparable value."""
-    ba, bb = ia.baseline or {}, ib.baseline or {}
-    if ba.get("year") and ba.get("year") == bb.get("year") and ba.get("value") and bb.get("value"):
-        if _differs(ia.parsed.get("baseline"), ib.parsed.get("baseline")):
-            yield f"{ba['year']}年现状值", f"the {ba['year']} value", ba["value"], bb["value"]
-    ta, tb = ia.parsed.get("targets") or {}, ib.parsed.get("targets") or {}
+    ba, bb = ia.baseline, ib.baseline
+    if ba and bb and ba.year and ba.year == bb.year and ba.value and bb.value:
+        if _differs(ia.parsed.baseline, ib.parsed.baseline):
+            yield f"{ba.year}年现状值", f"the {ba.year} value", ba.value, bb.value
+    ta, tb = ia.parsed.targets, ib.parsed.targets
     for year in sorted(set(ia.targets) & set(ib.targets)):
         a, b = ia.targets[year], ib.targets[year]
         if a and b and _differs(ta.get(year), tb.get(year)):
@@ -140,5 +140,4 @@ def deadline_vs_plan(docs: list[AuditContext]) -> Iterable[Hit]:
                     and any(rx.search(text) for rx in names)):
                 yield Hit({"a_title": a.title, "raw": d.raw, "date": d.date, "action": text,
                            "b_title": b.title, "issue_date": b.result.document.issue_date},
-                          [ref(d, a.result.doc_id), {"doc": b.result.doc_id, "id": None,
-                                                     "span": b.doc_span}])
+                          [ref(d, a.result.doc_id), Ref(doc=b.result.doc_id, span=b.doc_span)])

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Optional
 import regex
 
 from ..patterns import compiled, load
+from ..records import Ref
 from .context import AuditContext
 from .registry import Hit, check, ref
 
@@ -80,12 +81,11 @@ def before(a: PartialDate, b: PartialDate) -> bool:
 @check("date.invalid")
 def impossible_dates(ctx: AuditContext) -> Iterable[Hit]:
     for p in ctx.result.projects:
-        period = p.period or {}
-        for key in ("start", "end"):
-            why = invalid(period.get(key))
+        for value in (p.period.start, p.period.end) if p.period else ():
+            why = invalid(value)
             if why:
                 yield Hit({"what": f"项目“{p.name}”建设期", "what_en": f"project \"{p.name}\" period",
-                           "raw": period.get("raw") or period.get(key), "reason": why[0],
+                           "raw": p.period.raw or value, "reason": why[0],
                            "reason_en": why[1]}, [ref(p)])
                 break
     for d in ctx.result.deadlines:
@@ -96,8 +96,7 @@ def impossible_dates(ctx: AuditContext) -> Iterable[Hit]:
 
 
 def _period(p) -> tuple[Optional[PartialDate], Optional[PartialDate]]:
-    period = p.period or {}
-    return parse(period.get("start")), parse(period.get("end"))
+    return (parse(p.period.start), parse(p.period.end)) if p.period else (None, None)
 
 
 @check("date.project_reversed")
@@ -105,13 +104,13 @@ def project_reversed(ctx: AuditContext) -> Iterable[Hit]:
     for p in ctx.result.projects:
         start, end = _period(p)
         if start and end and before(end, start):
-            yield Hit({"name": p.name, "start": p.period["start"], "end": p.period["end"]}, [ref(p)])
+            yield Hit({"name": p.name, "start": p.period.start, "end": p.period.end}, [ref(p)])
 
 
 def _plan(ctx: AuditContext) -> Optional[tuple[int, int]]:
-    pp = ctx.result.document.plan_period or {}
-    if isinstance(pp.get("start"), int) and isinstance(pp.get("end"), int):
-        return pp["start"], pp["end"]
+    pp = ctx.result.document.plan_period
+    if pp is not None and isinstance(pp.start, int) and isinstance(pp.end, int):
+        return pp.start, pp.end
     return None
 
 
@@ -127,8 +126,8 @@ def _project_years(ctx: AuditContext) -> Iterable[tuple[Any, int, int, tuple[int
 
 
 def _period_params(p, plan: tuple[int, int]) -> dict:
-    period = p.period or {}
-    return {"name": p.name, "start": period.get("start") or "?", "end": period.get("end") or "?",
+    start, end = (p.period.start, p.period.end) if p.period else (None, None)
+    return {"name": p.name, "start": start or "?", "end": end or "?",
             "plan_start": plan[0], "plan_end": plan[1]}
 
 
@@ -161,9 +160,9 @@ def deadline_before_issue(ctx: AuditContext) -> Iterable[Hit]:
 
 @check("date.phases")
 def phases(ctx: AuditContext) -> Iterable[Hit]:
-    ph = [x for x in ctx.result.document.phases if parse(x.get("start")) and parse(x.get("end"))]
+    ph = [x for x in ctx.result.document.phases if parse(x.start) and parse(x.end)]
     for a, b in zip(ph, ph[1:]):
-        end, start = parse(a["end"]), parse(b["start"])
+        end, start = parse(a.end), parse(b.start)
         x, y, same = _common(end, start)
         if y < x or (y == x and same):
             rel = ("重叠", "overlap")
@@ -171,19 +170,19 @@ def phases(ctx: AuditContext) -> Iterable[Hit]:
             rel = ("之间有空档", "leave a gap")
         else:
             continue
-        yield Hit({"first": a.get("name"), "first_end": a["end"], "second": b.get("name"),
-                   "second_start": b["start"], "relation": rel[0], "relation_en": rel[1]},
-                  [{"id": None, "span": ctx.doc_span}])
+        yield Hit({"first": a.name, "first_end": a.end, "second": b.name,
+                   "second_start": b.start, "relation": rel[0], "relation_en": rel[1]},
+                  [Ref(span=ctx.doc_span)])
 
 
 @check("date.phases_vs_plan")
 def phases_vs_plan(ctx: AuditContext) -> Iterable[Hit]:
     plan = _plan(ctx)
-    years = [(parse(x.get("start")), parse(x.get("end"))) for x in ctx.result.document.phases]
+    years = [(parse(x.start), parse(x.end)) for x in ctx.result.document.phases]
     ph = [(a.year, b.year) for a, b in years if a and b and len(a.parts) == len(b.parts) == 1]
     if plan is None or not ph:
         return
     start, end = min(a for a, _ in ph), max(b for _, b in ph)
     if (start, end) != plan:
         yield Hit({"start": start, "end": end, "plan_start": plan[0], "plan_end": plan[1]},
-                  [{"id": None, "span": ctx.doc_span}])
+                  [Ref(span=ctx.doc_span)])

@@ -38,8 +38,9 @@ class AuditRun:
         return {"evidence": self.evidence,
                 "documents": [{"doc_id": r.doc_id, "title": r.document.title, "path": str(p.resolve()),
                                "format": r.document.format, "findings": to_jsonable(r.findings),
-                               "groups": grouped(r.findings)} for r, p in zip(self.results, self.paths)],
-                "cross": to_jsonable(self.cross), "cross_groups": grouped(self.cross), "failures": self.failures}
+                               "groups": to_jsonable(grouped(r.findings))} for r, p in zip(self.results, self.paths)],
+                "cross": to_jsonable(self.cross), "cross_groups": to_jsonable(grouped(self.cross)),
+                "failures": self.failures}
 
 
 def audit_documents(paths: Iterable[str | Path], skip: Iterable[str] = (), only: Iterable[str] = (),

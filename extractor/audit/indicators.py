@@ -11,7 +11,7 @@ from ..records import Value
 from ..text.declared import status_class
 from .context import AuditContext
 from .registry import Hit, check, ref
-from .values import as_value, baseline, direction, is_change, label, meets, name_key, shown, standard, targets, weaker
+from .values import baseline, direction, is_change, label, meets, name_key, shown, standard, targets, weaker
 
 
 def _status_hits(ctx: AuditContext, classes: tuple[str, ...], expect: bool) -> Iterable[Hit]:
@@ -39,7 +39,7 @@ def unmet_but_met(ctx: AuditContext) -> Iterable[Hit]:
 
 
 def _base_year(ind) -> int | None:
-    year = (ind.baseline or {}).get("year")
+    year = ind.baseline.year if ind.baseline else None
     return int(year) if isinstance(year, (int, str)) and str(year).isdigit() else None
 
 
@@ -58,7 +58,7 @@ def _below_baseline(ctx: AuditContext, at_standard: bool) -> Iterable[Hit]:
         if base is None:
             continue
         by = _base_year(ind)
-        written = as_value(ind.parsed.get("standard"))  # also "东部地区：≥60"
+        written = ind.parsed.standard  # also "东部地区：≥60"
         weak = []
         for year, tgt in targets(ind).items():
             sign = direction(tgt, std) or record_polarity(ind) or None

@@ -11,9 +11,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
-from ..model import Span
 from ..patterns import load
-from ..records import Finding
+from ..records import Finding, Ref
 
 # modules whose import registers their checks
 CHECK_MODULES = ("counts", "indicators", "prose", "dates", "units", "cross")
@@ -24,7 +23,7 @@ class Hit:
     """One problem a check found: message parameters and the records involved."""
 
     params: dict
-    refs: list[dict] = field(default_factory=list)  # [{"id", "span"[, "doc"]}]
+    refs: list[Ref] = field(default_factory=list)
 
 
 @dataclass
@@ -83,14 +82,9 @@ def enabled(check_id: str, skip: Iterable[str] = (), only: Iterable[str] = ()) -
     return bool(conf.get("enabled", True)) and not _matches(check_id, skip)
 
 
-def ref(record: Any, doc: Optional[str] = None) -> dict:
+def ref(record: Any, doc: Optional[str] = None) -> Ref:
     """A finding reference to a record (its id and span; ``doc`` for cross-document refs)."""
-    span = getattr(record, "span", None)
-    out = {"id": getattr(record, "id", None),
-           "span": span.to_dict() if isinstance(span, Span) else span}
-    if doc is not None:
-        out = {"doc": doc, **out}
-    return out
+    return Ref(doc=doc, id=getattr(record, "id", None), span=getattr(record, "span", None))
 
 
 class _Blank(dict):

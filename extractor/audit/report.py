@@ -9,7 +9,7 @@ from typing import Iterable, Optional
 import regex
 
 from ..evidence import evidence, input_evidence, where
-from ..records import Finding, to_jsonable
+from ..records import Finding, Ref, to_jsonable
 
 SEVERITIES = ("error", "warning", "info")
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}--[\t]]", regex.V1)
@@ -44,13 +44,13 @@ def grouped(findings: Iterable[Finding]) -> list[dict]:
     return list(groups.values())
 
 
-def _places(refs: list[dict], fmt: Optional[str], limit: int = 6) -> str:
+def _places(refs: list[Ref], fmt: Optional[str], limit: int = 6) -> str:
     """"L166, L170" / "p.4 表1 行3" / "000_…:L166" (cross-document refs name their document)."""
     places = []
     for r in refs:
-        w = where(r.get("span"), fmt)
+        w = where(r.span, fmt)
         if w:
-            places.append(f"{r['doc']}:{w}" if r.get("doc") else w)
+            places.append(f"{r.doc}:{w}" if r.doc else w)
     places = list(dict.fromkeys(places))
     more = f" +{len(places) - limit}" if len(places) > limit else ""
     return ", ".join(places[:limit]) + more

@@ -1,8 +1,7 @@
 """Comparing parsed indicator values (SPEC's V): direction, "meets", "weaker than"."""
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Optional
+from typing import Optional
 
 from ..language.normalise import nfkc
 from ..patterns import compiled, load
@@ -11,15 +10,6 @@ from ..records import Indicator, Value
 _EPS = 1e-9
 HIGHER = (">=", ">")
 LOWER = ("<=", "<")
-
-
-def as_value(v: Any) -> Optional[Value]:
-    """A Value from a Value or its JSON dict (None for anything else)."""
-    if isinstance(v, Value):
-        return v
-    if isinstance(v, dict):
-        return Value(**{f.name: v.get(f.name) for f in dataclasses.fields(Value) if f.name in v or f.name == "raw"})
-    return None
 
 
 def numeric(v: Optional[Value]) -> Optional[Value]:
@@ -32,12 +22,12 @@ def numeric(v: Optional[Value]) -> Optional[Value]:
 
 
 def standard(ind: Indicator) -> Optional[Value]:
-    return numeric(as_value(ind.parsed.get("standard")))
+    return numeric(ind.parsed.standard)
 
 
 def baseline(ind: Indicator) -> Optional[Value]:
     """The current value; a qualitative note with a number ("达标（40）") still counts."""
-    v = as_value(ind.parsed.get("baseline"))
+    v = ind.parsed.baseline
     if v is None or v.value is None:
         return None
     if v.raw and any(sep in v.raw for sep in ("；", ";", "\n")):
@@ -47,8 +37,7 @@ def baseline(ind: Indicator) -> Optional[Value]:
 
 def targets(ind: Indicator) -> dict[str, Value]:
     """Numeric targets by year, in year order."""
-    raw = ind.parsed.get("targets") or {}
-    out = {y: numeric(as_value(v)) for y, v in sorted(raw.items())}
+    out = {y: numeric(v) for y, v in sorted(ind.parsed.targets.items())}
     return {y: v for y, v in out.items() if v is not None}
 
 

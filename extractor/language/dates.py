@@ -72,8 +72,9 @@ class YearContext:
         if info is not None:
             if getattr(info, "issue_date", None):
                 ctx.issue_year = int(str(info.issue_date)[:4])
-            pp = getattr(info, "plan_period", None) or {}
-            ctx.plan_start, ctx.plan_end = _int(pp.get("start")), _int(pp.get("end"))
+            pp = getattr(info, "plan_period", None)
+            if pp is not None:
+                ctx.plan_start, ctx.plan_end = _int(pp.start), _int(pp.end)
             ctx.base_year = _int(getattr(info, "base_year", None))
         return ctx
 

@@ -11,7 +11,7 @@ from typing import Optional
 from ..language.numbers import parse_number
 from ..model import Block, Document, MappedText
 from ..patterns import compiled
-from ..records import Project
+from ..records import Project, Unparsed
 from .common import Ledger
 from .header import lex
 
@@ -122,5 +122,4 @@ def _flat(s: str) -> str:
 def _leave(text: MappedText, i: int, j: int, ledger: Ledger) -> None:
     t = _flat(text.text[i:j])
     if t:
-        ledger.unparsed.append({"text": t, "reason": "box text outside the numbered projects",
-                                "span": ledger.doc.span_of(text, i, j).to_dict()})
+        ledger.unparsed.append(Unparsed(t, "box text outside the numbered projects", ledger.doc.span_of(text, i, j)))

@@ -1,7 +1,7 @@
 """A table's logical grid for the output (contract v2): every row, every cell, with spans.
 
 ``logical_grid`` turns the table blocks of one table (a table and its continuations on the
-next pages) into header rows and body rows of cell dicts::
+next pages) into header rows and body rows of :class:`~extractor.records.GridCell` s::
 
     {"text": "≥27", "rowspan": 1, "colspan": 1, "inherited": false, "span": {...}}
 
@@ -17,21 +17,22 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model import Cell, Document, MappedText, Table
+from ..records import GridCell
 from .header import flat
 
 
-def _cell(doc: Document, c: Optional[Cell], inherited: bool = False) -> dict:
+def _cell(doc: Document, c: Optional[Cell], inherited: bool = False) -> GridCell:
     if c is None:
-        return {"text": "", "rowspan": 1, "colspan": 1, "inherited": False, "span": None}
-    span = doc.span_of(MappedText(c.text, c.offsets)).to_dict() if c.offsets and c.text else None
-    return {"text": flat(c.text), "rowspan": 1 if inherited else max(1, c.rowspan),
-            "colspan": 1 if inherited else max(1, c.colspan), "inherited": inherited, "span": span}
+        return GridCell("")
+    span = doc.span_of(MappedText(c.text, c.offsets)) if c.offsets and c.text else None
+    return GridCell(flat(c.text), 1 if inherited else max(1, c.rowspan), 1 if inherited else max(1, c.colspan),
+                    inherited, span)
 
 
-def _grid_rows(doc: Document, table: Table) -> list[list[dict]]:
+def _grid_rows(doc: Document, table: Table) -> list[list[GridCell]]:
     """Rows of a resolved grid: one cell per grid column, merged positions inherited."""
     width = max((c.col + max(1, c.colspan) for r in table.rows for c in r), default=0)
-    out: list[list[dict]] = []
+    out: list[list[GridCell]] = []
     above: list[Optional[Cell]] = [None] * width
     for r in table.rows:
         line: list[Optional[Cell]] = [None] * width
@@ -56,14 +57,14 @@ def _grid_rows(doc: Document, table: Table) -> list[list[dict]]:
     return out
 
 
-def _rows(doc: Document, table: Table) -> list[list[dict]]:
+def _rows(doc: Document, table: Table) -> list[list[GridCell]]:
     if table.grid:
         return _grid_rows(doc, table)
     return [[_cell(doc, c) for c in r] for r in table.rows]
 
 
 def logical_grid(doc: Document, first: Table, n_top: int,
-                 continuations: list[tuple[Table, int]] = ()) -> tuple[list[list[dict]], list[list[dict]]]:
+                 continuations: list[tuple[Table, int]] = ()) -> tuple[list[list[GridCell]], list[list[GridCell]]]:
     """(header rows, body rows) of a table: ``n_top`` title and header rows of ``first``, then
     its body and each continuation's rows after its own ``n`` repeated header rows."""
     rows = _rows(doc, first)

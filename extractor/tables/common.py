@@ -6,6 +6,7 @@ from typing import Optional
 
 from ..model import Cell, Document, Span
 from ..patterns import compiled, load
+from ..records import Unparsed
 from .grid import Grid, Row, Slot
 from .header import flat, lex
 
@@ -16,7 +17,7 @@ class Ledger:
 
     doc: Document
     used: set[int] = field(default_factory=set)
-    unparsed: list[dict] = field(default_factory=list)
+    unparsed: list[Unparsed] = field(default_factory=list)
 
     def use(self, *cells: Optional[Cell]) -> None:
         self.used.update(id(c) for c in cells if c is not None)
@@ -26,8 +27,7 @@ class Ledger:
         for c in cells:
             if c.text.strip() and id(c) not in self.used:
                 self.used.add(id(c))
-                self.unparsed.append({"text": flat(c.text), "reason": why,
-                                      "span": self.doc.span_of(c.mapped).to_dict()})
+                self.unparsed.append(Unparsed(flat(c.text), why, self.doc.span_of(c.mapped)))
 
 
 def source_text(doc: Document, cell: Cell) -> str:

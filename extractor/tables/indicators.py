@@ -1,13 +1,14 @@
 """Rows of an indicator table (建设指标体系 / 主要指标) → ``Indicator`` records."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Optional
 
 from ..language.periods import find_plan
 from ..model import Document
 from ..patterns import compiled
-from ..records import Indicator
+from ..records import Baseline, Indicator, ParsedValues
 from ..values import is_placeholder, parse_value, split_flags
 from .common import Blocks, Ledger, first_attribute_block, row_span, slot, text
 from .grid import Grid, Row, Slot
@@ -149,8 +150,7 @@ def _record(row: Row, grid: Grid, lay: Layout, ledger: Ledger, guess_merges: boo
     std = slot(row, grid, "standard")
     rec.standard = _value(std, n_variants, rec, ledger)
     if lay.baseline is not None:
-        rec.baseline = {"year": lay.baseline_year,
-                        "value": _value(row.slots[lay.baseline], n_variants, rec, ledger)}
+        rec.baseline = Baseline(lay.baseline_year, _value(row.slots[lay.baseline], n_variants, rec, ledger))
     for key, i in lay.targets:
         rec.targets[key] = _value(row.slots[i], n_variants, rec, ledger)
     if lay.cumulative is not None:
@@ -289,9 +289,9 @@ def _inherit(rec: Indicator, row: Row, grid: Grid, prev: Optional[Indicator],
     if rec.standard is None and prev.standard and evident("standard"):
         rec.standard = prev.standard
         rec.inherited.append("standard")
-    if rec.baseline and rec.baseline["value"] is None and prev.baseline and prev.baseline["value"] \
+    if rec.baseline and rec.baseline.value is None and prev.baseline and prev.baseline.value \
             and evident("baseline" if grid.index("baseline") else "target"):
-        rec.baseline = dict(prev.baseline)
+        rec.baseline = dataclasses.replace(prev.baseline)
         rec.inherited.append("baseline")
     filled = False
     for key, val in prev.targets.items():
@@ -307,8 +307,8 @@ def _inherit(rec: Indicator, row: Row, grid: Grid, prev: Optional[Indicator],
 
 
 def _parse(rec: Indicator) -> None:
-    rec.parsed = {
-        "standard": parse_value(rec.standard) if rec.standard else None,
-        "baseline": parse_value(rec.baseline["value"]) if rec.baseline and rec.baseline["value"] else None,
-        "targets": {k: parse_value(v) if v else None for k, v in rec.targets.items()},
-    }
+    rec.parsed = ParsedValues(
+        standard=parse_value(rec.standard) if rec.standard else None,
+        baseline=parse_value(rec.baseline.value) if rec.baseline and rec.baseline.value else None,
+        targets={k: parse_value(v) if v else None for k, v in rec.targets.items()},
+    )

@@ -7,7 +7,7 @@ from ..language.normalise import nfkc
 from ..language.periods import find_plan
 from ..model import Document
 from ..patterns import compiled
-from ..records import Project
+from ..records import Money, Period, Project
 from ..values import is_placeholder, parse_value
 from .common import Blocks, Ledger, row_span, slot, text
 from .grid import Grid, Row
@@ -94,8 +94,8 @@ def split_list(t: Optional[str], sep: str) -> list[str]:
     return [x.strip() for x in compiled(sep).split(t) if x.strip()]
 
 
-def parse_period(raw: str) -> dict:
-    """{"raw", "start", "end"}: digits copied as written ("2022.16" → "2022-16")."""
+def parse_period(raw: str) -> Period:
+    """The period as written, its digits copied as written ("2022.16" → "2022-16")."""
     lx = lex()
     s = nfkc(raw)
     pts = list(compiled(lx["period_point"]).finditer(s))
@@ -106,20 +106,21 @@ def parse_period(raw: str) -> dict:
     start = end = None
     plan = find_plan(s) if not pts else None
     if plan:  # "“十四五”期间" → 2021–2025
-        return {"raw": raw, "start": str(plan[0]), "end": str(plan[1])}
+        return Period(raw, str(plan[0]), str(plan[1]))
     if len(pts) >= 2:
         start, end = iso(pts[0]), iso(pts[-1])
     elif pts:
         end = iso(pts[0])
         if compiled(lx["period_sep"] + r"$").search(s[pts[0].end():]) or s[pts[0].end():].strip() in ("起", "开始"):
             start, end = end, None
-    return {"raw": raw, "start": start, "end": end}
+    return Period(raw, start, end)
 
 
-def parse_investment(raw: str, header_unit: Optional[str]) -> dict:
-    """{"raw", "value", "unit"}: unit from the column header ("总投资（万元）") or the cell."""
+def parse_investment(raw: str, header_unit: Optional[str]) -> Money:
+    """The amount as written, its number and its unit (from the column header ("总投资（万元）")
+    or the cell)."""
     v = parse_value(raw)
-    return {"raw": raw, "value": v.value, "unit": header_unit or v.unit}
+    return Money(raw, v.value, header_unit or v.unit)
 
 
 def _header_unit(label: str) -> Optional[str]:

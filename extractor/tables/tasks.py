@@ -16,7 +16,7 @@ from typing import Optional
 from ..language.dates import YearContext, find_dates
 from ..model import Cell, Document, MappedText, Span
 from ..patterns import compiled, load
-from ..records import Deadline, Responsibility, Task
+from ..records import Deadline, ExtraCell, Responsibility, Task
 from ..text import units as U
 from ..text.responsibilities import role_kind
 from ..text.sentences import nfkc_mapped
@@ -134,7 +134,7 @@ def build(grid: Grid, doc: Document, caption: Optional[str], section: Optional[s
                 out.deadlines += found
                 out.owners += [(d, task) for d in found]
                 if not found:
-                    task.extra.append({"column": grid.columns[i].label, "text": vals[i].text})
+                    task.extra.append(ExtraCell(grid.columns[i].label, vals[i].text))
         prev = {i: v for i, v in vals.items()}
         ledger.leave(row.cells, "cell outside the task columns")
     return out
@@ -234,7 +234,7 @@ def _task(row: Row, doc: Document, vals: dict[int, _Value], lay: _Layout, grid: 
             task.inherited.append(name)
     for i in lay.extra:
         if i in vals:
-            task.extra.append({"column": grid.columns[i].label, "text": vals[i].text})
+            task.extra.append(ExtraCell(grid.columns[i].label, vals[i].text))
             if vals[i].inherited:
                 task.inherited.append(grid.columns[i].label)
     return task

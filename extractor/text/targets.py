@@ -20,7 +20,7 @@ from ..language.numbers import Quantity
 from ..language.punctuation import marks
 from ..model import Document
 from ..patterns import compiled, compiled_plain, load
-from ..records import Target
+from ..records import Normalized, Target
 from .deadlines import place_of, source_text
 from .declared import find_declarations
 from .prose import Prose
@@ -285,13 +285,13 @@ def _passage_targets(doc: Document, psg: Passage):
             yield q, raw, subj, op, year, (c0, c1)
 
 
-def _normalized(q: Quantity) -> Optional[dict]:
+def _normalized(q: Quantity) -> Optional[Normalized]:
     """Magnitude applied ("50万吨" → 500000 吨); a range also gets its upper bound."""
     norm = q.normalized()
     if q.value_max is None:
-        return norm
+        return Normalized(norm["value"], norm["unit"]) if norm else None
     norm = norm or {"value": q.value, "unit": q.unit}
-    return {**norm, "value_max": q.value_max * q.scale}
+    return Normalized(norm["value"], norm["unit"], q.value_max * q.scale)
 
 
 def _section_path(struct, block_index: int) -> list[str]:
