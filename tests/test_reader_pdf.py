@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.errors import PlanxError
 from extractor.readers import read
@@ -114,6 +116,35 @@ def test_fake_bold_glyphs_are_deduplicated(tmp_path: Path):
     path = tmp_path / "bold.pdf"
     path.write_bytes(buf.getvalue())
     assert [b.text for b in read_pdf(path).blocks] == ["一、总体要求", "到2025年，空气质量优良天数比率达到87%。"]
+
+
+def _dedupe_pairwise(chars: list[dict], tol: float = 1.0) -> list[dict]:
+    """pdfplumber's rule, pair by pair: a char like one already kept within ``tol`` both ways goes."""
+    out: list[dict] = []
+    for c in chars:
+        if not any(o["text"] == c["text"] and abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
+                   and o["fontname"] == c["fontname"] and o["size"] == c["size"] for o in out):
+            out.append(c)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("一二、的1."), st.floats(0, 40, allow_nan=False),
+                          st.floats(0, 40, allow_nan=False), st.sampled_from(["A", "B"]), st.sampled_from([10.0, 12.0])),
+                max_size=40),
+       st.lists(st.tuples(st.integers(0, 39), st.floats(-1.2, 1.2), st.floats(-1.2, 1.2)), max_size=10))
+def test_dedupe_keeps_what_the_pairwise_rule_keeps(base, doubles):
+    """Fake bold doubles (copies a hair apart, some just beyond the tolerance) among unrelated
+    characters: ``dedupe`` (with its vectorised pass for pages without doubles) drops exactly the
+    characters the pairwise rule drops, in order."""
+    from extractor.readers.pdf_layout import dedupe
+
+    chars = [{"text": t, "x0": x, "top": y, "fontname": f, "size": s} for t, x, y, f, s in base]
+    for k, dx, dy in doubles:
+        if k < len(chars):
+            c = chars[k]
+            chars.append({**c, "x0": c["x0"] + dx, "top": c["top"] + dy})
+    assert dedupe(chars) == _dedupe_pairwise(chars)
 
 
 def test_page_number_lines_are_dropped_in_the_margins():

@@ -34,7 +34,7 @@ from . import ocr
 from .pdf_layout import (GridCell, Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, make_lines,
                          remove_furniture)
 from .pdf_frames import Rule, frame_tables, long_rules, spread_dividers
-from .pdf_pdfium import open_pdf, page_chars, page_edges, page_height
+from .pdf_pdfium import Fonts, open_pdf, page_chars, page_edges, page_height
 from .pdf_safety import check_pages, check_streams
 from .pdf_plumber import Plumber
 from .pdf_rules import ruled_tables
@@ -43,10 +43,11 @@ from .pdf_stitch import stitch
 Item = Union[Line, PageTable]
 
 
-def _page_items(page, number: int, plumber: Plumber) -> tuple[list[Line], list[PageTable], list[Rule], float]:
+def _page_items(page, number: int, plumber: Plumber, fonts: Fonts
+                ) -> tuple[list[Line], list[PageTable], list[Rule], float]:
     """The page's text lines, ruled tables, long horizontal rules outside them and height:
     characters and ruling lines from PDFium (pdfplumber's for a rotated page)."""
-    chars = page_chars(page)
+    chars = page_chars(page, fonts)
     if chars is None:
         pl_page = plumber.page(number)
         chars, height, edges = pl_page.chars, float(pl_page.height), pl_page.edges
@@ -295,10 +296,11 @@ def read_pdf(path: Path, doc_id: Optional[str] = None) -> Document:
     heights: list[float] = []
     scanned: list[int] = []
     session = None
+    fonts = Fonts()
     try:
         for i in range(1, len(pdf) + 1):
             page = pdf[i - 1]
-            lines, tables, rules, height = _page_items(page, i, plumber)
+            lines, tables, rules, height = _page_items(page, i, plumber, fonts)
             if not lines and not tables and ocr.needs_ocr(page):
                 scanned.append(i)
                 if ocr.available():  # a scanned page: OCR characters and detected rules

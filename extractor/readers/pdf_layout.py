@@ -5,13 +5,17 @@ Pure geometry on pdfplumber-style char dicts and cell rectangles; no text model 
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Optional
 
 from ..patterns import compiled, load
+
+_X0, _TOP, _TEXT = itemgetter("x0"), itemgetter("top"), itemgetter("text")  # char dict fields, read in C
 
 
 @dataclass
@@ -117,15 +121,23 @@ def dedupe(chars: list[dict], tol: float = 1.0) -> list[dict]:
     """Drop the doubled glyphs of fake bold: a char with the same text, font and size as one
     already kept within ``tol`` points (pdfplumber's dedupe_chars, in linear time: kept chars are
     filed by text and ``tol``-high band, and a char is compared with those of its band and the
-    two next to it)."""
-    bands: dict[tuple, list[dict]] = {}
+    two next to it).  A page without two like characters that close (most pages) is returned as
+    it is after one vectorised test (``_may_double``)."""
+    if not _may_double(chars, tol):
+        return chars
+    bands: dict[str, dict[int, list[dict]]] = {}
     out = []
     for c in chars:
         text, x, y = c["text"], c["x0"], c["top"]
         band = int(y // tol)
+        filed = bands.get(text)
+        if filed is None:
+            bands[text] = {band: [c]}
+            out.append(c)
+            continue
         dup = False
         for b in (band - 1, band, band + 1):
-            for o in bands.get((text, b), ()):
+            for o in filed.get(b, ()):
                 if (abs(o["x0"] - x) <= tol and abs(o["top"] - y) <= tol and o["fontname"] == c["fontname"]
                         and o["size"] == c["size"]):
                     dup = True
@@ -133,9 +145,36 @@ def dedupe(chars: list[dict], tol: float = 1.0) -> list[dict]:
             if dup:
                 break
         if not dup:
-            bands.setdefault((text, band), []).append(c)
+            filed.setdefault(band, []).append(c)
             out.append(c)
     return out
+
+
+def _may_double(chars: list[dict], tol: float) -> bool:
+    """Some two characters of the same text may lie within ``tol`` points of each other both ways
+    (a superset of ``dedupe``'s test, whatever the fonts and sizes): two such characters share a
+    cell of one of four grids of ``2 * tol`` cells, shifted by 0 or ``tol`` each way."""
+    n = len(chars)
+    if n < 2:
+        return False
+    import numpy as np
+
+    text = np.fromiter(map(hash, map(_TEXT, chars)), np.int64, n) & 0x7FFFFFFF
+    x = np.fromiter(map(_X0, chars), np.float64, n)
+    y = np.fromiter(map(_TOP, chars), np.float64, n)
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        return True
+    x, y = (x - x.min()) / tol, (y - y.min()) / tol  # from 0, in units of tol
+    span = int(max(x.max(), y.max())) // 2 + 2
+    if span > 1 << 15:
+        return True
+    for sx in (0.0, 1.0):
+        cx = ((x + sx) // 2).astype(np.int64)
+        for sy in (0.0, 1.0):
+            key = np.sort((text * span + ((y + sy) // 2).astype(np.int64)) * span + cx)
+            if (key[1:] == key[:-1]).any():
+                return True
+    return False
 
 
 def _needs_space(a: dict, b: dict) -> bool:
@@ -185,24 +224,29 @@ def _head(chars: list[dict]) -> float:
 def make_lines(chars: list[dict], page: int) -> list[Line]:
     """Cluster characters into lines (vertical overlap), left to right within a line."""
     chars = [c for c in chars if c.get("upright", True) and c["text"]]
-    chars.sort(key=lambda c: (round(c["top"], 1), c["x0"]))
+    chars.sort(key=_X0)  # then by rounded top: (round(top, 1), x0) order, stable
+    chars.sort(key=lambda c: round(c["top"], 1))
     groups: list[list] = []  # [top, bottom, chars]
+    last: Optional[list] = None  # groups[-1]
     for c in chars:
         top, bottom = c["top"], c["bottom"]
         mid = (top + bottom) / 2
-        for g in reversed(groups[-3:]):
-            if g[0] <= mid <= g[1]:
-                g[2].append(c)
-                if top < g[0]:
-                    g[0] = top
-                if bottom > g[1]:
-                    g[1] = bottom
-                break
-        else:
-            groups.append([top, bottom, [c]])
+        if last is not None and last[0] <= mid <= last[1]:
+            g = last
+        else:  # the two groups before the last, newest first
+            g = next((g for g in groups[-2:-4:-1] if g[0] <= mid <= g[1]), None) if len(groups) > 1 else None
+            if g is None:
+                last = [top, bottom, [c]]
+                groups.append(last)
+                continue
+        g[2].append(c)
+        if top < g[0]:
+            g[0] = top
+        if bottom > g[1]:
+            g[1] = bottom
     lines = []
     for _, _, g in groups:
-        g.sort(key=lambda c: c["x0"])
+        g.sort(key=_X0)
         line = line_of(g, page)
         if line is not None:
             lines.append(line)
@@ -210,26 +254,50 @@ def make_lines(chars: list[dict], page: int) -> list[Line]:
     return lines
 
 
+
 def line_of(chars: list[dict], page: int) -> Optional[Line]:
     """One line from its characters, left to right (spaces where the gap is wider than a
-    quarter em); None when there is no visible character."""
+    quarter em, ``_needs_space``); None when there is no visible character."""
     parts: list[str] = []
-    for k, c in enumerate(chars):
-        space = c["text"].isspace() or (k and _needs_space(chars[k - 1], c))
-        if space and parts and parts[-1] != " ":
-            parts.append(" ")
-        if not c["text"].isspace():
-            parts.append(c["text"])
-    g = [c for c in chars if not c["text"].isspace()]
+    g: list[dict] = []
+    prev: Optional[dict] = None
+    x1 = bottom = -math.inf
+    top = math.inf
+    size0, mixed = None, False
+    for c in chars:
+        t = c["text"]
+        if t.isspace():
+            if parts and parts[-1] != " ":
+                parts.append(" ")
+        else:
+            sz = c["size"]
+            if prev is not None:
+                ps = prev["size"]
+                if c["x0"] - prev["x1"] > 0.25 * (ps if ps >= sz else sz) and parts and parts[-1] != " ":
+                    parts.append(" ")
+            parts.append(t)
+            g.append(c)
+            if c["x1"] > x1:
+                x1 = c["x1"]
+            if c["top"] < top:
+                top = c["top"]
+            if c["bottom"] > bottom:
+                bottom = c["bottom"]
+            if size0 is None:
+                size0 = sz
+            elif sz != size0:
+                mixed = True
+        prev = c
     if not g:
         return None
-    sizes: dict[float, int] = {}
-    for c in g:
-        k = round(c["size"], 1)
-        sizes[k] = sizes.get(k, 0) + 1
-    return Line("".join(parts).strip(), g[0]["x0"], max(c["x1"] for c in g), min(c["top"] for c in g),
-                max(c["bottom"] for c in g), max(sizes, key=sizes.__getitem__), page, _head(g),
-                g[0]["x1"] - g[0]["x0"], g)
+    size = round(size0, 1)
+    if mixed:  # the most frequent size (to 0.1 pt), the first seen of equally frequent ones
+        sizes: dict[float, int] = {}
+        for c in g:
+            k = round(c["size"], 1)
+            sizes[k] = sizes.get(k, 0) + 1
+        size = max(sizes, key=sizes.__getitem__)
+    return Line("".join(parts).strip(), g[0]["x0"], x1, top, bottom, size, page, _head(g), g[0]["x1"] - g[0]["x0"], g)
 
 
 def _furniture_key(text: str) -> str:

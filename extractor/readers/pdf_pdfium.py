@@ -18,6 +18,7 @@ from ..hygiene import char_of
 
 _VP = ctypes.c_void_p
 _PATH, _FORM = 2, 5  # FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM
+_MAYBE_GENERATED = frozenset(" \r\n\t\u00a0")  # what PDFium infers: spaces and line breaks
 
 
 def open_pdf(path: Path):
@@ -38,8 +39,8 @@ def open_pdf(path: Path):
 
 
 class _Raw:
-    """PDFium calls of the per-character loop, bound once with plain-pointer results (no ctypes
-    pointer objects to cast per character)."""
+    """PDFium calls of the per-character loop, bound once with plain-pointer arguments and results
+    (no ctypes pointer objects to cast per character or text object)."""
 
     def __init__(self) -> None:
         import pypdfium2.raw as r
@@ -53,6 +54,10 @@ class _Raw:
                            ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
         self.font = bind(r.FPDFTextObj_GetFont, _VP, _VP)
         self.generated = bind(r.FPDFText_IsGenerated, ctypes.c_int, _VP, ctypes.c_int)
+        self.matrix = bind(r.FPDFPageObj_GetMatrix, ctypes.c_int, _VP, ctypes.POINTER(r.FS_MATRIX))
+        self.font_size = bind(r.FPDFTextObj_GetFontSize, ctypes.c_int, _VP, ctypes.POINTER(ctypes.c_float))
+        self.glyph_width = bind(r.FPDFFont_GetGlyphWidth, ctypes.c_int, _VP, ctypes.c_uint, ctypes.c_float,
+                                ctypes.POINTER(ctypes.c_float))
 
 
 _raw: Optional[_Raw] = None
@@ -65,32 +70,43 @@ def _calls() -> _Raw:
     return _raw
 
 
-class _Fonts:
-    """Per-font name, descent and advance widths (text space units / 1000), cached."""
+class Fonts:
+    """The fonts of one document: name, descent and advance widths (text space units / 1000).
 
-    def __init__(self, raw: _Raw) -> None:
-        self.raw = raw
-        self.info: dict[int, tuple[str, float]] = {}
-        self.widths: dict[tuple[int, str], float] = {}
+    A font handle is valid while a page that uses it is open, so handles are mapped to fonts page
+    by page (``page``); the widths are kept for the whole document under the font's name and
+    descent (PDFium's width look-up by Unicode searches the font's ToUnicode map: on a CJK page
+    most characters are new to the page but not to the document)."""
 
-    def name_descent(self, font: int) -> tuple[str, float]:
-        got = self.info.get(font)
+    def __init__(self) -> None:
+        self.raw = _calls()
+        self.handles: dict[int, tuple[str, float, dict[str, float]]] = {}
+        self.widths: dict[tuple[str, float], dict[str, float]] = {}
+        self._out = ctypes.c_float()
+        self._pout = ctypes.byref(self._out)
+
+    def page(self) -> None:
+        """A new page: the handles of the last one are no longer valid."""
+        self.handles.clear()
+
+    def font(self, handle: int) -> tuple[str, float, dict[str, float]]:
+        """The font's name, descent (per unit of size) and its widths by character so far."""
+        got = self.handles.get(handle)
         if got is None:
             r = self.raw.r
-            f = ctypes.cast(font, r.FPDF_FONT)
+            f = ctypes.cast(handle, r.FPDF_FONT)
             buf = ctypes.create_string_buffer(256)
             r.FPDFFont_GetBaseFontName(f, buf, 256)
             name = buf.value.decode("latin-1")
             core = _core_descent(name)
-            got = self.info[font] = (name, _descent(r, f) if core is None else core)
+            descent = _descent(r, f) if core is None else core
+            got = self.handles[handle] = (name, descent, self.widths.setdefault((name, descent), {}))
         return got
 
-    def width(self, font: int, ch: str) -> float:
-        w = self.widths.get((font, ch))
-        if w is None:
-            r, out = self.raw.r, ctypes.c_float()
-            r.FPDFFont_GetGlyphWidth(ctypes.cast(font, r.FPDF_FONT), ord(ch), ctypes.c_float(1.0), out)
-            w = self.widths[(font, ch)] = out.value
+    def width(self, handle: int, widths: dict[str, float], ch: str) -> float:
+        """The advance width of ``ch`` in the font (``widths``: the font's, from ``font``)."""
+        self.raw.glyph_width(handle, ord(ch), 1.0, self._pout)
+        w = widths[ch] = self._out.value
         return w
 
 
@@ -126,55 +142,57 @@ def page_height(page) -> float:
     return abs(top - bottom)
 
 
-def page_chars(page) -> Optional[list[dict]]:
+def page_chars(page, fonts: Optional[Fonts] = None) -> Optional[list[dict]]:
     """The characters drawn on an unrotated page (PDFium's generated spaces and line breaks left
-    out); None for a rotated page (/Rotate), whose geometry the caller takes from pdfplumber."""
+    out); None for a rotated page (/Rotate), whose geometry the caller takes from pdfplumber.
+    ``fonts``: the document's (one per document: its widths are reused from page to page)."""
     if page.get_rotation():
         return None
-    raw = _calls()
-    r = raw.r
-    fonts = _Fonts(raw)
+    fonts = fonts or Fonts()
+    fonts.page()
+    raw = fonts.raw
     height = page_height(page)  # pdfplumber's top is this minus the raw y, whatever the MediaBox origin
     textpage = page.get_textpage()
     try:
         tp = ctypes.cast(textpage.raw, _VP).value
-        n = textpage.count_chars()
-        text = _text(textpage, n)
+        text = _text(textpage, textpage.count_chars())
         objs: dict[int, tuple] = {}
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pox, poy = ctypes.byref(ox), ctypes.byref(oy)
-        m, fs = r.FS_MATRIX(), ctypes.c_float()
-        text_object, origin, font_of, widths, generated = (raw.text_object, raw.origin, raw.font, fonts.widths,
-                                                           raw.generated)
+        m, fs = raw.r.FS_MATRIX(), ctypes.c_float()
+        pm, pfs = ctypes.byref(m), ctypes.byref(fs)
+        text_object, origin, generated = raw.text_object, raw.origin, raw.generated
         out = []
-        for i in range(n):
+        append = out.append
+        for i, ch in enumerate(text):
+            # a space or line break PDFium inferred (generated) is no drawn character; a generated
+            # space may still name the next char's text object (generated chars are white space)
+            if ch in _MAYBE_GENERATED and generated(tp, i) == 1:
+                continue
             obj = text_object(tp, i)
-            # generated by PDFium (a space or line break it inferred; a generated space may still
-            # name the next char's text object)
-            if not obj or generated(tp, i) == 1:
+            if not obj:
                 continue
             info = objs.get(obj)
             if info is None:
-                pobj = ctypes.cast(obj, r.FPDF_PAGEOBJECT)
-                r.FPDFPageObj_GetMatrix(pobj, m)
-                r.FPDFTextObj_GetFontSize(pobj, fs)
-                font = font_of(obj)
-                name, descent = fonts.name_descent(font)
-                up, down = m.d * fs.value * (descent + 1), m.d * fs.value * descent  # box edges above the baseline
-                info = objs[obj] = (font, name, m.a * fs.value, min(up, down), max(up, down), abs(m.d * fs.value),
+                raw.matrix(obj, pm)
+                raw.font_size(obj, pfs)
+                font = raw.font(obj)
+                name, descent, widths = fonts.font(font)
+                size = fs.value
+                up, down = m.d * size * (descent + 1), m.d * size * descent  # box edges above the baseline
+                info = objs[obj] = (font, name, widths, m.a * size, min(up, down), max(up, down), abs(m.d * size),
                                     m.a * m.d > 0 and m.b * m.c <= 0)
-            font, name, adv, low, high, size, upright = info
-            ch = text[i]
+            font, name, widths, adv, low, high, size, upright = info
             if ch == "\ufffe":  # PDFium's mark for a hyphen that ends a line: the glyph drawn is "-"
                 ch = "-"
             origin(tp, i, pox, poy)
-            w = widths.get((font, ch))
+            w = widths.get(ch)
             if w is None:
-                w = fonts.width(font, ch)
+                w = fonts.width(font, widths, ch)
             x, w = ox.value, adv * w
             y = height - oy.value
-            out.append({"text": ch, "x0": min(x, x + w), "x1": max(x, x + w), "top": y - high, "bottom": y - low,
-                        "size": size, "fontname": name, "upright": upright})
+            append({"text": ch, "x0": min(x, x + w), "x1": max(x, x + w), "top": y - high, "bottom": y - low,
+                    "size": size, "fontname": name, "upright": upright})
         return out
     finally:
         textpage.close()
