@@ -10,6 +10,7 @@ coordinates of the MediaBox — so lines, spaces and table membership come out a
 from __future__ import annotations
 
 import ctypes
+import struct
 from pathlib import Path
 from typing import Optional
 
@@ -18,6 +19,7 @@ from ..hygiene import char_of
 
 _VP = ctypes.c_void_p
 _PATH, _FORM = 2, 5  # FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM
+_SEVEN_FLOATS = struct.Struct("7f")
 _MAYBE_GENERATED = frozenset(" \r\n\t\u00a0")  # what PDFium infers: spaces and line breaks
 
 
@@ -50,14 +52,14 @@ class _Raw:
 
         self.r = r
         self.text_object = bind(r.FPDFText_GetTextObject, _VP, _VP, ctypes.c_int)
-        self.origin = bind(r.FPDFText_GetCharOrigin, ctypes.c_int, _VP, ctypes.c_int,
-                           ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
-        self.font = bind(r.FPDFTextObj_GetFont, _VP, _VP)
         self.generated = bind(r.FPDFText_IsGenerated, ctypes.c_int, _VP, ctypes.c_int)
-        self.matrix = bind(r.FPDFPageObj_GetMatrix, ctypes.c_int, _VP, ctypes.POINTER(r.FS_MATRIX))
-        self.font_size = bind(r.FPDFTextObj_GetFontSize, ctypes.c_int, _VP, ctypes.POINTER(ctypes.c_float))
-        self.glyph_width = bind(r.FPDFFont_GetGlyphWidth, ctypes.c_int, _VP, ctypes.c_uint, ctypes.c_float,
-                                ctypes.POINTER(ctypes.c_float))
+        self.font = bind(r.FPDFTextObj_GetFont, _VP, _VP)
+        # out-parameters as plain addresses (ctypes.addressof of a buffer made once): cheaper to
+        # pass than byref() objects
+        self.origin = bind(r.FPDFText_GetCharOrigin, ctypes.c_int, _VP, ctypes.c_int, _VP, _VP)
+        self.matrix = bind(r.FPDFPageObj_GetMatrix, ctypes.c_int, _VP, _VP)
+        self.font_size = bind(r.FPDFTextObj_GetFontSize, ctypes.c_int, _VP, _VP)
+        self.glyph_width = bind(r.FPDFFont_GetGlyphWidth, ctypes.c_int, _VP, ctypes.c_uint, ctypes.c_float, _VP)
 
 
 _raw: Optional[_Raw] = None
@@ -83,7 +85,7 @@ class Fonts:
         self.handles: dict[int, tuple[str, float, dict[str, float]]] = {}
         self.widths: dict[tuple[str, float], dict[str, float]] = {}
         self._out = ctypes.c_float()
-        self._pout = ctypes.byref(self._out)
+        self._pout = ctypes.addressof(self._out)
 
     def page(self) -> None:
         """A new page: the handles of the last one are no longer valid."""
@@ -158,30 +160,34 @@ def page_chars(page, fonts: Optional[Fonts] = None) -> Optional[list[dict]]:
         text = _text(textpage, textpage.count_chars())
         objs: dict[int, tuple] = {}
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        pox, poy = ctypes.byref(ox), ctypes.byref(oy)
-        m, fs = raw.r.FS_MATRIX(), ctypes.c_float()
-        pm, pfs = ctypes.byref(m), ctypes.byref(fs)
+        pox, poy = ctypes.addressof(ox), ctypes.addressof(oy)
+        mfs = (ctypes.c_float * 7)()  # a text object's matrix (a, b, c, d, e, f) and font size
+        pm = ctypes.addressof(mfs)
+        pfs, unpack = pm + 24, _SEVEN_FLOATS.unpack_from
         text_object, origin, generated = raw.text_object, raw.origin, raw.generated
         out = []
         append = out.append
+        last, info = -1, None  # -1: no text object yet (PDFium's NULL is None)
         for i, ch in enumerate(text):
             # a space or line break PDFium inferred (generated) is no drawn character; a generated
             # space may still name the next char's text object (generated chars are white space)
             if ch in _MAYBE_GENERATED and generated(tp, i) == 1:
                 continue
             obj = text_object(tp, i)
-            if not obj:
-                continue
-            info = objs.get(obj)
-            if info is None:
-                raw.matrix(obj, pm)
-                raw.font_size(obj, pfs)
-                font = raw.font(obj)
-                name, descent, widths = fonts.font(font)
-                size = fs.value
-                up, down = m.d * size * (descent + 1), m.d * size * descent  # box edges above the baseline
-                info = objs[obj] = (font, name, widths, m.a * size, min(up, down), max(up, down), abs(m.d * size),
-                                    m.a * m.d > 0 and m.b * m.c <= 0)
+            if obj != last:  # a text object's characters come one after another
+                if not obj:
+                    continue
+                last = obj
+                info = objs.get(obj)
+                if info is None:
+                    raw.matrix(obj, pm)
+                    raw.font_size(obj, pfs)
+                    font = raw.font(obj)
+                    name, descent, widths = fonts.font(font)
+                    a, b, c, d, _, _, size = unpack(mfs)
+                    up, down = d * size * (descent + 1), d * size * descent  # box edges above the baseline
+                    info = objs[obj] = (font, name, widths, a * size, min(up, down), max(up, down),
+                                        abs(d * size), a * d > 0 and b * c <= 0)
             font, name, widths, adv, low, high, size, upright = info
             if ch == "\ufffe":  # PDFium's mark for a hyphen that ends a line: the glyph drawn is "-"
                 ch = "-"
@@ -191,7 +197,8 @@ def page_chars(page, fonts: Optional[Fonts] = None) -> Optional[list[dict]]:
                 w = fonts.width(font, widths, ch)
             x, w = ox.value, adv * w
             y = height - oy.value
-            append({"text": ch, "x0": min(x, x + w), "x1": max(x, x + w), "top": y - high, "bottom": y - low,
+            x0, x1 = (x, x + w) if w >= 0 else (x + w, x)
+            append({"text": ch, "x0": x0, "x1": x1, "top": y - high, "bottom": y - low,
                     "size": size, "fontname": name, "upright": upright})
         return out
     finally:
