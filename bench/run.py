@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py --docs 0             # no batch section (≈ 3 min)
     .venv/bin/python bench/run.py --baseline REV       # also the planx of commit REV, side by side
     .venv/bin/python bench/run.py --batch-only         # only the batch section (replaced in RESULTS.md)
+    .venv/bin/python bench/run.py --pdf-only           # only the PDF and .docx section (replaced in RESULTS.md)
 
 Prints markdown tables and writes them to bench/RESULTS.md.  Baselines run in the same run:
 a single compiled-regex pass over the seed text (the floor of any text tool), raw pdfplumber
@@ -344,10 +345,14 @@ def installed(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def formats_section(trees: dict[str, Optional[Path]], pdfs: list[Path], docxs: list[Path], origin: str) -> str:
+_FORMATS = "PDF and .docx against the raw libraries"
+
+
+def formats_section(trees: dict[str, Optional[Path]], pdfs: list[Path], docxs: list[Path], origin: str,
+                    rounds: int = 1) -> str:
     runs = [{"label": f"pdf:{p}", "path": str(p), "repeats": 2} for p in pdfs]
     runs += [{"label": f"docx:{p}", "path": str(p), "repeats": 2} for p in docxs]
-    best = alternate(trees, runs, [str(pdfs[0]), str(docxs[0])], 1, timeout=900)
+    best = alternate(trees, runs, [str(pdfs[0]), str(docxs[0])], rounds, timeout=900)
 
     def total(name: str, kind: str, stage: str = "cpu") -> Optional[float]:
         got = best.get(name, {})
@@ -470,6 +475,19 @@ def batch_sources(tmp: Path) -> list[Path]:
     return sorted(CORPORA.glob("*.txt")) + pdfs + docxs
 
 
+def replace_section(output: Path, title: str, block: str) -> None:
+    """Put ``block`` in place of the section of ``output`` whose title starts with ``title``
+    (appended when there is none); the other sections are kept."""
+    text = output.read_text(encoding="utf-8") if output.exists() else ""
+    start = text.find(f"## {title}")
+    if start < 0:
+        text = text + ("\n" if text else "") + block
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + block + (text[end + 1:] if end >= 0 else "")
+    output.write_text(text, encoding="utf-8")
+
+
 def batch_only(docs: int, output: Path) -> None:
     """Run only the batch section and put it in place of the one in ``output``."""
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -477,15 +495,23 @@ def batch_only(docs: int, output: Path) -> None:
         title, body = batch_section(tmp, batch_sources(tmp), docs)
     block = f"## {title}\n\n{load_note()}\n\n{body}\n"
     print(block)
-    text = output.read_text(encoding="utf-8") if output.exists() else ""
-    start = text.find("## Batch of copies")
-    if start < 0:
-        text = text + ("\n" if text else "") + block
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end + 1:] if end >= 0 else "")
-    output.write_text(text, encoding="utf-8")
+    replace_section(output, "Batch of copies", block)
     print(f"written: {output} (batch section, --docs {docs})")
+
+
+def pdf_only(baseline: Optional[str], rounds: int, output: Path) -> None:
+    """Run only the PDF and .docx section and put it in place of the one in ``output``."""
+    command = "`.venv/bin/python bench/run.py --pdf-only" + (f" --baseline {baseline}" if baseline else "") + \
+        (f" --rounds {rounds}" if rounds != 2 else "") + "`"
+    started = load_note()
+    with baseline_tree(baseline) as base, tempfile.TemporaryDirectory() as tmp_name:
+        pdfs, docxs, origin = fixtures(Path(tmp_name))
+        body = formats_section({"planx": ROOT, "baseline": base}, pdfs, docxs, origin, rounds)
+    block = (f"## {_FORMATS}\n\nCommand: {command} · {time.strftime('%Y-%m-%d %H:%M')} · {started} at the "
+             f"start; {load_note()} when the section ended.\n\n{body}\n")
+    print(block)
+    replace_section(output, _FORMATS, block)
+    print(f"written: {output} (PDF and .docx section)")
 
 
 # ── report ───────────────────────────────────────────────────────────────────────────
@@ -498,9 +524,13 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=300, help="seconds before a baseline input is given up")
     ap.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     ap.add_argument("--batch-only", action="store_true", help="run only the batch section")
+    ap.add_argument("--pdf-only", action="store_true", help="run only the PDF and .docx section")
     args = ap.parse_args()
     if args.batch_only:
         batch_only(args.docs, Path(args.output))
+        return
+    if args.pdf_only:
+        pdf_only(args.baseline, args.rounds, Path(args.output))
         return
     sections: list[str] = []
 
@@ -522,7 +552,7 @@ def main() -> None:
         body, curve_fig = curve_section(trees, text_inputs(tmp), args.rounds, args.timeout)
         emit("Size curve and pathological texts (one document each, work after start-up)", body)
         pdfs, docxs, origin = fixtures(tmp)
-        emit("PDF and .docx against the raw libraries", formats_section(trees, pdfs, docxs, origin))
+        emit(_FORMATS, formats_section(trees, pdfs, docxs, origin))
         emit("Published formats: .doc, .html, .ofd, scanned PDF (OCR) against their raw tools", published.section())
         if args.docs:
             emit(*batch_section(tmp, batch_sources(tmp), args.docs))

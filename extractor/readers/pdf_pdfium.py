@@ -19,7 +19,7 @@ from ..hygiene import char_of
 
 _VP = ctypes.c_void_p
 _PATH, _FORM = 2, 5  # FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM
-_SEVEN_FLOATS = struct.Struct("7f")
+_SEVEN_FLOATS, _SIX_FLOATS, _TWO_FLOATS = struct.Struct("7f"), struct.Struct("6f"), struct.Struct("2f")
 _MAYBE_GENERATED = frozenset(" \r\n\t\u00a0")  # what PDFium infers: spaces and line breaks
 
 
@@ -60,6 +60,17 @@ class _Raw:
         self.matrix = bind(r.FPDFPageObj_GetMatrix, ctypes.c_int, _VP, _VP)
         self.font_size = bind(r.FPDFTextObj_GetFontSize, ctypes.c_int, _VP, _VP)
         self.glyph_width = bind(r.FPDFFont_GetGlyphWidth, ctypes.c_int, _VP, ctypes.c_uint, ctypes.c_float, _VP)
+        # page objects and path segments (ruling lines)
+        self.count_objects = bind(r.FPDFPage_CountObjects, ctypes.c_int, _VP)
+        self.object = bind(r.FPDFPage_GetObject, _VP, _VP, ctypes.c_int)
+        self.object_type = bind(r.FPDFPageObj_GetType, ctypes.c_int, _VP)
+        self.count_form_objects = bind(r.FPDFFormObj_CountObjects, ctypes.c_int, _VP)
+        self.form_object = bind(r.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
+        self.count_segments = bind(r.FPDFPath_CountSegments, ctypes.c_int, _VP)
+        self.segment = bind(r.FPDFPath_GetPathSegment, _VP, _VP, ctypes.c_int)
+        self.point = bind(r.FPDFPathSegment_GetPoint, ctypes.c_int, _VP, _VP, _VP)
+        self.segment_type = bind(r.FPDFPathSegment_GetType, ctypes.c_int, _VP)
+        self.segment_close = bind(r.FPDFPathSegment_GetClose, ctypes.c_int, _VP)
 
 
 _raw: Optional[_Raw] = None
@@ -164,7 +175,7 @@ def page_chars(page, fonts: Optional[Fonts] = None) -> Optional[list[dict]]:
         mfs = (ctypes.c_float * 7)()  # a text object's matrix (a, b, c, d, e, f) and font size
         pm = ctypes.addressof(mfs)
         pfs, unpack = pm + 24, _SEVEN_FLOATS.unpack_from
-        text_object, origin, generated = raw.text_object, raw.origin, raw.generated
+        text_object, origin, generated, handles = raw.text_object, raw.origin, raw.generated, fonts.handles
         out = []
         append = out.append
         last, info = -1, None  # -1: no text object yet (PDFium's NULL is None)
@@ -183,11 +194,11 @@ def page_chars(page, fonts: Optional[Fonts] = None) -> Optional[list[dict]]:
                     raw.matrix(obj, pm)
                     raw.font_size(obj, pfs)
                     font = raw.font(obj)
-                    name, descent, widths = fonts.font(font)
+                    name, descent, widths = handles.get(font) or fonts.font(font)
                     a, b, c, d, _, _, size = unpack(mfs)
                     up, down = d * size * (descent + 1), d * size * descent  # box edges above the baseline
-                    info = objs[obj] = (font, name, widths, a * size, min(up, down), max(up, down),
-                                        abs(d * size), a * d > 0 and b * c <= 0)
+                    info = objs[obj] = (font, name, widths, a * size, up if up < down else down,
+                                        down if up < down else up, abs(d * size), a * d > 0 and b * c <= 0)
             font, name, widths, adv, low, high, size, upright = info
             if ch == "\ufffe":  # PDFium's mark for a hyphen that ends a line: the glyph drawn is "-"
                 ch = "-"
@@ -208,12 +219,6 @@ def page_chars(page, fonts: Optional[Fonts] = None) -> Optional[list[dict]]:
 _MOVETO, _LINETO = 2, 0  # FPDF_SEGMENT_*
 
 
-def _matrix(obj, r) -> tuple[float, float, float, float, float, float]:
-    m = r.FS_MATRIX()
-    r.FPDFPageObj_GetMatrix(obj, m)
-    return m.a, m.b, m.c, m.d, m.e, m.f
-
-
 def _compose(m, n) -> tuple[float, float, float, float, float, float]:
     """The matrix applying ``m`` then ``n``."""
     a, b, c, d, e, f = m
@@ -221,52 +226,62 @@ def _compose(m, n) -> tuple[float, float, float, float, float, float]:
     return a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F
 
 
-def _segments(obj, r, m) -> list[tuple[float, float, float, float]]:
-    """The straight segments of a path object in page space (curves left out)."""
-    out = []
-    x, y = ctypes.c_float(), ctypes.c_float()
-    px, py = ctypes.byref(x), ctypes.byref(y)
-    a, b, c, d, e, f = m
-    start = cur = None
-    for i in range(r.FPDFPath_CountSegments(obj)):
-        seg = r.FPDFPath_GetPathSegment(obj, i)
-        r.FPDFPathSegment_GetPoint(seg, px, py)
-        pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        kind = r.FPDFPathSegment_GetType(seg)
-        if kind == _LINETO and cur is not None:
-            out.append((*cur, *pt))
-        elif kind == _MOVETO:
-            start = pt
-        cur = pt
-        if r.FPDFPathSegment_GetClose(seg) and start is not None and cur != start:
-            out.append((*cur, *start))
-            cur = start
-    return out
+class _Paths:
+    """The straight segments of a page's path objects, with buffers for PDFium's out-parameters."""
 
+    def __init__(self) -> None:
+        self.raw = _calls()
+        self.buf = (ctypes.c_float * 6)()  # a matrix, or a point (x, y)
+        self.at = ctypes.addressof(self.buf)
+        self.six, self.two = _SIX_FLOATS.unpack_from, _TWO_FLOATS.unpack_from
+        self.out: list[tuple[float, float, float, float]] = []
 
-def _path_segments(objs, r, outer) -> list[tuple[float, float, float, float]]:
-    out = []
-    for obj in objs:
-        kind = r.FPDFPageObj_GetType(obj)
-        if kind == _PATH:
-            out += _segments(obj, r, _compose(_matrix(obj, r), outer) if outer else _matrix(obj, r))
-        elif kind == _FORM:
-            m = _compose(_matrix(obj, r), outer) if outer else _matrix(obj, r)
-            out += _path_segments([r.FPDFFormObj_GetObject(obj, k) for k in range(r.FPDFFormObj_CountObjects(obj))],
-                                  r, m)
-    return out
+    def matrix(self, obj: int, outer) -> tuple[float, float, float, float, float, float]:
+        self.raw.matrix(obj, self.at)
+        m = self.six(self.buf)
+        return _compose(m, outer) if outer else m
+
+    def objects(self, objs, outer) -> None:
+        raw = self.raw
+        for obj in objs:
+            kind = raw.object_type(obj)
+            if kind == _PATH:
+                self.segments(obj, self.matrix(obj, outer))
+            elif kind == _FORM:
+                self.objects([raw.form_object(obj, k) for k in range(raw.count_form_objects(obj))],
+                             self.matrix(obj, outer))
+
+    def segments(self, obj: int, m) -> None:
+        """The straight segments of a path object in page space (curves left out)."""
+        raw, buf, at, two, out = self.raw, self.buf, self.at, self.two, self.out
+        a, b, c, d, e, f = m
+        start = cur = None
+        for i in range(raw.count_segments(obj)):
+            seg = raw.segment(obj, i)
+            raw.point(seg, at, at + 4)
+            x, y = two(buf)
+            pt = (a * x + c * y + e, b * x + d * y + f)
+            kind = raw.segment_type(seg)
+            if kind == _LINETO and cur is not None:
+                out.append((*cur, *pt))
+            elif kind == _MOVETO:
+                start = pt
+            cur = pt
+            if raw.segment_close(seg) and start is not None and cur != start:
+                out.append((*cur, *start))
+                cur = start
 
 
 def page_edges(page) -> list[dict]:
     """The horizontal and vertical straight segments of the page's paths (stroked or filled,
     inside form XObjects too) as pdfplumber edges in top-down coordinates: what pdfplumber's
     "lines" table strategy reads from pdfminer's lines, rectangles and curves (curves left out)."""
-    import pypdfium2.raw as r
-
     height = page_height(page)
-    objs = [r.FPDFPage_GetObject(page.raw, k) for k in range(r.FPDFPage_CountObjects(page.raw))]
+    paths = _Paths()
+    raw, handle = paths.raw, ctypes.cast(page.raw, _VP).value
+    paths.objects([raw.object(handle, k) for k in range(raw.count_objects(handle))], None)
     out = []
-    for x0, y0, x1, y1 in _path_segments(objs, r, None):
+    for x0, y0, x1, y1 in paths.out:
         if abs(y1 - y0) < 1e-3 and abs(x1 - x0) >= 1:
             left, right = min(x0, x1), max(x0, x1)
             top = height - y0
