@@ -39,16 +39,27 @@ class Span:
     (pdf, OCR'd scan, ofd) the bounding box on its page of the paragraph, or of the table cell,
     where the span starts: [x0, top, x1, bottom] in points from the page's top-left corner."""
 
-    line: int
-    start: int
-    end: int
-    page: Optional[int] = None
-    paragraph: Optional[int] = None
-    table: Optional[int] = None
-    row: Optional[int] = None
-    col: Optional[int] = None
-    quote: Optional[str] = None
-    bbox: Optional[list[float]] = None
+    line: int = field(metadata={"schema": {"minimum": 1}})
+    start: int = field(metadata={"schema": {"minimum": 0}})
+    end: int = field(metadata={"schema": {"minimum": 0}})
+    page: Optional[int] = field(default=None, metadata={"schema": {"minimum": 1}})
+    paragraph: Optional[int] = field(default=None, metadata={
+        "doc": "1-based number of the text block (heading or paragraph) outside tables, in reading order; "
+               "null inside a table.", "schema": {"minimum": 1}})
+    table: Optional[int] = field(default=None, metadata={
+        "doc": "1-based number of the table in reading order; null outside tables.", "schema": {"minimum": 1}})
+    row: Optional[int] = field(default=None, metadata={
+        "doc": "1-based row of the table cell (grid row for docx/pdf/html, raw row for Tika text).",
+        "schema": {"minimum": 1}})
+    col: Optional[int] = field(default=None, metadata={"doc": "1-based column of the table cell.",
+                                                        "schema": {"minimum": 1}})
+    quote: Optional[str] = field(default=None, metadata={
+        "doc": "Up to 30 characters of source text from the start of the span (white space collapsed), "
+               "to find it in the document."})
+    bbox: Optional[list[float]] = field(default=None, metadata={
+        "doc": "pdf/ofd (text, OCR'd scan): the bounding box on its page of the paragraph, or of the table "
+               "cell, where the span starts: [x0, top, x1, bottom] in PDF points from the page's top-left "
+               "corner, to 0.1 pt; null for formats without geometry.", "schema": {"minItems": 4, "maxItems": 4}})
 
     def to_dict(self) -> dict:
         return {"line": self.line, "start": self.start, "end": self.end, "page": self.page,

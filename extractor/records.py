@@ -514,15 +514,27 @@ def to_json(obj: Any) -> Any:
     return out
 
 
-to_jsonable = to_json
-
-
 def _same(v: Any) -> Any:
     return v
 
 
+_SPAN_FIELDS = tuple(f.name for f in dataclasses.fields(Span))
+
+
+def _span(v: Any) -> Any:
+    if type(v) is not dict:
+        return v
+    if len(v) == len(_SPAN_FIELDS):
+        try:
+            return Span(**v)
+        except TypeError:
+            pass
+    return Span(**{n: v.get(n) for n in _SPAN_FIELDS})
+
+
 def _decoder(tp: Any) -> Callable[[Any], Any]:
-    """A function turning JSON data into a value of type ``tp``."""
+    """A function turning JSON data into a value of type ``tp`` (``_same`` when nothing to do);
+    data of another shape is kept as it is (a writer still shows it), never an exception."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is Union:
         inner = [a for a in args if a is not type(None)]
@@ -530,24 +542,25 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
         return _same if dec is _same else (lambda v: None if v is None else dec(v))
     if origin is list:
         item = _decoder(args[0])
-        return list if item is _same else (lambda v: [item(x) for x in v])
+        return _same if item is _same else (lambda v: [item(x) for x in v] if type(v) is list else v)
     if origin is dict:
         item = _decoder(args[1])
-        return dict if item is _same else (lambda v: {k: item(x) for k, x in v.items()})
+        return _same if item is _same else (lambda v: {k: item(x) for k, x in v.items()} if type(v) is dict else v)
     if tp is Span:
-        names = tuple(f.name for f in dataclasses.fields(Span))
-        return lambda v: Span(**{n: v.get(n) for n in names})
+        return _span
     if dataclasses.is_dataclass(tp):
-        return lambda v: from_json(tp, v)
+        return lambda v: from_json(tp, v) if type(v) is dict else v
     return _same
 
 
-_DECODERS: dict[type, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+# class → (fields taken as they are, (field, decoder) of the others)
+_DECODERS: dict[type, tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]] = {}
 
 
-def _decoders(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+def _decoders(cls: type) -> tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]:
     hints = typing.get_type_hints(cls)
-    out = _DECODERS[cls] = tuple((f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls))
+    decs = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
+    out = _DECODERS[cls] = (tuple(n for n, d in decs if d is _same), tuple((n, d) for n, d in decs if d is not _same))
     return out
 
 
@@ -556,8 +569,12 @@ def from_json(cls: type, data: dict) -> Any:
     keys it lacks take the field's default): ``from_json(type(r), to_json(r)) == r``."""
     if cls is ExtractResult:
         return ExtractResult.from_json(data)
-    decs = _DECODERS.get(cls) or _decoders(cls)
-    return cls(**{name: dec(data[name]) for name, dec in decs if name in data})
+    plain, nested = _DECODERS.get(cls) or _decoders(cls)
+    kw = {n: data[n] for n in plain if n in data}
+    for n, dec in nested:
+        if n in data:
+            kw[n] = dec(data[n])
+    return cls(**kw)
 
 
 @dataclass

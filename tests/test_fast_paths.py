@@ -15,7 +15,7 @@ from extractor import hygiene
 from extractor.model import Span
 from extractor.pipeline import extract
 from extractor.readers.encoding import _is_binary_text
-from extractor.records import to_jsonable
+from extractor.records import to_json
 
 _BAD_PLAIN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef"
                         + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000)) + "]")
@@ -70,7 +70,7 @@ def test_to_jsonable_equals_the_plain_recursion(seed):
     res = extract(seed)
     for kind in ("document", "sections", "tasks", "indicators", "projects", "targets", "deadlines",
                  "responsibilities", "findings", "tables"):
-        fast, plain = to_jsonable(getattr(res, kind)), _jsonable_plain(getattr(res, kind))
+        fast, plain = to_json(getattr(res, kind)), _jsonable_plain(getattr(res, kind))
         assert fast == plain and repr(fast) == repr(plain)  # same values, same key order
 
 

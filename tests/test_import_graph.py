@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("normalize",),
     ("readers",),
     ("records",),
-    ("schema_check", "values", "evidence"),
+    ("schema_check", "schema_gen", "values", "evidence"),
     ("structure",),
     ("text",),
     ("tables",),

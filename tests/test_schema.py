@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from jsonschema import ValidationError
@@ -34,12 +35,42 @@ def test_corpus_output_validates(outputs, stem):
     assert problems(outputs[stem]) == []
 
 
-def test_required_fields_are_the_spec_contract():
+def test_the_committed_schema_is_generated_from_the_record_types():
+    from extractor import schema_gen
+
+    assert schema_gen.SCHEMA_PATH.read_text(encoding="utf-8") == schema_gen.text(), \
+        "records changed: run python -m extractor.schema_gen"
+
+
+def test_required_fields_are_every_field_the_records_always_write():
     defs = load_schema()["$defs"]
     assert set(defs["Indicator"]["required"]) >= {"name", "baseline", "targets", "parsed", "flags", "span"}
-    assert set(defs["Value"]["required"]) == {"raw", "op", "value", "unit", "qualitative"}
-    assert set(defs["Span"]["required"]) == {"line", "start", "end", "page"}
-    assert load_schema()["required"][0] == "schema_version"
+    assert defs["Value"]["required"] == [f.name for f in dataclasses.fields(records.Value)]
+    assert set(defs["Span"]["required"]) >= {"line", "start", "end", "page", "bbox"}
+    assert "inferred" not in defs["PlanPeriod"]["required"]  # written only when true
+    assert load_schema()["required"] == ["schema_version", "document", *records.KINDS]
+    for kind in records.KINDS.values():
+        assert defs[kind.schema]["properties"]["id"]["pattern"] == f"^{kind.prefix}-[0-9]+$"
+
+
+def test_a_field_added_to_a_record_reaches_the_schema(monkeypatch):
+    from extractor import schema_gen
+
+    @dataclasses.dataclass
+    class Ward:
+        """A place."""
+
+        name: str
+        size: Optional[float] = dataclasses.field(default=None, metadata=records.meta("In km².", minimum=0))
+        parts: list[records.Phase] = dataclasses.field(default_factory=list)
+
+    defs = schema_gen._Generator()
+    assert defs.object(Ward) == {
+        "description": "A place.", "type": "object", "required": ["name", "size", "parts"],
+        "properties": {"name": {"type": "string"},
+                       "size": {"description": "In km².", "type": ["number", "null"], "minimum": 0},
+                       "parts": {"type": "array", "items": {"$ref": "#/$defs/Phase"}}}}
+    assert "Phase" in defs.defs
 
 
 def _minimal() -> dict:
@@ -51,8 +82,8 @@ def test_minimal_document_validates_and_extra_fields_are_allowed():
     validate(doc)
     doc["indicators"] = [{**dataclasses.asdict(records.Indicator("ind-1", None, "优良天数比例")),
                           "lead_units": ["市生态环境局"]}]
-    doc["indicators"][0]["parsed"] = {"standard": {"raw": "≥27", "op": ">=", "value": 27, "unit": None,
-                                                   "qualitative": None, "value_max": 30}}
+    doc["indicators"][0]["parsed"]["standard"] = {"raw": "≥27", "op": ">=", "value": 27, "unit": None,
+                                                  "qualitative": None, "value_max": 30}
     validate(doc)
 
 

@@ -256,21 +256,22 @@ def test_columns_do_not_depend_on_the_batch(batch, tmp_path):
     assert 2035 in set(frames["indicator_targets"]["year"])
 
 
-def test_record_field_missing_from_schema_still_has_a_column(batch, monkeypatch):
-    import copy
+def test_every_record_field_has_a_column_or_a_long_table():
+    import dataclasses
 
-    from extractor.schema_check import load_schema
+    from extractor import records
     from extractor.writers import columns
 
-    schema = copy.deepcopy(load_schema())
-    del schema["$defs"]["Responsibility"]["properties"]["lead_units"]
-    monkeypatch.setattr(columns, "load_schema", lambda: schema)
-    columns.table_layout.cache_clear()
-    try:
-        cols = {c.name: c for c in columns.table_layout()["responsibilities"].columns}
-        assert cols["lead_units"] == columns.Column("lead_units", ("lead_units",), "list", "TEXT")
-    finally:
-        columns.table_layout.cache_clear()
+    layout = columns.table_layout()
+    for part, (defname, cls, table) in columns.KINDS.items():
+        assert part == "document" or (table == records.KINDS[part].table and cls is records.RECORD_CLASSES[part])
+        heads = {c.path[0] for c in layout[table].columns if c.path}
+        long = {p.split(".")[0] for p in columns._LONG_FIELDS.get(defname, ())}
+        for f in dataclasses.fields(cls):
+            assert f.name in heads or f.name in long, (table, f.name)
+    cols = {c.name: c for c in layout["responsibilities"].columns}
+    assert cols["lead_units"] == columns.Column("lead_units", ("lead_units",), "list", "TEXT")
+    assert cols["normalized_units"].kind == "json" and "normalized_value_max" in {c.name for c in layout["targets"].columns}
 
 
 def test_result_frames_and_to_dataframes(batch):
@@ -492,9 +493,10 @@ def test_streamed_files_hold_the_in_memory_tables(tmp_path):
     from extractor.writers.cells import sql_value, text_cell
     from extractor.writers.columns import build_tables
 
-    results = [extract(p).to_dict() for p in sorted((Path(__file__).parent.parent / "corpora").glob("*.txt"))]
+    typed = [extract(p) for p in sorted((Path(__file__).parent.parent / "corpora").glob("*.txt"))]
+    results = [r.to_dict() for r in typed]
     _report(results, tmp_path)
-    tables = build_tables(results)
+    tables = build_tables(typed)
     con = sqlite3.connect(tmp_path / "planx.sqlite")
     try:
         for name, table in tables.items():

@@ -11,7 +11,7 @@ from ..errors import PlanxError
 from ..inputs import RESULT, collect_inputs
 from ..pipeline import extract_document
 from ..readers import read
-from ..records import ExtractResult, Finding, to_jsonable
+from ..records import ExtractResult, Finding, to_json
 from . import run, run_cross
 from .load import load_result
 from .report import evidence_of, grouped
@@ -37,9 +37,9 @@ class AuditRun:
         """The report as JSON data (``planx audit --json``, the ``-o`` reports)."""
         return {"evidence": self.evidence,
                 "documents": [{"doc_id": r.doc_id, "title": r.document.title, "path": str(p.resolve()),
-                               "format": r.document.format, "findings": to_jsonable(r.findings),
-                               "groups": to_jsonable(grouped(r.findings))} for r, p in zip(self.results, self.paths)],
-                "cross": to_jsonable(self.cross), "cross_groups": to_jsonable(grouped(self.cross)),
+                               "format": r.document.format, "findings": to_json(r.findings),
+                               "groups": to_json(grouped(r.findings))} for r, p in zip(self.results, self.paths)],
+                "cross": to_json(self.cross), "cross_groups": to_json(grouped(self.cross)),
                 "failures": self.failures}
 
 

@@ -9,7 +9,7 @@ from typing import Iterable, Optional
 import regex
 
 from ..evidence import evidence, input_evidence, where
-from ..records import Finding, Ref, to_jsonable
+from ..records import Finding, Ref, to_json
 
 SEVERITIES = ("error", "warning", "info")
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}--[\t]]", regex.V1)
@@ -69,7 +69,7 @@ def finding_lines(findings: Iterable[Finding], english: bool = False, fmt: Optio
 
 def evidence_of(results: list, paths: list[Path]) -> dict:
     """The evidence header of an audit: every input's path, hash, title and version."""
-    return evidence([input_evidence(p, to_jsonable(r.document)) for r, p in zip(results, paths)])
+    return evidence([input_evidence(p, to_json(r.document)) for r, p in zip(results, paths)])
 
 
 def header_lines(ev: dict) -> list[str]:

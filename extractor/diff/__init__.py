@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 from ..evidence import input_evidence
-from ..records import ExtractResult, to_jsonable
+from ..records import ExtractResult, to_json
 from .engine import as_result, compare
 from .load import load_side
 
@@ -27,7 +27,7 @@ def diff(old: Side, new: Side) -> "DiffResult":
     docs = [as_result(side) if isinstance(side, (dict, ExtractResult)) else load_side(side) for side in (old, new)]
     result = compare(*docs)
     result.evidence["inputs"] = [input_evidence(None if isinstance(side, (dict, ExtractResult)) else side,
-                                                to_jsonable(doc.document))
+                                                to_json(doc.document))
                                  for side, doc in zip((old, new), docs)]
     return result
 

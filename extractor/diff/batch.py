@@ -13,7 +13,7 @@ from ..errors import PlanxError
 from ..evidence import evidence, file_sha256, input_evidence
 from ..files import atomic_write_text
 from ..inputs import collect_inputs
-from ..records import DocumentInfo, ExtractResult, to_jsonable
+from ..records import DocumentInfo, ExtractResult, to_json
 from .align import assign
 from .engine import compare
 from .load import load_side
@@ -109,8 +109,8 @@ def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
         used.add(stem)
         try:
             result = compare(o.doc, n.doc)
-            result.evidence["inputs"] = [input_evidence(o.path, to_jsonable(o.info)),
-                                         input_evidence(n.path, to_jsonable(n.info))]
+            result.evidence["inputs"] = [input_evidence(o.path, to_json(o.info)),
+                                         input_evidence(n.path, to_json(n.info))]
             for fmt in ("html", "json"):
                 write_report(result, fmt, out / f"{stem}.{fmt}")
         except (PlanxError, ValueError) as e:

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any, Callable, Optional, Sequence, Union
 
 from ..evidence import evidence, input_evidence
-from ..records import ExtractResult, to_jsonable
+from ..records import ExtractResult, to_json
 from .fields import Builder, get
 from .model import Change, DiffResult, Row
 from .normalise import same
@@ -38,7 +38,7 @@ def compare(old: Union[ExtractResult, dict], new: Union[ExtractResult, dict]) ->
     d = Diff(old, new, comparators())
     d.run()
     changes = d.ordered_changes()
-    od, nd = to_jsonable(old.document), to_jsonable(new.document)
+    od, nd = to_json(old.document), to_json(new.document)
     return DiffResult({k: od.get(k) for k in DOC_FIELDS}, {k: nd.get(k) for k in DOC_FIELDS},
                       changes, d.rows, kinds=tuple(d.kinds), cosmetic=d.cosmetic,
                       evidence=evidence([input_evidence(None, od), input_evidence(None, nd)]),

@@ -19,7 +19,7 @@ from typing import Any, Optional
 from ..evidence import evidence, input_evidence, quote, where
 from ..labels import kind_label
 from ..model import Block, Cell, Document
-from ..records import ExtractResult, to_jsonable
+from ..records import ExtractResult, to_json
 
 # kind → result attribute; the order of the filters (their names: patterns/labels.toml)
 KINDS = {"indicator": "indicators", "project": "projects", "target": "targets", "deadline": "deadlines",
@@ -67,7 +67,7 @@ def collect(result: ExtractResult) -> list[Rec]:
     out = []
     for kind, attr in KINDS.items():
         for rec in getattr(result, attr):
-            d = to_jsonable(rec)
+            d = to_json(rec)
             span = d.pop("span", None)
             if not isinstance(span, dict) or span.get("start") is None:
                 out.append(Rec(d.get("id") or "", kind, -1, -1, _label(kind, d), d, None))
@@ -328,7 +328,7 @@ def render(doc: Document, result: ExtractResult, path: Any = None) -> tuple[str,
                     f'<span class="n">{counts[k]}</span></label>' for k in KINDS)
     lost = sum(not r.located for r in recs)
     info = result.document
-    ev = evidence([input_evidence(path or doc.source, to_jsonable(info))])
+    ev = evidence([input_evidence(path or doc.source, to_json(info))])
     inp = ev["inputs"][0]
     title = info.title or info.doc_id
     page = ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

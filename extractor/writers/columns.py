@@ -26,23 +26,20 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Optional
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import records
+from ..model import Span
+from ..records import ExtractResult, GridCell, Indicator, TableInfo, Value, to_json
 from ..schema_check import load_schema
 
 # result dict key → (JSON Schema definition, record dataclass, output table name)
+# result part → (JSON Schema definition, record class, output table name): the document, then the
+# record kinds of the registry
 KINDS: dict[str, tuple[str, type, str]] = {
     "document": ("Document", records.DocumentInfo, "documents"),
-    "sections": ("Section", records.Section, "sections"),
-    "tasks": ("Task", records.Task, "tasks"),
-    "indicators": ("Indicator", records.Indicator, "indicators"),
-    "projects": ("Project", records.Project, "projects"),
-    "targets": ("Target", records.Target, "targets"),
-    "deadlines": ("Deadline", records.Deadline, "deadlines"),
-    "responsibilities": ("Responsibility", records.Responsibility, "responsibilities"),
-    "findings": ("Finding", records.Finding, "findings"),
-    "tables": ("Table", records.TableInfo, "tables"),
+    **{key: (kind.schema, records.RECORD_CLASSES[key], kind.table) for key, kind in records.KINDS.items()},
 }
 LONG_TABLES = ("indicator_targets", "declared_counts", "table_cells")
 RENAMES = {"table": "table_caption", "group": "group_name", "check": "check_name", "action": "action_text"}
@@ -129,29 +126,11 @@ def _expand(node: dict, path: tuple[str, ...], skip: set[str]) -> list[Column]:
     return [Column(_column_name(path), path, "scalar", sqltype)]
 
 
-def _from_annotation(f: dataclasses.Field) -> Optional[Column]:
-    """Column of a dataclass field the schema does not describe yet, from its type hint."""
-    hint = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
-    hint = hint.replace("typing.", "").replace("Optional[", "").rstrip("]")
-    path = (f.name,)
-    if hint.startswith("list[str"):
-        return Column(_column_name(path), path, "list", "TEXT")
-    if hint.startswith("list"):
-        return Column(_column_name(path), path, "json", "TEXT")
-    if hint.startswith("dict"):
-        return Column(_column_name(path), path, "json", "TEXT")
-    base = {"int": "integer", "float": "number", "str": "string", "bool": "boolean"}.get(hint, "")
-    return Column(_column_name(path), path, "scalar", _SQL_TYPES.get(base, ""))
-
-
 def _record_columns(kind: str) -> list[Column]:
-    defname, cls, _ = KINDS[kind]
+    defname, _, _ = KINDS[kind]
     props = load_schema()["$defs"][defname]["properties"]
     skip = _LONG_FIELDS.get(defname, set())
-    cols = [c for key, sub in props.items() for c in _expand(sub, (key,), skip)]
-    cols += [c for f in dataclasses.fields(cls) if f.name not in props and f.name not in skip
-             for c in [_from_annotation(f)] if c is not None]
-    return cols
+    return [c for key, sub in props.items() for c in _expand(sub, (key,), skip)]
 
 
 _DOC_ID = Column("doc_id", ("doc_id",), "scalar", "TEXT")
@@ -198,69 +177,86 @@ def table_layout() -> dict[str, Table]:
 
 
 def _get(rec: Any, path: tuple[str, ...]) -> Any:
-    if len(path) == 1:
-        return rec.get(path[0])
     for p in path:
-        if not isinstance(rec, dict):
-            return None
-        rec = rec.get(p)
+        rec = getattr(rec, p, None)
     return rec
+
+
+def _getter(col: Column) -> Callable[[Any], Any]:
+    """The function that reads ``col`` from a record (lists of objects as JSON data)."""
+    path = col.path
+    if col.kind == "json":
+        return lambda rec: to_json(_get(rec, path))
+    if len(path) == 1:
+        return attrgetter(path[0])
+    return lambda rec: _get(rec, path)
+
+
+@lru_cache(maxsize=None)
+def _getters(name: str) -> tuple[Callable[[Any], Any], ...]:
+    return tuple(_getter(c) for c in table_layout()[name].columns if c.path != ("doc_id",))
 
 
 def _year(key: Any) -> Any:
     return int(key) if isinstance(key, str) and key.isdigit() else key
 
 
-def _target_rows(doc_id: str, ind: dict) -> Iterator[list[Any]]:
-    written = ind.get("targets") or {}
-    parsed = (ind.get("parsed") or {}).get("targets") or {}
+def _target_rows(doc_id: str, ind: Indicator) -> Iterator[list[Any]]:
+    written, parsed = _mapping(ind.targets), _mapping(getattr(ind.parsed, "targets", None))
     for year in sorted(set(written) | set(parsed), key=str):
-        v = parsed.get(year) or {}
-        yield [doc_id, ind.get("id"), _year(year), written.get(year, v.get("raw")), v.get("op"),
-               v.get("value"), v.get("value_max"), v.get("unit"), v.get("qualitative")]
+        v = parsed.get(year)
+        v = v if isinstance(v, Value) else _NO_VALUE
+        yield [doc_id, ind.id, _year(year), written.get(year, v.raw), v.op, v.value, v.value_max, v.unit,
+               v.qualitative]
 
 
-def _count_rows(doc_id: str, counts: dict) -> Iterator[list[Any]]:
-    for name, value in (counts or {}).items():
+_NO_VALUE = Value(None)
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _count_rows(doc_id: str, counts: dict[str, float]) -> Iterator[list[Any]]:
+    for name, value in _mapping(counts).items():
         kind, _, qualifier = str(name).partition(".")
         yield [doc_id, name, kind, qualifier or None, value]
 
 
-def _cell_rows(doc_id: str, table: dict) -> Iterator[list[Any]]:
-    for part in ("header", "rows"):
-        for r, row in enumerate(table.get(part) or []):
-            for c, cell in enumerate(row):
-                span = cell.get("span") or {}
-                yield [doc_id, table.get("id"), "header" if part == "header" else "body", r, c,
-                       cell.get("text"), cell.get("rowspan"), cell.get("colspan"), cell.get("inherited"),
-                       span.get("line"), span.get("start"), span.get("end"), span.get("page"), span.get("bbox")]
+def _cell_rows(doc_id: str, table: TableInfo) -> Iterator[list[Any]]:
+    for part, rows in (("header", table.header), ("body", table.rows)):
+        for r, row in enumerate(rows if isinstance(rows, list) else ()):
+            for c, cell in enumerate(row if isinstance(row, list) else ()):
+                if not isinstance(cell, GridCell):
+                    cell = GridCell(cell if isinstance(cell, str) else to_json(cell))
+                span = cell.span if isinstance(cell.span, Span) else _NO_SPAN
+                yield [doc_id, table.id, part, r, c, cell.text, cell.rowspan, cell.colspan, cell.inherited,
+                       span.line, span.start, span.end, span.page, span.bbox]
 
 
-def document_rows(result: dict) -> dict[str, list[list[Any]]]:
+_NO_SPAN = Span(None, None, None)
+
+
+def document_rows(result: ExtractResult) -> dict[str, list[list[Any]]]:
     """One document's rows of every output table (``table_layout`` order and columns)."""
-    layout = table_layout()
-    doc = result.get("document") or {}
-    doc_id = doc.get("doc_id")
-    out: dict[str, list[list[Any]]] = {}
-    for kind, (_, _, name) in KINDS.items():
-        cols = layout[name].columns
-        recs = [doc] if kind == "document" else result.get(kind) or []
-        if kind == "document":
-            out[name] = [[_get(doc, c.path) for c in cols]]
-        else:
-            out[name] = [[doc_id, *(_get(r, c.path) for c in cols[1:])] for r in recs]
-    out["indicator_targets"] = [row for ind in result.get("indicators") or [] for row in _target_rows(doc_id, ind)]
-    out["declared_counts"] = list(_count_rows(doc_id, doc.get("declared_counts") or {}))
-    out["table_cells"] = [row for t in result.get("tables") or [] for row in _cell_rows(doc_id, t)]
+    doc = result.document
+    doc_id = doc.doc_id
+    out: dict[str, list[list[Any]]] = {"documents": [[doc_id, *(get(doc) for get in _getters("documents"))]]}
+    for key, kind in records.KINDS.items():
+        getters = _getters(kind.table)
+        out[kind.table] = [[doc_id, *(get(r) for get in getters)] for r in getattr(result, key)]
+    out["indicator_targets"] = [row for ind in result.indicators for row in _target_rows(doc_id, ind)]
+    out["declared_counts"] = list(_count_rows(doc_id, doc.declared_counts))
+    out["table_cells"] = [row for t in result.tables for row in _cell_rows(doc_id, t)]
     return out
 
 
-def build_tables(results: Iterable[dict]) -> dict[str, Table]:
+def build_tables(results: Iterable[ExtractResult]) -> dict[str, Table]:
     """Every output table in memory for a (small) batch; the batch files are streamed instead."""
     tables = {name: dataclasses.replace(t, rows=[]) for name, t in table_layout().items()}
     seen: set[str] = set()
     for res in results:
-        doc_id = res["document"]["doc_id"]
+        doc_id = res.doc_id
         if doc_id in seen:
             raise ValueError(f"duplicate doc_id {doc_id!r} in batch")
         seen.add(doc_id)

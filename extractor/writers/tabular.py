@@ -85,7 +85,7 @@ class _Guarded:
             self.error = f"{self.label}: internal error writing it ({type(e).__name__}: {e})"
 
 
-def write_batch_tables(results: Iterable[dict], out_dir: Path) -> TablesReport:
+def write_batch_tables(results: Iterable[ExtractResult | dict], out_dir: Path) -> TablesReport:
     """Write the CSV files, workbook and database of a batch, streamed one document at a time,
     and publish them as one set; return what was written and what failed."""
     tables = BatchTables(out_dir)
@@ -146,9 +146,10 @@ class BatchTables:
         self.db.writer = SqliteWriter(self.layout, self.spools[-1], self.db.notes, staging=True)
         self.stage = self.spools[-1]
 
-    def add(self, key: str, res: dict) -> None:
-        """One document's rows (``res``: its planx JSON as a dict), ``key`` naming it in :meth:`finish`."""
-        rows = document_rows(res)
+    def add(self, key: str, res: ExtractResult | dict) -> None:
+        """One document's rows (``res``: its records, or its planx JSON as a dict), ``key`` naming it
+        in :meth:`finish`."""
+        rows = document_rows(_typed(res))
         self.documents += 1
         csv_at, csv_lengths, cells_at, cells_length = -1, [], -1, 0
         if not (self.csv.error and self.xlsx.error):
@@ -266,6 +267,11 @@ def csv_text(rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
+def _typed(result: ExtractResult | dict) -> ExtractResult:
+    """A result as records (a planx JSON document is read into them: the JSON boundary)."""
+    return result if isinstance(result, ExtractResult) else ExtractResult.from_json(result)
+
+
 def _close_all(guards: tuple[_Guarded, ...]) -> None:
     """Close whatever a failed writer left open (its files are removed by the caller)."""
     for g in guards:
@@ -281,9 +287,8 @@ def result_frames(results: list[dict | ExtractResult]) -> dict[str, "pandas.Data
     nullable dtypes (Int64 / Float64) so a missing value does not turn 3 into 3.0."""
     import pandas as pd
 
-    dicts = [r.to_dict() if isinstance(r, ExtractResult) else r for r in results]
     frames = {}
-    for name, table in build_tables(dicts).items():
+    for name, table in build_tables(map(_typed, results)).items():
         df = pd.DataFrame(table.rows, columns=[c.name for c in table.columns], dtype=object)
         for col in table.columns:
             if col.sqltype in ("INTEGER", "REAL") and col.kind == "scalar":
