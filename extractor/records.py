@@ -8,9 +8,9 @@ never ``dict``.  :func:`to_json` turns any record into the JSON data written per
 (:mod:`extractor.schema_gen`); field descriptions and constraints live in the fields'
 ``metadata`` (:func:`meta`).
 
-Each record class declares its :class:`RecordKind` (JSON key, id prefix, label, table name):
-:data:`KINDS` is the registry that ``RECORD_KINDS``, the writers' tables, the schema and the
-labels derive from.  Contract v2: every record links to its section, task and table by id
+Each record class declares its :class:`RecordKind` (JSON key, singular name, id prefix, table
+name): :data:`KINDS` is the registry that ``RECORD_KINDS``, the writers' tables and the schema
+derive from; the display names are keyed by the singular name in ``patterns/labels.toml``.  Contract v2: every record links to its section, task and table by id
 (``section_id``, ``task_id``, ``table_id``; the titles ``section``/``task``/``table`` stay as
 convenience fields), every table carries its logical grid (``header``, ``rows``), and dates
 carry their precision.
@@ -30,14 +30,13 @@ SCHEMA_VERSION = "2"
 @dataclass(frozen=True)
 class RecordKind:
     """What a record class is in the output: ``key`` is its JSON key (and list attribute of
-    :class:`ExtractResult`), ``name`` the singular (a diff change's kind), ``prefix`` the id
-    prefix ("ind" → "ind-1"), ``label`` the one human label, ``table`` the batch table and
-    spreadsheet sheet, ``schema`` its JSON Schema definition."""
+    :class:`ExtractResult`), ``name`` the singular (a diff change's kind, the key of its display
+    name in patterns/labels.toml), ``prefix`` the id prefix ("ind" → "ind-1"), ``table`` the
+    batch table and spreadsheet sheet, ``schema`` its JSON Schema definition."""
 
     key: str
     name: str
     prefix: str
-    label: str
     table: str
     schema: str
 
@@ -46,10 +45,10 @@ KINDS: dict[str, RecordKind] = {}  # key → kind, in output order
 RECORD_CLASSES: dict[str, type] = {}  # key → record class
 
 
-def record_kind(key: str, name: str, prefix: str, label: str, table: Optional[str] = None) -> Callable[[type], type]:
+def record_kind(key: str, name: str, prefix: str, table: Optional[str] = None) -> Callable[[type], type]:
     """Class decorator: register a record class under its kind (output order = registration)."""
     def register(cls: type) -> type:
-        cls.KIND = KINDS[key] = RecordKind(key, name, prefix, label, table or key, cls.SCHEMA_NAME
+        cls.KIND = KINDS[key] = RecordKind(key, name, prefix, table or key, cls.SCHEMA_NAME
                                            if "SCHEMA_NAME" in vars(cls) else cls.__name__)
         RECORD_CLASSES[key] = cls
         return cls
@@ -250,7 +249,7 @@ class DocumentInfo:
     span: Optional[Span] = None
 
 
-@record_kind("sections", "section", "sec", "章节 Sections")
+@record_kind("sections", "section", "sec")
 @dataclass
 class Section:
     """A heading of the document's outline."""
@@ -264,7 +263,7 @@ class Section:
     span: Span
 
 
-@record_kind("tasks", "task", "task", "任务 Tasks")
+@record_kind("tasks", "task", "task")
 @dataclass
 class Task:
     """A task: a run-in lead sentence of the prose, or a row of a task-division table
@@ -286,7 +285,7 @@ class Task:
     table_id: Optional[str] = field(default=None, metadata=_TBL)
 
 
-@record_kind("indicators", "indicator", "ind", "指标 Indicators")
+@record_kind("indicators", "indicator", "ind")
 @dataclass
 class Indicator:
     """A row of an indicator table."""
@@ -323,7 +322,7 @@ class Indicator:
         "1.0 for a name the catalogue lists, else the fuzzy similarity (0–1).", minimum=0, maximum=1))
 
 
-@record_kind("projects", "project", "proj", "项目 Projects")
+@record_kind("projects", "project", "proj")
 @dataclass
 class Project:
     """A row of a key-project table (or a numbered project of a 专栏 box)."""
@@ -349,7 +348,7 @@ class Project:
     span: Optional[Span] = None
 
 
-@record_kind("targets", "target", "tgt", "目标 Targets")
+@record_kind("targets", "target", "tgt")
 @dataclass
 class Target:
     """A quantified target stated in the prose."""
@@ -373,7 +372,7 @@ class Target:
     span: Optional[Span] = None
 
 
-@record_kind("deadlines", "deadline", "ddl", "时限 Deadlines")
+@record_kind("deadlines", "deadline", "ddl")
 @dataclass
 class Deadline:
     """A date or time limit stated in the prose or a task table's time-limit column."""
@@ -409,7 +408,7 @@ class UnitRef:
     known: bool = False
 
 
-@record_kind("responsibilities", "responsibility", "resp", "责任 Responsibilities")
+@record_kind("responsibilities", "responsibility", "resp")
 @dataclass
 class Responsibility:
     """Who is responsible for a task: a 责任单位 note or a task table's units columns."""
@@ -434,7 +433,7 @@ class Responsibility:
     span: Optional[Span] = None
 
 
-@record_kind("findings", "finding", "find", "审查 Findings")
+@record_kind("findings", "finding", "find")
 @dataclass
 class Finding:
     """An audit finding: a check's verdict on the records it names."""
@@ -447,7 +446,7 @@ class Finding:
     refs: list[Ref] = field(default_factory=list)
 
 
-@record_kind("tables", "table", "tbl", "表格 Tables")
+@record_kind("tables", "table", "tbl")
 @dataclass
 class TableInfo:
     """A table found in the document: its caption, kind, logical grid (``header`` and
@@ -553,27 +552,35 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
     return _same
 
 
-# class → (fields taken as they are, (field, decoder) of the others)
-_DECODERS: dict[type, tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]] = {}
+_Decoders = tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...], tuple[str, ...]]
+# class → (fields taken as they are, (field, decoder) of the others, fields without a default)
+_DECODERS: dict[type, _Decoders] = {}
 
 
-def _decoders(cls: type) -> tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]:
+def _decoders(cls: type) -> _Decoders:
     hints = typing.get_type_hints(cls)
-    decs = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
-    out = _DECODERS[cls] = (tuple(n for n, d in decs if d is _same), tuple((n, d) for n, d in decs if d is not _same))
+    fields = dataclasses.fields(cls)
+    decs = [(f.name, _decoder(hints[f.name])) for f in fields]
+    required = tuple(f.name for f in fields
+                     if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+    out = _DECODERS[cls] = (tuple(n for n, d in decs if d is _same), tuple((n, d) for n, d in decs if d is not _same),
+                            required)
     return out
 
 
 def from_json(cls: type, data: dict) -> Any:
     """The ``cls`` record that JSON data ``data`` describes (keys it does not know are ignored,
-    keys it lacks take the field's default): ``from_json(type(r), to_json(r)) == r``."""
+    keys it lacks take the field's default, or None): ``from_json(type(r), to_json(r)) == r``."""
     if cls is ExtractResult:
         return ExtractResult.from_json(data)
-    plain, nested = _DECODERS.get(cls) or _decoders(cls)
+    plain, nested, required = _DECODERS.get(cls) or _decoders(cls)
     kw = {n: data[n] for n in plain if n in data}
     for n, dec in nested:
         if n in data:
             kw[n] = dec(data[n])
+    for n in required:
+        if n not in kw:
+            kw[n] = None
     return cls(**kw)
 
 

@@ -104,8 +104,8 @@ def test_every_kind_is_registered_once_with_its_prefix_and_table(corpus_results)
     assert list(KINDS)[-1] == "tables" and set(KINDS) == set(RECORD_CLASSES)
     for key, kind in KINDS.items():
         assert RECORD_CLASSES[key].KIND is kind and records.kind_of(RECORD_CLASSES[key]) is kind
-        assert records.kind_named(kind.name) is kind and kind.table and kind.label
-    assert len({k.prefix for k in KINDS.values()}) == len({k.label for k in KINDS.values()}) == len(KINDS)
+        assert records.kind_named(kind.name) is kind and kind.table
+    assert len({k.prefix for k in KINDS.values()}) == len({k.name for k in KINDS.values()}) == len(KINDS)
     seen = set()
     for res in corpus_results.values():
         for key, kind in KINDS.items():

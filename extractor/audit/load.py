@@ -17,5 +17,5 @@ def result_of(data: dict, path: Path) -> ExtractResult:
     """The ExtractResult a planx JSON dict read from ``path`` describes (PlanxError when it is not one)."""
     try:
         return ExtractResult.from_dict(data)
-    except (ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise PlanxError(path, f"not a planx JSON result ({type(e).__name__}: {e})") from None
