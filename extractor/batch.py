@@ -10,7 +10,9 @@ under the per-document limits (:class:`~extractor.limits.Limits`); each JSON is 
 run resumes.  A document whose source, planx version and extraction fingerprint are unchanged
 and whose JSON is whole is reused (``--force`` redoes it).  The batch tables (CSV, Excel,
 SQLite) are then rebuilt from every document of the folder, in doc_id order, so they describe
-the folder whatever the run held.  A failing document never stops the batch: its one-line
+the folder whatever the run held; each document's rows are made as it arrives — by the worker
+that extracted it, from its records, when the workers take every core (this process would
+otherwise compete with them), else here from its JSON.  A failing document never stops the batch: its one-line
 error is collected.
 """
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from .audit import run_cross
-from .engines import default_jobs, get_engine
+from .engines import cores, default_jobs, get_engine
 from .errors import PlanxError
 from .files import atomic_write_bytes, remove_stale_temps
 from .folder_lock import FolderLock
@@ -35,7 +37,7 @@ from .records import ExtractResult, Finding
 from .manifest import Manifest
 from .readers.legacy_word import Prepared, prepare_batch
 from .writers.publish import recover
-from .writers.tabular import BatchTables
+from .writers.tabular import BatchTables, DocumentTables
 
 
 @dataclass
@@ -57,6 +59,7 @@ class BatchSummary:
     elapsed: float = 0.0
     tables_elapsed: float = 0.0  # of which writing the batch tables at the end
     tables_fed_elapsed: float = 0.0  # feeding the batch tables their rows while documents were extracted
+    tables_made_cpu: float = 0.0  # CPU seconds the workers spent making documents' table rows (beside extracting)
 
     @property
     def rate(self) -> float:
@@ -169,7 +172,10 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
         audit_together = len(todo) <= AUDITED_TOGETHER_MAX
         converted = _prepare_conversions(todo)
         pages = _page_progress(on_progress, lambda: done, len(all_jobs))
-        stream = run(todo, jobs or default_jobs(len(todo)), limits)
+        workers = jobs or default_jobs(len(todo))
+        if workers >= cores():  # no core left for this process: the workers make the table rows
+            todo = [replace(j, tables=True) for j in todo]
+        stream = run(todo, workers, limits)
         try:
             for outcomes in stream:
                 for o in outcomes:
@@ -187,8 +193,9 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
                         summary.written.append(target)
                         _add_counts(summary, o.counts)
                         warned[o.index] = o.warnings
-                        res = loads(o.json_text)
-                        tables.add(o.doc_id, res)  # the workers go on meanwhile (see engines.supervisor)
+                        res = loads(o.json_text) if audit_together or o.tables is None else None
+                        tables.add(o.doc_id, o.tables or res)  # the workers go on meanwhile (engines.supervisor)
+                        summary.tables_made_cpu += o.tables.seconds if o.tables else 0.0
                         if audit_together:
                             audited[o.index] = ExtractResult.from_dict(res)
                     else:
@@ -244,7 +251,7 @@ class _TableFeed:
         self.tables = BatchTables(out_dir)
         self.seconds = 0.0  # spent feeding the tables
 
-    def add(self, doc_id: str, res: dict) -> None:
+    def add(self, doc_id: str, res: dict | DocumentTables) -> None:
         t0 = time.perf_counter()
         self.tables.add(doc_id, res)
         self.seconds += time.perf_counter() - t0

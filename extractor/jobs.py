@@ -9,12 +9,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from .errors import OutOfMemory, PlanxError, one_line
 from .jsonio import dumps
 from .limits import check_file_size
 from .pipeline import extract
+from .records import ExtractResult
 
 DEFAULT_MAX_SIZE = 100 * 2**20  # bytes; larger inputs are refused (``--max-size``)
 
@@ -25,6 +26,7 @@ class Job:
     doc_id: str
     index: int = 0  # position in the batch: the order of every batch output
     max_size: int = DEFAULT_MAX_SIZE
+    tables: bool = False  # the worker also makes the document's share of the batch tables (Outcome.tables)
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Outcome:
     out_of_memory: bool = False  # the error is a MemoryError (the worker is not reused)
     retire: bool = False  # the worker lifted its address-space cap for this document: not reused
     internal: bool = False  # the error is not planx's own (a bug, or a library failing)
+    tables: Any = None  # the document's share of the batch tables (writers.tabular.DocumentTables), if asked
 
 
 def _check_size(job: Job) -> None:
@@ -55,22 +58,27 @@ def _check_size(job: Job) -> None:
     check_file_size(job.path, size, job.max_size)
 
 
-def extract_one(job: Job) -> dict:
-    """Extract one document to its JSON dict; PlanxError for user errors."""
+def extract_one(job: Job) -> ExtractResult:
+    """Extract one document to its records; PlanxError for user errors."""
     _check_size(job)
-    return extract(job.path, job.doc_id, max_size=job.max_size).to_dict()
+    return extract(job.path, job.doc_id, max_size=job.max_size)
 
 
-def run_job(job: Job) -> Outcome:
-    """Extract one document in a worker: never raises, errors become the outcome."""
+def run_job(job: Job, tables: Optional[Callable[[ExtractResult, str], Any]] = None) -> Outcome:
+    """Extract one document in a worker: never raises, errors become the outcome.  ``tables``
+    (when the job asks for them) makes the document's share of the batch tables from its records
+    and key; if it fails, the outcome has none and the batch makes them from the JSON."""
     t0 = time.perf_counter()
     out = Outcome(job.index, job.doc_id, str(job.path))
     try:
-        res = extract_one(job)
+        result = extract_one(job)
+        res = result.to_dict()
         out.json_text = dumps(res)
         out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
         out.sha256 = res["document"]["sha256"]
         out.warnings = [one_line(f"{job.path}: {w}") for w in res["document"].get("warnings") or []]
+        if tables is not None and job.tables:
+            out.tables = _tables(tables, result, job.doc_id)
     except OutOfMemory as e:
         out.json_text, out.error, out.out_of_memory = None, str(e), True
     except PlanxError as e:
@@ -82,3 +90,10 @@ def run_job(job: Job) -> Outcome:
         out.internal = True
     out.seconds = time.perf_counter() - t0
     return out
+
+
+def _tables(make: Callable[[ExtractResult, str], Any], result: ExtractResult, key: str) -> Any:
+    try:
+        return make(result, key)
+    except Exception:  # noqa: BLE001 — a bug or memory short: the batch makes them from the JSON instead
+        return None

@@ -111,3 +111,76 @@ def test_a_worker_gets_its_next_document_before_the_caller_sees_the_outcome():
         assert first.error is None and [w.job.doc_id for w in busy] == ["d1"]  # already running
         rest = list(outcomes)
     assert [o.doc_id for o in rest] == ["d1", "d2"] and all(o.error is None for o in rest)
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_the_tables_a_worker_makes_from_records_are_those_made_from_the_json(tmp_path):
+    """A worker makes its document's share of the tables from the records it holds (no JSON read
+    back): every file equals the one made from the document's JSON — seeds, a PDF with cell boxes,
+    a .docx, HTML (grids, spans, parsed values, every record kind)."""
+    from extractor.jsonio import dumps, loads
+    from extractor.writers.tabular import document_tables
+
+    sources = sorted(CORPORA.glob("*.txt")) + [FIXTURES / "renditions" / "002_6d72280123f25383.pdf",
+                                               FIXTURES / "renditions" / "000_71534264ba41b2d2.docx",
+                                               FIXTURES / "formats" / "003_382c057b0d0a3343.html"]
+    from_records, from_json = BatchTables(tmp_path / "records"), BatchTables(tmp_path / "json")
+    try:
+        keys = []
+        for n, path in enumerate(sources):
+            result = extract(path, f"d{n}")
+            keys.append(f"d{n}")
+            from_records.add(keys[-1], document_tables(result, keys[-1]))
+            from_json.add(keys[-1], loads(dumps(result.to_dict())))
+        assert from_records.finish(keys).written and from_json.finish(keys).written
+    finally:
+        from_records.discard()
+        from_json.discard()
+    assert _files(tmp_path / "records") == _files(tmp_path / "json")
+
+
+def test_a_value_the_database_changes_is_noted_when_a_worker_made_the_rows(tmp_path):
+    """The notes of a document's database part (an integer beyond 64 bits) reach the batch's report."""
+    from extractor.records import ExtractResult
+    from extractor.writers.tabular import document_tables
+
+    doc = _results()[0]
+    doc["document"] = dict(doc["document"], declared_counts={"indicators": 2**70})
+    tables = BatchTables(tmp_path)
+    try:
+        tables.add("k", document_tables(ExtractResult.from_json(doc), "k"))
+        report = tables.finish(["k"])
+    finally:
+        tables.discard()
+    assert any("declared_counts.value too large for a 64-bit integer" in n for n in report.notes), report.notes
+    con = sqlite3.connect(tmp_path / "planx.sqlite")
+    assert con.execute("SELECT value FROM declared_counts").fetchone()[0] == float(2**70)
+    con.close()
+
+
+def test_tables_made_by_the_workers_or_by_the_batch_give_the_same_files(tmp_path, monkeypatch):
+    """With a core to spare the batch makes the table rows from the JSON; without one its workers
+    make them from their records: the same files either way."""
+    import shutil
+
+    import extractor.batch as batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in sorted(CORPORA.glob("*.txt"))[:3] + [FIXTURES / "renditions" / "001_cc391c16966c3b2d.docx"]:
+        shutil.copy(p, src / p.name)
+    from extractor.writers.tabular import DocumentTables
+
+    fed, add = [], batch._TableFeed.add
+    monkeypatch.setattr(batch._TableFeed, "add", lambda self, doc_id, res: fed.append(type(res)) or add(self, doc_id, res))
+    made = []
+    for cores in (64, 1):
+        monkeypatch.setattr(batch, "cores", lambda cores=cores: cores)
+        out = tmp_path / f"out{cores}"
+        summary = run_batch([src], out, jobs=2)
+        assert (summary.documents, summary.failures) == (4, [])
+        made.append(_files(out))
+    assert fed == [dict] * 4 + [DocumentTables] * 4
+    assert made[0] == made[1]

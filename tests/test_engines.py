@@ -169,7 +169,7 @@ def test_a_library_failing_under_the_memory_cap_is_reported_as_over_the_memory_l
     half its cap, that is the memory limit, not an internal error; a small worker's bug stays a bug."""
     from extractor.engines import worker
 
-    def failing(job: Job) -> Outcome:
+    def failing(job: Job, tables=None) -> Outcome:
         out = Outcome(job.index, job.doc_id, str(job.path), error=f"{job.path}: internal error (SystemError)")
         out.internal = True
         return out

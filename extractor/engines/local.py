@@ -12,6 +12,7 @@ from typing import Iterator, Optional
 
 from ..jobs import Job, Outcome, run_job
 from ..limits import Limits
+from ..writers.tabular import document_tables
 from .schedule import largest_first
 from .supervisor import Supervisor
 
@@ -20,7 +21,7 @@ def run_local(jobs: list[Job], workers: int, limits: Limits) -> Iterator[list[Ou
     """Yield the outcome of every document as it finishes."""
     if os.name != "posix" or (workers <= 1 and limits.timeout <= 0 and limits.max_memory <= 0):
         for job in jobs:
-            yield [run_job(job)]
+            yield [run_job(job, document_tables)]
         return
     with Supervisor(min(workers, len(jobs)), limits) as supervisor:
         for outcome in supervisor.run(largest_first(jobs)):

@@ -22,6 +22,7 @@ from typing import BinaryIO, Optional
 from .. import progress
 from ..errors import OutOfMemory
 from ..jobs import Job, Outcome, run_job
+from ..writers.tabular import document_tables
 
 _HEADER = struct.Struct(">Q")
 
@@ -103,12 +104,12 @@ def _cap_cpu(timeout: float) -> None:
 
 
 def _run(job: Job, max_memory: int) -> Outcome:
-    """``run_job``; a MemoryError that escapes its own handlers (memory is short while the failed
+    """``run_job`` (with the document's share of the batch tables when the job asks); a MemoryError that escapes its own handlers (memory is short while the failed
     extraction's frames are still alive) becomes the out-of-memory outcome once they are gone, and
     so does an internal error of a worker that had grown to half its memory cap (a C extension whose
     allocation fails under the cap may raise ``SystemError`` instead of ``MemoryError``)."""
     try:
-        outcome = run_job(job)
+        outcome = run_job(job, document_tables)
     except MemoryError:
         return _out_of_memory(job)
     if outcome.error and outcome.internal and max_memory > 0 and _peak_bytes() >= max_memory // 2:

@@ -31,10 +31,12 @@ class SqliteWriter:
     """A new database at ``path`` (an empty or absent file), fed a document's rows at a time.
 
     With ``staging=True`` it is a staging database: the same tables without keys, each row
-    tagged with its document's key (column ``_key``), in the order documents come;
-    a database given ``source`` (a staging database) is filled from it by :meth:`copy_from`."""
+    tagged with its document's key (column ``_key``), in the order documents come (``path`` may
+    be ``":memory:"``: one document's, see :func:`staging_database`; :meth:`merge` adds such a
+    database's rows); a database given ``source`` (a staging database) is filled from it by
+    :meth:`copy_from`."""
 
-    def __init__(self, tables: dict[str, Table], path: Path, notes: Notes, staging: bool = False,
+    def __init__(self, tables: dict[str, Table], path: Path | str, notes: Notes, staging: bool = False,
                  source: Optional[Path] = None):
         self.con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.tables, self.notes, self.staging = tables, notes, staging
@@ -47,6 +49,8 @@ class SqliteWriter:
             self.con.execute("PRAGMA synchronous=OFF")
             if source is not None:  # (never inside a transaction)
                 self.con.execute("ATTACH DATABASE ? AS stage", (str(source),))
+            if staging:  # where merge() puts a document's staging database
+                self.con.execute("ATTACH DATABASE ':memory:' AS doc")
             self.con.execute("BEGIN")
             for name, t in tables.items():
                 defs = [f"{_q(c.name)} {c.sqltype}".rstrip() + (" NOT NULL" if c.name in t.key and not staging else "")
@@ -95,6 +99,15 @@ class SqliteWriter:
             except sqlite3.IntegrityError:
                 self.notes.add(table, "(key)", "duplicate key, row left out")
 
+    def merge(self, data: bytes) -> None:
+        """Add the rows of a staging database serialized by :func:`staging_database` (SQLite
+        copies them: the rows are never Python objects here)."""
+        if not data:
+            return
+        self.con.deserialize(data, name="doc")
+        for name in self.tables:
+            self.con.execute(f"INSERT INTO main.{_q(name)} SELECT * FROM doc.{_q(name)}")
+
     def end_staging(self) -> None:
         """Commit a staging database's rows and close it."""
         self.con.execute("COMMIT")
@@ -136,3 +149,16 @@ class SqliteWriter:
 
     def close(self) -> None:
         self.con.close()
+
+
+def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]], key: str, notes: Notes) -> bytes:
+    """One document's ``rows`` (by table) as a serialized staging database tagged with ``key``
+    (what a batch worker sends for :meth:`SqliteWriter.merge`); values it had to change go to ``notes``."""
+    db = SqliteWriter(tables, ":memory:", notes, staging=True)
+    try:
+        for name, table_rows in rows.items():
+            db.write(name, table_rows, key)
+        db.con.execute("COMMIT")
+        return db.con.serialize()
+    finally:
+        db.close()

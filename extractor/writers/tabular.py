@@ -25,6 +25,7 @@ import io
 import os
 import pickle
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Optional
@@ -37,7 +38,7 @@ from .cells import Notes, text_rows
 from .columns import build_tables, document_rows, table_layout
 from .excel import ExcelWriter
 from .publish import publish
-from .sqlite import SqliteWriter
+from .sqlite import SqliteWriter, staging_database
 
 if TYPE_CHECKING:
     import pandas
@@ -104,9 +105,10 @@ class BatchTables:
     feeds each document as its worker finishes it) and written in the order given to :meth:`finish`.
 
     :meth:`add` does the work that does not depend on the order, while the workers extract:
-    the document's rows (once), each table's CSV text appended to a spool file, the workbook's
-    cells pickled to another, the database rows inserted into a staging database, each tagged
-    with the document's key.  :meth:`finish` then only assembles: each CSV file copied from its
+    the document's share (:class:`DocumentTables`: its rows made once, by the worker that
+    extracted it or here) is appended — each table's CSV text to a spool file, the workbook's
+    cells (pickled) to another, the database rows (tagged with the document's key) merged into a
+    staging database.  :meth:`finish` then only assembles: each CSV file copied from its
     spool in order, the database filled by one ``INSERT … SELECT … ORDER BY`` per table (in a
     thread: SQLite runs without the GIL) while the workbook's sheets are written, and the set
     published (:mod:`.publish`).  Every output is the same as writing the documents in that
@@ -146,33 +148,31 @@ class BatchTables:
         self.db.writer = SqliteWriter(self.layout, self.spools[-1], self.db.notes, staging=True)
         self.stage = self.spools[-1]
 
-    def add(self, key: str, res: ExtractResult | dict) -> None:
-        """One document's rows (``res``: its records, or its planx JSON as a dict), ``key`` naming it
-        in :meth:`finish`."""
-        rows = document_rows(_typed(res))
+    def add(self, key: str, res: ExtractResult | dict | DocumentTables) -> None:
+        """One document's rows (``res``: its records, its planx JSON as a dict, or the
+        :class:`DocumentTables` a worker made of them), ``key`` naming it in :meth:`finish`."""
+        part = res if isinstance(res, DocumentTables) else document_tables(_typed(res), key)
         self.documents += 1
-        csv_at, csv_lengths, cells_at, cells_length = -1, [], -1, 0
-        if not (self.csv.error and self.xlsx.error):
-            texts = {n: text_rows(r) for n, r in rows.items()}
+        csv_at, cells_at = -1, -1
 
-            def spool_csv() -> None:
-                nonlocal csv_at
-                csv_at = self.csv.writer.tell()
-                for name in self.layout:
-                    data = csv_text(texts[name]).encode("utf-8")
-                    self.csv.writer.write(data)
-                    csv_lengths.append(len(data))
+        def spool_csv() -> None:
+            nonlocal csv_at
+            csv_at = self.csv.writer.tell()
+            self.csv.writer.write(part.csv)
 
-            def spool_cells() -> None:
-                nonlocal cells_at, cells_length
-                cells_at = self.xlsx.writer.tell()
-                data = pickle.dumps([texts[n] for n in self.sheets], protocol=pickle.HIGHEST_PROTOCOL)
-                cells_length = self.xlsx.writer.write(data)
+        def spool_cells() -> None:
+            nonlocal cells_at
+            cells_at = self.xlsx.writer.tell()
+            self.xlsx.writer.write(part.cells)
 
-            self.csv.run(spool_csv)
-            self.xlsx.run(spool_cells)
-        self.db.run(lambda: [self.db.writer.write(n, r, key) for n, r in rows.items()])
-        self.places[key] = (csv_at, csv_lengths, cells_at, cells_length)
+        self.csv.run(spool_csv)
+        self.xlsx.run(spool_cells)
+        if part.error:
+            self.db.error = self.db.error or f"{self.db.label}: {part.error}"
+        self.db.run(lambda: self.db.writer.merge(part.database))
+        for (table, column, what), n in part.notes.items():
+            self.db.notes.add(table, column, what, n)
+        self.places[key] = (csv_at, part.csv_lengths, cells_at, len(part.cells))
 
     def finish(self, order: list[str]) -> TablesReport:
         """Write the tables of the documents ``order`` names (keys given to :meth:`add`), in that
@@ -258,6 +258,40 @@ class BatchTables:
         for path in self.spools:
             path.unlink(missing_ok=True)
         self.spools.clear()
+
+
+@dataclass
+class DocumentTables:
+    """One document's share of the batch tables, made where the document was extracted (a batch
+    worker builds it from the records it holds, so the batch's process only appends it): each
+    table's CSV text (``csv_lengths`` bytes each, in ``table_layout`` order), the workbook's cells
+    (pickled), its database rows (a serialized SQLite staging database tagged with the document's
+    key) and what the database writer had to change (:class:`~.cells.Notes` counts)."""
+
+    csv: bytes
+    csv_lengths: list[int]
+    cells: bytes
+    database: bytes = b""
+    notes: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    error: str = ""  # the database part could not be made (its writer fails in the batch)
+    seconds: float = 0.0  # CPU seconds it took to make
+
+
+def document_tables(result: ExtractResult, key: str) -> DocumentTables:
+    """``result``'s share of the batch tables (:class:`DocumentTables`), ``key`` naming it."""
+    t0 = time.process_time()
+    layout = table_layout()
+    rows = document_rows(result)
+    texts = {n: text_rows(r) for n, r in rows.items()}
+    csv_parts = [csv_text(texts[name]).encode("utf-8") for name in layout]
+    cells = pickle.dumps([texts[n] for n in layout if n not in NOT_IN_WORKBOOK], protocol=pickle.HIGHEST_PROTOCOL)
+    notes = Notes()
+    try:
+        database, error = staging_database(layout, rows, key, notes), ""
+    except Exception as e:  # noqa: BLE001 — reported as the database writer's failure, the others go on
+        database, error = b"", f"internal error writing it ({type(e).__name__}: {e})"
+    return DocumentTables(b"".join(csv_parts), [len(p) for p in csv_parts], cells, database, notes.counts, error,
+                          time.process_time() - t0)
 
 
 def csv_text(rows: list[list[Any]]) -> str:
