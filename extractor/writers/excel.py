@@ -1,8 +1,10 @@
 """Excel workbook of a batch: one sheet per output table, bold frozen header, filter, widths.
 
 The workbook is written as SpreadsheetML directly (the benchmark's fastest way: xlsxwriter
-and openpyxl spend ~50 µs per cell, this ~1 µs): each sheet's rows stream to a temporary file
-one document at a time and are zipped into the workbook at the end.  Cells are typed: text is
+and openpyxl spend ~50 µs per cell, this ~1 µs): each row is rendered once where the document's
+rows are made (a batch worker: :func:`render_row`, its number left open), each sheet's rows are
+numbered as they stream to a temporary file one document at a time, and the sheets are zipped
+into the workbook at the end.  Cells are typed: text is
 always an inline string (never a formula, a number or a link) and neutralised as in the CSV
 files; numbers are numbers; lists are JSON arrays.  A text is cut at Excel's 32,767 characters
 and an integer beyond 2^53 (which Excel would round) is kept as text, both noted.  A table
@@ -14,7 +16,7 @@ import math
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from .cells import Notes
 from .columns import Column
@@ -50,53 +52,75 @@ def _display_width(text: str) -> int:
     return len(text) + len(_NARROW.sub("", text))
 
 
+_ROW = "<#>"  # the row number in a rendered row (no cell text holds it unescaped: "<" is always escaped)
+_ROW_BYTES = _ROW.encode()
+_REFS = [_letters(i) for i in range(702)]  # A … ZZ
+
+
+def render_row(columns: list[Column], row: list[Any], notes: Notes, table: str) -> bytes:
+    """A row's cells (as :func:`.cells.text_rows` makes them: text, numbers or None) as sheet XML
+    (UTF-8), with ``_ROW`` where the row's number goes: rendered once, wherever the rows are made (a batch
+    worker), and numbered when the sheet is written.  Values Excel cannot hold exactly are noted."""
+    out = []
+    refs = _REFS if len(columns) <= len(_REFS) else [_letters(i) for i in range(len(columns))]
+    for c, v in enumerate(row):
+        if v is None:
+            continue
+        if type(v) is str:
+            if len(v) > _MAX_CELL:
+                notes.add(table, columns[c].name, "cut at Excel's 32,767 characters")
+                v = v[:_MAX_CELL]
+            if "&" in v or "<" in v or ">" in v:
+                v = _esc(v)
+            out.append(f'<c r="{refs[c]}{_ROW}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
+        elif type(v) is int and not -_EXACT <= v <= _EXACT:
+            notes.add(table, columns[c].name, "beyond Excel's exact integers, stored as text")
+            out.append(f'<c r="{refs[c]}{_ROW}" t="inlineStr"><is><t>{v}</t></is></c>')
+        elif type(v) is int or (type(v) is float and math.isfinite(v)):
+            out.append(f'<c r="{refs[c]}{_ROW}"><v>{v!r}</v></c>')
+    return "".join(out).encode("utf-8")
+
+
+def row_widths(row: list[Any]) -> list[int]:
+    """The display width of each cell of a row (for the column widths, from a sheet's first rows)."""
+    return [0 if v is None else _display_width(str(v)[:_MAX_WIDTH]) for v in row]
+
+
+def sample_rows() -> int:
+    """How many first rows of a sheet its column widths are measured on."""
+    return _SAMPLE
+
+
 class _Sheet:
     """One sheet's rows, streamed to a temporary file of ``<row>`` elements."""
 
-    def __init__(self, name: str, columns: list[Column], folder: Path, notes: Notes, table: str):
-        self.name, self.columns, self.notes, self.table = name, columns, notes, table
+    def __init__(self, name: str, columns: list[Column], folder: Path, table: str):
+        self.name, self.columns, self.table = name, columns, table
         self.refs = [_letters(i) for i in range(len(columns))]
         self.widths = [_display_width(c.name) for c in columns]
         self.path = temp_file(folder)
-        self.fh = open(self.path, "w", encoding="utf-8")
+        self.fh = open(self.path, "wb")
         self.row = 1
         head = "".join(f'<c r="{ref}1" t="inlineStr" s="1"><is><t>{_esc(c.name)}</t></is></c>'
                        for ref, c in zip(self.refs, columns))
-        self.fh.write(f'<row r="1">{head}</row>')
+        self.fh.write(f'<row r="1">{head}</row>'.encode("utf-8"))
 
     @property
     def full(self) -> bool:
         return self.row >= _MAX_ROWS
 
-    def write(self, row: list[Any]) -> None:
-        """One row as :func:`.cells.text_rows` makes it: text, numbers or None."""
+    def write(self, cells: bytes, widths: Optional[list[int]]) -> None:
+        """One row as :func:`render_row` made it; ``widths`` (:func:`row_widths`) counts for the
+        column widths while the sheet is within its first rows."""
         self.row += 1
         r = self.row
-        out = []
-        refs = self.refs
-        for c, v in enumerate(row):
-            if v is None:
-                continue
-            if type(v) is str:
-                if len(v) > _MAX_CELL:
-                    self.notes.add(self.table, self.columns[c].name, "cut at Excel's 32,767 characters")
-                    v = v[:_MAX_CELL]
-                if "&" in v or "<" in v or ">" in v:
-                    v = _esc(v)
-                out.append(f'<c r="{refs[c]}{r}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
-            elif type(v) is int and not -_EXACT <= v <= _EXACT:
-                self.notes.add(self.table, self.columns[c].name, "beyond Excel's exact integers, stored as text")
-                out.append(f'<c r="{refs[c]}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
-            elif type(v) is int or (type(v) is float and math.isfinite(v)):
-                out.append(f'<c r="{refs[c]}{r}"><v>{v!r}</v></c>')
-        if r <= _SAMPLE:
-            widths = self.widths
-            for c, v in enumerate(row):
-                if v is not None:
-                    w = _display_width(str(v)[:_MAX_WIDTH])
-                    if w > widths[c]:
-                        widths[c] = w
-        self.fh.write(f'<row r="{r}">{"".join(out)}</row>')
+        if r <= _SAMPLE and widths:
+            own = self.widths
+            for c, w in enumerate(widths):
+                if w > own[c]:
+                    own[c] = w
+        number = b"%d" % r
+        self.fh.write(b'<row r="' + number + b'">' + cells.replace(_ROW_BYTES, number) + b"</row>")
 
     def xml_head(self) -> str:
         cols = "".join(f'<col min="{i}" max="{i}" width="{min(_MAX_WIDTH, max(_MIN_WIDTH, w + 2))}" customWidth="1"/>'
@@ -120,10 +144,10 @@ class _Sheet:
 
 
 class ExcelWriter:
-    """A workbook with one sheet per table, fed a document's rows at a time."""
+    """A workbook with one sheet per table, fed a document's rendered rows at a time."""
 
-    def __init__(self, columns: dict[str, list[Column]], path: Path, notes: Notes):
-        self.path, self.columns, self.notes = Path(path), columns, notes
+    def __init__(self, columns: dict[str, list[Column]], path: Path):
+        self.path, self.columns = Path(path), columns
         self.folder = self.path.parent
         self.sheets: list[_Sheet] = []
         self.current: dict[str, _Sheet] = {}
@@ -134,17 +158,20 @@ class ExcelWriter:
     def _new_sheet(self, table: str) -> _Sheet:
         n = sum(1 for s in self.sheets if s.table == table)
         title = table[:31] if n == 0 else f"{table[:28]}_{n + 1}"
-        sheet = _Sheet(title, self.columns[table], self.folder, self.notes, table)
+        sheet = _Sheet(title, self.columns[table], self.folder, table)
         self.sheets.append(sheet)
         self.current[table] = sheet
         return sheet
 
-    def write(self, table: str, rows: list[list[Any]]) -> None:
+    def write(self, table: str, rows: list[bytes], widths: list[list[int]]) -> None:
+        """One document's rows of ``table`` as :func:`render_row` made them, with the
+        :func:`row_widths` of its first :func:`sample_rows` rows (the rows a sheet's widths are
+        measured on: a sheet continued past 1,048,576 rows takes the widths it gets from them)."""
         sheet = self.current[table]
-        for row in rows:
+        for i, cells in enumerate(rows):
             if sheet.full:
                 sheet = self._new_sheet(table)
-            sheet.write(row)
+            sheet.write(cells, widths[i] if i < len(widths) else None)
 
     def save(self) -> None:
         """Zip the sheets into the workbook (the caller makes the file atomic)."""

@@ -36,7 +36,7 @@ from ..records import SCHEMA_VERSION, ExtractResult
 from ..version import __version__
 from .cells import Notes, text_rows
 from .columns import build_tables, document_rows, table_layout
-from .excel import ExcelWriter
+from .excel import ExcelWriter, render_row, row_widths, sample_rows
 from .publish import publish
 from .sqlite import SqliteWriter, staging_database
 
@@ -107,7 +107,7 @@ class BatchTables:
     :meth:`add` does the work that does not depend on the order, while the workers extract:
     the document's share (:class:`DocumentTables`: its rows made once, by the worker that
     extracted it or here) is appended — each table's CSV text to a spool file, the workbook's
-    cells (pickled) to another, the database rows (tagged with the document's key) merged into a
+    sheet rows (rendered, pickled) to another, the database rows (tagged with the document's key) merged into a
     staging database.  :meth:`finish` then only assembles: each CSV file copied from its
     spool in order, the database filled by one ``INSERT … SELECT … ORDER BY`` per table (in a
     thread: SQLite runs without the GIL) while the workbook's sheets are written, and the set
@@ -125,7 +125,8 @@ class BatchTables:
         self.xlsx = _Guarded(str(self.out_dir / WORKBOOK), [WORKBOOK])
         self.db = _Guarded(str(self.out_dir / DATABASE), [DATABASE])
         self.guards = (self.csv, self.xlsx, self.db)
-        self.places: dict[str, tuple[int, list[int], int, int]] = {}  # key → csv offset, lengths; cells offset, length
+        self.places: dict[str, tuple[int, list[int], int, int]] = {}  # key → csv offset, lengths; sheets offset, length
+        self.sheet_notes: dict[str, dict] = {}  # key → what rendering its sheet rows changed (when anything)
         self.spools: list[Path] = []
         self.stage: Optional[Path] = None  # the staging database
         self.documents = 0
@@ -163,7 +164,7 @@ class BatchTables:
         def spool_cells() -> None:
             nonlocal cells_at
             cells_at = self.xlsx.writer.tell()
-            self.xlsx.writer.write(part.cells)
+            self.xlsx.writer.write(part.sheets)
 
         self.csv.run(spool_csv)
         self.xlsx.run(spool_cells)
@@ -172,7 +173,9 @@ class BatchTables:
         self.db.run(lambda: self.db.writer.merge(part.database))
         for (table, column, what), n in part.notes.items():
             self.db.notes.add(table, column, what, n)
-        self.places[key] = (csv_at, part.csv_lengths, cells_at, len(part.cells))
+        self.places[key] = (csv_at, part.csv_lengths, cells_at, len(part.sheets))
+        if part.sheet_notes:
+            self.sheet_notes[key] = part.sheet_notes
 
     def finish(self, order: list[str]) -> TablesReport:
         """Write the tables of the documents ``order`` names (keys given to :meth:`add`), in that
@@ -234,12 +237,14 @@ class BatchTables:
         spool.flush()
         fd = spool.fileno()
         self.xlsx.temps[WORKBOOK] = tmp = temp_file(self.out_dir)
-        book = ExcelWriter({n: self.columns[n] for n in self.sheets}, tmp, self.xlsx.notes)
+        book = ExcelWriter({n: self.columns[n] for n in self.sheets}, tmp)
         try:
             for key in order:
                 _, _, at, length = self.places[key]
-                for name, rows in zip(self.sheets, pickle.loads(os.pread(fd, length, at))):
-                    book.write(name, rows)
+                for name, (rows, widths) in zip(self.sheets, pickle.loads(os.pread(fd, length, at))):
+                    book.write(name, rows, widths)
+                for (table, column, what), n in self.sheet_notes.get(key, {}).items():
+                    self.xlsx.notes.add(table, column, what, n)
             book.save()
         finally:
             book.close()
@@ -264,13 +269,15 @@ class BatchTables:
 class DocumentTables:
     """One document's share of the batch tables, made where the document was extracted (a batch
     worker builds it from the records it holds, so the batch's process only appends it): each
-    table's CSV text (``csv_lengths`` bytes each, in ``table_layout`` order), the workbook's cells
-    (pickled), its database rows (a serialized SQLite staging database tagged with the document's
-    key) and what the database writer had to change (:class:`~.cells.Notes` counts)."""
+    table's CSV text (``csv_lengths`` bytes each, in ``table_layout`` order), each sheet's rows
+    rendered (:func:`.excel.render_row`) with the widths of the first ones (pickled), its database
+    rows (a serialized SQLite staging database tagged with the document's key), and what the
+    workbook and the database had to change in a value (:class:`~.cells.Notes` counts)."""
 
     csv: bytes
     csv_lengths: list[int]
-    cells: bytes
+    sheets: bytes
+    sheet_notes: dict[tuple[str, str, str], int] = field(default_factory=dict)  # values the workbook changes
     database: bytes = b""
     notes: dict[tuple[str, str, str], int] = field(default_factory=dict)
     error: str = ""  # the database part could not be made (its writer fails in the batch)
@@ -284,14 +291,17 @@ def document_tables(result: ExtractResult, key: str) -> DocumentTables:
     rows = document_rows(result)
     texts = {n: text_rows(r) for n, r in rows.items()}
     csv_parts = [csv_text(texts[name]).encode("utf-8") for name in layout]
-    cells = pickle.dumps([texts[n] for n in layout if n not in NOT_IN_WORKBOOK], protocol=pickle.HIGHEST_PROTOCOL)
+    sheet_notes, sample = Notes(), sample_rows()
+    sheets = pickle.dumps([([render_row(layout[n].columns, row, sheet_notes, n) for row in texts[n]],
+                            [row_widths(row) for row in texts[n][:sample]])
+                           for n in layout if n not in NOT_IN_WORKBOOK], protocol=pickle.HIGHEST_PROTOCOL)
     notes = Notes()
     try:
         database, error = staging_database(layout, rows, key, notes), ""
     except Exception as e:  # noqa: BLE001 — reported as the database writer's failure, the others go on
         database, error = b"", f"internal error writing it ({type(e).__name__}: {e})"
-    return DocumentTables(b"".join(csv_parts), [len(p) for p in csv_parts], cells, database, notes.counts, error,
-                          time.process_time() - t0)
+    return DocumentTables(b"".join(csv_parts), [len(p) for p in csv_parts], sheets, sheet_notes.counts, database,
+                          notes.counts, error, time.process_time() - t0)
 
 
 def csv_text(rows: list[list[Any]]) -> str:
