@@ -46,10 +46,15 @@ def _replacement(ch: str) -> str:
     return " " if ch in _LAYOUT else REPLACEMENT
 
 
+def is_clean(text: str) -> bool:
+    """Does ``text`` hold only valid printable Unicode (and TAB/LF)?"""
+    return _BAD_IN_BMP.search(text) is None and (_ASTRAL.search(text) is None or _BAD.search(text) is None)
+
+
 def clean_text(text: str, counts: Optional[Counter] = None) -> str:
     """``text`` with every character that is not valid printable Unicode (or TAB/LF) replaced by
     one character; each replaced code point is counted in ``counts``."""
-    if _BAD_IN_BMP.search(text) is None and (_ASTRAL.search(text) is None or _BAD.search(text) is None):
+    if is_clean(text):
         return text
 
     def swap(m: re.Match) -> str:

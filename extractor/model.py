@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Literal, Optional
 
-from .hygiene import clean_text, describe
+from .hygiene import clean_text, describe, is_clean
 from .patterns import compiled, load
 
 BlockKind = Literal["heading", "paragraph", "table"]
@@ -204,15 +204,27 @@ class Document:
         self.text = clean_text(self.text, counts)
         self.doc_id = clean_text(self.doc_id)
         self.source = clean_text(self.source)
-        for b in self.blocks:
-            b.text = clean_text(b.text)
-            b.label = clean_text(b.label) if b.label else b.label
-            b.style = clean_text(b.style) if b.style else b.style
-            if b.table is not None:
-                for c in b.table.cells():
-                    c.text = clean_text(c.text)
+        if not is_clean("\n".join(self._block_strings())):  # one test for them all: they are clean, as a rule
+            for b in self.blocks:
+                b.text = clean_text(b.text)
+                b.label = clean_text(b.label) if b.label else b.label
+                b.style = clean_text(b.style) if b.style else b.style
+                if b.table is not None:
+                    for c in b.table.cells():
+                        c.text = clean_text(c.text)
         if counts:
             self.warnings.append(describe(counts))
+
+    def _block_strings(self) -> Iterator[str]:
+        """The texts, labels and style names of the blocks and their cells."""
+        for b in self.blocks:
+            yield b.text
+            if b.label:
+                yield b.label
+            if b.style:
+                yield b.style
+            if b.table is not None:
+                yield from (c.text for c in b.table.cells())
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per document: a reading of the text that several stages use

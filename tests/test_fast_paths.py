@@ -192,3 +192,66 @@ def test_unit_runs_like_the_plain_scan():
     samples += ["市生态环境局历下分局牵头", "处于市区", "布局优化", "各区县人民政府、市直有关部门负责"]
     for s in samples:
         assert units._runs(s) == _runs_plain(s), s
+
+
+def _clean_plain(m):
+    """normalize.clean as first written: both removals always run, then strip."""
+    from extractor.normalize import remove_matches
+    from extractor.patterns import load
+
+    p = load("text")
+    return remove_matches(remove_matches(m, p["bookmark"]), p["han_digit_space"]).strip()
+
+
+def test_clean_skips_only_text_that_holds_no_match():
+    from extractor.model import MappedText
+    from extractor.normalize import clean
+
+    rng = random.Random(11)
+    pool = ["规划", "2025", "年", " ", "\u3000", "\t", "\n", "[bookmark: _Toc8788]", "[bookmark: x]", "[bookmark:",
+            "]", "５", "，", "a"]
+    samples = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 9))) for _ in range(4000)]
+    samples += _corpus_lines()[:400]
+    for s in samples:
+        m = MappedText(s, list(range(7, 7 + len(s))))
+        fast, plain = clean(m), _clean_plain(m)
+        assert (fast.text, fast.offsets) == (plain.text, plain.offsets), repr(s)
+
+
+def test_clean_follows_a_customised_bookmark_pattern(tmp_path, monkeypatch):
+    from extractor import patterns
+    from extractor.model import MappedText
+    from extractor.normalize import clean
+
+    text = (patterns.source_of("text")).read_text(encoding="utf-8")
+    custom = text.replace("bookmark = '\\[bookmark:[^\\]]*\\]'", "bookmark = '\\[bookmark:[^\\]]*\\]|#+'")
+    assert custom != text
+    (tmp_path / "text.toml").write_text(custom, encoding="utf-8")
+    monkeypatch.setenv("PLANX_PATTERNS", str(tmp_path))
+    patterns.load.cache_clear()
+    try:
+        out = clean(MappedText("规划##目标", list(range(6))))
+        assert (out.text, out.offsets) == ("规划目标", [0, 1, 4, 5])
+    finally:
+        monkeypatch.delenv("PLANX_PATTERNS")
+        patterns.load.cache_clear()
+
+
+def test_a_bad_character_in_a_cell_or_label_is_cleaned_with_clean_block_texts():
+    from extractor.model import Block, Cell, Document, Table
+
+    cell = Cell("值\x07", [0, 1], 0, 0, 1)
+    blocks = [Block("paragraph", "总则", [0, 1], 0, 2, 1, label="一\u202e"),
+              Block("table", "值", [0], 0, 2, 2, table=Table([[cell]]))]
+    doc = Document("d", "d.txt", "txt", "0", "总则\n值", blocks)
+    assert doc.blocks[0].label == "一\ufffd" and cell.text == "值\ufffd" and doc.blocks[0].text == "总则"
+
+
+def test_flat_cell_text_like_the_line_join():
+    from extractor.tables.header import flat
+
+    rng = random.Random(13)
+    pool = ["指标", " ", "\u3000", "\n", "\t", "2025", "（万元）", "\r"]
+    for _ in range(3000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        assert flat(s) == "".join(line.strip() for line in s.split("\n")), repr(s)

@@ -32,9 +32,9 @@ def _is_binary_text(text: str) -> bool:
     if not text:
         return False
     sample = text[:200_000]
-    suspects: set[str] = set()  # the characters of lines holding a non-printable one (TAB included)
-    for line in sample.split("\n"):
-        if not line.isprintable():
+    suspects: set[str] = set()  # the characters of lines holding a non-printable one other than TAB
+    for line in sample.split("\n"):  # (every character counted below is non-printable: its line is one of them)
+        if not line.isprintable() and not line.replace("\t", "").isprintable():
             suspects.update(line)
     bad = sum(sample.count(ch) for ch in suspects  # each distinct character once
               if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\t\n\r\f\v")

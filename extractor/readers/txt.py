@@ -148,12 +148,12 @@ def _join_page_splits(blocks: list[Block], text: str) -> list[Block]:
     for b in blocks:
         prev = out[-1] if out else None
         if (prev is not None and prev.kind == "paragraph" and b.kind == "paragraph"
+                and "\n\n" in text[prev.end:b.start + 1]  # the cheap and rare conditions first
                 and len(prev.text) >= p["page_split_min_len"]
+                and not prev.heading_hint and not b.heading_hint
                 and not end_rx.search(prev.text)
                 and compiled(p["page_split_prose"]).search(prev.text)
-                and not prev.heading_hint and not b.heading_hint
                 and not label_rx.match(b.text)
-                and "\n\n" in text[prev.end:b.start + 1]
                 and compiled(r"^\p{Han}").match(b.text)):
             prev.text += b.text
             prev.offsets = prev.offsets + b.offsets
