@@ -42,9 +42,15 @@ class Grid:
     header_cells: list[Cell]
     rows: list[Row]
     titles: list[Cell] = field(default_factory=list)  # one-cell rows above the header
+    _index: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     def index(self, kind: str) -> list[int]:
-        return [i for i, c in enumerate(self.columns) if c.kind == kind]
+        """The positions of the columns of ``kind`` (asked for every row: kept per kind; the
+        columns are fixed once the grid is built)."""
+        found = self._index.get(kind)
+        if found is None:
+            found = self._index[kind] = [i for i, c in enumerate(self.columns) if c.kind == kind]
+        return found
 
 
 def _one_cell(row: list[Cell]) -> bool:

@@ -17,10 +17,15 @@ def lex() -> dict:
 
 def flat(text: str) -> str:
     """Cell text as one line (cell-internal line breaks joined without a space)."""
+    if "\n" not in text:
+        return text.strip()
     return "".join(line.strip() for line in text.split("\n"))
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(text: str) -> str:
+    """A cell text as the lexicon patterns read it: flat, NFKC, without spaces (the same few
+    header and cell texts are read again for every column kind: cached)."""
     return nfkc(flat(text)).replace(" ", "")
 
 
