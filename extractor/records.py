@@ -476,41 +476,53 @@ RECORD_KINDS = tuple(k for k in KINDS if k != "tables")  # the record lists (tab
 # ---------------------------------------------------------------- the JSON boundary
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))
-_FIELDS: dict[type, tuple[tuple[str, ...], dict[str, Any]]] = {}  # class → (names, omitted values)
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {}  # class → its compiled converter to JSON data
 
 
-def _fields(kind: type) -> tuple[tuple[str, ...], dict[str, Any]]:
-    names = tuple(f.name for f in dataclasses.fields(kind))
-    omit = {f.name: f.metadata["omit"] for f in dataclasses.fields(kind) if "omit" in f.metadata}
-    _FIELDS[kind] = out = (names, omit)
-    return out
+def _converter(kind: type) -> Callable[[Any], Any]:
+    """The function turning a dataclass ``kind`` into a dict, compiled once per class: each field
+    read once, in field order, a plain value taken as it is, a field whose metadata says ``omit``
+    left out at that value."""
+    env: dict[str, Any] = {"plain": _PLAIN, "to_json": to_json, "Span": Span}
+    lines = ["def convert(obj):", "    out = {}"]
+    for k, f in enumerate(dataclasses.fields(kind)):
+        lines.append(f"    v = obj.{f.name}")
+        indent = "    "
+        if "omit" in f.metadata:
+            env[f"omit{k}"] = f.metadata["omit"]
+            lines.append(f"    if v != omit{k}:")
+            indent *= 2
+        # the common cases inline: a plain value, a span, a list
+        lines += [f"{indent}t = type(v)",
+                  f"{indent}out[{f.name!r}] = v if t in plain else v.to_dict() if t is Span else "
+                  "[x if type(x) in plain else to_json(x) for x in v] if t is list else to_json(v)"]
+    lines.append("    return out")
+    exec("\n".join(lines), env)  # noqa: S102 — the code is built from the class's own field names
+    _CONVERTERS[kind] = convert = env["convert"]
+    return convert
 
 
 def to_json(obj: Any) -> Any:
     """A record (or any value of one) as JSON data: dataclasses → dicts in field order (a field
     whose metadata says ``omit`` is left out at that value), Span as its dict, lists, dicts."""
     kind = type(obj)
+    convert = _CONVERTERS.get(kind)
+    if convert is not None:
+        return convert(obj)
     if kind in _PLAIN:
         return obj
-    plain = _PLAIN
-    if kind is list:
-        return [x if type(x) in plain else to_json(x) for x in obj]
     if kind is dict:
-        return {k: v if type(v) in plain else to_json(v) for k, v in obj.items()}
-    if kind is Span:
-        return obj.to_dict()
-    plan = _FIELDS.get(kind)
-    if plan is None:
-        if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
-            return list(map(to_json, obj)) if isinstance(obj, tuple) else obj
-        plan = _fields(kind)
-    names, omit = plan
-    out = {}
-    for name in names:  # plain values inline: most fields are strings, numbers or None
-        v = getattr(obj, name)
-        if not omit or name not in omit or v != omit[name]:
-            out[name] = v if type(v) in plain else to_json(v)
-    return out
+        return {k: v if type(v) in _PLAIN else to_json(v) for k, v in obj.items()}
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        return list(map(to_json, obj)) if isinstance(obj, tuple) else obj
+    return _converter(kind)(obj)
+
+
+def _list_to_json(obj: list) -> list:
+    return [x if type(x) in _PLAIN else to_json(x) for x in obj]
+
+
+_CONVERTERS.update({list: _list_to_json, Span: Span.to_dict})
 
 
 def _same(v: Any) -> Any:
