@@ -21,14 +21,26 @@ def _umask() -> int:
     return mask
 
 
-def temp_file(directory: Path, name: str = "") -> Path:
-    """A new empty temporary file in ``directory``, with the usual file mode (``mkstemp``
-    makes 0600); rename it into place with ``os.replace`` when complete.  ``name`` (the
-    target's name) is not part of the temporary name."""
+def _new_temp(directory: Path) -> tuple[int, Path]:
+    """(open descriptor, path) of a new empty temporary file in ``directory``, with the usual
+    file mode (``mkstemp`` makes 0600)."""
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+    except OSError:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    return fd, Path(tmp)
+
+
+def temp_file(directory: Path, name: str = "") -> Path:
+    """A new empty temporary file in ``directory``, with the usual file mode; rename it into
+    place with ``os.replace`` when complete.  ``name`` (the target's name) is not part of the
+    temporary name."""
+    fd, tmp = _new_temp(directory)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())
-    return Path(tmp)
+    return tmp
 
 
 def remove_stale_temps(directory: Path, older_than: float = 0.0) -> int:
@@ -53,9 +65,10 @@ def remove_stale_temps(directory: Path, older_than: float = 0.0) -> int:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash never leaves a partial file under that name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_file(path.parent)
+    fd, tmp = _new_temp(path.parent)
     try:
-        tmp.write_bytes(data)
+        with open(fd, "wb") as fh:  # written through the descriptor mkstemp opened
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

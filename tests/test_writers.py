@@ -535,3 +535,18 @@ def test_text_rows_convert_every_cell_as_text_cell_does(rows):
     expected = [[text_cell(v) for v in row] for row in rows]
     got = text_rows(rows)
     assert repr(got) == repr(expected)  # repr: NaN compares unequal to itself
+
+
+def test_atomic_write_replaces_the_file_with_the_usual_mode_and_leaves_no_temporary(tmp_path):
+    import os
+
+    from extractor.files import TEMP_PREFIX, atomic_write_bytes
+
+    target = tmp_path / "sub" / "doc.json"
+    atomic_write_bytes(target, b"first")
+    atomic_write_bytes(target, b"second, longer")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.read_bytes() == b"second, longer" and target.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in target.parent.iterdir()] == ["doc.json"]
+    assert not any(p.name.startswith(TEMP_PREFIX) for p in target.parent.iterdir())
