@@ -33,7 +33,6 @@ _BAD = re.compile("[" + _BAD_BMP + _ASTRAL_NONCHARACTERS + "]")
 # the quick test: a class of astral characters is slow to test on every character, so the BMP
 # part alone first, then _BAD only for a text that holds a character beyond the BMP
 _BAD_IN_BMP = re.compile("[" + _BAD_BMP + "]")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SHOWN = 4  # code points named in a warning
 
 
@@ -46,9 +45,14 @@ def _replacement(ch: str) -> str:
     return " " if ch in _LAYOUT else REPLACEMENT
 
 
+def _has_astral(text: str) -> bool:
+    """Does ``text`` hold a character beyond the BMP (two UTF-16 units: quicker than a regex)?"""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
 def is_clean(text: str) -> bool:
     """Does ``text`` hold only valid printable Unicode (and TAB/LF)?"""
-    return _BAD_IN_BMP.search(text) is None and (_ASTRAL.search(text) is None or _BAD.search(text) is None)
+    return _BAD_IN_BMP.search(text) is None and (not _has_astral(text) or _BAD.search(text) is None)
 
 
 def clean_text(text: str, counts: Optional[Counter] = None) -> str:

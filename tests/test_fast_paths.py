@@ -255,3 +255,11 @@ def test_flat_cell_text_like_the_line_join():
     for _ in range(3000):
         s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
         assert flat(s) == "".join(line.strip() for line in s.split("\n")), repr(s)
+
+
+def test_astral_test_like_a_scan():
+    rng = random.Random(19)
+    pool = ["a", "规", "\n", "\ud800", "\U0001f600", "\U000ffffe", "\uffff", "\U00010000"]
+    for _ in range(3000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 6)))
+        assert hygiene._has_astral(s) == any(ord(c) > 0xFFFF for c in s), repr(s)
