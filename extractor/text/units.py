@@ -31,7 +31,9 @@ _SPACE = r"\s+"
 @dataclass(frozen=True)
 class _Lexicon:
     variants: dict[str, tuple[str, Optional[str]]]  # variant → (canonical body, default level)
-    body_rx: object  # ^(pre)(body)(branch)?$
+    body_rx: object  # ^(pre)(body)(branch)?$ — the definition; read by look-up in :func:`match_body`
+    body_lengths: frozenset[int]  # the lengths of the variants
+    branches: tuple[str, ...]  # the branch endings ("分局", "支队")
     generic_rx: object  # a name ending like a unit
     levels: list[tuple[str, str]]
     national: tuple[str, ...]
@@ -54,15 +56,64 @@ def lexicon() -> _Lexicon:
     for body in data["body"]:
         for v in [body["canonical"], *body.get("variants", [])]:
             variants.setdefault(v, (body["canonical"], body.get("level")))
-    alt = "|".join(sorted(map(regex.escape, variants), key=len, reverse=True))
+    alt = "|".join(map(regex.escape, sorted(variants, key=len, reverse=True)))
     branch = "|".join(sorted(map(regex.escape, data["suffix"]["branch"]), key=len, reverse=True))
     body_rx = compiled(rf"^(?P<pre>.*?)(?P<body>{alt})(?P<branch>\p{{Han}}{{0,8}}?(?:{branch}))?$")
     generic = "|".join(sorted(map(regex.escape, data["suffix"]["generic"]), key=len, reverse=True))
     generic_rx = compiled(rf"(?:{generic})$")
     levels = sorted(((p, lv) for p, lv in data["prefix"]["levels"]), key=lambda x: -len(x[0]))
-    return _Lexicon(variants, body_rx, generic_rx, levels, tuple(data["prefix"]["national"]),
+    return _Lexicon(variants, body_rx, frozenset(map(len, variants)),
+                    tuple(data["suffix"]["branch"]), generic_rx, levels, tuple(data["prefix"]["national"]),
                     data["prefix"]["collective"], frozenset(data["suffix"]["collective_nouns"]),
                     frozenset(data["prefix"].get("generic_places", [])))
+
+
+@dataclass(frozen=True)
+class BodyMatch:
+    """A name read as ``[pre] BODY [branch]``: ``name[body_start:body_end]`` is a lexicon body;
+    what follows it up to ``end`` (the branch) is empty or a branch ending after 0–8 Han characters."""
+
+    name: str
+    body_start: int
+    body_end: int
+    end: int
+
+    @property
+    def pre(self) -> str:
+        return self.name[:self.body_start]
+
+    @property
+    def body(self) -> str:
+        return self.name[self.body_start:self.body_end]
+
+    @property
+    def branch(self) -> Optional[str]:
+        return self.name[self.body_end:self.end] or None
+
+
+def match_body(name: str) -> Optional[BodyMatch]:
+    """What ``lexicon().body_rx.match(name)`` finds, by dictionary look-up: the leftmost body,
+    the longest there, that the end of the name or a branch ending follows."""
+    lex = lexicon()
+    if "\n" in name:  # the pattern's "." and "$" treat a line break apart: the pattern decides
+        m = lex.body_rx.match(name)
+        return BodyMatch(name, m.start("body"), m.end("body"), m.end()) if m else None
+    n = len(name)
+    ends = {n}  # where a body may end: at the end, or before [0–8 Han] + branch ending
+    for b in lex.branches:
+        if name.endswith(b):
+            stop = n - len(b)
+            han = compiled(r"\p{Han}{0,8}$").search(name[:stop])
+            ends.update(range(han.start(), stop + 1))
+    order = sorted(ends, reverse=True)
+    lengths = lex.body_lengths
+    for k in range(n + 1):
+        for e in order:
+            if e < k:
+                break
+            if e - k in lengths and name[k:e] in lex.variants:
+                return BodyMatch(name, k, e, n)
+    return None
 
 
 def lexicon_size() -> int:
@@ -96,7 +147,7 @@ def looks_like_unit(name: str) -> bool:
     if not 2 <= len(name) <= 30 or not compiled(_g()["name_chars"]).match(name):
         return False
     lex = lexicon()
-    return bool(lex.body_rx.match(name) or generic_name(name) or _bare_region(name))
+    return bool(match_body(name) or generic_name(name) or _bare_region(name))
 
 
 def generic_name(name: str) -> bool:
@@ -116,11 +167,11 @@ def normalize(name: str) -> UnitRef:
     core = written[len(lex.collective):] if written.startswith(lex.collective) else written
     lead = written[: len(written) - len(core)]
     alias = compiled(_g()["aside"] + "$").search(core)  # "省发改委（省能源局）": read the name before it
-    m = lex.body_rx.match(core) or (alias and lex.body_rx.match(core[: alias.start()]))
+    m = match_body(core) or (alias and match_body(core[: alias.start()]))
     if m and core not in lex.collective_nouns:
-        canonical_body, body_level = lex.variants[m["body"]]
-        pre, branch = m["pre"], m["branch"] or ""
-        rest = core[m.end():]
+        canonical_body, body_level = lex.variants[m.body]
+        pre, branch = m.pre, m.branch or ""
+        rest = core[m.end:]
         level = body_level if body_level == "企业" else (_prefix_level(pre) or body_level)
         if branch and level in ("市", None):
             level = "区县"
@@ -150,8 +201,8 @@ def split_list(text: str) -> list[str]:
 
 
 def _split_conj(name: str) -> list[str]:
-    m = lexicon().body_rx.match(name)
-    inside = range(m.start("body"), m.end("body")) if m else range(0)
+    m = match_body(name)
+    inside = range(m.body_start, m.body_end) if m else range(0)
     for c in compiled(_g()["conjunction"]).finditer(name):
         left, right = name[: c.start()], name[c.end():]
         if c.start() not in inside and looks_like_unit(left) and looks_like_unit(right):
@@ -172,16 +223,16 @@ def expand(names: list[str]) -> list[UnitRef]:
         cur, nxt = refs[i], refs[i + 1]
         if cur.known or not _bare_region(cur.name):
             continue
-        m = lex.body_rx.match(nxt.canonical)
-        if nxt.known and m and _bare_region(m["pre"]):
-            body = nxt.canonical[len(m["pre"]):]
+        m = match_body(nxt.canonical)
+        if nxt.known and m and _bare_region(m.pre):
+            body = nxt.canonical[len(m.pre):]
             refs[i] = UnitRef(cur.name, cur.name + body, _prefix_level(cur.name) or nxt.level, True)
     for i in range(1, len(refs)):  # "市发展和改革局、工业和信息化局": the region word is not repeated
         cur, prev = refs[i], refs[i - 1]
-        m, pm = lex.body_rx.match(cur.canonical), lex.body_rx.match(prev.canonical)
-        if cur.known and cur.level == "other" and m and not m["pre"] and prev.known and pm \
-                and len(pm["pre"]) == 1 and pm["pre"] in _g()["region_marks"]:
-            refs[i] = UnitRef(cur.name, pm["pre"] + cur.canonical, _prefix_level(pm["pre"]) or "other", True)
+        m, pm = match_body(cur.canonical), match_body(prev.canonical)
+        if cur.known and cur.level == "other" and m and not m.pre and prev.known and pm \
+                and len(pm.pre) == 1 and pm.pre in _g()["region_marks"]:
+            refs[i] = UnitRef(cur.name, pm.pre + cur.canonical, _prefix_level(pm.pre) or "other", True)
     return refs
 
 
