@@ -2,7 +2,12 @@
 compatibility ideographs) and the forms built on it."""
 from __future__ import annotations
 
+import functools
 import unicodedata
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    import regex
 
 
 def nfkc(s: str) -> str:
@@ -13,3 +18,23 @@ def nfkc(s: str) -> str:
 def compact(s: str) -> str:
     """NFKC without any white space ("历下区 水务局" → "历下区水务局")."""
     return "".join(nfkc(s).split())
+
+
+def nfkc_each(s: str) -> Optional[str]:
+    """The NFKC of each character of ``s`` in turn, one character for one, when a normalisation
+    of the whole text gives it: ``s`` holds no character that decomposes into a mark or a Hangul
+    jamo (only those reorder or compose with a neighbour) and none that expands.  None otherwise."""
+    out = unicodedata.normalize("NFKD", s)
+    if len(out) != len(s) or _composing().search(out):
+        return None
+    return out  # nothing composes: NFKC = NFKD, character by character
+
+
+@functools.lru_cache(maxsize=1)
+def _composing() -> "regex.Pattern":
+    """Characters that take part in canonical reordering or composition: marks (every character
+    of a non-zero combining class, and every second part of a composition but the jamo, is one)
+    and Hangul (jamo compose into syllables)."""
+    import regex
+
+    return regex.compile(r"[\p{M}\p{Hangul}]")

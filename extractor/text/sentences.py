@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from ..language.normalise import nfkc
+from ..language.normalise import nfkc, nfkc_each
 from ..language.numbers import find_quantities
 from ..language.punctuation import marks
 from ..model import Block, Document, MappedText
@@ -99,6 +99,9 @@ def nfkc_mapped(m: MappedText) -> MappedText:
     text = m.text
     if text.isascii():
         return MappedText(text, m.offsets)
+    whole = nfkc_each(text)
+    if whole is not None:
+        return MappedText(whole, m.offsets)
     out = text.translate(_NFKC)
     if len(out) == len(text):  # nothing expanded (no character's NFKC form is empty)
         return MappedText(out, m.offsets)
