@@ -192,7 +192,7 @@ SCHEMAS: dict[str, dict] = {
         "since_after": Rx(), "by_suffix": [str], "by_prefix": [str], "start_prefix": [str],
         "reference_suffix": [str], "year_end_parts": [str], "year_part_month": {str: int},
         "month_end_parts": [str], "period_span_words": [str], "period_not_action": [str],
-        "title_before_bracket": Rx(), "point_start": Rx(),
+        "title_before_bracket": Rx(), "point_start": Rx(), "cue": Rx(),
     },
     "diff": {
         "related": {"title_similarity": float, "record_overlap": float, "title_noise": Rx()},

@@ -3,17 +3,18 @@ measured in bench/run.py, not here)."""
 from __future__ import annotations
 
 import random
+import tomllib
 import unicodedata
 
 import pytest
 
 from conftest import CORPORA
-from extractor.language import normalise
+from extractor.language import dates, normalise
 from extractor.model import MappedText
-from extractor.patterns import load
+from extractor.patterns import compiled, load, source_of
 from extractor.readers import read
 from extractor.text import units
-from extractor.text.sentences import nfkc_mapped
+from extractor.text.sentences import nfkc_mapped, passages
 
 
 def _body_rx_reading(name: str):
@@ -106,3 +107,45 @@ def test_whole_text_nfkc_equals_nfkc_per_character(seed):
         offsets = list(range(7, 7 + len(text)))
         m = nfkc_mapped(MappedText(text, offsets))
         assert (m.text, m.offsets) == _per_char(text, offsets), text
+
+
+def _all_dates(text: str, ctx, monkeypatch) -> list:
+    with monkeypatch.context() as m:
+        m.setitem(dates._p(), "cue", "")  # the plain path: every passage searched
+        return dates.find_dates(text, ctx)
+
+
+def _ctx():
+    return dates.YearContext(issue_year=2021, plan_start=2021, plan_end=2025)
+
+
+def test_date_forms_hold_the_cue():
+    cue = compiled(load("dates")["cue"])
+    raw = {name: tomllib.loads(source_of(name).read_text(encoding="utf-8")) for name in ("dates", "periods")}
+    examples = [e for key in ("point", "year_range") for e in raw["dates"][key]["examples"]]
+    examples += raw["periods"]["five_year"]["examples"]
+    assert examples and all(cue.search(e) for e in examples)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_text_without_the_cue_holds_no_date(seed, monkeypatch):
+    """Text of every character the date and period patterns name, but none the cue matches: the
+    full search finds no date either."""
+    cue = compiled(load("dates")["cue"])
+    named = set(source_of("dates").read_text(encoding="utf-8"))
+    named |= set(source_of("periods").read_text(encoding="utf-8"))
+    alphabet = sorted(ch for ch in named | set("零〇一二两三四五六七八九百千万，。、 ０１２") if not cue.match(ch))
+    assert "到" in alphabet and "月" in alphabet and "底" in alphabet
+    rng = random.Random(seed)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        assert _all_dates(text, _ctx(), monkeypatch) == [], text
+
+
+def test_dates_of_the_corpora_with_and_without_the_cue(monkeypatch):
+    """Every passage of the sample documents in reading order, each way with its own year context."""
+    for path in sorted(CORPORA.glob("*.txt")):
+        fast, plain = _ctx(), _ctx()
+        for psg in passages(read(path)):
+            assert dates.find_dates(psg.text.text, fast) == _all_dates(psg.text.text, plain, monkeypatch)
+            assert fast == plain

@@ -253,6 +253,8 @@ def _role(text: str, m, ctx: YearContext, end_year: Optional[int], bare: bool, t
 def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
     """Every date expression in one passage, with ISO value, kind and role."""
     out: list[DateExpr] = []
+    if not compiled(_p()["cue"]).search(text):
+        return out  # no digit, 年 or 十: no date expression (and no year for the context)
     local_year: Optional[int] = None  # an explicit year earlier in this passage
     titles = _Titles(text)
     n_pre, n_yr, n_p1 = _numbers("pre", "yr", "p1")
