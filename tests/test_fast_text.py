@@ -10,10 +10,10 @@ import pytest
 
 from conftest import CORPORA
 from extractor.language import dates, normalise
-from extractor.model import MappedText
+from extractor.model import Block, MappedText
 from extractor.patterns import compiled, load, source_of
 from extractor.readers import read
-from extractor.text import units
+from extractor.text import responsibilities, units
 from extractor.text.sentences import nfkc_mapped, passages
 
 
@@ -149,3 +149,25 @@ def test_dates_of_the_corpora_with_and_without_the_cue(monkeypatch):
         for psg in passages(read(path)):
             assert dates.find_dates(psg.text.text, fast) == _all_dates(psg.text.text, plain, monkeypatch)
             assert fast == plain
+
+
+def test_note_forms_hold_the_cue():
+    raw = tomllib.loads(source_of("responsibilities").read_text(encoding="utf-8"))
+    cue = compiled(raw["note_cue"])
+    examples = raw["note"]["examples"] + raw["bare_label"]["examples"]
+    assert examples and all(cue.search(e) for e in examples)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_text_without_the_note_cue_holds_no_note(seed):
+    """Blocks of every character the responsibility patterns name but none the cue matches: the
+    note search finds nothing in them, alone or run on into the next block."""
+    cfg = load("responsibilities")
+    cue = compiled(cfg["note_cue"])
+    named = set(source_of("responsibilities").read_text(encoding="utf-8")) | set("市区县局委办政府，。；、\n ")
+    alphabet = sorted(ch for ch in named if not cue.match(ch))
+    rng = random.Random(seed)
+    for _ in range(2000):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(2)]
+        blocks = [Block("paragraph", t, list(range(len(t))), 0, len(t), 1) for t in texts]
+        assert responsibilities._notes(blocks[0], responsibilities._run_on(blocks, 0), cfg) == [], texts

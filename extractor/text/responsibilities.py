@@ -49,7 +49,8 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
     """Every responsibility statement of the document, in document order."""
     cfg = load("responsibilities")
     blocks = [b for b in doc.blocks if b.kind != "table"]
-    found = [f for k, b in enumerate(blocks) for f in _notes(b, _run_on(blocks, k), cfg)]
+    cue = compiled(cfg["note_cue"])
+    found = [f for k, b in enumerate(blocks) if cue.search(b.text) for f in _notes(b, _run_on(blocks, k), cfg)]
     if sum(f.labelled for f in found) < cfg["notes_mode_min"]:
         found += _prose(doc, struct, blocks, cfg)
     found.sort(key=lambda f: (f.block.index, f.i))
@@ -241,21 +242,22 @@ def _prose(doc: Document, struct: Structure, blocks: list[Block], cfg: dict) -> 
     pos, bad = tuple(cfg["subject_end_pos"]), tuple(cfg["subject_bad_pos"])
     duty = compiled(cfg["duty"])
     end_rx = compiled(cfg["sentence_end"])
+    lead_rx, not_subject = compiled(cfg["prose_lead"]), compiled(cfg["not_subject"])
     for k, b in enumerate(blocks):
         if struct.context(b.index).section is None:
             continue
         text, start = b.text, 0
+        ends = end_rx.finditer(text)
         while start < len(text):
-            m = end_rx.search(text, start)
+            m = next(ends, None)
             stop = m.end() if m else len(text)
-            sentence = text[start:stop]
-            lead = compiled(cfg["prose_lead"]).match(sentence.strip())
-            body = sentence.strip()[lead.end():]
-            if body and not compiled(cfg["not_subject"]).match(body):
+            sentence = text[start:stop].strip()
+            body = sentence[lead_rx.match(sentence).end():]
+            if body and not not_subject.match(body):
                 full = body + _continuation(blocks, k, m is None, end_rx)
                 hit = U.leading_units(full, pos, bad) if duty.search(full) and U.may_open_with_unit(full) else None
                 if hit and all(U.is_agent(n) for n in hit[0]) and duty.search(full, hit[1]):
-                    i = start + len(sentence) - len(sentence.lstrip())
+                    i = stop - len(text[start:stop].lstrip())
                     out.append(_Found(b, b.mapped, i, stop, hit[0], "责任",
                                       src_end=_run_on_end(b, blocks, k, m is None, end_rx)))
             start = stop
