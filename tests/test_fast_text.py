@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from conftest import CORPORA
-from extractor.language import dates, normalise
+from extractor.language import dates, normalise, numbers
 from extractor.model import Block, MappedText
 from extractor.patterns import compiled, load, source_of
 from extractor.readers import read
@@ -171,3 +171,34 @@ def test_text_without_the_note_cue_holds_no_note(seed):
         texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(2)]
         blocks = [Block("paragraph", t, list(range(len(t))), 0, len(t), 1) for t in texts]
         assert responsibilities._notes(blocks[0], responsibilities._run_on(blocks, 0), cfg) == [], texts
+
+
+def _all_quantities(text: str, monkeypatch) -> list:
+    with monkeypatch.context() as m:
+        m.setattr(numbers, "_cue", lambda: compiled(""))  # the plain path: every text searched
+        return numbers.find_quantities(text)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_text_without_the_quantity_cue_holds_no_quantity(seed, monkeypatch):
+    """Text of Chinese numerals, units, magnitudes, range and more marks, with no digit, no
+    Chinese-numeral unit, no magnitude or percent word and no two Chinese digits in a row: the
+    full search finds no quantity either."""
+    p = load("numbers")
+    cue = numbers._cue()
+    pieces = [*p["units"], *p["cn_digit_chars"], *p["cn_places"], *p["cn_large_places"], p["cn_point"],
+              *p["more_marks"], "~", "-", "至", "到", "第", "#", ".", ",", "，", " ", "个", "分之", "百分", "百"]
+    rng = random.Random(seed)
+    tried = 0
+    while tried < 3000:
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        if cue.search(text):
+            continue
+        tried += 1
+        assert _all_quantities(text, monkeypatch) == [], text
+
+
+def test_quantities_of_the_corpora_with_and_without_the_cue(monkeypatch):
+    for path in sorted(CORPORA.glob("*.txt")):
+        for psg in passages(read(path)):
+            assert numbers.find_quantities(psg.text.text) == _all_quantities(psg.text.text, monkeypatch)

@@ -145,8 +145,20 @@ def _is_cn(s: str) -> bool:
     return not any(c.isdigit() for c in s)
 
 
+@functools.lru_cache(maxsize=None)
+def _cue() -> regex.Pattern:
+    """What a text holding a quantity holds: a digit (every Arabic number has one), or, written in
+    Chinese numerals only, what such a quantity needs — the percent word, a magnitude, a unit of
+    ``cn_units``, or two Chinese digits in a row (a vague pair: "两三个")."""
+    p = _p()
+    words = sorted([p["percent_word"], *p["magnitudes"], *p["cn_units"]], key=len, reverse=True)
+    return compiled(rf"\d|{'|'.join(map(regex.escape, words))}|[{p['cn_digit_chars']}]{{2}}")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number + unit in ``text`` (expected NFKC-normalised), in order."""
+    if not _cue().search(text):
+        return []
     p = _p()
     rx = _quantity_rx()
     groups = group_numbers(rx, "a", "b", "unit", "mag", "pct")

@@ -328,8 +328,12 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None,
     roles = Roles.of(struct)
     declared = _Ranges((d.span.start, d.span.end) for d in find_declarations(doc) if d.span)
     out: list[Target] = []
+    review: dict[int, bool] = {}  # block index → in a review section
     for psg in prose.passages:
-        if not psg.quantities or _review(struct, psg.block.index) or _report(psg.dates):
+        k = psg.block.index
+        if k not in review:
+            review[k] = _review(struct, k)
+        if review[k] or _report(psg.dates) or not psg.quantities:  # the quantities last: the costly test
             continue
         place = place_of(struct, psg.block.index)
         path = _section_path(struct, psg.block.index)
