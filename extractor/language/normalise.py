@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
-if TYPE_CHECKING:
-    import regex
+import regex
 
 
 def nfkc(s: str) -> str:
@@ -31,10 +30,8 @@ def nfkc_each(s: str) -> Optional[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _composing() -> "regex.Pattern":
+def _composing() -> regex.Pattern:
     """Characters that take part in canonical reordering or composition: marks (every character
     of a non-zero combining class, and every second part of a composition but the jamo, is one)
     and Hangul (jamo compose into syllables)."""
-    import regex
-
     return regex.compile(r"[\p{M}\p{Hangul}]")

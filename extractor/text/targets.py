@@ -208,16 +208,19 @@ def _report(dates: list[DateExpr]) -> bool:
     return any(d.role == "history" for d in dates) and not any(d.role == "limit" for d in dates)
 
 
-def _review(struct, block_index: int) -> bool:
-    """The block sits in a section that reviews the past ("工作基础", "现状", "形势分析")."""
+def _review(struct, block_index: int, known: dict[int, bool]) -> bool:
+    """The block sits in a section that reviews the past ("工作基础", "现状", "形势分析");
+    ``known``: the answers so far by section."""
     if struct is None:
         return False
     try:
         sec = struct.context(block_index).section
     except (IndexError, AttributeError):
         return False
-    titles = (sec.path or [sec.title]) if sec else []
-    return any(_rx("review_section").search(t) for t in titles)
+    if id(sec) not in known:
+        titles = (sec.path or [sec.title]) if sec else []
+        known[id(sec)] = any(_rx("review_section").search(t) for t in titles)
+    return known[id(sec)]
 
 
 def _split_respectively(subject: Optional[str], before: str, k: int, n: int) -> list[Optional[str]]:
@@ -328,13 +331,10 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None,
     roles = Roles.of(struct)
     declared = _Ranges((d.span.start, d.span.end) for d in find_declarations(doc) if d.span)
     out: list[Target] = []
-    review: dict[int, bool] = {}  # block index → in a review section
+    review: dict[int, bool] = {}  # id of a section → it reviews the past
     for psg in prose.passages:
-        k = psg.block.index
-        if k not in review:
-            review[k] = _review(struct, k)
-        if review[k] or _report(psg.dates) or not psg.quantities:  # the quantities last: the costly test
-            continue
+        if _report(psg.dates) or _review(struct, psg.block.index, review) or not psg.quantities:
+            continue  # (the quantities last: the costly test)
         place = place_of(struct, psg.block.index)
         path = _section_path(struct, psg.block.index)
         text = psg.text.text
