@@ -259,7 +259,7 @@ SCHEMAS: dict[str, dict] = {
         "standing_rule": Rx("rule", "units"), "unlabelled_close": Rx(), "prose_lead": Rx(),
         "subject_end_pos": [str], "subject_bad_pos": [str], "pos_fixes?": {str: str}, "duty": Rx(),
         "prose_not_agent": [str], "not_subject": Rx(), "sentence_end": Rx(), "notes_mode_min": int,
-        "role_kinds": {str: Rx()}, "note_cue": Rx(),
+        "role_kinds": {str: Rx()}, "note_cue": Rx(), "label_cue": Rx(),
     },
     "tables": {
         "after_table_line": Rx(), "columns": [{"rx": Rx(), "kind": str}], "label_kinds": [str], "header_year": Rx(numbered=1),

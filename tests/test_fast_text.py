@@ -153,24 +153,29 @@ def test_dates_of_the_corpora_with_and_without_the_cue(monkeypatch):
 
 def test_note_forms_hold_the_cue():
     raw = tomllib.loads(source_of("responsibilities").read_text(encoding="utf-8"))
-    cue = compiled(raw["note_cue"])
-    examples = raw["note"]["examples"] + raw["bare_label"]["examples"]
-    assert examples and all(cue.search(e) for e in examples)
+    for form, cue in (("note", "note_cue"), ("bare_label", "label_cue")):
+        assert raw[form]["examples"] and all(compiled(raw[cue]).search(e) for e in raw[form]["examples"])
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_text_without_the_note_cue_holds_no_note(seed):
+def test_text_without_a_note_cue_holds_no_such_note(seed, monkeypatch):
     """Blocks of every character the responsibility patterns name but none the cue matches: the
     note search finds nothing in them, alone or run on into the next block."""
     cfg = load("responsibilities")
-    cue = compiled(cfg["note_cue"])
     named = set(source_of("responsibilities").read_text(encoding="utf-8")) | set("市区县局委办政府，。；、\n ")
-    alphabet = sorted(ch for ch in named if not cue.match(ch))
     rng = random.Random(seed)
-    for _ in range(2000):
-        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(2)]
-        blocks = [Block("paragraph", t, list(range(len(t))), 0, len(t), 1) for t in texts]
-        assert responsibilities._notes(blocks[0], responsibilities._run_on(blocks, 0), cfg) == [], texts
+    for cue in ("note_cue", "label_cue"):  # the other form's cue characters stay in
+        alphabet = sorted(ch for ch in named if not compiled(cfg[cue]).match(ch))
+        for _ in range(2000):
+            texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(2)]
+            blocks = [Block("paragraph", t, list(range(len(t))), 0, len(t), 1) for t in texts]
+            with monkeypatch.context() as m:  # the plain search of both forms
+                m.setitem(cfg, "note_cue", "")
+                m.setitem(cfg, "label_cue", "")
+                plain = responsibilities._notes(blocks, 0, cfg)
+            found = responsibilities._notes(blocks, 0, cfg)
+            assert found == plain, texts
+            assert not any(f.bare for f in found) if cue == "label_cue" else not any(not f.bare for f in found)
 
 
 def _all_quantities(text: str, monkeypatch) -> list:

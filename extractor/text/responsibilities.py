@@ -49,8 +49,7 @@ def extract(doc: Document, struct: Structure) -> list[Responsibility]:
     """Every responsibility statement of the document, in document order."""
     cfg = load("responsibilities")
     blocks = [b for b in doc.blocks if b.kind != "table"]
-    cue = compiled(cfg["note_cue"])
-    found = [f for k, b in enumerate(blocks) if cue.search(b.text) for f in _notes(b, _run_on(blocks, k), cfg)]
+    found = [f for k, b in enumerate(blocks) for f in _notes(blocks, k, cfg)]
     if sum(f.labelled for f in found) < cfg["notes_mode_min"]:
         found += _prose(doc, struct, blocks, cfg)
     found.sort(key=lambda f: (f.block.index, f.i))
@@ -111,17 +110,24 @@ def _run_on(blocks: list[Block], k: int) -> MappedText:
     return text
 
 
-def _notes(block: Block, mapped: MappedText, cfg: dict) -> list[_Found]:
+def _notes(blocks: list[Block], k: int, cfg: dict) -> list[_Found]:
+    """The notes of block k (a bracket it opens may close in the next block)."""
+    block = blocks[k]
+    brackets = compiled(cfg["note_cue"]).search(block.text)
+    if not brackets and not compiled(cfg["label_cue"]).search(block.text):
+        return []
+    mapped = _run_on(blocks, k) if brackets else block.mapped
     text = mapped.text
+    labels = compiled(cfg["label_cue"]).search(text)
     out: list[_Found] = []
     taken: list[tuple[int, int]] = []
-    for m in compiled(cfg["note"]).finditer(text):
+    for m in compiled(cfg["note"]).finditer(text) if brackets else ():
         f = _note(block, mapped, m.start(), m.end(), m["body"], cfg, closes=bool(
             compiled(cfg["unlabelled_close"]).match(text[m.end():]) or _ends_sentence(text, m.end(), cfg)))
         if f:
             out.append(f)
             taken.append((m.start(), m.end()))
-    for m in compiled(cfg["bare_label"]).finditer(text):
+    for m in compiled(cfg["bare_label"]).finditer(text) if labels else ():
         if any(a <= m.start("label") < b for a, b in taken):
             continue
         f = _note(block, mapped, m.start("label"), m.end(), m["label"] + m["body"], cfg, closes=False)

@@ -33,6 +33,7 @@ class _Lexicon:
     variants: dict[str, tuple[str, Optional[str]]]  # variant → (canonical body, default level)
     body_rx: object  # ^(pre)(body)(branch)?$ — the definition; read by look-up in :func:`match_body`
     body_lengths: frozenset[int]  # the lengths of the variants
+    body_firsts: frozenset[str]  # the first characters of the variants
     branches: tuple[str, ...]  # the branch endings ("分局", "支队")
     generic_rx: object  # a name ending like a unit
     levels: list[tuple[str, str]]
@@ -62,7 +63,7 @@ def lexicon() -> _Lexicon:
     generic = "|".join(sorted(map(regex.escape, data["suffix"]["generic"]), key=len, reverse=True))
     generic_rx = compiled(rf"(?:{generic})$")
     levels = sorted(((p, lv) for p, lv in data["prefix"]["levels"]), key=lambda x: -len(x[0]))
-    return _Lexicon(variants, body_rx, frozenset(map(len, variants)),
+    return _Lexicon(variants, body_rx, frozenset(map(len, variants)), frozenset(v[:1] for v in variants),
                     tuple(data["suffix"]["branch"]), generic_rx, levels, tuple(data["prefix"]["national"]),
                     data["prefix"]["collective"], frozenset(data["suffix"]["collective_nouns"]),
                     frozenset(data["prefix"].get("generic_places", [])))
@@ -106,8 +107,10 @@ def match_body(name: str) -> Optional[BodyMatch]:
             han = compiled(r"\p{Han}{0,8}$").search(name[:stop])
             ends.update(range(han.start(), stop + 1))
     order = sorted(ends, reverse=True)
-    lengths = lex.body_lengths
+    lengths, firsts = lex.body_lengths, lex.body_firsts
     for k in range(n + 1):
+        if name[k:k + 1] not in firsts:
+            continue  # no body starts here
         for e in order:
             if e < k:
                 break
