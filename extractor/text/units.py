@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import regex
 
@@ -313,19 +313,47 @@ def _runs(text: str) -> list[tuple[int, int]]:
     """Stretches of ``text`` covered by overlapping or adjacent unit words, in order; a unit
     word that a longer listed word runs past is not one ("处于", "部分", "所以"), nor a
     one-character ending that closes a listed noun after a non-region character ("布局")."""
+    return list(_iter_runs(text))
+
+
+def _iter_runs(text: str) -> Iterator[tuple[int, int]]:
+    """:func:`_runs` one by one, each as soon as the next unit word lies past it."""
     words = _pos_words()
     regions = _region_chars()
-    out: list[list[int]] = []
+    run: Optional[list[int]] = None
     for a, b in _unit_word_spans(text):
         if any(text[i:i + n] in words for i in range(max(0, a - 3, b - 3), b) for n in range(b - i + 1, 5)):
             continue  # a listed word of 2–4 characters starting at most 3 before a runs past b
         if b - a == 1 and a and text[a - 1:b] in words and text[a - 1] not in regions:
             continue  # "布局", "平台": a common noun, not a name ending in 局, 台 ("市委" is one)
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
+        if run and a <= run[1]:
+            run[1] = max(run[1], b)
         else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
+            if run:
+                yield run[0], run[1]
+            run = [a, b]
+    if run:
+        yield run[0], run[1]
+
+
+class _LazyRuns:
+    """The runs of a text, computed only as far as they are asked for (a sentence is mostly
+    decided by its first names)."""
+
+    def __init__(self, text: str) -> None:
+        self._more = _iter_runs(text)
+        self._seen: list[tuple[int, int]] = []
+
+    def first(self, ok: Callable[[tuple[int, int]], bool]) -> Optional[tuple[int, int]]:
+        """The first run, in order, for which ``ok`` holds."""
+        for r in self._seen:
+            if ok(r):
+                return r
+        for r in self._more:
+            self._seen.append(r)
+            if ok(r):
+                return r
+        return None
 
 
 def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...]) -> Optional[tuple[list[str], int]]:
@@ -340,12 +368,12 @@ def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...])
     (:func:`_jieba_leading_units`, loaded on first use).
     """
     window = text[:_SUBJECT_WINDOW]
-    runs = _runs(window)
+    runs = _LazyRuns(window)
     han = compiled(r"^\p{Han}*$")
     stop = end_pos + bad_pos
     p = 0
     while True:
-        run = next((r for r in runs if r[1] > p), None)
+        run = runs.first(lambda r: r[1] > p)
         if run is None or not han.match(window[p:run[0]]):
             return None
         opening = _word_at(window, p)
@@ -356,7 +384,7 @@ def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...])
             return _jieba_leading_units(text, end_pos, bad_pos)
         end = run[1]
         while True:  # a name goes on over nominal words to the next unit word ("…局历下分局")
-            nxt = next((r for r in runs if r[0] >= end), None)
+            nxt = runs.first(lambda r: r[0] >= end)
             gap = window[end:nxt[0]] if nxt else ""
             if not (gap and han.match(gap) and gap[0] not in _g()["list_marks"] and not _breaks(gap, stop)):
                 break
