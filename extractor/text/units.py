@@ -34,7 +34,7 @@ class _Lexicon:
     body_rx: object  # ^(pre)(body)(branch)?$ — the definition; read by look-up in :func:`match_body`
     body_lengths: frozenset[int]  # the lengths of the variants
     body_firsts: frozenset[str]  # the first characters of the variants
-    branches: tuple[str, ...]  # the branch endings ("分局", "支队")
+    branches: dict[str, tuple[str, ...]]  # the branch endings ("分局", "支队") by their last character
     generic_rx: object  # a name ending like a unit
     levels: list[tuple[str, str]]
     national: tuple[str, ...]
@@ -64,7 +64,7 @@ def lexicon() -> _Lexicon:
     generic_rx = compiled(rf"(?:{generic})$")
     levels = sorted(((p, lv) for p, lv in data["prefix"]["levels"]), key=lambda x: -len(x[0]))
     return _Lexicon(variants, body_rx, frozenset(map(len, variants)), frozenset(v[:1] for v in variants),
-                    tuple(data["suffix"]["branch"]), generic_rx, levels, tuple(data["prefix"]["national"]),
+                    _by_last(data["suffix"]["branch"]), generic_rx, levels, tuple(data["prefix"]["national"]),
                     data["prefix"]["collective"], frozenset(data["suffix"]["collective_nouns"]),
                     frozenset(data["prefix"].get("generic_places", [])))
 
@@ -101,7 +101,7 @@ def match_body(name: str) -> Optional[BodyMatch]:
         return BodyMatch(name, m.start("body"), m.end("body"), m.end()) if m else None
     n = len(name)
     ends = {n}  # where a body may end: at the end, or before [0–8 Han] + branch ending
-    for b in lex.branches:
+    for b in lex.branches.get(name[-1:], ()):
         if name.endswith(b):
             stop = n - len(b)
             han = compiled(r"\p{Han}{0,8}$").search(name[:stop])
@@ -117,6 +117,14 @@ def match_body(name: str) -> Optional[BodyMatch]:
             if e - k in lengths and name[k:e] in lex.variants:
                 return BodyMatch(name, k, e, n)
     return None
+
+
+def _by_last(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """Words grouped by their last character, in their order."""
+    out: dict[str, list[str]] = {}
+    for w in words:
+        out.setdefault(w[-1:], []).append(w)
+    return {c: tuple(ws) for c, ws in out.items()}
 
 
 def lexicon_size() -> int:
