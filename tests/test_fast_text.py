@@ -86,6 +86,13 @@ def test_only_marks_and_jamo_reorder_or_compose():
             assert composing.match(chr(int(dec[1], 16))), hex(cp)
 
 
+def test_the_plain_blocks_hold_no_mark_and_no_hangul():
+    composing = normalise._composing()
+    plain = [chr(cp) for cp in range(0x10000) if not normalise._BEYOND_PLAIN.match(chr(cp))]
+    assert len(plain) > 30_000 and "中" in plain and "，" not in plain  # "，" is NFKD-folded first
+    assert not [hex(ord(ch)) for ch in plain if composing.match(ch)]
+
+
 def _per_char(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     pairs = [(n, o) for ch, o in zip(text, offsets) for n in unicodedata.normalize("NFKC", ch)]
     return "".join(n for n, _ in pairs), [o for _, o in pairs]
