@@ -155,9 +155,14 @@ def _cue() -> regex.Pattern:
     return compiled(rf"\d|{'|'.join(map(regex.escape, words))}|[{p['cn_digit_chars']}]{{2}}")
 
 
+def may_hold_quantities(text: str) -> bool:
+    """False when ``text`` holds no quantity for certain (a quick test)."""
+    return bool(_cue().search(text))
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number + unit in ``text`` (expected NFKC-normalised), in order."""
-    if not _cue().search(text):
+    if not may_hold_quantities(text):
         return []
     p = _p()
     rx = _quantity_rx()
