@@ -13,7 +13,7 @@ from extractor.language import dates, normalise, numbers
 from extractor.model import Block, MappedText
 from extractor.patterns import compiled, load, source_of
 from extractor.readers import read
-from extractor.text import responsibilities, units
+from extractor.text import deadlines, responsibilities, units
 from extractor.text.sentences import nfkc_mapped, passages
 
 
@@ -214,3 +214,33 @@ def test_quantities_of_the_corpora_with_and_without_the_cue(monkeypatch):
     for path in sorted(CORPORA.glob("*.txt")):
         for psg in passages(read(path)):
             assert numbers.find_quantities(psg.text.text) == _all_quantities(psg.text.text, monkeypatch)
+
+
+def _source_text_plain(doc, m, i, j):
+    out, last = [], None
+    for off in m.offsets[i:j]:
+        if off != last:
+            ch = doc.text[off]
+            if ch not in "\r\n":
+                out.append(ch)
+            last = off
+    return "".join(out).strip()
+
+
+def test_source_text_of_one_stretch_like_char_by_char():
+    """Every sentence range of the corpora's passages (one stretch or not), and random ranges of
+    offsets with repeats, gaps and line breaks."""
+    rng = random.Random(5)
+    for path in sorted(CORPORA.glob("*.txt"))[:3]:
+        doc = read(path)
+        for psg in passages(doc):
+            for i, j in psg.sentences:
+                assert deadlines.source_text(doc, psg.text, i, j) == _source_text_plain(doc, psg.text, i, j)
+        for _ in range(500):
+            start = rng.randrange(len(doc.text) - 50)
+            offsets = [start]
+            for _ in range(rng.randint(0, 30)):
+                offsets.append(offsets[-1] + rng.choice([1, 1, 1, 0, 2]))
+            m = MappedText("x" * len(offsets), offsets)
+            i, j = sorted((rng.randint(0, len(offsets)), rng.randint(0, len(offsets))))
+            assert deadlines.source_text(doc, m, i, j) == _source_text_plain(doc, m, i, j)

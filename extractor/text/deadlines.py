@@ -25,8 +25,11 @@ _OPEN = "（("
 
 def source_text(doc: Document, m: MappedText, i: int, j: int) -> str:
     """The source characters behind normalised m.text[i:j] (bookmarks and line breaks out)."""
+    offsets = m.offsets[i:j]
+    if offsets and offsets == list(range(offsets[0], offsets[0] + len(offsets))):  # one source stretch
+        return doc.text[offsets[0]:offsets[-1] + 1].replace("\r", "").replace("\n", "").strip()
     out, last = [], None
-    for off in m.offsets[i:j]:
+    for off in offsets:
         if off != last:
             ch = doc.text[off]
             if ch not in "\r\n":
