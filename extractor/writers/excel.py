@@ -81,11 +81,6 @@ def render_row(columns: list[Column], row: list[Any], notes: Notes, table: str) 
     return "".join(out).encode("utf-8")
 
 
-def row_widths(row: list[Any]) -> list[int]:
-    """The display width of each cell of a row (for the column widths, from a sheet's first rows)."""
-    return [0 if v is None else _display_width(str(v)[:_MAX_WIDTH]) for v in row]
-
-
 def sample_rows() -> int:
     """How many first rows of a sheet its column widths are measured on."""
     return _SAMPLE
@@ -109,16 +104,18 @@ class _Sheet:
     def full(self) -> bool:
         return self.row >= _MAX_ROWS
 
-    def write(self, cells: bytes, widths: Optional[list[int]]) -> None:
-        """One row as :func:`render_row` made it; ``widths`` (:func:`row_widths`) counts for the
+    def write(self, cells: bytes, values: Optional[list[Any]]) -> None:
+        """One row as :func:`render_row` made it; its ``values`` (as rendered) count for the
         column widths while the sheet is within its first rows."""
         self.row += 1
         r = self.row
-        if r <= _SAMPLE and widths:
-            own = self.widths
-            for c, w in enumerate(widths):
-                if w > own[c]:
-                    own[c] = w
+        if r <= _SAMPLE and values:
+            widths = self.widths
+            for c, v in enumerate(values):
+                if v is not None:
+                    w = _display_width(str(v)[:_MAX_WIDTH])
+                    if w > widths[c]:
+                        widths[c] = w
         number = b"%d" % r
         self.fh.write(b'<row r="' + number + b'">' + cells.replace(_ROW_BYTES, number) + b"</row>")
 
@@ -163,15 +160,15 @@ class ExcelWriter:
         self.current[table] = sheet
         return sheet
 
-    def write(self, table: str, rows: list[bytes], widths: list[list[int]]) -> None:
-        """One document's rows of ``table`` as :func:`render_row` made them, with the
-        :func:`row_widths` of its first :func:`sample_rows` rows (the rows a sheet's widths are
-        measured on: a sheet continued past 1,048,576 rows takes the widths it gets from them)."""
+    def write(self, table: str, rows: list[bytes], first: list[list[Any]]) -> None:
+        """One document's rows of ``table`` as :func:`render_row` made them, with the values of
+        its first :func:`sample_rows` rows (those a sheet's column widths may be measured on: a
+        sheet continued past 1,048,576 rows gets its widths from them only)."""
         sheet = self.current[table]
         for i, cells in enumerate(rows):
             if sheet.full:
                 sheet = self._new_sheet(table)
-            sheet.write(cells, widths[i] if i < len(widths) else None)
+            sheet.write(cells, first[i] if i < len(first) else None)
 
     def save(self) -> None:
         """Zip the sheets into the workbook (the caller makes the file atomic)."""

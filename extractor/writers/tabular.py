@@ -36,7 +36,7 @@ from ..records import SCHEMA_VERSION, ExtractResult
 from ..version import __version__
 from .cells import Notes, text_rows
 from .columns import build_tables, document_rows, table_layout
-from .excel import ExcelWriter, render_row, row_widths, sample_rows
+from .excel import ExcelWriter, render_row, sample_rows
 from .publish import publish
 from .sqlite import SqliteWriter, staging_database
 
@@ -241,8 +241,8 @@ class BatchTables:
         try:
             for key in order:
                 _, _, at, length = self.places[key]
-                for name, (rows, widths) in zip(self.sheets, pickle.loads(os.pread(fd, length, at))):
-                    book.write(name, rows, widths)
+                for name, (rows, first) in zip(self.sheets, pickle.loads(os.pread(fd, length, at))):
+                    book.write(name, rows, first)
                 for (table, column, what), n in self.sheet_notes.get(key, {}).items():
                     self.xlsx.notes.add(table, column, what, n)
             book.save()
@@ -270,7 +270,7 @@ class DocumentTables:
     """One document's share of the batch tables, made where the document was extracted (a batch
     worker builds it from the records it holds, so the batch's process only appends it): each
     table's CSV text (``csv_lengths`` bytes each, in ``table_layout`` order), each sheet's rows
-    rendered (:func:`.excel.render_row`) with the widths of the first ones (pickled), its database
+    rendered (:func:`.excel.render_row`) with the values of the first ones (pickled), its database
     rows (a serialized SQLite staging database tagged with the document's key), and what the
     workbook and the database had to change in a value (:class:`~.cells.Notes` counts)."""
 
@@ -292,8 +292,7 @@ def document_tables(result: ExtractResult, key: str) -> DocumentTables:
     texts = {n: text_rows(r) for n, r in rows.items()}
     csv_parts = [csv_text(texts[name]).encode("utf-8") for name in layout]
     sheet_notes, sample = Notes(), sample_rows()
-    sheets = pickle.dumps([([render_row(layout[n].columns, row, sheet_notes, n) for row in texts[n]],
-                            [row_widths(row) for row in texts[n][:sample]])
+    sheets = pickle.dumps([([render_row(layout[n].columns, row, sheet_notes, n) for row in texts[n]], texts[n][:sample])
                            for n in layout if n not in NOT_IN_WORKBOOK], protocol=pickle.HIGHEST_PROTOCOL)
     notes = Notes()
     try:
