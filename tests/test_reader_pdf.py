@@ -147,6 +147,40 @@ def test_dedupe_keeps_what_the_pairwise_rule_keeps(base, doubles):
     assert dedupe(chars) == _dedupe_pairwise(chars)
 
 
+_GLYPHS = st.tuples(st.sampled_from("一二、的1. "), st.floats(0, 60, allow_nan=False), st.floats(-1, 12),
+                   st.floats(0, 30, allow_nan=False), st.sampled_from([10.0, 10.5, 12.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_GLYPHS, max_size=40))
+def test_reading_order_is_the_two_sorts(glyphs):
+    """``reading_order`` (rounding each distinct top once, sorts keyed in C) gives the order of the
+    plain rule: stable sort by x0, then stable sort by round(top, 1) — ties and near ties included."""
+    from extractor.readers.pdf_layout import reading_order
+
+    chars = [{"text": t, "x0": x, "x1": x + w, "top": round(y, 2), "size": s} for t, x, w, y, s in glyphs]
+    chars += [dict(c, x0=c["x0"] + 0.0) for c in chars[::3]]  # equal keys: stability shows
+    want = sorted(sorted(chars, key=lambda c: c["x0"]), key=lambda c: round(c["top"], 1))
+    assert [id(c) for c in reading_order(chars)] == [id(c) for c in want]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_GLYPHS, max_size=30))
+def test_line_cuts_are_the_wide_gaps(glyphs):
+    """``Line.cuts`` (found while the line is built) are the indexes of its visible characters after
+    a gap from the visible character before wider than 0.6 em — spaces between left out."""
+    from extractor.readers.pdf_layout import CUT_GAP, line_of
+
+    chars = [{"text": t, "x0": x, "x1": x + w, "top": 0.0, "bottom": s, "size": s} for t, x, w, _, s in glyphs]
+    line = line_of(sorted(chars, key=lambda c: c["x0"]), 1)
+    if line is None:
+        assert all(c["text"].isspace() for c in chars)
+        return
+    g = line.chars
+    assert line.cuts == [k for k in range(1, len(g))
+                         if g[k]["x0"] - g[k - 1]["x1"] > CUT_GAP * max(g[k]["size"], g[k - 1]["size"])]
+
+
 def test_page_number_lines_are_dropped_in_the_margins():
     def line(text: str, top: float, page: int) -> Line:
         return Line(text, 72, 300, top, top + 10, 10, page)

@@ -33,7 +33,6 @@ Rule = tuple[float, float, float]  # a horizontal rule: x0, x1, y
 
 _TOL = 2.0  # points: one rule, one column edge
 _MIN_RULE = 100.0  # points: a table rule, not an underline
-_COLUMN_GAP = 0.6  # ems: a wider gap inside a line separates two cells
 _EM = 9.0  # points: the narrowest column
 
 
@@ -117,7 +116,7 @@ def aligned_frames(lines: list[Line], page: int) -> list[Frame]:
 
     run: list[tuple[Line, int]] = []
     for line in sorted(lines, key=lambda l: l.top):
-        cuts = len(_cuts(line))
+        cuts = len(line.cuts)
         if run and (line.top - run[-1][0].bottom > 2.0 * line.size
                     or (not cuts and line.x1 - line.x0 > 0.6 * width)):
             flush()
@@ -215,16 +214,9 @@ def extend(frame: Frame) -> bool:
     return True
 
 
-def _cuts(line: Line) -> list[int]:
-    """Where a line's characters are cut by gaps wider than ``_COLUMN_GAP`` ems."""
-    chars = line.chars
-    return [k for k in range(1, len(chars))
-            if chars[k]["x0"] - chars[k - 1]["x1"] > _COLUMN_GAP * max(chars[k]["size"], chars[k - 1]["size"])]
-
-
 def split_segments(line: Line) -> list[Line]:
-    """A frame line cut into its cells' texts at the gaps wider than ``_COLUMN_GAP`` ems."""
-    cuts = _cuts(line)
+    """A frame line cut into its cells' texts at the gaps wider than ``CUT_GAP`` ems (``Line.cuts``)."""
+    cuts = line.cuts
     if not cuts:
         return [line]
     bounds = [0, *cuts, len(line.chars)]

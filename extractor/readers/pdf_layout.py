@@ -32,6 +32,7 @@ class Line:
     head: float = 0.0  # width of the leading unbreakable unit (a Latin word or one CJK char)
     first: float = 0.0  # width of the first character
     chars: list[dict] = field(default_factory=list, repr=False, compare=False)  # its visible characters
+    cuts: list[int] = field(default_factory=list, repr=False, compare=False)  # see ``line_of``
     limit: Optional[float] = None  # where a box beside the line starts (the line's right margin)
     dy: float = 0.0  # how far ``top``/``bottom`` were moved onto a stitched table's running y axis
 
@@ -177,6 +178,9 @@ def _may_double(chars: list[dict], tol: float) -> bool:
     return False
 
 
+CUT_GAP = 0.6  # ems: a wider gap inside a line separates two cells (``Line.cuts``)
+
+
 def _needs_space(a: dict, b: dict) -> bool:
     """A gap wider than a quarter em between two characters is a space."""
     gap = b["x0"] - a["x1"]
@@ -221,11 +225,19 @@ def _head(chars: list[dict]) -> float:
     return w + chars[0]["size"] if chars[0]["text"] in _CLOSERS else w
 
 
+def reading_order(chars: list[dict]) -> list[dict]:
+    """``chars`` sorted by (round(top, 1), x0), stably; the rounding done once per distinct top
+    (a line's characters share a few) and both sorts keyed in C."""
+    chars = sorted(chars, key=_X0)
+    tops = list(map(_TOP, chars))
+    rounded = {t: round(t, 1) for t in set(tops)}
+    keys = list(map(rounded.__getitem__, tops))
+    return list(map(chars.__getitem__, sorted(range(len(chars)), key=keys.__getitem__)))
+
+
 def make_lines(chars: list[dict], page: int) -> list[Line]:
     """Cluster characters into lines (vertical overlap), left to right within a line."""
-    chars = [c for c in chars if c.get("upright", True) and c["text"]]
-    chars.sort(key=_X0)  # then by rounded top: (round(top, 1), x0) order, stable
-    chars.sort(key=lambda c: round(c["top"], 1))
+    chars = reading_order([c for c in chars if c.get("upright", True) and c["text"]])
     groups: list[list] = []  # [top, bottom, chars]
     last: Optional[list] = None  # groups[-1]
     for c in chars:
@@ -257,10 +269,14 @@ def make_lines(chars: list[dict], page: int) -> list[Line]:
 
 def line_of(chars: list[dict], page: int) -> Optional[Line]:
     """One line from its characters, left to right (spaces where the gap is wider than a
-    quarter em, ``_needs_space``); None when there is no visible character."""
+    quarter em, ``_needs_space``); None when there is no visible character.  ``Line.cuts``: the
+    indexes k of its visible characters after a gap from character k - 1 wider than ``CUT_GAP``
+    ems (where a table line splits into its cells' texts)."""
     parts: list[str] = []
     g: list[dict] = []
+    cuts: list[int] = []
     prev: Optional[dict] = None
+    seen: Optional[dict] = None  # the last visible character
     x1 = bottom = -math.inf
     top = math.inf
     size0, mixed = None, False
@@ -273,8 +289,18 @@ def line_of(chars: list[dict], page: int) -> Optional[Line]:
             sz = c["size"]
             if prev is not None:
                 ps = prev["size"]
-                if c["x0"] - prev["x1"] > 0.25 * (ps if ps >= sz else sz) and parts and parts[-1] != " ":
-                    parts.append(" ")
+                em = ps if ps >= sz else sz
+                gap = c["x0"] - prev["x1"]
+                if gap > 0.25 * em:
+                    if parts and parts[-1] != " ":
+                        parts.append(" ")
+                    if prev is seen and gap > CUT_GAP * em:
+                        cuts.append(len(g))
+                if prev is not seen and seen is not None:  # white space between: measured from ``seen``
+                    ps = seen["size"]
+                    if c["x0"] - seen["x1"] > CUT_GAP * (ps if ps >= sz else sz):
+                        cuts.append(len(g))
+            seen = c
             parts.append(t)
             g.append(c)
             if c["x1"] > x1:
@@ -297,7 +323,8 @@ def line_of(chars: list[dict], page: int) -> Optional[Line]:
             k = round(c["size"], 1)
             sizes[k] = sizes.get(k, 0) + 1
         size = max(sizes, key=sizes.__getitem__)
-    return Line("".join(parts).strip(), g[0]["x0"], x1, top, bottom, size, page, _head(g), g[0]["x1"] - g[0]["x0"], g)
+    return Line("".join(parts).strip(), g[0]["x0"], x1, top, bottom, size, page, _head(g), g[0]["x1"] - g[0]["x0"], g,
+                cuts=cuts)
 
 
 def _furniture_key(text: str) -> str:

@@ -50,13 +50,22 @@ class _Raw:
         def bind(fn, restype, *args):
             return ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(fn, _VP).value)
 
+        def unchecked(fn, restype):
+            """Bound without argument types (no conversion per call): to be called with ctypes
+            objects for pointers (a c_void_p, a ctypes.pointer of an out-buffer) and Python ints
+            for C ints only."""
+            f = bind(fn, restype)
+            f.argtypes = None
+            return f
+
         self.r = r
-        self.text_object = bind(r.FPDFText_GetTextObject, _VP, _VP, ctypes.c_int)
-        self.generated = bind(r.FPDFText_IsGenerated, ctypes.c_int, _VP, ctypes.c_int)
+        # the per-character calls: the text page as a c_void_p, the char index as an int
+        self.text_object = unchecked(r.FPDFText_GetTextObject, _VP)
+        self.generated = unchecked(r.FPDFText_IsGenerated, ctypes.c_int)
+        self.origin = unchecked(r.FPDFText_GetCharOrigin, ctypes.c_int)  # out: two ctypes.pointer(c_double)
         self.font = bind(r.FPDFTextObj_GetFont, _VP, _VP)
         # out-parameters as plain addresses (ctypes.addressof of a buffer made once): cheaper to
         # pass than byref() objects
-        self.origin = bind(r.FPDFText_GetCharOrigin, ctypes.c_int, _VP, ctypes.c_int, _VP, _VP)
         self.matrix = bind(r.FPDFPageObj_GetMatrix, ctypes.c_int, _VP, _VP)
         self.font_size = bind(r.FPDFTextObj_GetFontSize, ctypes.c_int, _VP, _VP)
         self.glyph_width = bind(r.FPDFFont_GetGlyphWidth, ctypes.c_int, _VP, ctypes.c_uint, ctypes.c_float, _VP)
@@ -167,11 +176,11 @@ def page_chars(page, fonts: Optional[Fonts] = None) -> Optional[list[dict]]:
     height = page_height(page)  # pdfplumber's top is this minus the raw y, whatever the MediaBox origin
     textpage = page.get_textpage()
     try:
-        tp = ctypes.cast(textpage.raw, _VP).value
+        tp = ctypes.cast(textpage.raw, _VP)
         text = _text(textpage, textpage.count_chars())
         objs: dict[int, tuple] = {}
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        pox, poy = ctypes.addressof(ox), ctypes.addressof(oy)
+        pox, poy = ctypes.pointer(ox), ctypes.pointer(oy)
         mfs = (ctypes.c_float * 7)()  # a text object's matrix (a, b, c, d, e, f) and font size
         pm = ctypes.addressof(mfs)
         pfs, unpack = pm + 24, _SEVEN_FLOATS.unpack_from
@@ -199,7 +208,7 @@ def page_chars(page, fonts: Optional[Fonts] = None) -> Optional[list[dict]]:
                     up, down = d * size * (descent + 1), d * size * descent  # box edges above the baseline
                     info = objs[obj] = (font, name, widths, a * size, up if up < down else down,
                                         down if up < down else up, abs(d * size), a * d > 0 and b * c <= 0)
-            font, name, widths, adv, low, high, size, upright = info
+                font, name, widths, adv, low, high, size, upright = info
             if ch == "\ufffe":  # PDFium's mark for a hyphen that ends a line: the glyph drawn is "-"
                 ch = "-"
             origin(tp, i, pox, poy)
