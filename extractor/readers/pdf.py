@@ -31,7 +31,7 @@ from ..model import BBox, Block, Cell, Document, MappedText, Table
 from ..normalize import clean
 from ..patterns import compiled, load
 from . import ocr
-from .pdf_layout import (GridCell, Line, PageTable, dedupe, fits_no_more, grid_table, in_bbox, make_lines,
+from .pdf_layout import (GridCell, Line, PageTable, dedupe, fits_no_more, grid_table, make_lines,
                          remove_furniture)
 from .pdf_frames import Rule, frame_tables, long_rules, spread_dividers
 from .pdf_pdfium import Fonts, open_pdf, page_chars, page_edges, page_height
@@ -62,13 +62,15 @@ def page_content(chars: list[dict], edges: list[dict], number: int) -> tuple[lis
     characters and ruling lines (pdfplumber-style dicts in points, top-down) — of a text PDF, an
     OCR'd scan or an OFD page."""
     tables: list[PageTable] = []
+    taken: set[int] = set()  # the characters inside a table's box (ids)
     for t in ruled_tables(edges):
         x0, top, x1, bottom = t.bbox
         inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
                   and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
         if inside or len(t.cells) > 1:
             tables.append(grid_table(t, inside, number))
-    body = [c for c in chars if not any(in_bbox(c, t) for t in tables)] if tables else chars
+            taken.update(map(id, inside))
+    body = [c for c in chars if id(c) not in taken] if taken else chars
     return make_lines(body, number), tables, long_rules(edges, tables)
 
 

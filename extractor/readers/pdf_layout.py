@@ -403,7 +403,3 @@ def grid_table(table, chars: list[dict], page: int) -> PageTable:
     x0, top, x1, bottom = table.bbox
     return PageTable(top, bottom, x0, x1, page, cells)
 
-
-def in_bbox(ch: dict, t: PageTable) -> bool:
-    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-    return t.x0 <= cx <= t.x1 and t.top <= cy <= t.bottom

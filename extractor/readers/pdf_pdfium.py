@@ -40,6 +40,11 @@ def open_pdf(path: Path):
         raise PlanxError(path, f"malformed or truncated PDF (PdfiumError: {msg[:100]})") from None
 
 
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle as a function result: kept as a ctypes object (a c_void_p subclass is not
+    turned into an int), so that it goes to an unchecked call as a pointer."""
+
+
 class _Raw:
     """PDFium calls of the per-character loop, bound once with plain-pointer arguments and results
     (no ctypes pointer objects to cast per character or text object)."""
@@ -70,11 +75,12 @@ class _Raw:
         self.font_size = bind(r.FPDFTextObj_GetFontSize, ctypes.c_int, _VP, _VP)
         self.glyph_width = bind(r.FPDFFont_GetGlyphWidth, ctypes.c_int, _VP, ctypes.c_uint, ctypes.c_float, _VP)
         # page objects and path segments (ruling lines)
+        # (a page object comes back as a _Handle, which an unchecked call takes as a pointer)
         self.count_objects = bind(r.FPDFPage_CountObjects, ctypes.c_int, _VP)
-        self.object = bind(r.FPDFPage_GetObject, _VP, _VP, ctypes.c_int)
-        self.object_type = bind(r.FPDFPageObj_GetType, ctypes.c_int, _VP)
+        self.object = unchecked(r.FPDFPage_GetObject, _Handle)  # (page as c_void_p, index)
+        self.object_type = unchecked(r.FPDFPageObj_GetType, ctypes.c_int)  # (_Handle)
         self.count_form_objects = bind(r.FPDFFormObj_CountObjects, ctypes.c_int, _VP)
-        self.form_object = bind(r.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
+        self.form_object = bind(r.FPDFFormObj_GetObject, _Handle, _VP, ctypes.c_ulong)
         self.count_segments = bind(r.FPDFPath_CountSegments, ctypes.c_int, _VP)
         self.segment = bind(r.FPDFPath_GetPathSegment, _VP, _VP, ctypes.c_int)
         self.point = bind(r.FPDFPathSegment_GetPoint, ctypes.c_int, _VP, _VP, _VP)
@@ -245,7 +251,7 @@ class _Paths:
         self.six, self.two = _SIX_FLOATS.unpack_from, _TWO_FLOATS.unpack_from
         self.out: list[tuple[float, float, float, float]] = []
 
-    def matrix(self, obj: int, outer) -> tuple[float, float, float, float, float, float]:
+    def matrix(self, obj: _Handle, outer) -> tuple[float, float, float, float, float, float]:
         self.raw.matrix(obj, self.at)
         m = self.six(self.buf)
         return _compose(m, outer) if outer else m
@@ -260,7 +266,7 @@ class _Paths:
                 self.objects([raw.form_object(obj, k) for k in range(raw.count_form_objects(obj))],
                              self.matrix(obj, outer))
 
-    def segments(self, obj: int, m) -> None:
+    def segments(self, obj: _Handle, m) -> None:
         """The straight segments of a path object in page space (curves left out)."""
         raw, buf, at, two, out = self.raw, self.buf, self.at, self.two, self.out
         a, b, c, d, e, f = m
@@ -287,7 +293,7 @@ def page_edges(page) -> list[dict]:
     "lines" table strategy reads from pdfminer's lines, rectangles and curves (curves left out)."""
     height = page_height(page)
     paths = _Paths()
-    raw, handle = paths.raw, ctypes.cast(page.raw, _VP).value
+    raw, handle = paths.raw, ctypes.cast(page.raw, _VP)
     paths.objects([raw.object(handle, k) for k in range(raw.count_objects(handle))], None)
     out = []
     for x0, y0, x1, y1 in paths.out:
