@@ -217,14 +217,7 @@ def test_quantities_of_the_corpora_with_and_without_the_cue(monkeypatch):
 
 
 def _source_text_plain(doc, m, i, j):
-    out, last = [], None
-    for off in m.offsets[i:j]:
-        if off != last:
-            ch = doc.text[off]
-            if ch not in "\r\n":
-                out.append(ch)
-            last = off
-    return "".join(out).strip()
+    return deadlines.source_chars(doc, m.offsets[i:j])
 
 
 def test_source_text_of_one_stretch_like_char_by_char():

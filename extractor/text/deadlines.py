@@ -28,6 +28,12 @@ def source_text(doc: Document, m: MappedText, i: int, j: int) -> str:
     offsets = m.offsets[i:j]
     if offsets and offsets == list(range(offsets[0], offsets[0] + len(offsets))):  # one source stretch
         return doc.text[offsets[0]:offsets[-1] + 1].replace("\r", "").replace("\n", "").strip()
+    return source_chars(doc, offsets)
+
+
+def source_chars(doc: Document, offsets: list[int]) -> str:
+    """The source characters at ``offsets``, each once, line breaks out: the plain rule
+    :func:`source_text` follows (its one-stretch slice gives the same text)."""
     out, last = [], None
     for off in offsets:
         if off != last:
