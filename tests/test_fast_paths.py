@@ -157,7 +157,7 @@ def test_ranges_cover_like_a_scan(seed):
 
 
 def _runs_plain(text: str) -> list[tuple[int, int]]:
-    """units._runs as first written: every listed word around each unit word scanned."""
+    """units._iter_runs as first written (as a list): every listed word around each unit word scanned."""
     import regex
 
     from extractor.patterns import load
@@ -191,7 +191,7 @@ def test_unit_runs_like_the_plain_scan():
     samples = [text[a:a + rng.randint(0, 80)] for a in (rng.randrange(len(text)) for _ in range(2000))]
     samples += ["市生态环境局历下分局牵头", "处于市区", "布局优化", "各区县人民政府、市直有关部门负责"]
     for s in samples:
-        assert units._runs(s) == _runs_plain(s), s
+        assert list(units._iter_runs(s)) == _runs_plain(s), s
 
 
 def _clean_plain(m):

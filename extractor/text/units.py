@@ -317,15 +317,11 @@ def _region_chars() -> frozenset[str]:
     return frozenset(p for p, _ in load("units")["prefix"]["levels"] if len(p) == 1)
 
 
-def _runs(text: str) -> list[tuple[int, int]]:
-    """Stretches of ``text`` covered by overlapping or adjacent unit words, in order; a unit
-    word that a longer listed word runs past is not one ("处于", "部分", "所以"), nor a
-    one-character ending that closes a listed noun after a non-region character ("布局")."""
-    return list(_iter_runs(text))
-
-
 def _iter_runs(text: str) -> Iterator[tuple[int, int]]:
-    """:func:`_runs` one by one, each as soon as the next unit word lies past it."""
+    """Stretches of ``text`` covered by overlapping or adjacent unit words, in order, each as soon
+    as the next unit word lies past it; a unit word that a longer listed word runs past is not
+    one ("处于", "部分", "所以"), nor a one-character ending that closes a listed noun after a
+    non-region character ("布局")."""
     words = _pos_words()
     regions = _region_chars()
     run: Optional[list[int]] = None
