@@ -193,11 +193,12 @@ def _run(paths: Iterable[str | Path], out_dir: Path, run, *, jobs: Optional[int]
                         summary.written.append(target)
                         _add_counts(summary, o.counts)
                         warned[o.index] = o.warnings
-                        res = loads(o.json_text) if audit_together or o.tables is None else None
-                        tables.add(o.doc_id, o.tables or res)  # the workers go on meanwhile (engines.supervisor)
+                        result = (ExtractResult.from_json(loads(o.json_text))
+                                  if audit_together or o.tables is None else None)  # read once, for both
+                        tables.add(o.doc_id, o.tables or result)  # the workers go on meanwhile (engines.supervisor)
                         summary.tables_made_cpu += o.tables.seconds if o.tables else 0.0
                         if audit_together:
-                            audited[o.index] = ExtractResult.from_dict(res)
+                            audited[o.index] = result
                     else:
                         errors[o.index] = o.error
                         if o.doc_id in manifest.entries:  # its earlier JSON is not of the file as it is now
@@ -251,7 +252,7 @@ class _TableFeed:
         self.tables = BatchTables(out_dir)
         self.seconds = 0.0  # spent feeding the tables
 
-    def add(self, doc_id: str, res: dict | DocumentTables) -> None:
+    def add(self, doc_id: str, res: ExtractResult | dict | DocumentTables) -> None:
         t0 = time.perf_counter()
         self.tables.add(doc_id, res)
         self.seconds += time.perf_counter() - t0
