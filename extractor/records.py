@@ -55,19 +55,6 @@ def record_kind(key: str, name: str, prefix: str, table: Optional[str] = None) -
     return register
 
 
-def kind_of(record: Any) -> RecordKind:
-    """The kind of a record or record class."""
-    return (record if isinstance(record, type) else type(record)).KIND
-
-
-def kind_named(name: str) -> RecordKind:
-    """The kind whose singular name is ``name`` ("indicator"); KeyError for another."""
-    for k in KINDS.values():
-        if k.name == name:
-            return k
-    raise KeyError(name)
-
-
 def meta(doc: Optional[str] = None, *, omit: Any = dataclasses.MISSING, ref: Optional[str] = None,
          **schema: Any) -> dict:
     """Field metadata: ``doc`` its description, ``omit`` a value for which the key is left out

@@ -103,8 +103,8 @@ def test_every_kind_is_registered_once_with_its_prefix_and_table(corpus_results)
     assert RECORD_KINDS == tuple(k for k in KINDS if k != "tables")
     assert list(KINDS)[-1] == "tables" and set(KINDS) == set(RECORD_CLASSES)
     for key, kind in KINDS.items():
-        assert RECORD_CLASSES[key].KIND is kind and records.kind_of(RECORD_CLASSES[key]) is kind
-        assert records.kind_named(kind.name) is kind and kind.table
+        assert RECORD_CLASSES[key].KIND is kind
+        assert [k for k in KINDS.values() if k.name == kind.name] == [kind] and kind.table
     assert len({k.prefix for k in KINDS.values()}) == len({k.name for k in KINDS.values()}) == len(KINDS)
     seen = set()
     for res in corpus_results.values():
