@@ -6,7 +6,6 @@ from itertools import groupby
 from typing import Iterable, Sequence
 
 from ..patterns import load
-from ..records import Ref
 from ..text.declared import Declaration, status_class
 from .context import AuditContext
 from .registry import Hit, check, ref
@@ -34,10 +33,6 @@ def _counts(records: Sequence) -> tuple[int, int, set[int]]:
     return by_seq, by_row, ok
 
 
-def _decl_ref(d: Declaration) -> dict:
-    return Ref(span=d.span)
-
-
 def _distinct(decls: Iterable[Declaration], key: str) -> list[Declaration]:
     """The first declaration of each distinct value of ``key``."""
     seen, out = set(), []
@@ -56,7 +51,7 @@ def _total(ctx: AuditContext, records: list, key: str) -> Iterable[Hit]:
     for d in _distinct(ctx.declarations, key):
         if int(d.value) not in ok:
             yield Hit({"declared": d.value, "by_seq": by_seq, "by_row": by_row},
-                      [_decl_ref(d), ref(records[0])])
+                      [ref(d), ref(records[0])])
 
 
 @check("count.indicators")
@@ -74,7 +69,7 @@ def task_total(ctx: AuditContext) -> Iterable[Hit]:
     by_seq, by_row, ok = _counts(rows)
     for d in _distinct(ctx.declarations, "tasks"):
         if int(d.value) not in ok:
-            yield Hit({"what": "", "what_en": "", "declared": d.value, "found": by_seq}, [_decl_ref(d), ref(rows[0])])
+            yield Hit({"what": "", "what_en": "", "declared": d.value, "found": by_seq}, [ref(d), ref(rows[0])])
     for d in ctx.declarations:
         if not d.key.startswith("tasks."):
             continue
@@ -82,7 +77,7 @@ def task_total(ctx: AuditContext) -> Iterable[Hit]:
         found = [t for t in rows if t.category and category in t.category]
         if found and int(d.value) not in (len(found), len(numbered(found))):
             yield Hit({"what": category, "what_en": f" in {category}", "declared": d.value, "found": len(found)},
-                      [_decl_ref(d), ref(found[0])])
+                      [ref(d), ref(found[0])])
 
 
 @check("count.indicators_by_kind")
@@ -100,7 +95,7 @@ def indicator_kinds(ctx: AuditContext) -> Iterable[Hit]:
         heads = [g for g in groups if g[0].attribute == kind or status[id(g[0])] == kind]
         if int(d.value) not in (len(rows), len(heads)):
             yield Hit({"kind": kind, "declared": d.value, "found": len(heads)},
-                      [_decl_ref(d)] + [ref(g[0]) for g in heads[:1]])
+                      [ref(d)] + [ref(g[0]) for g in heads[:1]])
 
 
 @check("count.projects")
@@ -121,7 +116,7 @@ def investment_total(ctx: AuditContext) -> Iterable[Hit]:
         if abs(total - d.value) > tolerance + 1e-6:
             yield Hit({"declared": round(d.value, 4), "total": round(total, 4), "priced": len(priced),
                        "unpriced": len(ctx.result.projects) - len(priced)},
-                      [_decl_ref(d)] + [ref(p) for p, _ in priced[:1]])
+                      [ref(d)] + [ref(p) for p, _ in priced[:1]])
 
 
 @check("count.conflict")
@@ -130,4 +125,4 @@ def conflicting_declarations(ctx: AuditContext) -> Iterable[Hit]:
     for key in keys:
         distinct = _distinct(ctx.declarations, key)
         if len(distinct) > 1:
-            yield Hit({"key": key, "values": [d.raw for d in distinct]}, [_decl_ref(d) for d in distinct])
+            yield Hit({"key": key, "values": [d.raw for d in distinct]}, [ref(d) for d in distinct])

@@ -62,7 +62,7 @@ def _indicator_count(ctx: AuditContext) -> Optional[tuple[int, str, str, dict]]:
     """(count, how zh, how en, ref) from the announcement, else from the indicator table."""
     decl = next((d for d in ctx.declarations if d.key == "indicators"), None)
     if decl is not None:
-        return int(decl.value), "称", "announces", Ref(doc=ctx.result.doc_id, span=decl.span)
+        return int(decl.value), "称", "announces", ref(decl, ctx.result.doc_id)
     if ctx.result.indicators:
         return (len(numbered(ctx.result.indicators)), "指标表列有", "lists in its indicator table",
                 ref(ctx.result.indicators[0], ctx.result.doc_id))
