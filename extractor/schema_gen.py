@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from .model import Span
-from .records import KINDS, RECORD_CLASSES, SCHEMA_VERSION, DocumentInfo, RecordKind
+from .records import KINDS, RECORD_CLASSES, SCHEMA_VERSION, DocumentInfo
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "planx.schema.json"
 
@@ -60,9 +60,7 @@ class _Generator:
         self.defs: dict[str, Any] = {}
 
     def name(self, cls: type) -> str:
-        kind: RecordKind | None = getattr(cls, "KIND", None)
-        return kind.schema if kind is not None and RECORD_CLASSES.get(kind.key) is cls else \
-            getattr(cls, "SCHEMA_NAME", cls.__name__)
+        return getattr(cls, "SCHEMA_NAME", cls.__name__)  # = its kind's schema name, for a record class
 
     def ref(self, cls: type) -> dict:
         name = self.name(cls)
@@ -78,11 +76,12 @@ class _Generator:
         for f in dataclasses.fields(cls):
             prop = self.field(hints[f.name], f.metadata)
             if f.name == "id" and kind is not None:
-                prop = {**prop, "pattern": f"^{kind.prefix}-[0-9]+$"}
+                prop = {**prop, "pattern": _id_pattern(kind.key)}
             props[f.name] = prop
             if "omit" not in f.metadata:
                 required.append(f.name)
-        out = {"description": _describe(cls)} if _describe(cls) else {}
+        description = _describe(cls)
+        out = {"description": description} if description else {}
         return {**out, "type": "object", "required": required, "properties": props}
 
     def field(self, tp: Any, metadata: Any) -> dict:
