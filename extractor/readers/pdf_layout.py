@@ -178,13 +178,14 @@ def _may_double(chars: list[dict], tol: float) -> bool:
     return False
 
 
+SPACE_GAP = 0.25  # ems: a wider gap between two characters is a space (``_needs_space``)
 CUT_GAP = 0.6  # ems: a wider gap inside a line separates two cells (``Line.cuts``)
 
 
 def _needs_space(a: dict, b: dict) -> bool:
     """A gap wider than a quarter em between two characters is a space."""
     gap = b["x0"] - a["x1"]
-    return gap > 0.25 * max(a["size"], b["size"])
+    return gap > SPACE_GAP * max(a["size"], b["size"])
 
 
 # closing marks that may not start a line (a line break never falls before one), opening
@@ -246,7 +247,7 @@ def make_lines(chars: list[dict], page: int) -> list[Line]:
         if last is not None and last[0] <= mid <= last[1]:
             g = last
         else:  # the two groups before the last, newest first
-            g = next((g for g in groups[-2:-4:-1] if g[0] <= mid <= g[1]), None) if len(groups) > 1 else None
+            g = next((g for g in groups[-2:-4:-1] if g[0] <= mid <= g[1]), None)
             if g is None:
                 last = [top, bottom, [c]]
                 groups.append(last)
@@ -291,7 +292,7 @@ def line_of(chars: list[dict], page: int) -> Optional[Line]:
                 ps = prev["size"]
                 em = ps if ps >= sz else sz
                 gap = c["x0"] - prev["x1"]
-                if gap > 0.25 * em:
+                if gap > SPACE_GAP * em:  # _needs_space(prev, c), inline
                     if parts and parts[-1] != " ":
                         parts.append(" ")
                     if prev is seen and gap > CUT_GAP * em:
