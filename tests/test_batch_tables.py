@@ -171,6 +171,7 @@ def test_tables_made_by_the_workers_or_by_the_batch_give_the_same_files(tmp_path
     src.mkdir()
     for p in sorted(CORPORA.glob("*.txt"))[:3] + [FIXTURES / "renditions" / "001_cc391c16966c3b2d.docx"]:
         shutil.copy(p, src / p.name)
+    from extractor.records import ExtractResult
     from extractor.writers.tabular import DocumentTables
 
     fed, add = [], batch._TableFeed.add
@@ -182,5 +183,5 @@ def test_tables_made_by_the_workers_or_by_the_batch_give_the_same_files(tmp_path
         summary = run_batch([src], out, jobs=2)
         assert (summary.documents, summary.failures) == (4, [])
         made.append(_files(out))
-    assert fed == [dict] * 4 + [DocumentTables] * 4
+    assert fed == [ExtractResult] * 4 + [DocumentTables] * 4  # the batch's records of the JSON, or the workers' share
     assert made[0] == made[1]
