@@ -3,7 +3,7 @@
 A :class:`Document` is the extracted text of one input (for .txt the decoded source text
 itself; for .docx/.pdf the text the reader built) plus a sequence of :class:`Block` s
 (heading / paragraph / table).  Every block and cell carries a normalised ``text`` and an
-``offsets`` list mapping each character of that text back to a character offset in
+``offsets`` sequence mapping each character of that text back to a character offset in
 ``Document.text`` — so any record built from a slice of normalised text can be traced
 back to the exact source words (:meth:`Document.span`).
 
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Literal, Optional
+from typing import Any, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
 from .hygiene import clean_text, describe, is_clean
 from .patterns import compiled, load
@@ -28,6 +29,21 @@ BlockKind = Literal["heading", "paragraph", "table"]
 QUOTE_CHARS = 30  # length of the quote a span carries
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left of the page
+
+Offsets = Sequence[int]  # source offsets, one per character of a text (see offset_run, offsets_of)
+
+
+def offsets_of(values: Iterable[int] = ()) -> array:
+    """Offsets in a compact array: 8 bytes a character, no int objects.  A list would hold one
+    int object per character — millions for a long document, which every full garbage
+    collection walks: its time grew faster than the document."""
+    return array("q", values)
+
+
+def offset_run(start: int, n: int) -> range:
+    """The offsets of ``n`` characters read in one stretch from ``start``: a range, which
+    takes no memory per character and slices to a range."""
+    return range(start, start + n)
 
 
 @dataclass
@@ -69,23 +85,33 @@ class Span:
 
 @dataclass
 class MappedText:
-    """Normalised text with a per-character map back to offsets in the document text."""
+    """Normalised text with a per-character map back to offsets in the document text.
+
+    ``offsets`` is a range (:func:`offset_run`) or an array (:func:`offsets_of`), often shared
+    with the text it was sliced or copied from: only :meth:`append` and :meth:`extend` change it
+    (in place; a range becomes an array first)."""
 
     text: str = ""
-    offsets: list[int] = field(default_factory=list)
+    offsets: Offsets = field(default_factory=offsets_of)
 
     def append(self, s: str, start: Optional[int]) -> None:
         """Append ``s``; ``start`` is its source offset (None = synthetic, maps to previous)."""
         self.text += s
         if start is None:
             prev = self.offsets[-1] if self.offsets else 0
-            self.offsets.extend([prev] * len(s))
+            self._growing().extend(offsets_of((prev,)) * len(s))
         else:
-            self.offsets.extend(range(start, start + len(s)))
+            self._growing().extend(offset_run(start, len(s)))
 
     def extend(self, other: "MappedText") -> None:
         self.text += other.text
-        self.offsets.extend(other.offsets)
+        self._growing().extend(other.offsets)
+
+    def _growing(self) -> array:
+        """``offsets`` as an array of this text's own, to append to."""
+        if type(self.offsets) is not array:
+            self.offsets = offsets_of(self.offsets)
+        return self.offsets
 
     def source_range(self, i: int, j: int) -> tuple[int, int]:
         """Source (start, end) covering normalised characters [i, j)."""
@@ -124,7 +150,7 @@ class Cell:
     """
 
     text: str
-    offsets: list[int]
+    offsets: Offsets
     row: int
     col: int
     line: int
@@ -157,7 +183,7 @@ class Block:
 
     kind: BlockKind
     text: str
-    offsets: list[int]
+    offsets: Offsets
     start: int
     end: int
     line: int

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import MappedText
+from .model import MappedText, offsets_of
 from .patterns import compiled, load
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ def remove_matches(m: MappedText, pattern: str) -> MappedText:
     if pos == 0:
         return m
     keep.append((pos, len(m.text)))
-    offsets: list[int] = []
+    offsets = offsets_of()
     for a, b in keep:
-        offsets += m.offsets[a:b]
+        offsets.extend(m.offsets[a:b])
     return MappedText("".join(m.text[a:b] for a, b in keep), offsets)
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import codecs
+from array import array
 
 import pytest
 
 from extractor.errors import PlanxError
+from extractor.model import MappedText, offset_run
 from extractor.readers import read
 from extractor.readers.txt import parse_text
 from conftest import CORPORA
@@ -62,6 +64,30 @@ def test_page_split_word_rejoined():
     assert [b.text for b in blocks[1:]] == [
         "济南市历下区人民政府关于印发《济南市历下区国家生态文明建设示范区创建工作实施方案》的通知",
         "历下政字〔2021〕21号"]
+    assert "".join(text[o] for o in blocks[0].offsets) == blocks[0].text  # the join maps both halves
+    assert list(blocks[0].offsets[-20:-18]) == [text.index("持"), text.index("续")]
+
+
+def test_offsets_are_compact_and_point_at_source():
+    """A line read in one stretch maps through a range, anything else through an array: no
+    list holds an int object per character."""
+    text = TIKA + "力争 2021 年 5 月底前通过省级预审。\n"
+    blocks = parse_text(text)
+    maps = [b.offsets for b in blocks] + [c.offsets for c in blocks[1].table.cells()]
+    assert {type(m) for m in maps} == {range, array}
+    assert [type(b.offsets) for b in blocks[2:]] == [range, array, array]  # a bookmark, spaces taken out
+    for b in blocks[2:]:
+        assert "".join(text[o] for o in b.offsets) == b.text
+
+
+def test_mapped_text_appends_to_a_copy_of_a_range():
+    shared = offset_run(10, 3)
+    m = MappedText("abc", shared)
+    m.append("\n", None)
+    m.append("de", 20)
+    m.extend(MappedText("f", offset_run(30, 1)))
+    assert (m.text, list(m.offsets), shared) == ("abc\ndef", [10, 11, 12, 12, 20, 21, 30], range(10, 13))
+    assert type(m.slice(1, 3).offsets) is array and type(MappedText("xy", shared).slice(0, 1).offsets) is range
 
 
 def test_han_digit_spaces_normalised_but_addressable():

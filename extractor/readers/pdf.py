@@ -27,7 +27,7 @@ from typing import Optional, Union
 
 from ..errors import PlanxError
 from ..limits import check_text_size
-from ..model import BBox, Block, Cell, Document, MappedText, Table
+from ..model import BBox, Block, Cell, Document, MappedText, Table, offsets_of
 from ..normalize import clean
 from ..patterns import compiled, load
 from . import ocr
@@ -211,7 +211,7 @@ class _Builder:
             cells = []
             for g in grow:
                 if g.merged:
-                    cells.append(Cell("", [], ri, g.col, row_line, row_page, merged=g.merged))
+                    cells.append(Cell("", offsets_of(), ri, g.col, row_line, row_page, merged=g.merged))
                     continue
                 page = g.lines[0].page if g.lines else row_page
                 self.end_line()
@@ -234,7 +234,7 @@ class _Builder:
         flat = "\n".join("\t".join(c.text for c in r) for r in rows)
         bottom = t.bottom if t.last_page == t.page else max(
             (c.bbox[3] for r in rows for c in r if c.bbox is not None and c.page == t.page), default=t.top)
-        self.blocks.append(Block("table", flat, [], start, self.pos, line, page=t.page,
+        self.blocks.append(Block("table", flat, offsets_of(), start, self.pos, line, page=t.page,
                                  table=Table(rows, grid=True, merges_known=t.merges_known),
                                  bbox=(t.x0, t.top, t.x1, max(bottom, t.top))))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..limits import check_text_size
-from ..model import Block, Cell, MappedText, Table
+from ..model import Block, Cell, MappedText, Table, offset_run, offsets_of
 from ..normalize import clean, remove_matches
 
 _LINE_SPACES = r"[ \t\u3000]+(?=\n)|(?<=\n)[ \t\u3000]+"
@@ -63,7 +63,7 @@ class TextBuilder:
             self.write(prefix)
         line = self.line
         start = self.write(text)
-        m = clean(MappedText(text, list(range(start, start + len(text)))))
+        m = clean(MappedText(text, offset_run(start, len(text))))
         if not m.text:
             return None
         block = Block("paragraph", m.text, m.offsets, m.offsets[0], m.offsets[-1] + 1, line, **fields)
@@ -88,7 +88,7 @@ class TextBuilder:
                     if slot.merged == "v":  # Tika prints a vertically merged cell as an empty TAB line
                         self.newline()
                         self.write("\t")
-                    cells.append(Cell("", [], ri, ci, row_line, merged=slot.merged))
+                    cells.append(Cell("", offsets_of(), ri, ci, row_line, merged=slot.merged))
                     continue
                 self.newline()
                 self.write("\t")
@@ -97,12 +97,12 @@ class TextBuilder:
                 start = self.write(body)
                 if first is None:
                     first = (start, line)
-                m = clean(remove_matches(MappedText(body, list(range(start, start + len(body)))), _LINE_SPACES))
+                m = clean(remove_matches(MappedText(body, offset_run(start, len(body))), _LINE_SPACES))
                 cells.append(Cell(m.text, m.offsets, ri, ci, line, rowspan=slot.rowspan, colspan=slot.colspan))
             rows.append(cells)
         start, line = first if first else (self.pos, self.line)
         flat = "\n".join("\t".join(c.text for c in r) for r in rows)
-        block = Block("table", flat, [], start, self.pos, line, table=Table(rows, grid=True))
+        block = Block("table", flat, offsets_of(), start, self.pos, line, table=Table(rows, grid=True))
         self.blocks.append(block)
         self.write("\n\n")
         return block

@@ -14,7 +14,7 @@ from typing import Optional
 
 from ..errors import PlanxError
 from ..limits import check_text_size
-from ..model import Block, Cell, Document, MappedText, Table
+from ..model import Block, Cell, Document, MappedText, Table, offset_run, offsets_of
 from ..normalize import clean, has_toc_bookmark
 from ..patterns import compiled, load
 from .encoding import decode
@@ -82,13 +82,13 @@ class _TableBuilder:
         start = first.offsets[0] if first.offsets else 0
         end = (last.offsets[-1] + 1) if last.offsets else start
         flat = "\n".join("\t".join(c.text for c in r) for r in cells_rows)
-        return Block("table", flat, [], start, end, rows[0][0][1], table=Table(cells_rows))
+        return Block("table", flat, offsets_of(), start, end, rows[0][0][1], table=Table(cells_rows))
 
 
 def _raw(start: int, line: str, strip_tab: bool) -> MappedText:
     if strip_tab and line.startswith("\t"):
-        return MappedText(line[1:], list(range(start + 1, start + len(line))))
-    return MappedText(line, list(range(start, start + len(line))))
+        return MappedText(line[1:], offset_run(start + 1, len(line) - 1))
+    return MappedText(line, offset_run(start, len(line)))
 
 
 def _is_caption_or_label(s: str) -> bool:
@@ -155,8 +155,9 @@ def _join_page_splits(blocks: list[Block], text: str) -> list[Block]:
                 and compiled(p["page_split_prose"]).search(prev.text)
                 and not label_rx.match(b.text)
                 and compiled(r"^\p{Han}").match(b.text)):
-            prev.text += b.text
-            prev.offsets = prev.offsets + b.offsets
+            joined = MappedText(prev.text, offsets_of(prev.offsets))  # a copy: prev.offsets may be shared
+            joined.extend(b.mapped)
+            prev.text, prev.offsets = joined.text, joined.offsets
             prev.end = b.end
             continue
         out.append(b)

@@ -78,7 +78,7 @@ def collect(result: ExtractResult) -> list[Rec]:
 
 
 def _row_range(row: list[Cell]) -> Optional[tuple[int, int]]:
-    offs = [o for c in row for o in (c.offsets[:1] + c.offsets[-1:]) if c.offsets]
+    offs = [o for c in row if c.offsets for o in (c.offsets[0], c.offsets[-1])]
     return (min(offs), max(offs) + 1) if offs else None
 
 

@@ -26,7 +26,7 @@ _OPEN = "（("
 def source_text(doc: Document, m: MappedText, i: int, j: int) -> str:
     """The source characters behind normalised m.text[i:j] (bookmarks and line breaks out)."""
     offsets = m.offsets[i:j]
-    if offsets and offsets == list(range(offsets[0], offsets[0] + len(offsets))):  # one source stretch
+    if offsets and list(offsets) == list(range(offsets[0], offsets[0] + len(offsets))):  # one source stretch
         return doc.text[offsets[0]:offsets[-1] + 1].replace("\r", "").replace("\n", "").strip()
     return source_chars(doc, offsets)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from ..language.normalise import nfkc, nfkc_each
 from ..language.numbers import find_quantities
 from ..language.punctuation import marks
-from ..model import Block, Document, MappedText
+from ..model import Block, Document, MappedText, offsets_of
 
 if TYPE_CHECKING:
     from ..language.dates import DateExpr
@@ -105,14 +105,14 @@ def nfkc_mapped(m: MappedText) -> MappedText:
     out = text.translate(_NFKC)
     if len(out) == len(text):  # nothing expanded (no character's NFKC form is empty)
         return MappedText(out, m.offsets)
-    offsets: list[int] = []
+    offsets = offsets_of()
     prev = 0
     for hit in _char_class("".join(sorted(_NFKC.expanding))).finditer(text):  # offsets between expansions
         i = hit.start()
-        offsets += m.offsets[prev:i]
-        offsets += [m.offsets[i]] * len(_NFKC[ord(text[i])])
+        offsets.extend(m.offsets[prev:i])
+        offsets.extend([m.offsets[i]] * len(_NFKC[ord(text[i])]))
         prev = i + 1
-    offsets += m.offsets[prev:]
+    offsets.extend(m.offsets[prev:])
     return MappedText(out, offsets)
 
 
