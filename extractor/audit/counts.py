@@ -70,11 +70,14 @@ def task_total(ctx: AuditContext) -> Iterable[Hit]:
     for d in _distinct(ctx.declarations, "tasks"):
         if int(d.value) not in ok:
             yield Hit({"what": "", "what_en": "", "declared": d.value, "found": by_seq}, [ref(d), ref(rows[0])])
+    per_category: dict[str, list] = {}  # a long plan repeats its categories: rows scanned once per category
     for d in ctx.declarations:
         if not d.key.startswith("tasks."):
             continue
         category = d.key.split(".", 1)[1]
-        found = [t for t in rows if t.category and category in t.category]
+        if category not in per_category:
+            per_category[category] = [t for t in rows if t.category and category in t.category]
+        found = per_category[category]
         if found and int(d.value) not in (len(found), len(numbered(found))):
             yield Hit({"what": category, "what_en": f" in {category}", "declared": d.value, "found": len(found)},
                       [ref(d), ref(found[0])])
@@ -87,12 +90,15 @@ def indicator_kinds(ctx: AuditContext) -> Iterable[Hit]:
         return
     groups = numbered(inds)
     status = {id(r): status_class(r.status) for r in inds}  # once per indicator, not per declaration
+    per_kind: dict[str, tuple[list, list]] = {}  # a long plan repeats its kinds: indicators scanned once per kind
     for d in ctx.declarations:
         if not d.key.startswith("indicators."):
             continue
         kind = d.key.split(".", 1)[1]
-        rows = [r for r in inds if r.attribute == kind or status[id(r)] == kind]
-        heads = [g for g in groups if g[0].attribute == kind or status[id(g[0])] == kind]
+        if kind not in per_kind:
+            per_kind[kind] = ([r for r in inds if r.attribute == kind or status[id(r)] == kind],
+                              [g for g in groups if g[0].attribute == kind or status[id(g[0])] == kind])
+        rows, heads = per_kind[kind]
         if int(d.value) not in (len(rows), len(heads)):
             yield Hit({"kind": kind, "declared": d.value, "found": len(heads)},
                       [ref(d)] + [ref(g[0]) for g in heads[:1]])
