@@ -2,6 +2,7 @@
 checked when the file is loaded, and errors reported per component."""
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -214,6 +215,37 @@ def test_a_component_that_does_not_assign_what_it_declares_is_its_failure():
             extract_document(read(DOC), pipeline=Pipeline.of(["structure", "test-forgetful"]))
     finally:
         unregister("test-forgetful")
+
+
+def test_the_components_run_without_the_cycle_collector_which_resumes_after():
+    """extract_document pauses the garbage collector (its passes over the growing heap cost a long
+    document more than its size) and leaves it as it found it, after a failure too."""
+    seen, fail = [], []
+
+    @component("test-gc", requires=("structure",), assigns=("gc",))
+    def probe(plan: PlanDoc) -> PlanDoc:
+        seen.append(gc.isenabled())
+        if fail:
+            raise KeyError("x")
+        plan.other["gc"] = True
+        return plan
+
+    pipeline, doc = Pipeline.of(["structure", "test-gc"]), read(DOC)
+    try:
+        assert gc.isenabled()
+        extract_document(doc, pipeline=pipeline)
+        assert seen == [False] and gc.isenabled()
+        fail.append(True)
+        with pytest.raises(ComponentError):
+            extract_document(doc, pipeline=pipeline)
+        assert seen == [False, False] and gc.isenabled()
+        gc.disable()  # a caller that turned it off finds it off
+        with pytest.raises(ComponentError):
+            extract_document(doc, pipeline=pipeline)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        unregister("test-gc")
 
 
 def test_a_new_component_is_registered_listed_and_run(pipeline_file):
