@@ -9,6 +9,7 @@ headings).  Every other non-empty line is one paragraph.
 from __future__ import annotations
 
 import hashlib
+from itertools import accumulate
 from pathlib import Path
 from typing import Optional
 
@@ -33,18 +34,9 @@ def read_txt(path: Path, doc_id: Optional[str] = None) -> Document:
     return Document(doc_id or path.stem, str(path), "txt", hashlib.sha256(data).hexdigest(), text, blocks)
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(start offset, line text) for every line."""
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
-
-
-def _next_nonempty(lines: list[tuple[int, str]], i: int) -> Optional[int]:
+def _next_nonempty(lines: list[str], i: int) -> Optional[int]:
     for j in range(i, len(lines)):
-        if lines[j][1].strip():
+        if lines[j].strip():
             return j
     return None
 
@@ -97,11 +89,12 @@ def _is_caption_or_label(s: str) -> bool:
 
 
 def parse_text(text: str) -> list[Block]:
-    lines = _lines(text)
+    lines = text.split("\n")
     blocks: list[Block] = []
     table: Optional[_TableBuilder] = None
     prev_kind = None  # "cell", "empty", "para"
-    for i, (start, line) in enumerate(lines):
+    starts = accumulate((len(line) + 1 for line in lines), initial=0)  # each line's offset
+    for i, (start, line) in enumerate(zip(starts, lines)):
         lineno = i + 1
         if line.startswith("\t"):
             if table is None:
@@ -119,7 +112,7 @@ def parse_text(text: str) -> list[Block]:
             continue
         if table is not None:
             nxt = _next_nonempty(lines, i + 1)
-            table_goes_on = nxt is not None and lines[nxt][1].startswith("\t")
+            table_goes_on = nxt is not None and lines[nxt].startswith("\t")
             if prev_kind == "cell" or (prev_kind == "empty" and table_goes_on
                                        and not _is_caption_or_label(line)):
                 # continuation of the last cell (an empty line before it is a break inside
