@@ -38,7 +38,7 @@ def _removals(p: dict) -> "regex.Pattern":
 
 def clean(m: MappedText) -> MappedText:
     """Bookmarks removed, Han–digit spaces removed, outer whitespace stripped (a new
-    MappedText, which may share ``m``'s offsets list when nothing was removed)."""
+    MappedText, which may share ``m``'s offsets when nothing was removed)."""
     p = load("text")
     out = remove_matches(remove_matches(m, p["bookmark"]), p["han_digit_space"]) if _removals(p).search(m.text) else m
     text = out.text

@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from ..evidence import evidence, input_evidence, quote, where
 from ..labels import kind_label
-from ..model import Block, Cell, Document
+from ..model import Block, Cell, Document, Offsets
 from ..records import ExtractResult, to_json
 
 # kind → result attribute; the order of the filters (their names: patterns/labels.toml)
@@ -107,7 +107,7 @@ def place(doc: Document, recs: list[Rec]) -> Marks:
     return marks
 
 
-def _segments(text: str, offsets: list[int], recs: list[Rec]) -> str:
+def _segments(text: str, offsets: Offsets, recs: list[Rec]) -> str:
     """``text`` as HTML with the characters of each record's span marked."""
     if not text:
         return ""

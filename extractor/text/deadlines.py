@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..language.punctuation import marks
-from ..model import Document, MappedText
+from ..model import Document, MappedText, Offsets
 from ..patterns import compiled, load
 from ..records import Deadline
 from ..structure import Place
@@ -31,7 +31,7 @@ def source_text(doc: Document, m: MappedText, i: int, j: int) -> str:
     return source_chars(doc, offsets)
 
 
-def source_chars(doc: Document, offsets: list[int]) -> str:
+def source_chars(doc: Document, offsets: Offsets) -> str:
     """The source characters at ``offsets``, each once, line breaks out: the plain rule
     :func:`source_text` follows (its one-stretch slice gives the same text)."""
     out, last = [], None
