@@ -18,10 +18,13 @@ import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Literal, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
 from .hygiene import clean_text, describe, is_clean
 from .patterns import compiled, load
+
+if TYPE_CHECKING:
+    import regex
 
 BlockKind = Literal["heading", "paragraph", "table"]
 
@@ -78,9 +81,11 @@ class Span:
                "corner, to 0.1 pt; null for formats without geometry.", "schema": {"minItems": 4, "maxItems": 4}})
 
     def to_dict(self) -> dict:
-        return {"line": self.line, "start": self.start, "end": self.end, "page": self.page,
-                "paragraph": self.paragraph, "table": self.table, "row": self.row, "col": self.col,
-                "quote": self.quote, "bbox": list(self.bbox) if self.bbox is not None else None}
+        """The fields in their order, ``bbox`` a new list: a copy of the instance's dict, which
+        ``__init__`` filled in that order (a span has no other attributes), several times
+        quicker than naming each field — every record's span is written."""
+        fields = self.__dict__
+        return fields.copy() if self.bbox is None else {**fields, "bbox": list(self.bbox)}
 
 
 @dataclass
@@ -270,18 +275,19 @@ class Document:
 
     def span(self, start: int, end: int) -> Span:
         """Provenance of the source range [start, end), with its paragraph or table cell and a quote."""
-        if self._locator is None:
-            self._locator = _Locator(self.blocks)
-        paragraph, table, cells, block = self._locator.locate(start)
+        locator = self._locator
+        if locator is None:
+            locator = self._locator = _Locator(self.blocks)
+        paragraph, table, cells, block = locator.locate(start)
         page = self.page_of(start)
         row = col = None
         bbox: Optional[BBox] = None
         if cells:
             row, col = cells[0].row + 1, cells[0].col + 1
-            quote = _quote(" ".join(c.text for c in cells))  # a table row: the row's words from here
+            quote = _quote(" ".join([c.text for c in cells]), locator.bookmark)  # a table row: its words from here
             bbox = cells[0].bbox
         else:
-            quote = self.quote(start, end)
+            quote = _quote(self._quoted(start, end), locator.bookmark)
             if block is not None and block.bbox is not None:
                 bbox = (block.page_bboxes or {}).get(page, block.bbox) if page != block.page else block.bbox
         return Span(self.line_of(start), start, end, page, paragraph, table, row, col, quote,
@@ -290,9 +296,13 @@ class Document:
     def quote(self, start: int, end: int) -> Optional[str]:
         """Up to 30 characters of source text from ``start`` (to the end of its line at most, or
         of the span when that is longer), white space collapsed, Tika bookmarks out."""
+        return _quote(self._quoted(start, end), compiled(load("text")["bookmark"]))
+
+    def _quoted(self, start: int, end: int) -> str:
+        """The source text a quote of [start, end) is made from (see :meth:`quote`)."""
         text = self.text[start:start + QUOTE_CHARS * 3]
         stop = text.find("\n", max(end - start, 1))
-        return _quote(text[:stop] if stop >= 0 else text)
+        return text[:stop] if stop >= 0 else text
 
     def span_of(self, mapped: MappedText, i: int = 0, j: Optional[int] = None) -> Span:
         """Provenance of normalised characters [i, j) of a block or cell text."""
@@ -301,10 +311,9 @@ class Document:
         return self.span(s, e)
 
 
-def _quote(text: str) -> Optional[str]:
-    """Up to 30 characters of ``text``, white space collapsed, Tika bookmarks out."""
-    text = compiled(load("text")["bookmark"]).sub("", text)
-    return " ".join(text.split())[:QUOTE_CHARS] or None
+def _quote(text: str, bookmark: "regex.Pattern") -> Optional[str]:
+    """Up to 30 characters of ``text``, white space collapsed, Tika bookmarks (matches of ``bookmark``) out."""
+    return " ".join(bookmark.sub("", text).split())[:QUOTE_CHARS] or None
 
 
 class _Locator:
@@ -313,6 +322,7 @@ class _Locator:
     def __init__(self, blocks: list[Block]):
         self.blocks = blocks
         self.starts = [b.start for b in blocks]
+        self.ends = [max(b.end, b.start) for b in blocks]
         self.ordinal: list[int] = []
         paragraphs = tables = 0
         for b in blocks:
@@ -323,6 +333,7 @@ class _Locator:
                 paragraphs += 1
                 self.ordinal.append(paragraphs)
         self._cells: dict[int, tuple[list[int], list[tuple[list[Cell], int]]]] = {}
+        self.bookmark = compiled(load("text")["bookmark"])  # for the quotes, looked up once per document
 
     def _cell_index(self, k: int) -> tuple[list[int], list[tuple[list[Cell], int]]]:
         """First source offsets of a table's cells, sorted, each with (its row, its index in it)."""
@@ -340,9 +351,9 @@ class _Locator:
         k = bisect.bisect_right(self.starts, offset) - 1
         if k < 0:
             return None, None, [], None
-        b = self.blocks[k]
-        if offset > max(b.end, b.start):
+        if offset > self.ends[k]:
             return None, None, [], None
+        b = self.blocks[k]
         if b.kind != "table":
             return self.ordinal[k], None, [], b
         firsts, where = self._cell_index(k)

@@ -263,3 +263,17 @@ def test_astral_test_like_a_scan():
     for _ in range(3000):
         s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 6)))
         assert hygiene._has_astral(s) == any(ord(c) > 0xFFFF for c in s), repr(s)
+
+
+def test_span_dict_is_its_fields_in_order_with_a_new_bbox():
+    from extractor.records import _span
+
+    spans = [Span(3, 10, 20), Span(1, 0, 5, 2, None, 1, 2, 3, "规划", [1.0, 2.0, 3.0, 4.0]),
+             _span({"bbox": [0.5, 1, 2, 3], "quote": "目标", "line": 7, "start": 1, "end": 2})]
+    for s in spans:
+        d = s.to_dict()
+        assert list(d.items()) == [(f.name, getattr(s, f.name)) for f in dataclasses.fields(Span)]
+        if s.bbox is not None:
+            assert d["bbox"] is not s.bbox
+            d["bbox"].append(9.0)
+            assert len(s.bbox) == 4
