@@ -120,13 +120,16 @@ def test_unit_words_found_by_lookup_like_the_overlapped_alternation():
         assert list(units._unit_word_spans(s)) == [m.span() for m in alternation.finditer(s, overlapped=True)], s
 
 
-def test_one_regex_for_all_heading_forms_matches_where_one_form_does():
+def test_one_regex_for_all_heading_forms_finds_the_first_form_that_matches():
     from extractor.structure import sections
 
     for rendered in (False, True):
-        forms, any_form = sections._label_forms(rendered)
-        for line in _corpus_lines() + ["1 总则", "5.1 目标", "第二阶段：", "附件1", "①", "（十二）", "甲、"]:
-            assert bool(any_form.match(line)) == any(rx.match(line) for _, _, rx in forms), line
+        forms = sections._label_forms(rendered)
+        for line in _corpus_lines() + ["1 总则", "5.1 目标", "第二阶段：", "附件1", "①", "（十二）", "甲、", "5.1. 目标 "]:
+            first = next(((name, rank, m.group("label"), m.end()) for name, rank, rx in forms.forms
+                          for m in [rx.match(line)] if m), None)
+            got = forms.match(line)
+            assert (got and (got[0], got[1], got[2].group("label"), got[2].end())) == first, line
 
 
 def test_declarations_need_the_cue():
@@ -277,3 +280,4 @@ def test_span_dict_is_its_fields_in_order_with_a_new_bbox():
             assert d["bbox"] is not s.bbox
             d["bbox"].append(9.0)
             assert len(s.bbox) == 4
+

@@ -29,25 +29,40 @@ class _Label:
     runin: bool
 
 
-_FORMS: dict[bool, tuple[dict, list[tuple[str, int, object]], object]] = {}
+@dataclass
+class _Forms:
+    """The label forms of one loaded heading grammar, and one regex holding them all in order:
+    form ``k`` as the group ``_formK`` (the first alternative that matches is the first form
+    that does, as the forms are tried in order; its ``label`` group is the label)."""
+
+    spec: dict
+    forms: list[tuple[str, int, object]]
+    any_form: object
+    groups: tuple[int, ...]  # the group number of each form's alternative
+
+    def match(self, text: str) -> Optional[tuple[str, int, object]]:
+        """(form name, rank, match of its alternative) of the first form that matches ``text``."""
+        m = self.any_form.match(text)
+        if m is None:
+            return None
+        regs = m.regs
+        k = next(k for k, g in enumerate(self.groups) if regs[g][0] >= 0)
+        return self.forms[k][0], self.forms[k][1], m
 
 
-def _forms(rendered: bool = False) -> list[tuple[str, int, object]]:
-    """The label forms; those marked ``label_only`` only for a label Word rendered from its
-    numbering (``rendered``)."""
-    return _label_forms(rendered)[0]
+_FORMS: dict[bool, _Forms] = {}
 
 
-def _label_forms(rendered: bool) -> tuple[list[tuple[str, int, object]], object]:
-    """(the label forms, one regex matching where any of them matches), built once per loaded
-    heading grammar."""
+def _label_forms(rendered: bool) -> _Forms:
+    """The label forms and their one regex, built once per loaded heading grammar."""
     spec = load("headings")
     got = _FORMS.get(rendered)
-    if got is None or got[0] is not spec:
+    if got is None or got.spec is not spec:
         forms = [(f["name"], f["rank"], compiled(f["rx"])) for f in spec["label"]
                  if rendered or not f.get("label_only")]
-        got = _FORMS[rendered] = (spec, forms, compiled("|".join(f"(?:{rx.pattern})" for _, _, rx in forms)))
-    return got[1], got[2]
+        rx = compiled("|".join(f"(?P<_form{k}>{rx.pattern})" for k, (_, _, rx) in enumerate(forms)))
+        got = _FORMS[rendered] = _Forms(spec, forms, rx, tuple(rx.groupindex[f"_form{k}"] for k in range(len(forms))))
+    return got
 
 
 def _title_ok(title: str, limit: int) -> bool:
@@ -68,17 +83,13 @@ def classify(block: Block) -> Optional[_Label]:
     if block.label:  # docx: Word rendered the label from numbering.xml; it is not in the text
         label = block.label.strip()
         for probe in (label + " ", label.rstrip(".．") + " "):  # "5.1." reads as "5.1"
-            for name, rank, rx in _forms(rendered=True):
-                if rx.match(probe):
-                    return _heading_title(name, rank, label, text, lim)
-    forms, any_form = _label_forms(False)
-    for name, rank, rx in forms if any_form.match(text) else ():
-        m = rx.match(text)
-        if m:
-            found = _heading_title(name, rank, m.group("label"), text[m.end():], lim)
-            if found:
-                return found
-            return None
+            rendered = _label_forms(True).match(probe)
+            if rendered is not None:
+                return _heading_title(rendered[0], rendered[1], label, text, lim)
+    labelled = _label_forms(False).match(text)
+    if labelled is not None:
+        name, rank, m = labelled
+        return _heading_title(name, rank, m.group("label"), text[m.end():], lim)
     if (block.heading_hint or block.outline_level) and _title_ok(_trim(text), lim["unlabelled_title_max"]):
         if not compiled(lim["runin_end"]).search(text[:-1]):
             return _Label("unlabelled", 100, None, _trim(text), False)
