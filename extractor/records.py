@@ -467,22 +467,27 @@ _CONVERTERS: dict[type, Callable[[Any], Any]] = {}  # class → its compiled con
 
 
 def _converter(kind: type) -> Callable[[Any], Any]:
-    """The function turning a dataclass ``kind`` into a dict, compiled once per class: each field
-    read once, in field order, a plain value taken as it is, a field whose metadata says ``omit``
-    left out at that value."""
-    env: dict[str, Any] = {"plain": _PLAIN, "to_json": to_json, "Span": Span}
-    lines = ["def convert(obj):", "    out = {}"]
-    for k, f in enumerate(dataclasses.fields(kind)):
-        lines.append(f"    v = obj.{f.name}")
-        indent = "    "
+    """The function turning a dataclass ``kind`` into a dict, compiled once per class: the
+    instance's dict copied (its fields in order, as ``__init__`` set them; named one by one
+    when the instance holds other attributes too), a value that is not plain converted, a field
+    whose metadata says ``omit`` left out at that value."""
+    fields = dataclasses.fields(kind)
+    env: dict[str, Any] = {"plain": _PLAIN, "to_json": to_json, "Span": Span, "names": [f.name for f in fields]}
+    lines = ["def convert(obj):", "    out = obj.__dict__.copy()",
+             f"    if len(out) != {len(fields)}:",
+             "        out = {name: getattr(obj, name) for name in names}"]
+    for k, f in enumerate(fields):
+        lines.append(f"    v = out[{f.name!r}]")
+        test = "if"
         if "omit" in f.metadata:
             env[f"omit{k}"] = f.metadata["omit"]
-            lines.append(f"    if v != omit{k}:")
-            indent *= 2
+            lines.append(f"    if v == omit{k}:")
+            lines.append(f"        del out[{f.name!r}]")
+            test = "elif"
         # the common cases inline: a plain value, a span, a list
-        lines += [f"{indent}t = type(v)",
-                  f"{indent}out[{f.name!r}] = v if t in plain else v.to_dict() if t is Span else "
-                  "[x if type(x) in plain else to_json(x) for x in v] if t is list else to_json(v)"]
+        lines += [f"    {test} type(v) not in plain:",
+                  f"        out[{f.name!r}] = v.to_dict() if type(v) is Span else "
+                  "[x if type(x) in plain else to_json(x) for x in v] if type(v) is list else to_json(v)"]
     lines.append("    return out")
     exec("\n".join(lines), env)  # noqa: S102 — the code is built from the class's own field names
     _CONVERTERS[kind] = convert = env["convert"]

@@ -281,3 +281,14 @@ def test_span_dict_is_its_fields_in_order_with_a_new_bbox():
             d["bbox"].append(9.0)
             assert len(s.bbox) == 4
 
+
+def test_a_record_with_other_attributes_converts_field_by_field():
+    from extractor.records import GridCell, PlanPeriod
+
+    cell = GridCell("≥27", span=Span(2, 5, 8, quote="≥27"))
+    cell.note = "not a field"  # an attribute besides the fields: left out, the fields in their order
+    assert repr(to_json(cell)) == repr(_jsonable_plain(cell))
+    for period in (PlanPeriod(2021, 2025), PlanPeriod(2021, 2025, True)):
+        period.extra = 1
+        assert repr(to_json(period)) == repr(_jsonable_plain(period))
+    assert list(to_json(PlanPeriod(2021, 2025))) == ["start", "end"]
