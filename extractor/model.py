@@ -279,7 +279,7 @@ class Document:
         if locator is None:
             locator = self._locator = _Locator(self.blocks)
         paragraph, table, cells, block = locator.locate(start)
-        page = self.page_of(start)
+        page = bisect.bisect_right(self.page_starts, start) if self.page_starts else None  # page_of, inline
         row = col = None
         bbox: Optional[BBox] = None
         if cells:
@@ -290,7 +290,7 @@ class Document:
             quote = _quote(self._quoted(start, end), locator.bookmark)
             if block is not None and block.bbox is not None:
                 bbox = (block.page_bboxes or {}).get(page, block.bbox) if page != block.page else block.bbox
-        return Span(self.line_of(start), start, end, page, paragraph, table, row, col, quote,
+        return Span(bisect.bisect_right(self._line_starts, start), start, end, page, paragraph, table, row, col, quote,
                     [round(v, 1) for v in bbox] if bbox is not None else None)
 
     def quote(self, start: int, end: int) -> Optional[str]:
@@ -312,8 +312,12 @@ class Document:
 
 
 def _quote(text: str, bookmark: "regex.Pattern") -> Optional[str]:
-    """Up to 30 characters of ``text``, white space collapsed, Tika bookmarks (matches of ``bookmark``) out."""
-    return " ".join(bookmark.sub("", text).split())[:QUOTE_CHARS] or None
+    """Up to 30 characters of ``text``, white space collapsed, Tika bookmarks (matches of ``bookmark``) out.
+    A table row's text runs long: its head collapsed first (collapsing a head of a text gives a head
+    of the text collapsed), the whole only when the head gives too few characters."""
+    text = bookmark.sub("", text)
+    head = " ".join(text[:QUOTE_CHARS * 3].split())
+    return (head if len(head) >= QUOTE_CHARS else " ".join(text.split()))[:QUOTE_CHARS] or None
 
 
 class _Locator:
@@ -336,14 +340,14 @@ class _Locator:
         self.bookmark = compiled(load("text")["bookmark"])  # for the quotes, looked up once per document
 
     def _cell_index(self, k: int) -> tuple[list[int], list[tuple[list[Cell], int]]]:
-        """First source offsets of a table's cells, sorted, each with (its row, its index in it)."""
-        if k not in self._cells:
-            table = self.blocks[k].table
-            found = [(c.offsets[0], row, i) for row in (table.rows if table else []) for i, c in enumerate(row)
-                     if c.offsets]
-            found.sort(key=lambda t: t[0])
-            self._cells[k] = ([t[0] for t in found], [(t[1], t[2]) for t in found])
-        return self._cells[k]
+        """First source offsets of a table's cells, sorted, each with (its row, its index in it); kept in
+        ``_cells`` (:meth:`locate` looks there first)."""
+        table = self.blocks[k].table
+        found = [(c.offsets[0], row, i) for row in (table.rows if table else []) for i, c in enumerate(row)
+                 if c.offsets]
+        found.sort(key=lambda t: t[0])
+        got = self._cells[k] = ([t[0] for t in found], [(t[1], t[2]) for t in found])
+        return got
 
     def locate(self, offset: int) -> tuple[Optional[int], Optional[int], list[Cell], Optional[Block]]:
         """(paragraph, table, cells, block): the paragraph number, or the table number and the
@@ -356,7 +360,7 @@ class _Locator:
         b = self.blocks[k]
         if b.kind != "table":
             return self.ordinal[k], None, [], b
-        firsts, where = self._cell_index(k)
+        firsts, where = self._cells.get(k) or self._cell_index(k)
         c = bisect.bisect_right(firsts, offset) - 1
         if c < 0:
             return None, self.ordinal[k], [], b

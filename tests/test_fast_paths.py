@@ -292,3 +292,16 @@ def test_a_record_with_other_attributes_converts_field_by_field():
         period.extra = 1
         assert repr(to_json(period)) == repr(_jsonable_plain(period))
     assert list(to_json(PlanPeriod(2021, 2025))) == ["start", "end"]
+
+
+def test_quote_collapses_a_head_like_the_whole_text():
+    from extractor.model import QUOTE_CHARS, _quote
+    from extractor.patterns import compiled, load
+
+    bookmark = compiled(load("text")["bookmark"])
+    rng = random.Random(5)
+    pool = ["规划", "目标", " ", "  ", "\t", "\n", "\u3000", "[bookmark: _Toc1]", "[bookmark:", "]", "2025", "a" * 40,
+            " " * 70]
+    samples = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(4000)]
+    for s in samples + _corpus_lines()[:300]:
+        assert _quote(s, bookmark) == (" ".join(bookmark.sub("", s).split())[:QUOTE_CHARS] or None), repr(s)
