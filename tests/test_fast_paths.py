@@ -305,3 +305,37 @@ def test_quote_collapses_a_head_like_the_whole_text():
     samples = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(4000)]
     for s in samples + _corpus_lines()[:300]:
         assert _quote(s, bookmark) == (" ".join(bookmark.sub("", s).split())[:QUOTE_CHARS] or None), repr(s)
+
+
+def _compat_plain(kind, text):
+    from extractor.patterns import compiled
+    from extractor.tables.header import _key, header_year, is_label_kind, lex, matches
+
+    t = _key(text)
+    if not t:
+        return 0
+    num, seq, attr = matches("number_cell", t), matches("seq_cell", t), matches("attribute_cell", t)
+    table = {"seq": 2 if seq else -2, "attribute": 3 if attr else -2,
+             "status": 2 if matches("status_cell", t) else -1,
+             "unit": -2 if num else (1 if matches("unit_cell", t) else -1)}
+    if kind in table:
+        return table[kind]
+    if is_label_kind(kind):
+        return -2 if (num or seq) else (-1 if attr else 1)
+    if kind in ("standard", "baseline", "target", "cumulative", "investment"):
+        unit_like = len(t) <= 6 and compiled(lex()["unit_text"]).search(t) is not None
+        return 1 if num else (-2 if attr else (-1 if unit_like else 0))
+    if kind == "period":
+        return 2 if header_year(t) else -1
+    return 0
+
+
+def test_cell_fit_reads_only_what_the_kind_asks_like_reading_all():
+    from extractor.tables.header import compat, lex
+
+    kinds = [c["kind"] for c in lex()["columns"]] + ["unknown", "period", "cumulative"]
+    cells = [c for line in _corpus_lines()[:600] for c in line.split("\t")]
+    cells += ["", "1", "（一）", "约束性", "预期性", "≥27", "%", "万元", "2025年", "完成", "—", "亿元"]
+    for text in cells:
+        for kind in kinds:
+            assert compat(kind, text) == _compat_plain(kind, text), (kind, text)

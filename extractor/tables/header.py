@@ -29,8 +29,10 @@ def _key(text: str) -> str:
     return nfkc(flat(text)).replace(" ", "")
 
 
+@functools.lru_cache(maxsize=4096)
 def column_kind(text: str) -> Optional[str]:
-    """The column kind a header text names, or None."""
+    """The column kind a header text names, or None (the lexicon's column patterns tried in turn;
+    a table's header and cell texts are asked about again: cached)."""
     t = _key(text)
     if not t:
         return None
@@ -100,22 +102,21 @@ def compat(kind: str, text: str) -> int:
     t = _key(text)
     if not t:
         return 0
-    num = matches("number_cell", t)
-    seq = matches("seq_cell", t)
-    attr = matches("attribute_cell", t)
     if kind == "seq":
-        return 2 if seq else -2
+        return 2 if matches("seq_cell", t) else -2
     if kind == "attribute":
-        return 3 if attr else -2
+        return 3 if matches("attribute_cell", t) else -2
     if kind == "status":
         return 2 if matches("status_cell", t) else -1
     if kind == "unit":
-        return -2 if num else (1 if matches("unit_cell", t) else -1)
+        return -2 if matches("number_cell", t) else (1 if matches("unit_cell", t) else -1)
     if is_label_kind(kind):
-        return -2 if (num or seq) else (-1 if attr else 1)
+        return -2 if (matches("number_cell", t) or matches("seq_cell", t)) else (-1 if matches("attribute_cell", t) else 1)
     if kind in ("standard", "baseline", "target", "cumulative", "investment"):
+        if matches("number_cell", t):
+            return 1
         unit_like = len(t) <= 6 and compiled(lex()["unit_text"]).search(t) is not None
-        return 1 if num else (-2 if attr else (-1 if unit_like else 0))
+        return -2 if matches("attribute_cell", t) else (-1 if unit_like else 0)
     if kind == "period":
         return 2 if header_year(t) else -1
     return 0
