@@ -339,3 +339,19 @@ def test_cell_fit_reads_only_what_the_kind_asks_like_reading_all():
     for text in cells:
         for kind in kinds:
             assert compat(kind, text) == _compat_plain(kind, text), (kind, text)
+
+
+def test_dates_read_once_per_text_like_reading_each_time():
+    from extractor.audit import dates
+
+    rng = random.Random(3)
+    texts = [f"{y}-{m}-{d}" for y in (2020, 2024, 2100) for m in (0, 1, 2, 12, 13) for d in (0, 1, 28, 29, 30, 31)]
+    texts += ["2025", "2025-6", " 2025-06 ", "", None, 2025, "二〇二五年", "2025-06-31x"]
+    for s in texts + [rng.choice(texts) for _ in range(200)]:
+        m = dates._ISO.fullmatch(str(s or "").strip())
+        plain = (dates.PartialDate((s,)) if isinstance(s, int) else
+                 None if not m or dates._invalid.__wrapped__(str(s or "").strip())
+                 else dates.PartialDate(tuple(int(g) for g in m.groups() if g)))
+        assert dates.parse(s) == plain and dates.parse(s) == plain, repr(s)
+        if not isinstance(s, int):
+            assert dates.invalid(s) == dates._invalid.__wrapped__(str(s or "").strip()), repr(s)

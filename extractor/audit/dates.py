@@ -4,6 +4,7 @@ overlap or leave gaps."""
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
@@ -35,15 +36,28 @@ def parse(s: Any) -> Optional[PartialDate]:
     """A valid ISO (partial) date, or None."""
     if isinstance(s, int):
         return PartialDate((s,))
-    m = _ISO.fullmatch(str(s or "").strip())
-    if not m or invalid(str(s)):
+    return _parsed(str(s or "").strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(s: str) -> Optional[PartialDate]:
+    """:func:`parse` of a stripped text (every date check reads the same dates: cached; a
+    PartialDate is immutable)."""
+    m = _ISO.fullmatch(s)
+    if not m or _invalid(s):
         return None
     return PartialDate(tuple(int(g) for g in m.groups() if g))
 
 
 def invalid(s: Optional[str]) -> Optional[tuple[str, str]]:
     """(Chinese, English) reason when an ISO-like date names a month or day that does not exist."""
-    m = _ISO.fullmatch(str(s or "").strip())
+    return _invalid(str(s or "").strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _invalid(s: str) -> Optional[tuple[str, str]]:
+    """:func:`invalid` of a stripped text (cached)."""
+    m = _ISO.fullmatch(s)
     if not m or not m[2]:
         return None
     year, month = int(m[1]), int(m[2])
