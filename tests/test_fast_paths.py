@@ -355,3 +355,14 @@ def test_dates_read_once_per_text_like_reading_each_time():
         assert dates.parse(s) == plain and dates.parse(s) == plain, repr(s)
         if not isinstance(s, int):
             assert dates.invalid(s) == dates._invalid.__wrapped__(str(s or "").strip()), repr(s)
+
+
+
+def test_project_periods_read_year_and_month_groups():
+    from extractor.tables.projects import parse_period
+
+    cases = {"2022.6-2023.12": ("2022-6", "2023-12"), "2021—2025年": ("2021", "2025"), "2023年起": (None, "2023"), "2023年3月起": ("2023-3", None),
+             "2024.16": (None, "2024-16"), "2021年3月至2022年": ("2021-3", "2022"), "长期": (None, None)}
+    for raw, want in cases.items():
+        got = parse_period(raw)
+        assert (got.raw, got.start, got.end) == (raw, *want), raw

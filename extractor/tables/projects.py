@@ -6,7 +6,7 @@ from typing import Optional
 from ..language.normalise import nfkc
 from ..language.periods import find_plan
 from ..model import Document
-from ..patterns import compiled
+from ..patterns import compiled, group_numbers
 from ..records import Money, Period, Project
 from ..values import is_placeholder, parse_value
 from .common import Blocks, Ledger, row_span, slot, text
@@ -98,10 +98,13 @@ def parse_period(raw: str) -> Period:
     """The period as written, its digits copied as written ("2022.16" → "2022-16")."""
     lx = lex()
     s = nfkc(raw)
-    pts = list(compiled(lx["period_point"]).finditer(s))
+    point = compiled(lx["period_point"])
+    pts = list(point.finditer(s))
+    y, mo = group_numbers(point, "y", "m")  # by number: regex looks a group name up slowly
 
     def iso(m) -> str:
-        return m.group("y") + (f"-{m.group('m')}" if m.group("m") else "")
+        month = m.group(mo)
+        return m.group(y) + (f"-{month}" if month else "")
 
     start = end = None
     plan = find_plan(s) if not pts else None
