@@ -15,7 +15,7 @@ import regex
 
 from .language.normalise import nfkc
 from .language.numbers import parse_number
-from .patterns import compiled, load
+from .patterns import compiled, group_numbers, load
 from .records import Value
 
 
@@ -55,26 +55,48 @@ def is_placeholder(text: Optional[str]) -> bool:
     return text is not None and nfkc(text).strip() in _p()["placeholders"]
 
 
-def _op_of(word: Optional[str], table: list) -> Optional[str]:
+@functools.lru_cache(maxsize=None)
+def _ops() -> tuple[tuple[tuple[regex.Pattern, str], ...], tuple[tuple[regex.Pattern, str], ...]]:
+    """(prefix, suffix) comparators, each (regex of the whole word / of the end of a text, op),
+    compiled once (every value cell reads them)."""
+    p = _p()
+    return (tuple((compiled(f"^(?:{rx})$"), op) for rx, op in p["prefix_ops"]),
+            tuple((compiled(f"(?:{rx})$"), op) for rx, op in p["suffix_ops"]))
+
+
+def _op_of(word: Optional[str]) -> Optional[str]:
+    """The op of a comparator word written before the number."""
     if not word:
         return None
-    for rx, op in table:
-        if compiled(f"^(?:{rx})$").match(word):
+    for rx, op in _ops()[0]:
+        if rx.match(word):
             return op
     return None
 
 
 def _suffix(rest: str) -> tuple[Optional[str], str]:
     """(op, rest without it) for a comparator written after the number."""
-    for rx, op in _p()["suffix_ops"]:
-        m = compiled(f"(?:{rx})$").search(rest)
+    for rx, op in _ops()[1]:
+        m = rx.search(rest)
         if m:
             return op, rest[:m.start()].strip()
     return None, rest
 
 
 def parse_value(raw: Optional[str]) -> Value:
-    """Parse one cell value (raw text as printed) into SPEC's V."""
+    """Parse one cell value (raw text as printed) into SPEC's V: a new Value each time, its fields
+    read once per text (a document's tables repeat their values: "—", "≥95%", "约束性")."""
+    return Value(raw, *_fields(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fields(raw: Optional[str]) -> tuple:
+    """The fields of :func:`parse_value` after ``raw``, in the order of Value."""
+    v = _parse(raw)
+    return v.op, v.value, v.unit, v.qualitative, v.value_max
+
+
+def _parse(raw: Optional[str]) -> Value:
     if raw is None or not raw.strip():
         return Value(raw=raw)
     p = _p()
@@ -93,7 +115,7 @@ def parse_value(raw: Optional[str]) -> Value:
         n = parse_number(cn.group("num"))
         if n is not None:
             head = s[:cn.start()].strip()
-            op = _op_of(head, p["prefix_ops"]) or _suffix(s[cn.end():])[0]
+            op = _op_of(head) or _suffix(s[cn.end():])[0]
             return Value(raw=raw, op=op, value=n, unit=cn.group("unit"),
                          qualitative=None if op or not head else s)
     return Value(raw=raw, qualitative=s)
@@ -101,9 +123,10 @@ def parse_value(raw: Optional[str]) -> Value:
 
 def _numeric(raw: str, s: str, m: regex.Match) -> Value:
     p = _p()
-    op = _op_of(m.group("op"), p["prefix_ops"])
-    value = to_number(m.group("num"))
-    value_max = to_number(m.group("num2")) if m.group("num2") else None
+    word, num, num2 = m.group(*group_numbers(_number_rx(), "op", "num", "num2"))  # by number: quicker
+    op = _op_of(word)
+    value = to_number(num)
+    value_max = to_number(num2) if num2 else None
     if value_max is not None:
         op = "range"
     rest = s[m.end():].strip()

@@ -366,3 +366,15 @@ def test_project_periods_read_year_and_month_groups():
     for raw, want in cases.items():
         got = parse_period(raw)
         assert (got.raw, got.start, got.end) == (raw, *want), raw
+
+
+def test_values_parsed_once_per_text_come_as_new_values_like_a_fresh_parse():
+    from extractor import values
+
+    samples = ["≥27", "△EQI＞-1", "3—5", "完成上级规定的考核任务（53）", "99.22*", "/", "—", "", None, "20%以上",
+               "不低于95%", "约1.2亿元", "三个", "≤0.5mg/L", "35以下", "约束性"]
+    for raw in samples + samples:
+        got = values.parse_value(raw)
+        assert got == values._parse(raw) and got is not values.parse_value(raw), repr(raw)
+        got.value = "changed"  # a caller's change stays its own
+        assert values.parse_value(raw) == values._parse(raw), repr(raw)
