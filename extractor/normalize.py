@@ -4,6 +4,7 @@ Works on :class:`MappedText` so that every surviving character still maps to its
 """
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from .model import MappedText, offsets_of
@@ -30,17 +31,21 @@ def remove_matches(m: MappedText, pattern: str) -> MappedText:
     return MappedText("".join(m.text[a:b] for a, b in keep), offsets)
 
 
-def _removals(p: dict) -> "regex.Pattern":
+@functools.lru_cache(maxsize=None)
+def _removals(bookmark: str, han_digit_space: str) -> "regex.Pattern":
     """One regex matching where a bookmark or a Han–digit space does (a text it does not match
-    needs neither removal: one search instead of two)."""
-    return compiled(f"(?:{p['bookmark']})|(?:{p['han_digit_space']})")
+    needs neither removal: one search instead of two); built once per pair of patterns (asked
+    for every line a reader reads)."""
+    return compiled(f"(?:{bookmark})|(?:{han_digit_space})")
 
 
 def clean(m: MappedText) -> MappedText:
     """Bookmarks removed, Han–digit spaces removed, outer whitespace stripped (a new
     MappedText, which may share ``m``'s offsets when nothing was removed)."""
     p = load("text")
-    out = remove_matches(remove_matches(m, p["bookmark"]), p["han_digit_space"]) if _removals(p).search(m.text) else m
+    out = m
+    if _removals(p["bookmark"], p["han_digit_space"]).search(m.text):
+        out = remove_matches(remove_matches(m, p["bookmark"]), p["han_digit_space"])
     text = out.text
     if text and not text[0].isspace() and not text[-1].isspace():  # nothing to strip: no copy
         return out if out is not m else MappedText(text, m.offsets)
