@@ -378,3 +378,18 @@ def test_values_parsed_once_per_text_come_as_new_values_like_a_fresh_parse():
         assert got == values._parse(raw) and got is not values.parse_value(raw), repr(raw)
         got.value = "changed"  # a caller's change stays its own
         assert values.parse_value(raw) == values._parse(raw), repr(raw)
+
+
+def test_change_values_told_once_per_text_and_pattern():
+    from extractor.audit import values as audit_values
+    from extractor.language.normalise import nfkc
+    from extractor.patterns import compiled, load
+    from extractor.records import Value
+
+    rx = compiled(load("checks")["values"]["change"])
+    vals = [Value("△EQI＞-1"), Value("下降10%"), Value("≥27"), Value(None, qualitative="较2020年下降"), Value(None), None,
+            Value("减少5", qualitative="下降"), Value("")]
+    for v in vals + vals:
+        text = nfkc(" ".join(x for x in (v.raw, v.qualitative) if x)) if v else ""
+        assert audit_values.is_change(v) == (bool(text) and bool(rx.search(text))), v
+    assert audit_values._written_as_change("≥27", None, "≥") and not audit_values._written_as_change("≥27", None, "下降")

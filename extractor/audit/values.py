@@ -1,6 +1,7 @@
 """Comparing parsed indicator values (SPEC's V): direction, "meets", "weaker than"."""
 from __future__ import annotations
 
+import functools
 from typing import Optional
 
 from ..language.normalise import nfkc
@@ -77,8 +78,15 @@ def shown(v: Optional[Value]) -> str:
 
 def is_change(v: Optional[Value]) -> bool:
     """A value written as a change ("△EQI＞-1", "下降10%"), not as a level."""
-    text = nfkc(" ".join(x for x in (v.raw, v.qualitative) if x)) if v else ""
-    return bool(text) and bool(compiled(load("checks")["values"]["change"]).search(text))
+    return bool(v) and _written_as_change(v.raw, v.qualitative, load("checks")["values"]["change"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _written_as_change(raw: Optional[str], qualitative: Optional[str], change: str) -> bool:
+    """:func:`is_change` of a value's texts under the pattern ``change`` (the checks ask it of the
+    same values again and again: cached)."""
+    text = nfkc(" ".join(x for x in (raw, qualitative) if x))
+    return bool(text) and bool(compiled(change).search(text))
 
 
 def bare_name(s: Optional[str]) -> str:
