@@ -393,3 +393,21 @@ def test_change_values_told_once_per_text_and_pattern():
         text = nfkc(" ".join(x for x in (v.raw, v.qualitative) if x)) if v else ""
         assert audit_values.is_change(v) == (bool(text) and bool(rx.search(text))), v
     assert audit_values._written_as_change("≥27", None, "≥") and not audit_values._written_as_change("≥27", None, "下降")
+
+
+def test_the_unit_checks_read_the_units_once_per_context():
+    from extractor.audit import units
+    from extractor.audit.context import AuditContext
+    from extractor.records import DocumentInfo, ExtractResult, Responsibility, UnitRef
+
+    calls = []
+    resp = [Responsibility(f"resp-{i}", [name], "责任", "", normalized_units=[UnitRef(name, name, None, known)])
+            for i, (name, known) in enumerate([("市住房城乡建设局", True), ("市住房建设局", False)], 1)]
+    ctx = AuditContext(ExtractResult(document=DocumentInfo("d", "d.txt", "txt", "0"), responsibilities=resp))
+    read = units._occurrences
+    units._occurrences = lambda c: calls.append(c) or read(c)
+    try:
+        found = list(units.variants(ctx)) + list(units.unknown(ctx))
+    finally:
+        units._occurrences = read
+    assert len(calls) == 1 and len(found) == 2 and found == list(units.variants(ctx)) + list(units.unknown(ctx))

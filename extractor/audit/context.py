@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from ..model import Document, Span
 from ..records import ExtractResult
@@ -13,6 +13,13 @@ from ..text.declared import Declaration, find_declarations, from_counts
 class AuditContext:
     result: ExtractResult
     declarations: list[Declaration] = field(default_factory=list)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per context: a reading of the records several checks share."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @classmethod
     def build(cls, result: ExtractResult, doc: Optional[Document] = None) -> "AuditContext":

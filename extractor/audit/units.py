@@ -92,7 +92,7 @@ def _groups(names: list[str], lex: dict) -> list[list[str]]:
 
 @check("unit.variant")
 def variants(ctx: AuditContext) -> Iterable[Hit]:
-    where, lex = _occurrences(ctx)
+    where, lex = ctx.memo("units", lambda: _occurrences(ctx))  # both unit checks read it
     for group in _groups(list(where), lex):
         group.sort(key=lambda n: -len(where[n]))
         refs = [ref(where[n][0]) for n in group if where[n]]
@@ -102,7 +102,7 @@ def variants(ctx: AuditContext) -> Iterable[Hit]:
 
 @check("unit.unknown")
 def unknown(ctx: AuditContext) -> Iterable[Hit]:
-    where, lex = _occurrences(ctx)
+    where, lex = ctx.memo("units", lambda: _occurrences(ctx))  # both unit checks read it
     collective = compiled(load("checks")["units"]["collective"])
     for name, (_, known) in lex.items():
         if known is False and not collective.search(name):
