@@ -166,13 +166,15 @@ def find_quantities(text: str) -> list[Quantity]:
         return []
     p = _p()
     rx = _quantity_rx()
-    groups = group_numbers(rx, "a", "b", "unit", "mag", "pct")
+    names = ("a", "b", "unit", "mag", "pct", "tail", "more1", "more2")
+    groups = group_numbers(rx, *names)
+    n_a, _, n_unit, n_mag, n_pct, n_tail, _, n_more2 = groups  # (by number: a look-up by name is slow)
     out: list[Quantity] = []
     for m in rx.finditer(text):
-        a, b, unit, mag, pct = m.group(*groups)
+        a, b, unit, mag, pct, tail, more1, more2 = m.group(*groups)
         if not (unit or mag or pct):
             continue  # a bare numeral ("进一步", a year) is no quantity
-        start = m.start("pct") if pct else m.start("a")
+        start = m.start(n_pct) if pct else m.start(n_a)
         before = text[max(0, start - 1):start]
         if before and (before.isascii() and before.isalnum() or before in p["not_after"]):
             continue  # "PM2.5", "第3批", "5#泊位"
@@ -181,7 +183,7 @@ def find_quantities(text: str) -> list[Quantity]:
             value = parse_number(a)
             if value is None:
                 continue
-            out.append(Quantity(start, m.end("a"), value, "%", m.start("pct"), chinese=chinese))
+            out.append(Quantity(start, m.end(n_a), value, "%", m.start(n_pct), chinese=chinese))
             continue
         if not unit and not (mag and not chinese):
             continue
@@ -197,20 +199,20 @@ def find_quantities(text: str) -> list[Quantity]:
                 value, vmax = parse_number(a), None
         else:
             value = parse_number(a)
-            if m.group("tail"):  # "13万2" = 13.2万
-                value += int(m.group("tail")) / 10
+            if tail:  # "13万2" = 13.2万
+                value += int(tail) / 10
             vmax = parse_number(b) if b is not None else None
             if b is not None and _is_cn(b):
                 continue
         if value is None:
             continue
-        unit_start = m.start("mag") if mag else m.start("unit")
+        unit_start = m.start(n_mag) if mag else m.start(n_unit)
         written = text[unit_start:m.end()]
-        for g in ("tail", "more2"):
-            if m.group(g):
-                cut = m.start(g) - unit_start
+        for g, n in ((tail, n_tail), (more2, n_more2)):
+            if g:
+                cut = m.start(n) - unit_start
                 written = written[:cut] + written[cut + 1:]
         scale = p["magnitudes"][mag] if mag else 1.0
         out.append(Quantity(start, m.end(), value, written or None, unit_start, scale,
-                            vmax, bool(m.group("more1") or m.group("more2")), chinese))
+                            vmax, bool(more1 or more2), chinese))
     return out
