@@ -38,7 +38,7 @@ class Quantity:
         """The unit without its magnitude ("万吨" → "吨")."""
         if self.unit is None:
             return None
-        for mag in sorted(_p()["magnitudes"], key=len, reverse=True):
+        for mag in _magnitudes_longest_first():
             if self.unit.startswith(mag):
                 return self.unit[len(mag):] or None
         return self.unit
@@ -122,9 +122,15 @@ def parse_vague(s: str) -> Optional[tuple[float, float]]:
 
 
 @functools.lru_cache(maxsize=None)
+def _magnitudes_longest_first() -> tuple[str, ...]:
+    """The magnitude words, longest first."""
+    return tuple(sorted(_p()["magnitudes"], key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=None)
 def _magnitudes() -> str:
     """The magnitude words as alternatives, longest first."""
-    return "|".join(sorted(_p()["magnitudes"], key=len, reverse=True))
+    return "|".join(_magnitudes_longest_first())
 
 
 @functools.lru_cache(maxsize=None)
