@@ -372,9 +372,11 @@ def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...])
     (:func:`_jieba_leading_units`, loaded on first use).
     """
     window = text[:_SUBJECT_WINDOW]
+    stop = end_pos + bad_pos
+    if _opens_with_stop_word(window, stop):
+        return None  # (what the reading below decides, without its runs of unit words)
     runs = _LazyRuns(window)
     han = compiled(r"^\p{Han}*$")
-    stop = end_pos + bad_pos
     p = 0
     while True:
         run = runs.first(lambda r: r[1] > p)
@@ -403,6 +405,17 @@ def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...])
             return None
         names = split_list(text[:end])
         return (names, end) if names and all(looks_like_unit(n) for n in names) else None
+
+
+def _opens_with_stop_word(window: str, stop: tuple[str, ...]) -> bool:
+    """``window`` opens with a word of two or more characters tagged ``stop`` ("加强", "按照")
+    and no unit word starts there: :func:`leading_units` finds no subject (the first run of
+    unit words starts later, so it does not cover the word)."""
+    opening = _word_at(window, 0)
+    if not opening or len(opening[0]) < 2 or not opening[1].startswith(stop):
+        return False
+    words, lengths = _unit_words()
+    return not any(n <= len(window) and window[:n] in words for n in lengths.get(window[:1], ()))
 
 
 @functools.lru_cache(maxsize=1)
