@@ -172,14 +172,16 @@ def find_quantities(text: str) -> list[Quantity]:
         return []
     p = _p()
     rx = _quantity_rx()
-    names = ("a", "b", "unit", "mag", "pct", "tail", "more1", "more2")
-    groups = group_numbers(rx, *names)
-    n_a, _, n_unit, n_mag, n_pct, n_tail, _, n_more2 = groups  # (by number: a look-up by name is slow)
+    groups = group_numbers(rx, "a", "b", "unit", "mag", "pct")  # (by number: a look-up by name is slow)
+    rest = group_numbers(rx, "tail", "more1", "more2")
+    n_a, _, n_unit, n_mag, n_pct = groups
+    n_tail, _, n_more2 = rest
     out: list[Quantity] = []
     for m in rx.finditer(text):
-        a, b, unit, mag, pct, tail, more1, more2 = m.group(*groups)
+        a, b, unit, mag, pct = m.group(*groups)
         if not (unit or mag or pct):
             continue  # a bare numeral ("进一步", a year) is no quantity
+        tail, more1, more2 = m.group(*rest)
         start = m.start(n_pct) if pct else m.start(n_a)
         before = text[max(0, start - 1):start]
         if before and (before.isascii() and before.isalnum() or before in p["not_after"]):
