@@ -240,9 +240,10 @@ def expand(names: list[str]) -> list[UnitRef]:
             refs[i] = UnitRef(cur.name, cur.name + body, _prefix_level(cur.name) or nxt.level, True)
     for i in range(1, len(refs)):  # "市发展和改革局、工业和信息化局": the region word is not repeated
         cur, prev = refs[i], refs[i - 1]
+        if not (cur.known and cur.level == "other" and prev.known):
+            continue  # (the cheap tests first: the bodies are looked up only when they can tell)
         m, pm = match_body(cur.canonical), match_body(prev.canonical)
-        if cur.known and cur.level == "other" and m and not m.pre and prev.known and pm \
-                and len(pm.pre) == 1 and pm.pre in _g()["region_marks"]:
+        if m and not m.pre and pm and len(pm.pre) == 1 and pm.pre in _g()["region_marks"]:
             refs[i] = UnitRef(cur.name, pm.pre + cur.canonical, _prefix_level(pm.pre) or "other", True)
     return refs
 
