@@ -177,8 +177,10 @@ def normalize(name: str) -> UnitRef:
     written = clean(name)
     core = written[len(lex.collective):] if written.startswith(lex.collective) else written
     lead = written[: len(written) - len(core)]
-    alias = compiled(_g()["aside"] + "$").search(core)  # "省发改委（省能源局）": read the name before it
-    m = match_body(core) or (alias and match_body(core[: alias.start()]))
+    m = match_body(core)
+    if not m:  # "省发改委（省能源局）": read the name before the aside
+        alias = compiled(_g()["aside"] + "$").search(core)
+        m = alias and match_body(core[: alias.start()])
     if m and core not in lex.collective_nouns:
         canonical_body, body_level = lex.variants[m.body]
         pre, branch = m.pre, m.branch or ""
@@ -212,9 +214,12 @@ def split_list(text: str) -> list[str]:
 
 
 def _split_conj(name: str) -> list[str]:
+    conjunctions = list(compiled(_g()["conjunction"]).finditer(name))
+    if not conjunctions:
+        return [name]  # (the body is looked up only for a name with a conjunction)
     m = match_body(name)
     inside = range(m.body_start, m.body_end) if m else range(0)
-    for c in compiled(_g()["conjunction"]).finditer(name):
+    for c in conjunctions:
         left, right = name[: c.start()], name[c.end():]
         if c.start() not in inside and looks_like_unit(left) and looks_like_unit(right):
             return [left, *_split_conj(right)]
