@@ -332,10 +332,10 @@ def _iter_runs(text: str) -> Iterator[tuple[int, int]]:
     regions = _region_chars()
     run: Optional[list[int]] = None
     for a, b in _unit_word_spans(text):
-        if any(text[i:i + n] in words for i in range(max(0, a - 3, b - 3), b) for n in range(b - i + 1, 5)):
-            continue  # a listed word of 2–4 characters starting at most 3 before a runs past b
         if b - a == 1 and a and text[a - 1:b] in words and text[a - 1] not in regions:
             continue  # "布局", "平台": a common noun, not a name ending in 局, 台 ("市委" is one)
+        if _runs_past(text, words, a, b):
+            continue
         if run and a <= run[1]:
             run[1] = max(run[1], b)
         else:
@@ -344,6 +344,15 @@ def _iter_runs(text: str) -> Iterator[tuple[int, int]]:
             run = [a, b]
     if run:
         yield run[0], run[1]
+
+
+def _runs_past(text: str, words: dict[str, str], a: int, b: int) -> bool:
+    """A listed word of 2–4 characters starting at most 3 before ``a`` runs past ``b``."""
+    for i in range(max(0, a - 3, b - 3), b):
+        for n in range(b - i + 1, 5):
+            if text[i:i + n] in words:
+                return True
+    return False
 
 
 class _LazyRuns:
