@@ -2,6 +2,7 @@
 measured in bench/run.py, not here)."""
 from __future__ import annotations
 
+import functools
 import random
 import tomllib
 import unicodedata
@@ -118,7 +119,8 @@ def test_whole_text_nfkc_equals_nfkc_per_character(seed):
 
 def _all_dates(text: str, ctx, monkeypatch) -> list:
     with monkeypatch.context() as m:
-        m.setitem(dates._p(), "cue", "")  # the plain path: every passage searched
+        m.setitem(dates._p(), "cue", "")  # the plain path: every passage searched,
+        m.setattr(dates, "_outer", functools.partial(dates._outer, ""))  # at every position
         return dates.find_dates(text, ctx)
 
 
@@ -147,6 +149,20 @@ def test_text_without_the_cue_holds_no_date(seed, monkeypatch):
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
         assert _all_dates(text, _ctx(), monkeypatch) == [], text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_dates_of_digits_and_date_words_with_and_without_the_guard(seed, monkeypatch):
+    """Strings of digits, decimal points, date words, range marks and prefixes: a date found
+    without passing over the digits inside a number is found with it."""
+    pieces = [*"0123456789", "0", "1", "2", "20", "2025", ".", "年", "月", "日", "底", "末", "前", "后", "起",
+              "至", "到", "~", "-", "—", "截至", "自", "于", "今年", "本", "十四五", "期间", "“", "”", "（", "，", "万"]
+    rng = random.Random(seed)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 16)))
+        fast, plain = _ctx(), _ctx()
+        assert dates.find_dates(text, fast) == _all_dates(text, plain, monkeypatch), text
+        assert fast == plain
 
 
 def test_dates_of_the_corpora_with_and_without_the_cue(monkeypatch):
@@ -237,3 +253,36 @@ def test_source_text_of_one_stretch_like_char_by_char():
             m = MappedText("x" * len(offsets), offsets)
             i, j = sorted((rng.randint(0, len(offsets)), rng.randint(0, len(offsets))))
             assert deadlines.source_text(doc, m, i, j) == _source_text_plain(doc, m, i, j)
+
+
+def _subjects(texts, monkeypatch) -> tuple[list, list]:
+    """leading_units of each text, with and without its quick test of the opening word."""
+    cfg = load("responsibilities")
+    end, bad = tuple(cfg["subject_end_pos"]), tuple(cfg["subject_bad_pos"])
+    fast = [units.leading_units(t, end, bad) for t in texts]
+    with monkeypatch.context() as m:
+        m.setattr(units, "_opens_with_stop_word", lambda window, stop: False)
+        plain = [units.leading_units(t, end, bad) for t in texts]
+    return fast, plain
+
+
+def test_subjects_of_the_corpora_with_and_without_the_opening_test(monkeypatch):
+    """Every sentence start of the sample documents' passages."""
+    texts = [psg.text.text[i:] for path in sorted(CORPORA.glob("*.txt")) for psg in passages(read(path))
+             for i, _ in psg.sentences]
+    fast, plain = _subjects(texts, monkeypatch)
+    assert fast == plain and any(fast)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_subjects_of_listed_words_with_and_without_the_opening_test(seed, monkeypatch):
+    """Strings of verbs, adverbs, prepositions and unit words (one-character endings, region
+    words, bodies, names that open with a verb: "管理委员会")."""
+    words, _ = units._unit_words()
+    pos = units._pos_words()
+    pieces = sorted(words)[:200] + sorted(w for w, tag in pos.items() if tag[:1] in "vdp")[:300]
+    pieces += ["、", "和", "要", "负责", "，", "。"]
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(1500)]
+    fast, plain = _subjects(texts, monkeypatch)
+    assert fast == plain

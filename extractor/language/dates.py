@@ -95,12 +95,20 @@ def _strip_names(rx: str) -> str:
     return compiled_plain(r"\(\?P<\w+>").sub("(?:", rx)
 
 
+# Where no date starts: at a digit that continues a number (the grammar opens a year, a year
+# range or a month with "(?<!\d)"); the plain search finds an empty point at each such digit
+_INSIDE_A_NUMBER = r"(?!(?<=\d)\d)"
+
+
 @functools.lru_cache(maxsize=None)
-def _outer() -> regex.Pattern:
+def _outer(guard: str = _INSIDE_A_NUMBER) -> regex.Pattern:
+    """Any date expression: a prefix, then a plan period, a year range or a point or range of
+    points, then a suffix (``guard``: the positions passed over; tests/test_fast_text.py
+    compares with the plain search)."""
     p = _p()
     pt = _strip_names(p["point"])
     return compiled(
-        rf"(?P<pre>{p['prefix']})?(?:(?P<pp>{_strip_names(five_year_rx() + p['period_word'])})|(?P<yr>{_strip_names(p['year_range'])})"
+        rf"{guard}(?P<pre>{p['prefix']})?(?:(?P<pp>{_strip_names(five_year_rx() + p['period_word'])})|(?P<yr>{_strip_names(p['year_range'])})"
         rf"|(?P<p1>{p['point_start']}{pt})(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
     )
 

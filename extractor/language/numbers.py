@@ -38,7 +38,7 @@ class Quantity:
         """The unit without its magnitude ("万吨" → "吨")."""
         if self.unit is None:
             return None
-        for mag in sorted(_p()["magnitudes"], key=len, reverse=True):
+        for mag in _magnitudes_longest_first():
             if self.unit.startswith(mag):
                 return self.unit[len(mag):] or None
         return self.unit
@@ -122,9 +122,15 @@ def parse_vague(s: str) -> Optional[tuple[float, float]]:
 
 
 @functools.lru_cache(maxsize=None)
+def _magnitudes_longest_first() -> tuple[str, ...]:
+    """The magnitude words, longest first."""
+    return tuple(sorted(_p()["magnitudes"], key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=None)
 def _magnitudes() -> str:
     """The magnitude words as alternatives, longest first."""
-    return "|".join(sorted(_p()["magnitudes"], key=len, reverse=True))
+    return "|".join(_magnitudes_longest_first())
 
 
 @functools.lru_cache(maxsize=None)
@@ -166,13 +172,17 @@ def find_quantities(text: str) -> list[Quantity]:
         return []
     p = _p()
     rx = _quantity_rx()
-    groups = group_numbers(rx, "a", "b", "unit", "mag", "pct")
+    groups = group_numbers(rx, "a", "b", "unit", "mag", "pct")  # (by number: a look-up by name is slow)
+    rest = group_numbers(rx, "tail", "more1", "more2")
+    n_a, _, n_unit, n_mag, n_pct = groups
+    n_tail, _, n_more2 = rest
     out: list[Quantity] = []
     for m in rx.finditer(text):
         a, b, unit, mag, pct = m.group(*groups)
         if not (unit or mag or pct):
             continue  # a bare numeral ("进一步", a year) is no quantity
-        start = m.start("pct") if pct else m.start("a")
+        tail, more1, more2 = m.group(*rest)
+        start = m.start(n_pct) if pct else m.start(n_a)
         before = text[max(0, start - 1):start]
         if before and (before.isascii() and before.isalnum() or before in p["not_after"]):
             continue  # "PM2.5", "第3批", "5#泊位"
@@ -181,7 +191,7 @@ def find_quantities(text: str) -> list[Quantity]:
             value = parse_number(a)
             if value is None:
                 continue
-            out.append(Quantity(start, m.end("a"), value, "%", m.start("pct"), chinese=chinese))
+            out.append(Quantity(start, m.end(n_a), value, "%", m.start(n_pct), chinese=chinese))
             continue
         if not unit and not (mag and not chinese):
             continue
@@ -197,20 +207,20 @@ def find_quantities(text: str) -> list[Quantity]:
                 value, vmax = parse_number(a), None
         else:
             value = parse_number(a)
-            if m.group("tail"):  # "13万2" = 13.2万
-                value += int(m.group("tail")) / 10
+            if tail:  # "13万2" = 13.2万
+                value += int(tail) / 10
             vmax = parse_number(b) if b is not None else None
             if b is not None and _is_cn(b):
                 continue
         if value is None:
             continue
-        unit_start = m.start("mag") if mag else m.start("unit")
+        unit_start = m.start(n_mag) if mag else m.start(n_unit)
         written = text[unit_start:m.end()]
-        for g in ("tail", "more2"):
-            if m.group(g):
-                cut = m.start(g) - unit_start
+        for g, n in ((tail, n_tail), (more2, n_more2)):
+            if g:
+                cut = m.start(n) - unit_start
                 written = written[:cut] + written[cut + 1:]
         scale = p["magnitudes"][mag] if mag else 1.0
         out.append(Quantity(start, m.end(), value, written or None, unit_start, scale,
-                            vmax, bool(m.group("more1") or m.group("more2")), chinese))
+                            vmax, bool(more1 or more2), chinese))
     return out

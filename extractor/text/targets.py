@@ -36,6 +36,7 @@ def _p() -> dict:
     return load("targets")
 
 
+@functools.lru_cache(maxsize=None)
 def _rx(name: str) -> regex.Pattern:
     return compiled(_p()[name])
 
@@ -68,47 +69,40 @@ def _strip_filler(before: str) -> str:
         before = before[:m.start()]
 
 
-def _op(q: Quantity, before: str, after: str, clause_before: str) -> str:
-    """Comparator from the words around the number (patterns/targets.toml)."""
+def _op(q: Quantity, before: str, after: str) -> tuple[str, bool]:
+    """Comparator from the words around the number (patterns/targets.toml), and whether a
+    comparator or approximation is written around it ("达到", "以上", "左右"; not when the
+    comparator is only inferred)."""
     p = _p()
     core = _strip_filler(before)
     if _rx("approx_before").search(before):
-        return "="
+        return "=", True
     for op, rx in p["op_after"].items():
         if compiled(rx).search(after):
             if op == ">=":  # "提高5%以上", "下降10%以上": the direction outranks the bound
-                return next((d for d in ("increase", "decrease") if compiled(p["op_before"][d]).search(core)), op)
-            if op == "=":  # "下降6%左右": the direction outranks the approximation
-                return next((d for d in ("decrease", "increase") if compiled(p["op_before"][d]).search(core)), op)
-            return op
+                op = next((d for d in ("increase", "decrease") if compiled(p["op_before"][d]).search(core)), op)
+            elif op == "=":  # "下降6%左右": the direction outranks the approximation
+                op = next((d for d in ("decrease", "increase") if compiled(p["op_before"][d]).search(core)), op)
+            return op, True
     for op, rx in p["op_before"].items():
         if compiled(rx).search(core):
             if op == "increase" and core.endswith(p["increase_word"]) and q.base_unit in p["count_units"]:
-                return "="
-            return op
+                return "=", True
+            return op, True
     if _rx("within_after").search(after):
-        return "<="
-    if p["increase_word"] in clause_before and _is_measure(q):
-        return "increase"
+        return "<=", True
+    if p["increase_word"] in before and _is_measure(q):
+        return "increase", False
     if q.more:
-        return ">"
+        return ">", False
     if q.value_max is not None:
-        return ">="
-    return "="
+        return ">=", False
+    return "=", False
 
 
 def _list_next(text: str, q: Quantity) -> int:
     """Where the next item of a list of numbers would start ("15%、10%和26%")."""
     return q.end + 1 if text[q.end:q.end + 1] and text[q.end] in _p()["list_sep"] else -1
-
-
-def _worded(before: str, after: str) -> bool:
-    """A comparator or approximation is written around the number ("达到", "以上", "左右")."""
-    p = _p()
-    core = _strip_filler(before)
-    return bool(_rx("approx_before").search(before) or _rx("within_after").search(after)
-                or any(compiled(rx).search(after) for rx in p["op_after"].values())
-                or any(compiled(rx).search(core) for rx in p["op_before"].values()))
 
 
 def _is_measure(q: Quantity) -> bool:
@@ -269,8 +263,8 @@ def _passage_targets(doc: Document, psg: Passage):
         if _not_a_target(text, q, c0, sent[0], parens) or _history(text, full[0], full[1], dates, starts, q.start, history):
             continue
         before, after = text[c0:q.start], text[q.end:c1]
-        op = _op(q, before, after, before)
-        worded = q.value_max is not None or _worded(before, after)
+        op, worded = _op(q, before, after)
+        worded = worded or q.value_max is not None
         if q.start in shared and op == "=" and not q.more:
             op, worded = shared[q.start]  # "分别达到15家、5家": the second number shares the comparator
         shared[_list_next(text, q)] = (op, worded)

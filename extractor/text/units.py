@@ -177,8 +177,10 @@ def normalize(name: str) -> UnitRef:
     written = clean(name)
     core = written[len(lex.collective):] if written.startswith(lex.collective) else written
     lead = written[: len(written) - len(core)]
-    alias = compiled(_g()["aside"] + "$").search(core)  # "省发改委（省能源局）": read the name before it
-    m = match_body(core) or (alias and match_body(core[: alias.start()]))
+    m = match_body(core)
+    if not m:  # "省发改委（省能源局）": read the name before the aside
+        alias = compiled(_g()["aside"] + "$").search(core)
+        m = alias and match_body(core[: alias.start()])
     if m and core not in lex.collective_nouns:
         canonical_body, body_level = lex.variants[m.body]
         pre, branch = m.pre, m.branch or ""
@@ -212,9 +214,12 @@ def split_list(text: str) -> list[str]:
 
 
 def _split_conj(name: str) -> list[str]:
+    conjunctions = list(compiled(_g()["conjunction"]).finditer(name))
+    if not conjunctions:
+        return [name]  # (the body is looked up only for a name with a conjunction)
     m = match_body(name)
     inside = range(m.body_start, m.body_end) if m else range(0)
-    for c in compiled(_g()["conjunction"]).finditer(name):
+    for c in conjunctions:
         left, right = name[: c.start()], name[c.end():]
         if c.start() not in inside and looks_like_unit(left) and looks_like_unit(right):
             return [left, *_split_conj(right)]
@@ -240,9 +245,10 @@ def expand(names: list[str]) -> list[UnitRef]:
             refs[i] = UnitRef(cur.name, cur.name + body, _prefix_level(cur.name) or nxt.level, True)
     for i in range(1, len(refs)):  # "市发展和改革局、工业和信息化局": the region word is not repeated
         cur, prev = refs[i], refs[i - 1]
+        if not (cur.known and cur.level == "other" and prev.known):
+            continue  # (the cheap tests first: the bodies are looked up only when they can tell)
         m, pm = match_body(cur.canonical), match_body(prev.canonical)
-        if cur.known and cur.level == "other" and m and not m.pre and prev.known and pm \
-                and len(pm.pre) == 1 and pm.pre in _g()["region_marks"]:
+        if m and not m.pre and pm and len(pm.pre) == 1 and pm.pre in _g()["region_marks"]:
             refs[i] = UnitRef(cur.name, pm.pre + cur.canonical, _prefix_level(pm.pre) or "other", True)
     return refs
 
@@ -326,10 +332,10 @@ def _iter_runs(text: str) -> Iterator[tuple[int, int]]:
     regions = _region_chars()
     run: Optional[list[int]] = None
     for a, b in _unit_word_spans(text):
-        if any(text[i:i + n] in words for i in range(max(0, a - 3, b - 3), b) for n in range(b - i + 1, 5)):
-            continue  # a listed word of 2–4 characters starting at most 3 before a runs past b
         if b - a == 1 and a and text[a - 1:b] in words and text[a - 1] not in regions:
             continue  # "布局", "平台": a common noun, not a name ending in 局, 台 ("市委" is one)
+        if _runs_past(text, words, a, b):
+            continue
         if run and a <= run[1]:
             run[1] = max(run[1], b)
         else:
@@ -338,6 +344,15 @@ def _iter_runs(text: str) -> Iterator[tuple[int, int]]:
             run = [a, b]
     if run:
         yield run[0], run[1]
+
+
+def _runs_past(text: str, words: dict[str, str], a: int, b: int) -> bool:
+    """A listed word of 2–4 characters starting at most 3 before ``a`` runs past ``b``."""
+    for i in range(max(0, a - 3, b - 3), b):
+        for n in range(b - i + 1, 5):
+            if text[i:i + n] in words:
+                return True
+    return False
 
 
 class _LazyRuns:
@@ -372,9 +387,11 @@ def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...])
     (:func:`_jieba_leading_units`, loaded on first use).
     """
     window = text[:_SUBJECT_WINDOW]
+    stop = end_pos + bad_pos
+    if _opens_with_stop_word(window, stop):
+        return None  # (what the reading below decides, without its runs of unit words)
     runs = _LazyRuns(window)
     han = compiled(r"^\p{Han}*$")
-    stop = end_pos + bad_pos
     p = 0
     while True:
         run = runs.first(lambda r: r[1] > p)
@@ -403,6 +420,17 @@ def leading_units(text: str, end_pos: tuple[str, ...], bad_pos: tuple[str, ...])
             return None
         names = split_list(text[:end])
         return (names, end) if names and all(looks_like_unit(n) for n in names) else None
+
+
+def _opens_with_stop_word(window: str, stop: tuple[str, ...]) -> bool:
+    """``window`` opens with a word of two or more characters tagged ``stop`` ("加强", "按照")
+    and no unit word starts there: :func:`leading_units` finds no subject (the first run of
+    unit words starts later, so it does not cover the word)."""
+    opening = _word_at(window, 0)
+    if not opening or len(opening[0]) < 2 or not opening[1].startswith(stop):
+        return False
+    words, lengths = _unit_words()
+    return not any(n <= len(window) and window[:n] in words for n in lengths.get(window[:1], ()))
 
 
 @functools.lru_cache(maxsize=1)
