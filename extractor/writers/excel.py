@@ -168,7 +168,7 @@ class _Zipper:
 
     def __init__(self, path: Path):
         self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
         self.error: Optional[BaseException] = None
         self.thread = threading.Thread(target=self._drain, daemon=True)
         self.thread.start()
@@ -279,7 +279,7 @@ class ExcelWriter:
         self.zipper.write(sheet.xml_head().encode("utf-8"))
         with held:
             held.seek(0)
-            while block := held.read(1 << 14):
+            while block := held.read(1 << 13):
                 self.zipper.write(block)
 
     def _end(self, sheet: _Sheet) -> None:

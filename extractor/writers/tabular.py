@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 WORKBOOK = "planx.xlsx"
 DATABASE = "planx.sqlite"
 NOT_IN_WORKBOOK = ("table_cells",)  # a table for machines (every cell of every grid): CSV and SQLite only
-_SHEET_PARTS = struct.Struct(f"<{2 * (len(table_layout()) - len(NOT_IN_WORKBOOK))}Q")  # a document's (bytes, rows)
-#                                                       of each sheet, as BatchTables keeps them (flat memory)
+_PLACE = struct.Struct(f"<q{len(table_layout())}Iq{2 * (len(table_layout()) - len(NOT_IN_WORKBOOK))}I")  # where a
+#  document's share is in the spools, as BatchTables keeps it (packed: memory stays flat): its CSV text's offset and
+#  the length of each table's, its sheets' offset and the (length, rows) of each sheet's
 
 
 def table_files() -> list[str]:
@@ -128,8 +129,7 @@ class BatchTables:
         self.xlsx = _Guarded(str(self.out_dir / WORKBOOK), [WORKBOOK])
         self.db = _Guarded(str(self.out_dir / DATABASE), [DATABASE])
         self.guards = (self.csv, self.xlsx, self.db)
-        self.places: dict[str, tuple[int, list[int], int, bytes]] = {}  # key → csv offset, lengths; sheets
-        #                                          offset, (length, rows) of each sheet's part (_SHEET_PARTS)
+        self.places: dict[str, bytes] = {}  # key → where its share is in the spools (_PLACE, see _place)
         self.sheet_notes: dict[str, dict] = {}  # key → what rendering its sheet rows changed (when anything)
         self.spools: list[Path] = []
         self.stage: Optional[Path] = None  # the staging database
@@ -177,7 +177,7 @@ class BatchTables:
         self.db.run(lambda: self.db.writer.merge(part.database))
         for (table, column, what), n in part.notes.items():
             self.db.notes.add(table, column, what, n)
-        self.places[key] = (csv_at, part.csv_lengths, cells_at, _SHEET_PARTS.pack(*(n for p in part.sheet_parts for n in p)))
+        self.places[key] = _PLACE.pack(csv_at, *part.csv_lengths, cells_at, *(n for p in part.sheet_parts for n in p))
         if part.sheet_notes:
             self.sheet_notes[key] = part.sheet_notes
 
@@ -233,8 +233,14 @@ class BatchTables:
             with open(tmp, "wb") as out:
                 out.write(codecs.BOM_UTF8 + csv_text([[c.name for c in cols]]).encode("utf-8"))
                 for key in order:
-                    at, lengths = self.places[key][:2]
+                    at, lengths, _, _ = self._place(key)
                     out.write(os.pread(fd, lengths[i], at + sum(lengths[:i])))
+
+    def _place(self, key: str) -> tuple[int, tuple[int, ...], int, tuple[int, ...]]:
+        """Where ``key``'s share is: CSV offset, each table's CSV length, sheets offset, each sheet's (length, rows)."""
+        n = len(self.columns)
+        v = _PLACE.unpack(self.places[key])
+        return v[0], v[1:n + 1], v[n + 1], v[n + 2:]
 
     def _workbook(self, order: list[str]) -> None:
         spool = self.xlsx.writer
@@ -242,12 +248,12 @@ class BatchTables:
         fd = spool.fileno()
         self.xlsx.temps[WORKBOOK] = tmp = temp_file(self.out_dir)
         book = ExcelWriter({n: self.columns[n] for n in self.sheets}, tmp,
-                           (_SHEET_PARTS.unpack(self.places[key][3])[1::2] for key in order))
+                           (self._place(key)[3][1::2] for key in order))
         try:
             for i, name in enumerate(self.sheets):  # a sheet at a time: its rows deflate as they are numbered
                 for key in order:
-                    _, _, at, parts = self.places[key]
-                    lengths = _SHEET_PARTS.unpack(parts)[:2 * i + 1:2]
+                    _, _, at, parts = self._place(key)
+                    lengths = parts[:2 * i + 1:2]
                     rows, first = pickle.loads(os.pread(fd, lengths[-1], at + sum(lengths[:-1])))
                     book.write(name, rows, first)
             for key in order:
