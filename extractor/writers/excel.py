@@ -174,13 +174,18 @@ class _Zipper:
         self.thread.start()
 
     def open(self, name: str) -> None:
-        self.queue.put(("open", name))
+        self._put("open", name)
 
     def write(self, data: bytes) -> None:
-        self.queue.put(("write", data))
+        self._put("write", data)
 
     def close(self) -> None:
-        self.queue.put(("close", None))
+        self._put("close", None)
+
+    def _put(self, what: str, arg: Any) -> None:
+        if self.error is not None:  # the file cannot be written: stop numbering rows for it
+            raise self.error
+        self.queue.put((what, arg))
 
     def _drain(self) -> None:
         part: Any = None
