@@ -550,3 +550,28 @@ def test_atomic_write_replaces_the_file_with_the_usual_mode_and_leaves_no_tempor
     assert target.read_bytes() == b"second, longer" and target.stat().st_mode & 0o777 == 0o666 & ~mask
     assert [p.name for p in target.parent.iterdir()] == ["doc.json"]
     assert not any(p.name.startswith(TEMP_PREFIX) for p in target.parent.iterdir())
+
+
+def test_sheets_continue_in_the_order_a_document_at_a_time_fills_them(monkeypatch):
+    """The workbook is written a table at a time, yet its continuation sheets are numbered as
+    filling the sheets one document at a time would start them."""
+    from extractor.writers.excel import sheet_order
+
+    monkeypatch.setattr("extractor.writers.excel._MAX_ROWS", 5)  # four rows a sheet
+    assert sheet_order(["a", "b"], [[3, 5], [3, 0], [0, 4]]) == [("a", 1), ("b", 1), ("b", 2), ("a", 2), ("b", 3)]
+    assert sheet_order(["a", "b"], [[4, 4]]) == [("a", 1), ("b", 1)]
+
+
+def test_a_workbook_its_zip_thread_cannot_write_is_reported_and_the_others_are_written(batch, tmp_path, monkeypatch):
+    import errno
+    import zipfile
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", full)  # the workbook's parts are written in a thread
+    report = write_batch_tables(batch, tmp_path)
+    assert len(report.failures) == 1 and "planx.xlsx" in report.failures[0] and "No space left" in report.failures[0]
+    assert not (tmp_path / "planx.xlsx").exists() and (tmp_path / "planx.sqlite").exists()
+    assert len((tmp_path / "documents.csv").read_text(encoding="utf-8-sig").splitlines()) == 3
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left

@@ -2,10 +2,9 @@
 
 The workbook is written as SpreadsheetML directly (the benchmark's fastest way: xlsxwriter
 and openpyxl spend ~50 µs per cell, this ~1 µs): each row is rendered once where the document's
-rows are made (a batch worker: :func:`render_row`, its number left open), each sheet's rows are
-numbered as they stream to a temporary file one document at a time, and the sheets are zipped
-into the workbook at the end.  Cells are typed: text is
-always an inline string (never a formula, a number or a link) and neutralised as in the CSV
+rows are made (a batch worker: :func:`render_row`, its number left open); the workbook is then
+written a sheet at a time, each sheet's rows numbered one document at a time and deflated into
+the workbook in a thread meanwhile.  Cells are typed: text is always an inline string (never a formula, a number or a link) and neutralised as in the CSV
 files; numbers are numbers; lists are JSON arrays.  A text is cut at Excel's 32,767 characters
 and an integer beyond 2^53 (which Excel would round) is kept as text, both noted.  A table
 longer than a sheet (1,048,576 rows) continues on ``<name>_2``, ``<name>_3`` ….
@@ -13,14 +12,16 @@ longer than a sheet (1,048,576 rows) continues on ``<name>_2``, ``<name>_3`` …
 from __future__ import annotations
 
 import math
+import queue
 import re
+import tempfile
+import threading
 import zipfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, BinaryIO, Iterable, Optional
 
 from .cells import Notes
 from .columns import Column
-from ..files import temp_file
 
 _MAX_CELL = 32767
 _MAX_ROWS = 1_048_576
@@ -86,38 +87,65 @@ def sample_rows() -> int:
     return _SAMPLE
 
 
-class _Sheet:
-    """One sheet's rows, streamed to a temporary file of ``<row>`` elements."""
+def sheet_order(tables: list[str], counts: Iterable[list[int]]) -> list[tuple[str, int]]:
+    """The workbook's sheets as (table, part): each table's first sheet, then each continuation
+    in the order it is started when the documents' rows (``counts``: each document's rows of every
+    table, in document order) go in a document at a time and fill the sheet before it."""
+    order = [(t, 1) for t in tables]
+    used, parts = [1] * len(tables), [1] * len(tables)  # rows of each table's current sheet (the header)
+    for doc in counts:
+        for i, n in enumerate(doc):
+            while n > 0:
+                if used[i] >= _MAX_ROWS:
+                    parts[i] += 1
+                    order.append((tables[i], parts[i]))
+                    used[i] = 1
+                take = min(_MAX_ROWS - used[i], n)
+                used[i] += take
+                n -= take
+    return order
 
-    def __init__(self, name: str, columns: list[Column], folder: Path, table: str):
-        self.name, self.columns, self.table = name, columns, table
+
+class _Sheet:
+    """One sheet's rows, numbered as they come; held in a temporary file until the column widths
+    are known (its first :func:`sample_rows` rows, or the end of the sheet), then streamed to its
+    part of the workbook."""
+
+    def __init__(self, name: str, columns: list[Column], part: str):
+        self.name, self.columns, self.part = name, columns, part
         self.refs = [_letters(i) for i in range(len(columns))]
         self.widths = [_display_width(c.name) for c in columns]
-        self.path = temp_file(folder)
-        self.fh = open(self.path, "wb")
         self.row = 1
         head = "".join(f'<c r="{ref}1" t="inlineStr" s="1"><is><t>{_esc(c.name)}</t></is></c>'
                        for ref, c in zip(self.refs, columns))
-        self.fh.write(f'<row r="1">{head}</row>'.encode("utf-8"))
+        self.held: Optional[BinaryIO] = tempfile.TemporaryFile()  # None once streamed
+        self.held.write(f'<row r="1">{head}</row>'.encode("utf-8"))
 
-    @property
-    def full(self) -> bool:
-        return self.row >= _MAX_ROWS
+    def room(self) -> int:
+        """Rows the sheet can still take."""
+        return _MAX_ROWS - self.row
 
-    def write(self, cells: bytes, values: Optional[list[Any]]) -> None:
-        """One row as :func:`render_row` made it; its ``values`` (as rendered) count for the
-        column widths while the sheet is within its first rows."""
-        self.row += 1
-        r = self.row
-        if r <= _SAMPLE and values:
-            widths = self.widths
-            for c, v in enumerate(values):
-                if v is not None:
-                    w = _display_width(str(v)[:_MAX_WIDTH])
-                    if w > widths[c]:
-                        widths[c] = w
-        number = b"%d" % r
-        self.fh.write(b'<row r="' + number + b'">' + cells.replace(_ROW_BYTES, number) + b"</row>")
+    def number(self, rows: list[bytes], first: list[list[Any]]) -> list[bytes]:
+        """Rows as :func:`render_row` made them (at most :meth:`room`), numbered; the values of
+        the first ones (as rendered) count for the column widths while the sheet is within its
+        first rows."""
+        out: list[bytes] = []
+        for i, cells in enumerate(rows):
+            self.row += 1
+            r = self.row
+            if r <= _SAMPLE and i < len(first) and first[i]:
+                self._measure(first[i])
+            number = b"%d" % r
+            out += (b'<row r="', number, b'">', cells.replace(_ROW_BYTES, number), b"</row>")
+        return out
+
+    def _measure(self, values: list[Any]) -> None:
+        widths = self.widths
+        for c, v in enumerate(values):
+            if v is not None:
+                w = _display_width(str(v)[:_MAX_WIDTH])
+                if w > widths[c]:
+                    widths[c] = w
 
     def xml_head(self) -> str:
         cols = "".join(f'<col min="{i}" max="{i}" width="{min(_MAX_WIDTH, max(_MIN_WIDTH, w + 2))}" customWidth="1"/>'
@@ -131,73 +159,172 @@ class _Sheet:
         last = f"{self.refs[-1]}{self.row}" if self.refs else "A1"
         return f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'
 
-    def close(self) -> None:
-        if not self.fh.closed:
-            self.fh.close()
 
-    def discard(self) -> None:
-        self.close()
-        self.path.unlink(missing_ok=True)
+class _Zipper:
+    """The workbook's zip file, written in a thread: a sheet's rows are deflated there (zlib runs
+    without the GIL) while the next ones are numbered.  One part at a time: :meth:`open`,
+    :meth:`write` any number of times, :meth:`close`; :meth:`end` waits for the thread and raises
+    what it met."""
+
+    def __init__(self, path: Path):
+        self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.error: Optional[BaseException] = None
+        self.thread = threading.Thread(target=self._drain, daemon=True)
+        self.thread.start()
+
+    def open(self, name: str) -> None:
+        self._put("open", name)
+
+    def write(self, data: bytes) -> None:
+        self._put("write", data)
+
+    def close(self) -> None:
+        self._put("close", None)
+
+    def _put(self, what: str, arg: Any) -> None:
+        if self.error is not None:  # the file cannot be written: stop numbering rows for it
+            raise self.error
+        self.queue.put((what, arg))
+
+    def _drain(self) -> None:
+        part: Any = None
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # keep taking what comes: the numbering never waits on a full queue
+            what, arg = item
+            try:
+                if what == "open":
+                    part = self.zip.open(arg, "w", force_zip64=True)
+                elif what == "write":
+                    part.write(arg)
+                else:
+                    part.close()
+            except BaseException as e:  # noqa: BLE001 — raised in the numbering thread by end()
+                self.error = e
+
+    def end(self) -> zipfile.ZipFile:
+        """Wait until every part queued is written; the zip file (for the workbook's last parts)."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.zip
 
 
 class ExcelWriter:
-    """A workbook with one sheet per table, fed a document's rendered rows at a time."""
+    """A workbook with one sheet per table, written one table after the other, each fed a
+    document's rendered rows at a time; ``counts`` (each document's rows of every table, in
+    document order) says where the tables longer than a sheet continue (:func:`sheet_order`)."""
 
-    def __init__(self, columns: dict[str, list[Column]], path: Path):
+    def __init__(self, columns: dict[str, list[Column]], path: Path, counts: Iterable[list[int]] = ()):
         self.path, self.columns = Path(path), columns
-        self.folder = self.path.parent
-        self.sheets: list[_Sheet] = []
-        self.current: dict[str, _Sheet] = {}
         self.tables = list(columns)
-        for name in columns:
-            self._new_sheet(name)
+        self.order = sheet_order(self.tables, counts)
+        self.sheets: dict[tuple[str, int], _Sheet] = {}
+        self.table = ""  # the table being written
+        self.zipper = _Zipper(self.path)
+        for name, text in (("[Content_Types].xml", self._content_types()), ("_rels/.rels", _ROOT_RELS),
+                           ("xl/styles.xml", _STYLES)):
+            self.zipper.open(name)
+            self.zipper.write(text.encode("utf-8"))
+            self.zipper.close()
 
     def _new_sheet(self, table: str) -> _Sheet:
-        n = sum(1 for s in self.sheets if s.table == table)
-        title = table[:31] if n == 0 else f"{table[:28]}_{n + 1}"
-        sheet = _Sheet(title, self.columns[table], self.folder, table)
-        self.sheets.append(sheet)
-        self.current[table] = sheet
+        part = 1 + sum(1 for t, _ in self.sheets if t == table)
+        if (table, part) not in self.order:
+            raise ValueError(f"workbook: more rows of {table} than its counts said")
+        title = table[:31] if part == 1 else f"{table[:28]}_{part}"
+        sheet = _Sheet(title, self.columns[table], f"xl/worksheets/sheet{self.order.index((table, part)) + 1}.xml")
+        self.sheets[(table, part)] = sheet
         return sheet
+
+    def _current(self, table: str) -> _Sheet:
+        """The sheet ``table`` goes on (the sheets of the table before it are ended)."""
+        if table != self.table:
+            if self.table:
+                self._end(self.sheets[self._last(self.table)])
+            if (table, 1) in self.sheets:
+                raise ValueError(f"workbook: table {table} written again after another one")
+            self.table = table
+            return self._new_sheet(table)
+        return self.sheets[self._last(table)]
+
+    def _last(self, table: str) -> tuple[str, int]:
+        return table, sum(1 for t, _ in self.sheets if t == table)
 
     def write(self, table: str, rows: list[bytes], first: list[list[Any]]) -> None:
         """One document's rows of ``table`` as :func:`render_row` made them, with the values of
         its first :func:`sample_rows` rows (those a sheet's column widths may be measured on: a
-        sheet continued past 1,048,576 rows gets its widths from them only)."""
-        sheet = self.current[table]
-        for i, cells in enumerate(rows):
-            if sheet.full:
-                sheet = self._new_sheet(table)
-            sheet.write(cells, first[i] if i < len(first) else None)
+        sheet continued past 1,048,576 rows gets its widths from them only).  Tables go one
+        after the other: a table's documents, then the next table's."""
+        sheet = self._current(table)
+        while True:
+            room = sheet.room()
+            self._send(sheet, sheet.number(rows[:room], first[:room]))
+            rows, first = rows[room:], first[room:]
+            if not rows:
+                return
+            self._end(sheet)
+            sheet = self._new_sheet(table)
+
+    def _send(self, sheet: _Sheet, rows: list[bytes]) -> None:
+        if sheet.held is None:
+            if rows:
+                self.zipper.write(b"".join(rows))
+            return
+        sheet.held.write(b"".join(rows))
+        if sheet.row > _SAMPLE:  # the widths are known: the sheet streams from now on
+            self._stream(sheet)
+
+    def _stream(self, sheet: _Sheet) -> None:
+        self.zipper.open(sheet.part)
+        held, sheet.held = sheet.held, None
+        self.zipper.write(sheet.xml_head().encode("utf-8"))
+        with held:
+            held.seek(0)
+            while block := held.read(1 << 13):
+                self.zipper.write(block)
+
+    def _end(self, sheet: _Sheet) -> None:
+        if sheet.held is not None:
+            self._stream(sheet)
+        self.zipper.write(sheet.xml_tail().encode("utf-8"))
+        self.zipper.close()
 
     def save(self) -> None:
-        """Zip the sheets into the workbook (the caller makes the file atomic)."""
-        for s in self.sheets:
-            s.close()
-        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            z.writestr("[Content_Types].xml", self._content_types())
-            z.writestr("_rels/.rels", _ROOT_RELS)
-            z.writestr("xl/workbook.xml", self._workbook())
-            z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
-            z.writestr("xl/styles.xml", _STYLES)
-            for i, s in enumerate(self.sheets, 1):
-                with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out, \
-                        open(s.path, "rb") as src:
-                    out.write(s.xml_head().encode("utf-8"))
-                    while block := src.read(1 << 16):
-                        out.write(block)
-                    out.write(s.xml_tail().encode("utf-8"))
-        self.close()
+        """End the last sheet (every table has one) and write the workbook's other parts (the
+        caller makes the file atomic)."""
+        for table in self.tables:
+            if (table, 1) not in self.sheets:
+                self._current(table)
+        if self.table:
+            self._end(self.sheets[self._last(self.table)])
+            self.table = ""
+        z = self.zipper.end()
+        z.writestr("xl/workbook.xml", self._workbook())
+        z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
+        z.close()
 
     def close(self) -> None:
-        """Remove the sheets' temporary files."""
-        for s in self.sheets:
-            s.discard()
+        """Stop the zip thread and close the file (after :meth:`save`, or when the workbook failed)."""
+        try:
+            self.zipper.end()
+        except BaseException:  # noqa: BLE001 — the failure that ended the workbook is the one reported
+            pass
+        self.zipper.zip.close()
+        for sheet in self.sheets.values():
+            if sheet.held is not None:
+                sheet.held.close()
+
+    def _in_order(self) -> list[_Sheet]:
+        return [self.sheets[k] for k in self.order]
 
     def _content_types(self) -> str:
         sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
                          'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                         for i in range(1, len(self.sheets) + 1))
+                         for i in range(1, len(self.order) + 1))
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.'
                 'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType='
                 '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
@@ -208,17 +335,17 @@ class ExcelWriter:
 
     def _workbook(self) -> str:
         sheets = "".join(f'<sheet name="{_esc(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
-                         for i, s in enumerate(self.sheets, 1))
+                         for i, s in enumerate(self._in_order(), 1))
         names = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
                         f"'{_esc(s.name)}'!$A$1:${s.refs[-1]}${s.row}</definedName>"
-                        for i, s in enumerate(self.sheets) if s.refs)
+                        for i, s in enumerate(self._in_order()) if s.refs)
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} xmlns:r="{_RELS_NS}">'
                 f"<sheets>{sheets}</sheets><definedNames>{names}</definedNames></workbook>")
 
     def _workbook_rels(self) -> str:
         rels = "".join(f'<Relationship Id="rId{i}" Type="{_RELS_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                       for i in range(1, len(self.sheets) + 1))
-        n = len(self.sheets) + 1
+                       for i in range(1, len(self.order) + 1))
+        n = len(self.order) + 1
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
                 f'openxmlformats.org/package/2006/relationships">{rels}<Relationship Id="rId{n}" '
                 f'Type="{_RELS_NS}/styles" Target="styles.xml"/></Relationships>')

@@ -34,10 +34,11 @@ class SqliteWriter:
     tagged with its document's key (column ``_key``), in the order documents come (``path`` may
     be ``":memory:"``: one document's, see :func:`staging_database`; :meth:`merge` adds such a
     database's rows); a database given ``source`` (a staging database) is filled from it by
-    :meth:`copy_from`."""
+    :meth:`copy_from`; one given ``image`` (an empty database of these tables, serialized) starts
+    as that copy instead of creating its tables."""
 
     def __init__(self, tables: dict[str, Table], path: Path | str, notes: Notes, staging: bool = False,
-                 source: Optional[Path] = None):
+                 source: Optional[Path] = None, image: Optional[bytes] = None):
         self.con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.tables, self.notes, self.staging = tables, notes, staging
         self.inserts: dict[str, str] = {}
@@ -45,11 +46,13 @@ class SqliteWriter:
         self.lists = {name: [first + i for i, c in enumerate(t.columns) if c.kind != "scalar"]
                       for name, t in tables.items()}
         try:
+            if image is not None:
+                self.con.deserialize(image)
             self.con.execute("PRAGMA journal_mode=OFF")
             self.con.execute("PRAGMA synchronous=OFF")
             if source is not None:  # (never inside a transaction)
                 self.con.execute("ATTACH DATABASE ? AS stage", (str(source),))
-            if staging:  # where merge() puts a document's staging database
+            if staging and image is None:  # where merge() puts a document's staging database
                 self.con.execute("ATTACH DATABASE ':memory:' AS doc")
             self.con.execute("BEGIN")
             for name, t in tables.items():
@@ -61,7 +64,8 @@ class SqliteWriter:
                     defs.append(f"PRIMARY KEY ({_cols(t.key)})")
                     defs += [f"FOREIGN KEY ({_cols(src)}) REFERENCES {_q(dst)} ({_cols(cols)})"
                              for src, dst, cols in t.references]
-                self.con.execute(f"CREATE TABLE {_q(name)} ({', '.join(defs)})")
+                if image is None:
+                    self.con.execute(f"CREATE TABLE {_q(name)} ({', '.join(defs)})")
                 self.inserts[name] = f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * (first + len(t.columns)))})"
         except BaseException:
             self.con.close()
@@ -154,7 +158,7 @@ class SqliteWriter:
 def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]], key: str, notes: Notes) -> bytes:
     """One document's ``rows`` (by table) as a serialized staging database tagged with ``key``
     (what a batch worker sends for :meth:`SqliteWriter.merge`); values it had to change go to ``notes``."""
-    db = SqliteWriter(tables, ":memory:", notes, staging=True)
+    db = SqliteWriter(tables, ":memory:", notes, staging=True, image=_empty_staging(tables))
     try:
         for name, table_rows in rows.items():
             db.write(name, table_rows, key)
@@ -162,3 +166,23 @@ def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]],
         return db.con.serialize()
     finally:
         db.close()
+
+
+
+_IMAGES: dict[int, tuple[dict[str, Table], bytes]] = {}  # id(tables) → (tables, their empty staging database)
+
+
+def _empty_staging(tables: dict[str, Table]) -> bytes:
+    """An empty one-document staging database of ``tables``, serialized, made once per set of
+    tables (a batch's are ``table_layout()``): each document's starts as a copy of it (a batch
+    worker makes one per document; creating the tables cost more than filling them for a small
+    document)."""
+    hit = _IMAGES.get(id(tables))
+    if hit is None or hit[0] is not tables:
+        db = SqliteWriter(tables, ":memory:", Notes(), staging=True)
+        try:
+            db.con.execute("COMMIT")
+            hit = _IMAGES[id(tables)] = (tables, db.con.serialize())
+        finally:
+            db.close()
+    return hit[1]

@@ -24,6 +24,7 @@ import csv
 import io
 import os
 import pickle
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 WORKBOOK = "planx.xlsx"
 DATABASE = "planx.sqlite"
 NOT_IN_WORKBOOK = ("table_cells",)  # a table for machines (every cell of every grid): CSV and SQLite only
+_PLACE = struct.Struct(f"<q{len(table_layout())}Iq{2 * (len(table_layout()) - len(NOT_IN_WORKBOOK))}I")  # where a
+#  document's share is in the spools, as BatchTables keeps it (packed: memory stays flat): its CSV text's offset and
+#  the length of each table's, its sheets' offset and the (length, rows) of each sheet's
 
 
 def table_files() -> list[str]:
@@ -125,7 +129,7 @@ class BatchTables:
         self.xlsx = _Guarded(str(self.out_dir / WORKBOOK), [WORKBOOK])
         self.db = _Guarded(str(self.out_dir / DATABASE), [DATABASE])
         self.guards = (self.csv, self.xlsx, self.db)
-        self.places: dict[str, tuple[int, list[int], int, int]] = {}  # key → csv offset, lengths; sheets offset, length
+        self.places: dict[str, bytes] = {}  # key → where its share is in the spools (_PLACE, see _place)
         self.sheet_notes: dict[str, dict] = {}  # key → what rendering its sheet rows changed (when anything)
         self.spools: list[Path] = []
         self.stage: Optional[Path] = None  # the staging database
@@ -173,7 +177,7 @@ class BatchTables:
         self.db.run(lambda: self.db.writer.merge(part.database))
         for (table, column, what), n in part.notes.items():
             self.db.notes.add(table, column, what, n)
-        self.places[key] = (csv_at, part.csv_lengths, cells_at, len(part.sheets))
+        self.places[key] = _PLACE.pack(csv_at, *part.csv_lengths, cells_at, *(n for p in part.sheet_parts for n in p))
         if part.sheet_notes:
             self.sheet_notes[key] = part.sheet_notes
 
@@ -229,20 +233,30 @@ class BatchTables:
             with open(tmp, "wb") as out:
                 out.write(codecs.BOM_UTF8 + csv_text([[c.name for c in cols]]).encode("utf-8"))
                 for key in order:
-                    at, lengths = self.places[key][:2]
+                    at, lengths, _, _ = self._place(key)
                     out.write(os.pread(fd, lengths[i], at + sum(lengths[:i])))
+
+    def _place(self, key: str) -> tuple[int, tuple[int, ...], int, tuple[int, ...]]:
+        """Where ``key``'s share is: CSV offset, each table's CSV length, sheets offset, each sheet's (length, rows)."""
+        n = len(self.columns)
+        v = _PLACE.unpack(self.places[key])
+        return v[0], v[1:n + 1], v[n + 1], v[n + 2:]
 
     def _workbook(self, order: list[str]) -> None:
         spool = self.xlsx.writer
         spool.flush()
         fd = spool.fileno()
         self.xlsx.temps[WORKBOOK] = tmp = temp_file(self.out_dir)
-        book = ExcelWriter({n: self.columns[n] for n in self.sheets}, tmp)
+        book = ExcelWriter({n: self.columns[n] for n in self.sheets}, tmp,
+                           (self._place(key)[3][1::2] for key in order))
         try:
-            for key in order:
-                _, _, at, length = self.places[key]
-                for name, (rows, first) in zip(self.sheets, pickle.loads(os.pread(fd, length, at))):
+            for i, name in enumerate(self.sheets):  # a sheet at a time: its rows deflate as they are numbered
+                for key in order:
+                    _, _, at, parts = self._place(key)
+                    lengths = parts[:2 * i + 1:2]
+                    rows, first = pickle.loads(os.pread(fd, lengths[-1], at + sum(lengths[:-1])))
                     book.write(name, rows, first)
+            for key in order:
                 for (table, column, what), n in self.sheet_notes.get(key, {}).items():
                     self.xlsx.notes.add(table, column, what, n)
             book.save()
@@ -270,13 +284,15 @@ class DocumentTables:
     """One document's share of the batch tables, made where the document was extracted (a batch
     worker builds it from the records it holds, so the batch's process only appends it): each
     table's CSV text (``csv_lengths`` bytes each, in ``table_layout`` order), each sheet's rows
-    rendered (:func:`.excel.render_row`) with the values of the first ones (pickled), its database
+    rendered (:func:`.excel.render_row`) with the values of the first ones (pickled one sheet
+    after the other, ``sheet_parts`` giving each one's length in bytes and its rows), its database
     rows (a serialized SQLite staging database tagged with the document's key), and what the
     workbook and the database had to change in a value (:class:`~.cells.Notes` counts)."""
 
     csv: bytes
     csv_lengths: list[int]
     sheets: bytes
+    sheet_parts: list[tuple[int, int]]
     sheet_notes: dict[tuple[str, str, str], int] = field(default_factory=dict)  # values the workbook changes
     database: bytes = b""
     notes: dict[tuple[str, str, str], int] = field(default_factory=dict)
@@ -292,14 +308,16 @@ def document_tables(result: ExtractResult, key: str) -> DocumentTables:
     texts = {n: text_rows(r) for n, r in rows.items()}
     csv_parts = [csv_text(texts[name]).encode("utf-8") for name in layout]
     sheet_notes, sample = Notes(), sample_rows()
-    sheets = pickle.dumps([([render_row(layout[n].columns, row, sheet_notes, n) for row in texts[n]], texts[n][:sample])
-                           for n in layout if n not in NOT_IN_WORKBOOK], protocol=pickle.HIGHEST_PROTOCOL)
+    in_book = [n for n in layout if n not in NOT_IN_WORKBOOK]
+    sheets = [pickle.dumps(([render_row(layout[n].columns, row, sheet_notes, n) for row in texts[n]], texts[n][:sample]),
+                           protocol=pickle.HIGHEST_PROTOCOL) for n in in_book]
     notes = Notes()
     try:
         database, error = staging_database(layout, rows, key, notes), ""
     except Exception as e:  # noqa: BLE001 — reported as the database writer's failure, the others go on
         database, error = b"", f"internal error writing it ({type(e).__name__}: {e})"
-    return DocumentTables(b"".join(csv_parts), [len(p) for p in csv_parts], sheets, sheet_notes.counts, database,
+    return DocumentTables(b"".join(csv_parts), [len(p) for p in csv_parts], b"".join(sheets),
+                          [(len(p), len(texts[n])) for p, n in zip(sheets, in_book)], sheet_notes.counts, database,
                           notes.counts, error, time.process_time() - t0)
 
 
