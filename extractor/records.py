@@ -22,6 +22,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Optional, Union
 
+from .collector import collector_paused
 from .model import Span
 
 SCHEMA_VERSION = "2"
@@ -614,9 +615,10 @@ class ExtractResult:
 
     def to_json(self) -> dict:
         """Exactly the JSON written per document."""
-        out = {"schema_version": SCHEMA_VERSION, "document": to_json(self.document)}
-        for kind in KINDS:
-            out[kind] = to_json(getattr(self, kind))
+        with collector_paused():
+            out = {"schema_version": SCHEMA_VERSION, "document": to_json(self.document)}
+            for kind in KINDS:
+                out[kind] = to_json(getattr(self, kind))
         return out
 
     to_dict = to_json

@@ -6,13 +6,12 @@
 """
 from __future__ import annotations
 
-import gc
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Optional
 
+from ..collector import collector_paused
 from ..errors import OutOfMemory, PlanxError
 from ..limits import Limits, check_file_size
 from ..readers import read
@@ -38,29 +37,6 @@ def _stopwatch(timings: Optional[dict[str, float]]) -> Callable[[str], None]:
             last[0] = now
 
     return lap
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the components run.  They build many objects that
-    live until the document is done (sections, tasks, spans, records) and next to no reference
-    cycles (none on the corpora): the collector's passes walked that growing heap again and
-    again, a tenth of a long document's time (16x seeds: 0.27 s of 2.6 s), growing faster than
-    the document.  After, what they made joins the oldest generation untraversed (a freeze and
-    unfreeze moves it there; skipped when someone else keeps objects frozen): a young
-    collection would walk it all at once.  Reference counting frees the rest as ever."""
-    if not gc.isenabled():
-        yield
-        return
-    frozen = gc.get_freeze_count()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if not frozen:
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
 
 
 def extract(source: "str | Path | bytes | BinaryIO", doc_id: Optional[str] = None,
@@ -116,5 +92,5 @@ def extract_document(doc: "Document", timings: Optional[dict[str, float]] = None
     pipeline = pipeline or configured()
     plan = PlanDoc.of(doc)
     plan.options["audit"] = {"skip": tuple(skip), "only": tuple(only)}
-    with _collector_paused():
+    with collector_paused():
         return pipeline.run(plan, _stopwatch(timings)).result
