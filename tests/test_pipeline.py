@@ -234,17 +234,11 @@ def test_the_components_run_without_the_cycle_collector_which_resumes_after():
     try:
         assert gc.isenabled()
         result = extract_document(doc, pipeline=pipeline)
-        assert seen == [False] and gc.isenabled() and gc.get_freeze_count() == 0
-        assert any(o is result for o in gc.get_objects(generation=2))  # what it made: in the oldest generation
-        gc.freeze()  # objects someone keeps frozen (e.g. before forking) stay so
-        frozen = gc.get_freeze_count()
-        extract_document(doc, pipeline=pipeline)
-        assert gc.get_freeze_count() == frozen
-        gc.unfreeze()
+        assert seen == [False] and gc.isenabled() and result.sections
         fail.append(True)
         with pytest.raises(ComponentError):
             extract_document(doc, pipeline=pipeline)
-        assert seen == [False, False, False] and gc.isenabled()
+        assert seen == [False, False] and gc.isenabled()
         gc.disable()  # a caller that turned it off finds it off
         with pytest.raises(ComponentError):
             extract_document(doc, pipeline=pipeline)
@@ -339,7 +333,7 @@ def test_planx_extract_reports_a_failing_component_in_one_line_and_goes_on(monke
 
 def test_a_results_json_form_is_built_without_the_cycle_collector():
     """to_json pauses the collector too (its dicts set off full passes over the whole result) and
-    leaves it on, the JSON it built in the oldest generation; the JSON is the same."""
+    leaves it on; the JSON is the same."""
     result = extract_document(read(DOC))
     seen = []
     real = records.to_json
@@ -352,5 +346,29 @@ def test_a_results_json_form_is_built_without_the_cycle_collector():
         mp.setattr(records, "to_json", spy)
         data = result.to_json()
     assert seen and not any(seen) and gc.isenabled()
-    assert any(o is data for o in gc.get_objects(generation=2))
     assert data == result.to_json() and ExtractResult.from_json(data) == result
+
+
+def test_cyclic_garbage_is_collected_as_ever_after_extraction():
+    """The pause leaves the collector's counts as they are: garbage cycles left by a reader or a
+    library (pdf and docx readers make them) go with the next automatic collections, so a worker
+    that extracts document after document stays flat (a freeze/unfreeze after the pause once hid
+    them from full collections)."""
+    import weakref
+
+    class Node:
+        pass
+
+    doc, probes = read(DOC), []
+    for _ in range(3):
+        cycle = Node()
+        cycle.me = cycle  # garbage only the cycle collector frees
+        probes.append(weakref.ref(cycle))
+        del cycle
+        extract_document(doc).to_json()
+    for _ in range(200):  # ordinary work afterwards: the automatic collections run
+        junk = [[Node() for _ in range(50)] for _ in range(20)]
+        del junk
+        if not any(p() for p in probes):
+            break
+    assert not any(p() for p in probes)
