@@ -632,3 +632,13 @@ class ExtractResult:
         return out
 
     from_dict = from_json
+
+    @classmethod
+    def of(cls, value: "ExtractResult | dict") -> "ExtractResult":
+        """A result as records: itself, or read from its planx JSON dict (the JSON boundary);
+        ``ValueError`` for a dict that is not a planx extraction."""
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, dict) or not isinstance(value.get("document"), dict):
+            raise ValueError("not a planx extraction (no \"document\" object)")
+        return cls.from_json(value)

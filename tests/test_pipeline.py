@@ -372,3 +372,14 @@ def test_cyclic_garbage_is_collected_as_ever_after_extraction():
         if not any(p() for p in probes):
             break
     assert not any(p() for p in probes)
+
+
+def test_a_result_is_read_from_its_json_at_the_one_boundary():
+    """ExtractResult.of: a result stays itself, its JSON dict becomes the same records, and a
+    dict that is not a planx extraction is a ValueError (the writers and the diff take both)."""
+    result = extract_document(read(DOC))
+    assert ExtractResult.of(result) is result
+    assert ExtractResult.of(result.to_json()) == result
+    for bad in ({}, {"document": "x"}, [1]):
+        with pytest.raises(ValueError, match="not a planx extraction"):
+            ExtractResult.of(bad)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Union
 
 from ..evidence import input_evidence
 from ..records import ExtractResult, to_json
-from .engine import as_result, compare
+from .engine import compare
 from .load import load_side
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ Side = Union[str, Path, dict, ExtractResult]
 
 def diff(old: Side, new: Side) -> "DiffResult":
     """Compare two plan versions (paths to .txt/.docx/.pdf/.json, planx results or their JSON dicts)."""
-    docs = [as_result(side) if isinstance(side, (dict, ExtractResult)) else load_side(side) for side in (old, new)]
+    docs = [ExtractResult.of(side) if isinstance(side, (dict, ExtractResult)) else load_side(side) for side in (old, new)]
     result = compare(*docs)
     result.evidence["inputs"] = [input_evidence(None if isinstance(side, (dict, ExtractResult)) else side,
                                                 to_json(doc.document))

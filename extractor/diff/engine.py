@@ -23,18 +23,9 @@ from .relate import relatedness
 DOC_FIELDS = ("doc_id", "source", "format", "title", "version_label", "issue_date", "region", "plan_type")
 
 
-def as_result(side: Union[ExtractResult, dict]) -> ExtractResult:
-    """A planx result, from its JSON dict when given one."""
-    if isinstance(side, ExtractResult):
-        return side
-    if not isinstance(side, dict) or not isinstance(side.get("document"), dict):
-        raise ValueError("not a planx extraction (no \"document\" object)")
-    return ExtractResult.from_dict(side)
-
-
 def compare(old: Union[ExtractResult, dict], new: Union[ExtractResult, dict]) -> DiffResult:
     """The changes from ``old`` to ``new`` (two planx results, or their JSON dicts)."""
-    old, new = as_result(old), as_result(new)
+    old, new = ExtractResult.of(old), ExtractResult.of(new)
     d = Diff(old, new, comparators())
     d.run()
     changes = d.ordered_changes()

@@ -156,7 +156,7 @@ class BatchTables:
     def add(self, key: str, res: ExtractResult | dict | DocumentTables) -> None:
         """One document's rows (``res``: its records, its planx JSON as a dict, or the
         :class:`DocumentTables` a worker made of them), ``key`` naming it in :meth:`finish`."""
-        part = res if isinstance(res, DocumentTables) else document_tables(_typed(res), key)
+        part = res if isinstance(res, DocumentTables) else document_tables(ExtractResult.of(res), key)
         self.documents += 1
         csv_at, cells_at = -1, -1
 
@@ -328,11 +328,6 @@ def csv_text(rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
-def _typed(result: ExtractResult | dict) -> ExtractResult:
-    """A result as records (a planx JSON document is read into them: the JSON boundary)."""
-    return result if isinstance(result, ExtractResult) else ExtractResult.from_json(result)
-
-
 def _close_all(guards: tuple[_Guarded, ...]) -> None:
     """Close whatever a failed writer left open (its files are removed by the caller)."""
     for g in guards:
@@ -349,7 +344,7 @@ def result_frames(results: list[dict | ExtractResult]) -> dict[str, "pandas.Data
     import pandas as pd
 
     frames = {}
-    for name, table in build_tables(map(_typed, results)).items():
+    for name, table in build_tables(map(ExtractResult.of, results)).items():
         df = pd.DataFrame(table.rows, columns=[c.name for c in table.columns], dtype=object)
         for col in table.columns:
             if col.sqltype in ("INTEGER", "REAL") and col.kind == "scalar":
