@@ -168,7 +168,6 @@ def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]],
         db.close()
 
 
-
 _IMAGES: dict[int, tuple[dict[str, Table], bytes]] = {}  # id(tables) → (tables, their empty staging database)
 
 

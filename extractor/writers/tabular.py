@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import io
 import os
 import pickle
@@ -47,9 +48,15 @@ if TYPE_CHECKING:
 WORKBOOK = "planx.xlsx"
 DATABASE = "planx.sqlite"
 NOT_IN_WORKBOOK = ("table_cells",)  # a table for machines (every cell of every grid): CSV and SQLite only
-_PLACE = struct.Struct(f"<q{len(table_layout())}Iq{2 * (len(table_layout()) - len(NOT_IN_WORKBOOK))}I")  # where a
-#  document's share is in the spools, as BatchTables keeps it (packed: memory stays flat): its CSV text's offset and
-#  the length of each table's, its sheets' offset and the (length, rows) of each sheet's
+
+
+@functools.lru_cache(maxsize=1)
+def _place_format() -> struct.Struct:
+    """Where a document's share is in the spools, as BatchTables keeps it (packed: memory stays
+    flat): its CSV text's offset and the length of each table's, its sheets' offset and the
+    (length, rows) of each sheet's.  Made on first use, not at import (the layout is read then)."""
+    tables = len(table_layout())
+    return struct.Struct(f"<q{tables}Iq{2 * (tables - len(NOT_IN_WORKBOOK))}I")
 
 
 def table_files() -> list[str]:
@@ -129,7 +136,7 @@ class BatchTables:
         self.xlsx = _Guarded(str(self.out_dir / WORKBOOK), [WORKBOOK])
         self.db = _Guarded(str(self.out_dir / DATABASE), [DATABASE])
         self.guards = (self.csv, self.xlsx, self.db)
-        self.places: dict[str, bytes] = {}  # key → where its share is in the spools (_PLACE, see _place)
+        self.places: dict[str, bytes] = {}  # key → where its share is in the spools (_place_format, see _place)
         self.sheet_notes: dict[str, dict] = {}  # key → what rendering its sheet rows changed (when anything)
         self.spools: list[Path] = []
         self.stage: Optional[Path] = None  # the staging database
@@ -177,7 +184,7 @@ class BatchTables:
         self.db.run(lambda: self.db.writer.merge(part.database))
         for (table, column, what), n in part.notes.items():
             self.db.notes.add(table, column, what, n)
-        self.places[key] = _PLACE.pack(csv_at, *part.csv_lengths, cells_at, *(n for p in part.sheet_parts for n in p))
+        self.places[key] = _place_format().pack(csv_at, *part.csv_lengths, cells_at, *(n for p in part.sheet_parts for n in p))
         if part.sheet_notes:
             self.sheet_notes[key] = part.sheet_notes
 
@@ -239,7 +246,7 @@ class BatchTables:
     def _place(self, key: str) -> tuple[int, tuple[int, ...], int, tuple[int, ...]]:
         """Where ``key``'s share is: CSV offset, each table's CSV length, sheets offset, each sheet's (length, rows)."""
         n = len(self.columns)
-        v = _PLACE.unpack(self.places[key])
+        v = _place_format().unpack(self.places[key])
         return v[0], v[1:n + 1], v[n + 1], v[n + 2:]
 
     def _workbook(self, order: list[str]) -> None:
