@@ -279,7 +279,7 @@ class Document:
         if locator is None:
             locator = self._locator = _Locator(self.blocks)
         paragraph, table, cells, block = locator.locate(start)
-        page = bisect.bisect_right(self.page_starts, start) if self.page_starts else None  # page_of, inline
+        page = self.page_of(start)
         row = col = None
         bbox: Optional[BBox] = None
         if cells:
@@ -290,7 +290,7 @@ class Document:
             quote = _quote(self._quoted(start, end), locator.bookmark)
             if block is not None and block.bbox is not None:
                 bbox = (block.page_bboxes or {}).get(page, block.bbox) if page != block.page else block.bbox
-        return Span(bisect.bisect_right(self._line_starts, start), start, end, page, paragraph, table, row, col, quote,
+        return Span(self.line_of(start), start, end, page, paragraph, table, row, col, quote,
                     [round(v, 1) for v in bbox] if bbox is not None else None)
 
     def quote(self, start: int, end: int) -> Optional[str]:
