@@ -74,6 +74,36 @@ def test_a_document_over_the_memory_limit_is_stopped_and_the_batch_goes_on(tmp_p
     assert (tmp_path / "out" / "good.json").is_file() and (tmp_path / "out" / "sections.csv").is_file()
 
 
+def test_a_worker_pressed_against_its_address_space_cap_is_stopped(monkeypatch):
+    """Right under its cap every new allocation arena fails and the worker crawls (each small
+    allocation costs failed system calls): pressed there for a second, it is over the memory limit."""
+    from types import SimpleNamespace
+
+    from extractor.engines import supervisor
+
+    cap, (margin, seconds) = 400 * MB, supervisor._PRESSED
+    clock, used = [100.0], [cap - margin // 4]
+    monkeypatch.setattr(supervisor, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(supervisor, "_memory", lambda pid: (used[0], 200 * MB))
+    monkeypatch.setattr(supervisor.sys, "platform", "linux")
+    watch = Supervisor(1, Limits(timeout=0, max_memory=cap))
+    worker = SimpleNamespace(pid=1, deadline=float("inf"), resident=False, cap=cap, pressed=float("inf"))
+
+    def after(step: float) -> bool:
+        clock[0] += step
+        return watch._over_limit(worker)
+
+    assert [after(0.0), after(seconds / 2)] == [False, False]
+    used[0] = cap - 2 * margin  # it freed memory: the clock starts again
+    assert after(seconds) is False
+    used[0] = cap - margin // 4
+    assert [after(0.0), after(seconds * 0.9), after(seconds * 0.1)] == [False, False, True]
+    used[0] = cap - 2 * margin
+    assert [after(step) for step in (seconds, seconds, 60.0)] == [False] * 3  # near, not against, the cap
+    worker.resident, used[0] = True, 2 * cap  # a worker that lifted its cap is held to its resident size
+    assert after(seconds) is False
+
+
 def test_a_crashing_worker_fails_only_its_document(tmp_path: Path, stuck_regex: str):
     psutil = pytest.importorskip("psutil")
     src = _batch(tmp_path, {"stuck.txt": "一、总体要求\n" + stuck_regex + "\n"})

@@ -4,7 +4,8 @@ worker that exceeds a limit or dies is killed and replaced — the batch goes on
 A worker is ``python -m extractor.engines.worker`` in its own session (killing its process group
 also ends anything it started).  The supervisor hands each idle worker the next document, waits for
 outcomes, and kills a worker whose document has run past the time limit; the memory limit is the
-worker's own address-space cap (``RLIMIT_AS``), watched here as well where that cap does not exist.
+worker's own address-space cap (``RLIMIT_AS``), watched here as well where that cap does not exist,
+and a worker pressed against its cap (:data:`_PRESSED`) is stopped rather than left to crawl.
 Each failure is the document's own one-line error:
 
 - ``exceeded 30 s, the per-document time limit`` (killed by the watchdog);
@@ -27,11 +28,15 @@ from typing import Iterable, Iterator, Optional, Union
 
 from ..errors import PlanxError
 from ..jobs import Job, Outcome
-from ..limits import Limits
+from ..limits import MB, Limits
 from ..progress import Alive
 from .worker import read_frame, run_forked, write_frame
 
 _POLL = 0.5  # seconds between looks at the workers' memory and deadlines
+_PRESSED = (4 * MB, 1.0)
+"""A worker whose address space stays within this many bytes of its cap for this many seconds is
+over the memory limit: each new allocation arena fails there, so every small allocation costs failed
+system calls and the document crawls on towards the time limit instead of failing."""
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
@@ -84,8 +89,11 @@ class Worker:
         self.returncode: Optional[int] = None
         self.peak = 0  # the ended worker's peak resident memory, bytes
         self.resident = False  # the worker lifted its address-space cap: its resident size is watched
+        self.pressed = float("inf")  # since when its address space has been pressed against its cap
+        forked = _can_fork()
+        self.cap = _worker_memory(limits, forked)  # its address-space cap, bytes (0: none)
         show_stderr = bool(os.environ.get("PLANX_WORKER_STDERR"))
-        if _can_fork():
+        if forked:
             self._fork(limits, show_stderr)
         else:
             self._spawn(limits, show_stderr)
@@ -95,7 +103,7 @@ class Worker:
         out_r, out_w = os.pipe()
         pid = os.fork()
         if pid == 0:
-            run_forked(jobs_r, out_w, limits.timeout, _worker_memory(limits, True), show_stderr)
+            run_forked(jobs_r, out_w, limits.timeout, self.cap, show_stderr)
         os.close(jobs_r)
         os.close(out_w)
         self.pid = pid
@@ -119,6 +127,7 @@ class Worker:
     def send(self, job: Job, timeout: float) -> bool:
         """Hand the worker ``job``; False when the worker is gone."""
         self.job = job
+        self.pressed = float("inf")
         self.deadline = time.monotonic() + timeout if timeout > 0 else float("inf")
         try:
             write_frame(self.jobs, job)
@@ -281,13 +290,23 @@ class Supervisor:
         return max(0.0, min(_POLL, nearest - time.monotonic()))
 
     def _over_limit(self, worker: Worker) -> bool:
-        if time.monotonic() >= worker.deadline:
+        now = time.monotonic()
+        if now >= worker.deadline:
             return True
-        if self.limits.max_memory > 0 and (worker.resident or not sys.platform.startswith("linux")):
+        if self.limits.max_memory <= 0:
+            return False
+        used = _memory(worker.pid)
+        if used is None:
+            return False
+        if worker.resident or not sys.platform.startswith("linux"):
             # no address-space cap: on systems without RLIMIT_AS, and for a worker that lifted it (OCR)
-            used = _memory(worker.pid)
-            return used is not None and used[1] > self.limits.max_memory
-        return False
+            return used[1] > self.limits.max_memory
+        margin, seconds = _PRESSED
+        if used[0] < worker.cap - margin:
+            worker.pressed = float("inf")
+            return False
+        worker.pressed = min(worker.pressed, now)
+        return now - worker.pressed >= seconds
 
     def _finish(self, worker: Worker, outcome: Optional[Outcome]) -> Outcome:
         job, worker.job = worker.job, None
