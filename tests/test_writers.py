@@ -575,3 +575,29 @@ def test_a_workbook_its_zip_thread_cannot_write_is_reported_and_the_others_are_w
     assert not (tmp_path / "planx.xlsx").exists() and (tmp_path / "planx.sqlite").exists()
     assert len((tmp_path / "documents.csv").read_text(encoding="utf-8-sig").splitlines()) == 3
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_a_record_s_row_reads_each_column_along_its_path():
+    """The compiled row maker reads each column as the layout says: the attribute, or along its
+    path with None for a missing step (a record without a span), lists of objects as JSON data."""
+    from extractor.writers.columns import _row_maker, table_layout
+    from extractor.records import KINDS, to_json
+
+    def reading(rec, col):
+        for step in col.path:
+            rec = getattr(rec, step, None)
+        return to_json(rec) if col.kind == "json" else rec
+
+    res = ExtractResult.of(_doc("doc-a", ("2025", "2030")).to_dict())
+    res.targets[0].span = None
+    checked = 0
+    for key, kind in KINDS.items():
+        columns = table_layout()[kind.table].columns
+        for rec in getattr(res, key):
+            want = [res.doc_id if c.path == ("doc_id",) else reading(rec, c) for c in columns]
+            assert _row_maker(kind.table)(rec, res.doc_id) == want
+            checked += 1
+    assert checked >= len(KINDS)
+    row = _row_maker("targets")(res.targets[0], res.doc_id)
+    spans = [i for i, c in enumerate(table_layout()["targets"].columns) if c.path[:1] == ("span",)]
+    assert spans and all(row[i] is None for i in spans)

@@ -56,16 +56,8 @@ class SqliteWriter:
                 self.con.execute("ATTACH DATABASE ':memory:' AS doc")
             self.con.execute("BEGIN")
             for name, t in tables.items():
-                defs = [f"{_q(c.name)} {c.sqltype}".rstrip() + (" NOT NULL" if c.name in t.key and not staging else "")
-                        for c in t.columns]
-                if staging:
-                    defs.insert(0, "_key TEXT")
-                else:
-                    defs.append(f"PRIMARY KEY ({_cols(t.key)})")
-                    defs += [f"FOREIGN KEY ({_cols(src)}) REFERENCES {_q(dst)} ({_cols(cols)})"
-                             for src, dst, cols in t.references]
-                if image is None:
-                    self.con.execute(f"CREATE TABLE {_q(name)} ({', '.join(defs)})")
+                if image is None:  # (an image holds its tables)
+                    self.con.execute(f"CREATE TABLE {_q(name)} ({', '.join(_definitions(t, staging))})")
                 self.inserts[name] = f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * (first + len(t.columns)))})"
         except BaseException:
             self.con.close()
@@ -153,6 +145,17 @@ class SqliteWriter:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _definitions(t: Table, staging: bool) -> list[str]:
+    """The column definitions of ``t``'s CREATE TABLE: a staging table's ``_key`` first; the
+    batch database's keys and references."""
+    defs = [f"{_q(c.name)} {c.sqltype}".rstrip() + (" NOT NULL" if c.name in t.key and not staging else "")
+            for c in t.columns]
+    if staging:
+        return ["_key TEXT", *defs]
+    defs.append(f"PRIMARY KEY ({_cols(t.key)})")
+    return defs + [f"FOREIGN KEY ({_cols(src)}) REFERENCES {_q(dst)} ({_cols(cols)})" for src, dst, cols in t.references]
 
 
 def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]], key: str, notes: Notes) -> bytes:
