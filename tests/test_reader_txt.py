@@ -137,3 +137,29 @@ def test_unsupported_and_missing(tmp_path):
         read(p)
     with pytest.raises(PlanxError, match="no such file"):
         read(tmp_path / "missing.txt")
+
+
+def test_the_model_is_built_without_the_cycle_collector_which_resumes_after(monkeypatch):
+    """parse_text runs with the collector paused (its blocks and cells: many objects, no cycles);
+    the collector is on again after it, also when parsing fails, and the model is the same."""
+    import gc
+
+    from extractor.readers import txt
+
+    seen, real = [], txt.parse_text
+
+    def spy(text):
+        seen.append(gc.isenabled())
+        if len(seen) == 2:
+            raise RuntimeError("parser failed")
+        return real(text)
+
+    seed = sorted(CORPORA.glob("*.txt"))[0]
+    monkeypatch.setattr(txt, "parse_text", spy)
+    doc = read(seed)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(RuntimeError):
+        read(seed)
+    assert seen == [False, False] and gc.isenabled()
+    monkeypatch.undo()
+    assert [b.text for b in read(seed).blocks] == [b.text for b in doc.blocks]

@@ -13,6 +13,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Optional
 
+from ..collector import collector_paused
 from ..errors import PlanxError
 from ..limits import check_text_size
 from ..model import Block, Cell, Document, MappedText, Table, offset_run, offsets_of
@@ -30,7 +31,8 @@ def read_txt(path: Path, doc_id: Optional[str] = None) -> Document:
     check_text_size(path, len(text))
     if not text.strip():
         raise PlanxError(path, "empty file (only whitespace)")
-    blocks = parse_text(text)
+    with collector_paused():  # the model's blocks and cells: many objects, no cycles (see collector_paused)
+        blocks = parse_text(text)
     return Document(doc_id or path.stem, str(path), "txt", hashlib.sha256(data).hexdigest(), text, blocks)
 
 
