@@ -221,6 +221,23 @@ def test_clean_skips_only_text_that_holds_no_match():
         assert (fast.text, list(fast.offsets)) == (plain.text, list(plain.offsets)), repr(s)
 
 
+def test_removed_matches_keep_the_offsets_of_the_rest_like_a_character_filter():
+    """remove_matches keeps a run of offsets as a slice when one stretch is left: its offsets are
+    those of the characters outside every match, in order, whatever the offsets' kind."""
+    from extractor.model import MappedText, offsets_of
+    from extractor.normalize import remove_matches
+
+    rng = random.Random(12)
+    pool = ["规划", "2025", "年", " ", "[bookmark: _Toc8788]", "[bookmark: x]", "[bookmark:", "]", "，", "a"]
+    for _ in range(3000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        hit = [i for m in re.finditer(r"\[bookmark:[^\]]*\]", s) for i in range(m.start(), m.end())]
+        for offsets in (range(5, 5 + len(s)), offsets_of(range(5, 5 + len(s))), [5 + 2 * i for i in range(len(s))]):
+            out = remove_matches(MappedText(s, offsets), r"\[bookmark:[^\]]*\]")
+            plain = [o for i, o in enumerate(offsets) if i not in hit]
+            assert (out.text, list(out.offsets)) == ("".join(ch for i, ch in enumerate(s) if i not in hit), plain), s
+
+
 def test_clean_follows_a_customised_bookmark_pattern(tmp_path, monkeypatch):
     from extractor import patterns
     from extractor.model import MappedText
