@@ -148,6 +148,32 @@ def test_declarations_need_the_cue():
     assert hits > 10
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_declarations_of_count_words_need_the_cue(seed):
+    """Strings of numbers, count words, sums and the patterns' words: every declaration found
+    holds the cue, so a paragraph without it has none."""
+    from extractor.patterns import compiled, load
+
+    conf = load("checks")["declared"]
+    cue = compiled(conf["cue"])
+    rxs = [compiled(p["rx"].replace("{num}", conf["number"])) for p in conf["pattern"]]
+    leads = ["", "约束性指标", "已达标指标", "共", "通过", "规划", "（共", "其中", "共设置", "(一)生态方面", "一、",
+             "重点工程总投资约", "重点项目计划投资", "有", "为", "，", "7"]
+    numbers = ["12", "5", "０", "3.5", "十二", "两", "百", "一", "", "12 "]
+    counts = ["项", "个", "条", "元", "万元", "亿元", "万", "年", ""]
+    tails = ["", "重点工程", "重点项目", "指标", "约束性指标", "考核指标", "）", "任务", "举措", "为预期性指标", "，"]
+    rng = random.Random(seed)
+    hits = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(leads) + rng.choice(numbers) + rng.choice(counts) + rng.choice(tails)
+                       for _ in range(rng.randint(1, 3)))
+        for rx in rxs:
+            for m in rx.finditer(text):
+                hits += 1
+                assert cue.search(m.group()), (rx.pattern, m.group())
+    assert hits > 500
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_ranges_cover_like_a_scan(seed):
     from extractor.text.targets import _Ranges
