@@ -329,3 +329,39 @@ def test_statements_of_unit_and_duty_words_with_and_without_the_sentence_test(se
         blocks = [Block("paragraph", t, range(len(t)), 0, len(t), 1, index=k) for k, t in enumerate(texts)]
         fast, plain = _statements(blocks, monkeypatch)
         assert fast == plain, texts
+
+
+def _notes_both(blocks, monkeypatch) -> tuple[list, list]:
+    """The notes of each block, with and without the quick test of an unlabelled note's role verb."""
+    cfg = load("responsibilities")
+    fast = [responsibilities._notes(blocks, k, cfg) for k in range(len(blocks))]
+    with monkeypatch.context() as m:
+        m.setattr(responsibilities, "_has_role", lambda body, cfg: True)
+        plain = [responsibilities._notes(blocks, k, cfg) for k in range(len(blocks))]
+    return fast, plain
+
+
+def test_notes_of_the_corpora_with_and_without_the_role_test(monkeypatch):
+    found = 0
+    for path in sorted(CORPORA.glob("*.txt")):
+        blocks = [b for b in read(path).blocks if b.kind != "table"]
+        fast, plain = _notes_both(blocks, monkeypatch)
+        assert fast == plain
+        found += sum(map(len, fast))
+    assert found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_notes_of_units_and_role_verbs_with_and_without_the_role_test(seed, monkeypatch):
+    """Brackets of unit names, role verbs (also split by a space), commas, within a sentence or
+    closing it."""
+    pieces = sorted(units.lexicon().variants)[:100] + ["市", "区", "各", "政府", "牵头", "牵 头", "负责", "配合",
+                                                      "参与", "、", "，", "；", "和", "以下简称", "2025年"]
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(1500):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        texts.append("推进工作" + "（" + body + "）" + rng.choice(["。", "", "，加快建设", "；"]))
+    blocks = [Block("paragraph", t, range(len(t)), 0, len(t), 1, index=k) for k, t in enumerate(texts)]
+    fast, plain = _notes_both(blocks, monkeypatch)
+    assert fast == plain and any(fast)
