@@ -13,6 +13,7 @@ import pytest
 from conftest import CORPORA
 from extractor.language import dates, normalise, numbers
 from extractor.model import Block, MappedText
+from extractor.records import UnitRef
 from extractor.patterns import compiled, load, source_of
 from extractor.readers import read
 from extractor.text import deadlines, responsibilities, units
@@ -365,3 +366,18 @@ def test_notes_of_units_and_role_verbs_with_and_without_the_role_test(seed, monk
     blocks = [Block("paragraph", t, range(len(t)), 0, len(t), 1, index=k) for k, t in enumerate(texts)]
     fast, plain = _notes_both(blocks, monkeypatch)
     assert fast == plain and any(fast)
+
+
+def test_unit_readings_kept_with_the_lexicon_read_like_a_fresh_reading(monkeypatch):
+    """normalize gives what reading the name afresh gives, as a new UnitRef each time (a record's
+    unit may be changed on its own), also when the kept readings are let go on the way."""
+    names = set(_names(random.Random(7), 1500))
+    for path in sorted(CORPORA.glob("*.txt"))[:3]:
+        for block in read(path).blocks:
+            for part in compiled(r"[（(〔]([^（）()〔〕]{1,60})[）)〕]").findall(block.text):
+                names.update(x for x in compiled(r"[、，,；;：:]").split(part) if x)
+    monkeypatch.setattr(units, "_READINGS_MAX", 500)
+    for name in sorted(names) * 2:
+        got = units.normalize(name)
+        assert got == UnitRef(*units._reading(name)) and got is not units.normalize(name), name
+    assert len(units.lexicon().readings) <= 500
