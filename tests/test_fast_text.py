@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import random
 import tomllib
-import types
 import unicodedata
 
 import pytest
@@ -288,48 +287,6 @@ def test_subjects_of_listed_words_with_and_without_the_opening_test(seed, monkey
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(1500)]
     fast, plain = _subjects(texts, monkeypatch)
     assert fast == plain
-
-
-class _Everywhere:
-    """A structure stand-in: every block sits in a section."""
-
-    def context(self, block_index: int):
-        return types.SimpleNamespace(section="§", task=None)
-
-
-def _statements(blocks, monkeypatch) -> tuple[list, list]:
-    """The prose statements of ``blocks``, with and without the quick test of each sentence."""
-    cfg = load("responsibilities")
-    fast = responsibilities._prose(None, _Everywhere(), blocks, cfg)
-    with monkeypatch.context() as m:
-        m.setattr(responsibilities, "_may_state", lambda text, start, stop, runs_on, duty: True)
-        plain = responsibilities._prose(None, _Everywhere(), blocks, cfg)
-    return fast, plain
-
-
-def test_statements_of_the_corpora_with_and_without_the_sentence_test(monkeypatch):
-    for path in sorted(CORPORA.glob("*.txt")):
-        blocks = [b for b in read(path).blocks if b.kind != "table"]
-        fast, plain = _statements(blocks, monkeypatch)
-        assert fast == plain
-    assert fast
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_statements_of_unit_and_duty_words_with_and_without_the_sentence_test(seed, monkeypatch):
-    """Blocks of unit names, duty words (a "于…前" one too), sentence ends and commas — a block
-    may end in the middle of a sentence and run on into the next."""
-    cfg = load("responsibilities")
-    pieces = sorted(units.lexicon().variants)[:150] + ["市", "区", "各", "局", "办公室", "要", "负责", "牵头",
-                                                       "于", "年底", "前", "落实", "工作", "、", "，", "。", "！", "?"]
-    assert compiled(cfg["duty"]).search("要")
-    assert not compiled(r"\(\?<?[=!]|(?<!\[)\^|\$|\\[bBAZG]").search(cfg["duty"])  # what the quick test relies on
-    rng = random.Random(seed)
-    for _ in range(400):
-        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(3)]
-        blocks = [Block("paragraph", t, range(len(t)), 0, len(t), 1, index=k) for k, t in enumerate(texts)]
-        fast, plain = _statements(blocks, monkeypatch)
-        assert fast == plain, texts
 
 
 def _notes_both(blocks, monkeypatch) -> tuple[list, list]:

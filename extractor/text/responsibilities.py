@@ -253,8 +253,10 @@ def _strong(parsed: list[tuple[Optional[str], list[str]]]) -> bool:
 def _prose(doc: Document, struct: Structure, blocks: list[Block], cfg: dict) -> list[_Found]:
     """Sentences whose subject is a list of units (documents without notes)."""
     out: list[_Found] = []
+    pos, bad = tuple(cfg["subject_end_pos"]), tuple(cfg["subject_bad_pos"])
     duty = compiled(cfg["duty"])
     end_rx = compiled(cfg["sentence_end"])
+    lead_rx, not_subject = compiled(cfg["prose_lead"]), compiled(cfg["not_subject"])
     for k, b in enumerate(blocks):
         if struct.context(b.index).section is None:
             continue
@@ -263,49 +265,22 @@ def _prose(doc: Document, struct: Structure, blocks: list[Block], cfg: dict) -> 
         while start < len(text):
             m = next(ends, None)
             stop = m.end() if m else len(text)
-            if _may_state(text, start, stop, m is None and _runs_on(blocks, k), duty):
-                f = _statement(blocks, k, start, stop, m is None, cfg)
-                if f:
-                    out.append(f)
+            sentence = text[start:stop].strip()
+            body = sentence[lead_rx.match(sentence).end():]
+            if body and not not_subject.match(body):
+                full = body + _continuation(blocks, k, m is None, end_rx)
+                hit = U.leading_units(full, pos, bad) if duty.search(full) and U.may_open_with_unit(full) else None
+                if hit and all(U.is_agent(n) for n in hit[0]) and duty.search(full, hit[1]):
+                    i = stop - len(text[start:stop].lstrip())
+                    out.append(_Found(b, b.mapped, i, stop, hit[0], "责任",
+                                      src_end=_run_on_end(b, blocks, k, m is None, end_rx)))
             start = stop
     return out
 
 
-def _may_state(text: str, start: int, stop: int, runs_on: bool, duty) -> bool:
-    """False when sentence [start, stop) of ``text`` is no statement, for certain (a quick test):
-    a statement holds a match of ``duty``, which has no anchors or look-arounds — a match in the
-    sentence's body is one in the sentence — unless the sentence runs on into the next block."""
-    return runs_on or bool(duty.search(text, start, stop))
-
-
-def _statement(blocks: list[Block], k: int, start: int, stop: int, open_end: bool, cfg: dict) -> Optional[_Found]:
-    """The statement that sentence [start, stop) of block k makes, if it is one (``open_end``:
-    the block's last sentence, without an end mark)."""
-    b = blocks[k]
-    text = b.text
-    duty, end_rx = compiled(cfg["duty"]), compiled(cfg["sentence_end"])
-    sentence = text[start:stop].strip()
-    body = sentence[compiled(cfg["prose_lead"]).match(sentence).end():]
-    if not body or compiled(cfg["not_subject"]).match(body):
-        return None
-    full = body + _continuation(blocks, k, open_end, end_rx)
-    if not (duty.search(full) and U.may_open_with_unit(full)):
-        return None
-    hit = U.leading_units(full, tuple(cfg["subject_end_pos"]), tuple(cfg["subject_bad_pos"]))
-    if hit and all(U.is_agent(n) for n in hit[0]) and duty.search(full, hit[1]):
-        i = stop - len(text[start:stop].lstrip())
-        return _Found(b, b.mapped, i, stop, hit[0], "责任", src_end=_run_on_end(b, blocks, k, open_end, end_rx))
-    return None
-
-
-def _runs_on(blocks: list[Block], k: int) -> bool:
-    """Block k ends in the middle of a sentence ("，", "、") and a block follows it."""
-    return k + 1 < len(blocks) and blocks[k].text.rstrip()[-1:] in "，,、"
-
-
 def _continuation(blocks: list[Block], k: int, open_end: bool, end_rx) -> str:
     """Text of the next block when a sentence runs on past its block (a page break)."""
-    if not open_end or not _runs_on(blocks, k):
+    if not open_end or k + 1 >= len(blocks) or blocks[k].text.rstrip()[-1:] not in "，,、":
         return ""
     nxt = blocks[k + 1].text
     m = end_rx.search(nxt)
@@ -314,7 +289,7 @@ def _continuation(blocks: list[Block], k: int, open_end: bool, end_rx) -> str:
 
 def _run_on_end(b: Block, blocks: list[Block], k: int, open_end: bool, end_rx) -> Optional[int]:
     """Source end of a sentence that runs on past its block (ends in "，"), else None."""
-    if not open_end or not b.text or not _runs_on(blocks, k):
+    if not open_end or k + 1 >= len(blocks) or not b.text or b.text.rstrip()[-1:] not in "，,、":
         return None
     nxt = blocks[k + 1]
     m = end_rx.search(nxt.text)
