@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from .model import MappedText, offsets_of
+from .model import MappedText, Offsets, offsets_of
 from .patterns import compiled, load
 
 if TYPE_CHECKING:
@@ -25,10 +25,21 @@ def remove_matches(m: MappedText, pattern: str) -> MappedText:
     if pos == 0:
         return m
     keep.append((pos, len(m.text)))
-    offsets = offsets_of()
-    for a, b in keep:
-        offsets.extend(m.offsets[a:b])
-    return MappedText("".join(m.text[a:b] for a, b in keep), offsets)
+    return MappedText("".join(m.text[a:b] for a, b in keep), _kept_offsets(m.offsets, keep))
+
+
+def _kept_offsets(offsets: Offsets, keep: list[tuple[int, int]]) -> Offsets:
+    """The offsets of the ranges ``keep``, in order: a slice of ``offsets`` when one range holds
+    them all (a match at the start or the end of a line: a run of offsets stays a ``range``, not
+    copied character by character), else an array."""
+    kept = [(a, b) for a, b in keep if b > a]
+    if len(kept) == 1:
+        a, b = kept[0]
+        return offsets[a:b]
+    out = offsets_of()
+    for a, b in kept:
+        out.extend(offsets[a:b])
+    return out
 
 
 @functools.lru_cache(maxsize=None)

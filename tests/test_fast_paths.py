@@ -148,6 +148,32 @@ def test_declarations_need_the_cue():
     assert hits > 10
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_declarations_of_count_words_need_the_cue(seed):
+    """Strings of numbers, count words, sums and the patterns' words: every declaration found
+    holds the cue, so a paragraph without it has none."""
+    from extractor.patterns import compiled, load
+
+    conf = load("checks")["declared"]
+    cue = compiled(conf["cue"])
+    rxs = [compiled(p["rx"].replace("{num}", conf["number"])) for p in conf["pattern"]]
+    leads = ["", "约束性指标", "已达标指标", "共", "通过", "规划", "（共", "其中", "共设置", "(一)生态方面", "一、",
+             "重点工程总投资约", "重点项目计划投资", "有", "为", "，", "7"]
+    numbers = ["12", "5", "０", "3.5", "十二", "两", "百", "一", "", "12 "]
+    counts = ["项", "个", "条", "元", "万元", "亿元", "万", "年", ""]
+    tails = ["", "重点工程", "重点项目", "指标", "约束性指标", "考核指标", "）", "任务", "举措", "为预期性指标", "，"]
+    rng = random.Random(seed)
+    hits = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(leads) + rng.choice(numbers) + rng.choice(counts) + rng.choice(tails)
+                       for _ in range(rng.randint(1, 3)))
+        for rx in rxs:
+            for m in rx.finditer(text):
+                hits += 1
+                assert cue.search(m.group()), (rx.pattern, m.group())
+    assert hits > 500
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_ranges_cover_like_a_scan(seed):
     from extractor.text.targets import _Ranges
@@ -219,6 +245,23 @@ def test_clean_skips_only_text_that_holds_no_match():
         m = MappedText(s, list(range(7, 7 + len(s))))
         fast, plain = clean(m), _clean_plain(m)
         assert (fast.text, list(fast.offsets)) == (plain.text, list(plain.offsets)), repr(s)
+
+
+def test_removed_matches_keep_the_offsets_of_the_rest_like_a_character_filter():
+    """remove_matches keeps a run of offsets as a slice when one stretch is left: its offsets are
+    those of the characters outside every match, in order, whatever the offsets' kind."""
+    from extractor.model import MappedText, offsets_of
+    from extractor.normalize import remove_matches
+
+    rng = random.Random(12)
+    pool = ["规划", "2025", "年", " ", "[bookmark: _Toc8788]", "[bookmark: x]", "[bookmark:", "]", "，", "a"]
+    for _ in range(3000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        hit = [i for m in re.finditer(r"\[bookmark:[^\]]*\]", s) for i in range(m.start(), m.end())]
+        for offsets in (range(5, 5 + len(s)), offsets_of(range(5, 5 + len(s))), [5 + 2 * i for i in range(len(s))]):
+            out = remove_matches(MappedText(s, offsets), r"\[bookmark:[^\]]*\]")
+            plain = [o for i, o in enumerate(offsets) if i not in hit]
+            assert (out.text, list(out.offsets)) == ("".join(ch for i, ch in enumerate(s) if i not in hit), plain), s
 
 
 def test_clean_follows_a_customised_bookmark_pattern(tmp_path, monkeypatch):

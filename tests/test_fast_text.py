@@ -12,6 +12,7 @@ import pytest
 from conftest import CORPORA
 from extractor.language import dates, normalise, numbers
 from extractor.model import Block, MappedText
+from extractor.records import UnitRef
 from extractor.patterns import compiled, load, source_of
 from extractor.readers import read
 from extractor.text import deadlines, responsibilities, units
@@ -144,7 +145,7 @@ def test_text_without_the_cue_holds_no_date(seed, monkeypatch):
     named = set(source_of("dates").read_text(encoding="utf-8"))
     named |= set(source_of("periods").read_text(encoding="utf-8"))
     alphabet = sorted(ch for ch in named | set("零〇一二两三四五六七八九百千万，。、 ０１２") if not cue.match(ch))
-    assert "到" in alphabet and "月" in alphabet and "底" in alphabet
+    assert "到" in alphabet and "底" in alphabet and "2" in alphabet and "十" in alphabet  # digits alone make no date
     rng = random.Random(seed)
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
@@ -286,3 +287,54 @@ def test_subjects_of_listed_words_with_and_without_the_opening_test(seed, monkey
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(1500)]
     fast, plain = _subjects(texts, monkeypatch)
     assert fast == plain
+
+
+def _notes_both(blocks, monkeypatch) -> tuple[list, list]:
+    """The notes of each block, with and without the quick test of an unlabelled note's role verb."""
+    cfg = load("responsibilities")
+    fast = [responsibilities._notes(blocks, k, cfg) for k in range(len(blocks))]
+    with monkeypatch.context() as m:
+        m.setattr(responsibilities, "_has_role", lambda body, cfg: True)
+        plain = [responsibilities._notes(blocks, k, cfg) for k in range(len(blocks))]
+    return fast, plain
+
+
+def test_notes_of_the_corpora_with_and_without_the_role_test(monkeypatch):
+    found = 0
+    for path in sorted(CORPORA.glob("*.txt")):
+        blocks = [b for b in read(path).blocks if b.kind != "table"]
+        fast, plain = _notes_both(blocks, monkeypatch)
+        assert fast == plain
+        found += sum(map(len, fast))
+    assert found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_notes_of_units_and_role_verbs_with_and_without_the_role_test(seed, monkeypatch):
+    """Brackets of unit names, role verbs (also split by a space), commas, within a sentence or
+    closing it."""
+    pieces = sorted(units.lexicon().variants)[:100] + ["市", "区", "各", "政府", "牵头", "牵 头", "负责", "配合",
+                                                      "参与", "、", "，", "；", "和", "以下简称", "2025年"]
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(1500):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        texts.append("推进工作" + "（" + body + "）" + rng.choice(["。", "", "，加快建设", "；"]))
+    blocks = [Block("paragraph", t, range(len(t)), 0, len(t), 1, index=k) for k, t in enumerate(texts)]
+    fast, plain = _notes_both(blocks, monkeypatch)
+    assert fast == plain and any(fast)
+
+
+def test_unit_readings_kept_with_the_lexicon_read_like_a_fresh_reading(monkeypatch):
+    """normalize gives what reading the name afresh gives, as a new UnitRef each time (a record's
+    unit may be changed on its own), also when the kept readings are let go on the way."""
+    names = set(_names(random.Random(7), 1500))
+    for path in sorted(CORPORA.glob("*.txt"))[:3]:
+        for block in read(path).blocks:
+            for part in compiled(r"[（(〔]([^（）()〔〕]{1,60})[）)〕]").findall(block.text):
+                names.update(x for x in compiled(r"[、，,；;：:]").split(part) if x)
+    monkeypatch.setattr(units, "_READINGS_MAX", 500)
+    for name in sorted(names) * 2:
+        got = units.normalize(name)
+        assert got == UnitRef(*units._reading(name)) and got is not units.normalize(name), name
+    assert len(units.lexicon().readings) <= 500

@@ -176,6 +176,8 @@ def _note(block: Block, mapped: MappedText, i: int, j: int, body: str, cfg: dict
         parsed = [seg for role, content in groups for seg in _labelled_list(role, content, cfg)]
         labelled = True
     else:
+        if not closes and not _has_role(body, cfg):
+            return None  # (what the reading below decides, without reading the units)
         parsed = _verb_segments(body, cfg)
         if parsed is None:
             return None
@@ -217,6 +219,12 @@ def _labelled_list(role: str, content: str, cfg: dict) -> list[tuple[str, list[s
             break
         out.append((m["role"] if verbs and m else role, items))
     return out
+
+
+def _has_role(body: str, cfg: dict) -> bool:
+    """A segment of an unlabelled note ends in a role verb ("…牵头"): what :func:`_verb_segments`
+    reads the roles with.  Without one, a note within a sentence names no units."""
+    return any(compiled(cfg["role_verb"]).search(U.clean(seg)) for seg in compiled(r"[，,；;。]").split(body))
 
 
 def _verb_segments(body: str, cfg: dict) -> Optional[list[tuple[Optional[str], list[str]]]]:

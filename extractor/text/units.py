@@ -17,7 +17,7 @@ notes, and it drops jieba's false subjects "依法查处", "紧紧抓住省委",
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
 import regex
@@ -41,6 +41,10 @@ class _Lexicon:
     collective: str
     collective_nouns: frozenset[str]
     generic_places: frozenset[str]
+    readings: dict[str, tuple[str, str, str, bool]] = field(default_factory=dict, compare=False)  # see normalize
+
+
+_READINGS_MAX = 10_000  # names whose reading the lexicon keeps (all are let go when it holds more)
 
 
 @functools.lru_cache(maxsize=1)
@@ -172,7 +176,20 @@ def generic_name(name: str) -> bool:
 
 
 def normalize(name: str) -> UnitRef:
-    """The lexicon reading of one unit name: canonical form, level, known."""
+    """The lexicon reading of one unit name: canonical form, level, known (a new UnitRef each
+    time; the reading is worked out once per name and kept with the lexicon — a plan names the
+    same units again and again)."""
+    readings = lexicon().readings
+    got = readings.get(name)
+    if got is None:
+        if len(readings) >= _READINGS_MAX:
+            readings.clear()
+        got = readings[name] = _reading(name)
+    return UnitRef(*got)
+
+
+def _reading(name: str) -> tuple[str, str, str, bool]:
+    """(name as written, canonical, level, known): what :func:`normalize` gives for ``name``."""
     lex = lexicon()
     written = clean(name)
     core = written[len(lex.collective):] if written.startswith(lex.collective) else written
@@ -188,9 +205,9 @@ def normalize(name: str) -> UnitRef:
         level = body_level if body_level == "企业" else (_prefix_level(pre) or body_level)
         if branch and level in ("市", None):
             level = "区县"
-        return UnitRef(written, lead + pre + canonical_body + branch + rest, level or "other", True)
+        return written, lead + pre + canonical_body + branch + rest, level or "other", True
     level = _prefix_level(_region_prefix(core))
-    return UnitRef(written, written, level or "other", False)
+    return written, written, level or "other", False
 
 
 def _region_prefix(core: str) -> str:
