@@ -221,16 +221,19 @@ def _labelled_list(role: str, content: str, cfg: dict) -> list[tuple[str, list[s
     return out
 
 
+_SEGMENT_END = r"[，,；;。]"  # what ends one segment of an unlabelled note ("A牵头，B、C参与")
+
+
 def _has_role(body: str, cfg: dict) -> bool:
     """A segment of an unlabelled note ends in a role verb ("…牵头"): what :func:`_verb_segments`
     reads the roles with.  Without one, a note within a sentence names no units."""
-    return any(compiled(cfg["role_verb"]).search(U.clean(seg)) for seg in compiled(r"[，,；;。]").split(body))
+    return any(compiled(cfg["role_verb"]).search(U.clean(seg)) for seg in compiled(_SEGMENT_END).split(body))
 
 
 def _verb_segments(body: str, cfg: dict) -> Optional[list[tuple[Optional[str], list[str]]]]:
     """ "（A牵头，B、C参与）" → [("牵头", [A]), ("参与", [B, C])]; None unless every segment is units."""
     out: list[tuple[Optional[str], list[str]]] = []
-    for seg in compiled(r"[，,；;。]").split(body):
+    for seg in compiled(_SEGMENT_END).split(body):
         seg = U.clean(seg)
         if not seg:
             continue
