@@ -294,7 +294,8 @@ def _notes_both(blocks, monkeypatch) -> tuple[list, list]:
     cfg = load("responsibilities")
     fast = [responsibilities._notes(blocks, k, cfg) for k in range(len(blocks))]
     with monkeypatch.context() as m:
-        m.setattr(responsibilities, "_has_role", lambda body, cfg: True)
+        verb_segments = responsibilities._verb_segments
+        m.setattr(responsibilities, "_verb_segments", lambda body, cfg, need_role=False: verb_segments(body, cfg))
         plain = [responsibilities._notes(blocks, k, cfg) for k in range(len(blocks))]
     return fast, plain
 

@@ -176,9 +176,7 @@ def _note(block: Block, mapped: MappedText, i: int, j: int, body: str, cfg: dict
         parsed = [seg for role, content in groups for seg in _labelled_list(role, content, cfg)]
         labelled = True
     else:
-        if not closes and not _has_role(body, cfg):
-            return None  # (what the reading below decides, without reading the units)
-        parsed = _verb_segments(body, cfg)
+        parsed = _verb_segments(body, cfg, need_role=not closes)
         if parsed is None:
             return None
         labelled = any(role for role, _ in parsed)
@@ -224,20 +222,16 @@ def _labelled_list(role: str, content: str, cfg: dict) -> list[tuple[str, list[s
 _SEGMENT_END = r"[，,；;。]"  # what ends one segment of an unlabelled note ("A牵头，B、C参与")
 
 
-def _has_role(body: str, cfg: dict) -> bool:
-    """A segment of an unlabelled note ends in a role verb ("…牵头"): what :func:`_verb_segments`
-    reads the roles with.  Without one, a note within a sentence names no units."""
-    return any(compiled(cfg["role_verb"]).search(U.clean(seg)) for seg in compiled(_SEGMENT_END).split(body))
-
-
-def _verb_segments(body: str, cfg: dict) -> Optional[list[tuple[Optional[str], list[str]]]]:
-    """ "（A牵头，B、C参与）" → [("牵头", [A]), ("参与", [B, C])]; None unless every segment is units."""
+def _verb_segments(body: str, cfg: dict, need_role: bool = False) -> Optional[list[tuple[Optional[str], list[str]]]]:
+    """ "（A牵头，B、C参与）" → [("牵头", [A]), ("参与", [B, C])]; None unless every segment is units.
+    ``need_role`` (a note within a sentence): None as well when no segment ends in a role verb,
+    decided before any unit is read."""
+    role_verb = compiled(cfg["role_verb"])
+    segments = [(seg, role_verb.search(seg)) for seg in map(U.clean, compiled(_SEGMENT_END).split(body)) if seg]
+    if need_role and not any(m for _, m in segments):
+        return None
     out: list[tuple[Optional[str], list[str]]] = []
-    for seg in compiled(_SEGMENT_END).split(body):
-        seg = U.clean(seg)
-        if not seg:
-            continue
-        m = compiled(cfg["role_verb"]).search(seg)
+    for seg, m in segments:
         role = m["role"] if m else None
         items = U.split_list(seg[: m.start()] if m else seg)
         if not items or not all(U.looks_like_unit(n) for n in items):
