@@ -499,7 +499,7 @@ def test_excel_cells_without_references_land_in_their_columns(tmp_path):
     from extractor.writers.excel import ExcelWriter, render_rows
 
     columns = [Column(c, (), "scalar", "") for c in "abcde"]
-    rows = [[None, "x", None, 5, None], ["<&>", None, None, None, 2.5], [None] * 5, [1, 2, 3, 4, float("nan")]]
+    rows = [[None, "x", None, 5, None], ["<&>", None, " y\n", None, 2.5], [None] * 5, [1, 2, 3, 4, float("nan")]]
     book = ExcelWriter({"t": columns}, tmp_path / "w.xlsx", [[len(rows)]])
     try:
         book.write("t", render_rows(columns, rows, Notes(), "t"), len(rows), rows)
@@ -511,7 +511,8 @@ def test_excel_cells_without_references_land_in_their_columns(tmp_path):
     assert data.count("<row>") == 4 and ' r="' not in data and "<c/></row>" not in data
     ws = load_workbook(tmp_path / "w.xlsx")["t"]
     got = [[ws.cell(r, c).value for c in range(1, 6)] for r in range(2, 6)]
-    assert got == [[None, "x", None, 5, None], ["<&>", None, None, None, 2.5], [None] * 5, [1, 2, 3, 4, None]]
+    assert got == [[None, "x", None, 5, None], ["<&>", None, " y\n", None, 2.5], [None] * 5, [1, 2, 3, 4, None]]
+    assert data.count("xml:space") == 1  # only the text with white space at an end keeps it explicitly
     assert ws.auto_filter.ref == "A1:E5"
 
 

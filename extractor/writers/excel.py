@@ -62,8 +62,9 @@ def render_rows(columns: list[Column], rows: list[list[Any]], notes: Notes, tabl
     """Rows' cells (as :func:`.cells.text_rows` makes them: text, numbers or None) as sheet XML
     (UTF-8): ``<row>`` elements without numbers, each cell in its place without a reference
     (SpreadsheetML numbers what has none after what comes before), so rows rendered once,
-    wherever they are made (a batch worker), go into any sheet at any row as they are.
-    Values Excel cannot hold exactly are noted."""
+    wherever they are made (a batch worker), go into any sheet at any row as they are.  A text
+    with leading or trailing white space keeps it (``xml:space="preserve"``).  Values Excel
+    cannot hold exactly are noted."""
     out = []
     for row in rows:
         cells = []
@@ -75,7 +76,8 @@ def render_rows(columns: list[Column], rows: list[list[Any]], notes: Notes, tabl
                     v = v[:_MAX_CELL]
                 if "&" in v or "<" in v or ">" in v:
                     v = _esc(v)
-                cells.append(f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
+                cells.append(f'<c t="inlineStr"><is><t>{v}</t></is></c>' if v.strip() == v else  # (as openpyxl)
+                             f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
             elif t is int and not -_EXACT <= v <= _EXACT:
                 notes.add(table, columns[c].name, "beyond Excel's exact integers, stored as text")
                 cells.append(f'<c t="inlineStr"><is><t>{v}</t></is></c>')
