@@ -483,6 +483,37 @@ def test_excel_table_longer_than_a_sheet_continues_on_the_next(tmp_path, monkeyp
     parts = [wb[n] for n in ("indicators", "indicators_2", "indicators_3")]
     assert [ws.max_row for ws in parts] == [5, 5, 2]
     assert all(ws["A1"].value == "doc_id" for ws in parts)
+    ids = [(ws.cell(r, 1).value, ws.cell(r, 2).value) for ws in parts for r in range(2, ws.max_row + 1)]
+    assert ids == [(f"doc-{d:04d}", i) for d in range(3) for i in ("ind-1", "ind-2", "ind-3")]  # split between rows
+
+
+def test_excel_cells_without_references_land_in_their_columns(tmp_path):
+    """Rows are rendered without row or cell numbers (a blank cell holds its place, trailing
+    blanks are left out), so each value is read back in its own row and column."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from extractor.writers.cells import Notes
+    from extractor.writers.columns import Column
+    from extractor.writers.excel import ExcelWriter, render_rows
+
+    columns = [Column(c, (), "scalar", "") for c in "abcde"]
+    rows = [[None, "x", None, 5, None], ["<&>", None, " y\n", None, 2.5], [None] * 5, [1, 2, 3, 4, float("nan")]]
+    book = ExcelWriter({"t": columns}, tmp_path / "w.xlsx", [[len(rows)]])
+    try:
+        book.write("t", render_rows(columns, rows, Notes(), "t"), len(rows), rows)
+        book.save()
+    finally:
+        book.close()
+    xml = zipfile.ZipFile(tmp_path / "w.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    data = xml[xml.index("</row>"):xml.index("</sheetData>")]  # after the header row
+    assert data.count("<row>") == 4 and ' r="' not in data and "<c/></row>" not in data
+    ws = load_workbook(tmp_path / "w.xlsx")["t"]
+    got = [[ws.cell(r, c).value for c in range(1, 6)] for r in range(2, 6)]
+    assert got == [[None, "x", None, 5, None], ["<&>", None, " y\n", None, 2.5], [None] * 5, [1, 2, 3, 4, None]]
+    assert data.count("xml:space") == 1  # only the text with white space at an end keeps it explicitly
+    assert ws.auto_filter.ref == "A1:E5"
 
 
 def test_streamed_files_hold_the_in_memory_tables(tmp_path):
@@ -524,16 +555,27 @@ def test_orjson_document_json_equals_the_stdlib_json_modulo_formatting():
     assert loads(dumps(odd)) == {"document": {"doc_id": "x"}, "n": 10**20, "t": "a?b"}
 
 
-@given(st.lists(st.lists(st.one_of(
+_ANY_CELL = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(),
-    st.sampled_from(["=1+1", "-1.5", "+", "@x", "\tx", "a\x00b", "\ud800", "=", "'x"]),
-    st.lists(st.text(max_size=3), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2)),
-    max_size=6), max_size=5))
-def test_text_rows_convert_every_cell_as_text_cell_does(rows):
-    from extractor.writers.cells import text_cell, text_rows
+    st.sampled_from(["=1+1", "-1.5", "+", "@x", "\tx", "a\x00b", "\ud800", "=", "'x", "\r=", "x\n=1"]),
+    st.lists(st.text(max_size=3), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
+_KINDS = st.sampled_from([("scalar", "TEXT"), ("scalar", "INTEGER"), ("scalar", "REAL"), ("scalar", ""),
+                          ("list", "TEXT"), ("json", "TEXT")])
 
+
+@given(st.lists(_KINDS, min_size=1, max_size=6).flatmap(
+    lambda kinds: st.tuples(st.just(kinds), st.lists(st.lists(_ANY_CELL, min_size=len(kinds), max_size=len(kinds)),
+                                                     max_size=5))))
+def test_text_rows_convert_every_cell_as_text_cell_does(case):
+    """Whatever a column is declared to hold, any value in it comes out as text_cell makes it
+    (the compiled row only passes over what text_cell would return unchanged)."""
+    from extractor.writers.cells import text_cell, text_rows
+    from extractor.writers.columns import Column
+
+    kinds, rows = case
+    columns = [Column(f"c{i}", (), kind, sqltype) for i, (kind, sqltype) in enumerate(kinds)]
     expected = [[text_cell(v) for v in row] for row in rows]
-    got = text_rows(rows)
+    got = text_rows(rows, columns)
     assert repr(got) == repr(expected)  # repr: NaN compares unequal to itself
 
 

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import orjson
+
+if TYPE_CHECKING:
+    from .columns import Column
 
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -82,23 +85,41 @@ def text_cell(value: Any, kind: str = "scalar") -> Any:
     return text_cell(str(value))
 
 
-def text_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """Rows with every cell as :func:`text_cell` makes it (one conversion for CSV and Excel).
-    Values that stay as they are (None, numbers, plain text: most cells) are passed over
-    without a call; the others go through :func:`text_cell`."""
-    out = []
-    search = _UNSTORABLE.search
-    for row in rows:
-        new = list(row)
-        for i, v in enumerate(row):
-            t = type(v)
-            if t is str:
-                if v[:1] in _STARTS or search(v):
-                    new[i] = text_cell(v)
-            elif not (v is None or t is int or t is float):
-                new[i] = text_cell(v)
-        out.append(new)
-    return out
+def text_rows(rows: list[list[Any]], columns: list[Column]) -> list[list[Any]]:
+    """Rows of ``columns`` with every cell as :func:`text_cell` makes it (one conversion for CSV
+    and Excel), by the table's compiled :func:`_text_row`."""
+    hit = _CONVERTERS.get(id(columns))
+    if hit is None or hit[0] is not columns:
+        if len(_CONVERTERS) >= 64:  # (a batch has one set of tables: only tests make more)
+            _CONVERTERS.clear()
+        hit = _CONVERTERS[id(columns)] = (columns, _text_row(tuple((c.kind, c.sqltype) for c in columns)))
+    convert = hit[1]
+    return [convert(row) for row in rows]
+
+
+_CONVERTERS: dict[int, tuple[list, Callable]] = {}  # id(columns) → (columns, their _text_row): no key made per call
+_KEEP = frozenset((type(None), int, float))  # what text_cell returns as it is, whatever the column
+
+
+def _text_row(kinds: tuple[tuple[str, str], ...]) -> Callable[[list[Any]], list[Any]]:
+    """The function making a row of columns of ``kinds`` ((kind, SQL type) each) into text
+    cells, compiled once: one list display whose every cell is kept as it is when
+    :func:`text_cell` would return it unchanged (tested first for what the column holds: text,
+    numbers or lists) and otherwise goes through :func:`text_cell`."""
+    cells = []
+    for i, (kind, sqltype) in enumerate(kinds):
+        v = f"v{i}"
+        if kind != "scalar":  # a list (or None)
+            cells.append(f"{v} if {v} is None else cell({v})")
+        elif sqltype == "TEXT":
+            cells.append(f"{v} if {v}.__class__ is str and not ({v}[:1] in starts or bad({v})) or {v} is None else cell({v})")
+        else:
+            cells.append(f"{v} if {v}.__class__ in keep or {v}.__class__ is str and not ({v}[:1] in starts or bad({v})) "
+                         f"else cell({v})")
+    names = ", ".join(f"v{i}" for i in range(len(kinds)))
+    env: dict[str, Any] = {"cell": text_cell, "keep": _KEEP, "starts": _STARTS, "bad": _UNSTORABLE.search}
+    exec(f"def row(r):\n    {names}, = r\n    return [{', '.join(cells)}]", env)  # noqa: S102 — built from the kinds only
+    return env["row"]
 
 
 def sql_value(value: Any, notes: Optional[Notes] = None, table: str = "", column: str = "") -> Any:

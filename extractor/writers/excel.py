@@ -2,9 +2,9 @@
 
 The workbook is written as SpreadsheetML directly (the benchmark's fastest way: xlsxwriter
 and openpyxl spend ~50 µs per cell, this ~1 µs): each row is rendered once where the document's
-rows are made (a batch worker: :func:`render_row`, its number left open); the workbook is then
-written a sheet at a time, each sheet's rows numbered one document at a time and deflated into
-the workbook in a thread meanwhile.  Cells are typed: text is always an inline string (never a formula, a number or a link) and neutralised as in the CSV
+rows are made (a batch worker: :func:`render_rows`, rows and cells without numbers); the workbook is
+then written a sheet at a time, each document's rows appended as they are and deflated into the
+workbook in a thread meanwhile.  Cells are typed: text is always an inline string (never a formula, a number or a link) and neutralised as in the CSV
 files; numbers are numbers; lists are JSON arrays.  A text is cut at Excel's 32,767 characters
 and an integer beyond 2^53 (which Excel would round) is kept as text, both noted.  A table
 longer than a sheet (1,048,576 rows) continues on ``<name>_2``, ``<name>_3`` ….
@@ -53,32 +53,41 @@ def _display_width(text: str) -> int:
     return len(text) + len(_NARROW.sub("", text))
 
 
-_ROW = "<#>"  # the row number in a rendered row (no cell text holds it unescaped: "<" is always escaped)
-_ROW_BYTES = _ROW.encode()
 _REFS = [_letters(i) for i in range(702)]  # A … ZZ
+_BLANK = "<c/>"  # an empty cell: it holds its place, so no cell needs its reference (r="B7")
+_ROW_END = b"</row>"  # ends every rendered row (cell text never holds it: "<" is always escaped)
 
 
-def render_row(columns: list[Column], row: list[Any], notes: Notes, table: str) -> bytes:
-    """A row's cells (as :func:`.cells.text_rows` makes them: text, numbers or None) as sheet XML
-    (UTF-8), with ``_ROW`` where the row's number goes: rendered once, wherever the rows are made (a batch
-    worker), and numbered when the sheet is written.  Values Excel cannot hold exactly are noted."""
+def render_rows(columns: list[Column], rows: list[list[Any]], notes: Notes, table: str) -> bytes:
+    """Rows' cells (as :func:`.cells.text_rows` makes them: text, numbers or None) as sheet XML
+    (UTF-8): ``<row>`` elements without numbers, each cell in its place without a reference
+    (SpreadsheetML numbers what has none after what comes before), so rows rendered once,
+    wherever they are made (a batch worker), go into any sheet at any row as they are.  A text
+    with leading or trailing white space keeps it (``xml:space="preserve"``).  Values Excel
+    cannot hold exactly are noted."""
     out = []
-    refs = _REFS if len(columns) <= len(_REFS) else [_letters(i) for i in range(len(columns))]
-    for c, v in enumerate(row):
-        if v is None:
-            continue
-        if type(v) is str:
-            if len(v) > _MAX_CELL:
-                notes.add(table, columns[c].name, "cut at Excel's 32,767 characters")
-                v = v[:_MAX_CELL]
-            if "&" in v or "<" in v or ">" in v:
-                v = _esc(v)
-            out.append(f'<c r="{refs[c]}{_ROW}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
-        elif type(v) is int and not -_EXACT <= v <= _EXACT:
-            notes.add(table, columns[c].name, "beyond Excel's exact integers, stored as text")
-            out.append(f'<c r="{refs[c]}{_ROW}" t="inlineStr"><is><t>{v}</t></is></c>')
-        elif type(v) is int or (type(v) is float and math.isfinite(v)):
-            out.append(f'<c r="{refs[c]}{_ROW}"><v>{v!r}</v></c>')
+    for row in rows:
+        cells = []
+        for c, v in enumerate(row):
+            t = type(v)
+            if t is str:
+                if len(v) > _MAX_CELL:
+                    notes.add(table, columns[c].name, "cut at Excel's 32,767 characters")
+                    v = v[:_MAX_CELL]
+                if "&" in v or "<" in v or ">" in v:
+                    v = _esc(v)
+                cells.append(f'<c t="inlineStr"><is><t>{v}</t></is></c>' if v.strip() == v else  # (as openpyxl)
+                             f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
+            elif t is int and not -_EXACT <= v <= _EXACT:
+                notes.add(table, columns[c].name, "beyond Excel's exact integers, stored as text")
+                cells.append(f'<c t="inlineStr"><is><t>{v}</t></is></c>')
+            elif t is int or (t is float and math.isfinite(v)):
+                cells.append(f"<c><v>{v!r}</v></c>")
+            else:
+                cells.append(_BLANK)
+        while cells and cells[-1] is _BLANK:
+            cells.pop()
+        out.append(f"<row>{''.join(cells)}</row>")
     return "".join(out).encode("utf-8")
 
 
@@ -107,7 +116,7 @@ def sheet_order(tables: list[str], counts: Iterable[list[int]]) -> list[tuple[st
 
 
 class _Sheet:
-    """One sheet's rows, numbered as they come; held in a temporary file until the column widths
+    """One sheet's rows, counted as they come; held in a temporary file until the column widths
     are known (its first :func:`sample_rows` rows, or the end of the sheet), then streamed to its
     part of the workbook."""
 
@@ -125,19 +134,14 @@ class _Sheet:
         """Rows the sheet can still take."""
         return _MAX_ROWS - self.row
 
-    def number(self, rows: list[bytes], first: list[list[Any]]) -> list[bytes]:
-        """Rows as :func:`render_row` made them (at most :meth:`room`), numbered; the values of
-        the first ones (as rendered) count for the column widths while the sheet is within its
-        first rows."""
-        out: list[bytes] = []
-        for i, cells in enumerate(rows):
-            self.row += 1
-            r = self.row
-            if r <= _SAMPLE and i < len(first) and first[i]:
-                self._measure(first[i])
-            number = b"%d" % r
-            out += (b'<row r="', number, b'">', cells.replace(_ROW_BYTES, number), b"</row>")
-        return out
+    def take(self, rows: bytes, n: int, first: list[list[Any]]) -> bytes:
+        """``n`` rows as :func:`render_rows` made them (at most :meth:`room`); the values of the
+        first ones (as rendered) count for the column widths while the sheet is within its first rows."""
+        for values in first[:max(0, _SAMPLE - self.row)]:
+            if values:
+                self._measure(values)
+        self.row += n
+        return rows
 
     def _measure(self, values: list[Any]) -> None:
         widths = self.widths
@@ -162,7 +166,7 @@ class _Sheet:
 
 class _Zipper:
     """The workbook's zip file, written in a thread: a sheet's rows are deflated there (zlib runs
-    without the GIL) while the next ones are numbered.  One part at a time: :meth:`open`,
+    without the GIL) while the next ones are read.  One part at a time: :meth:`open`,
     :meth:`write` any number of times, :meth:`close`; :meth:`end` waits for the thread and raises
     what it met."""
 
@@ -183,7 +187,7 @@ class _Zipper:
         self._put("close", None)
 
     def _put(self, what: str, arg: Any) -> None:
-        if self.error is not None:  # the file cannot be written: stop numbering rows for it
+        if self.error is not None:  # the file cannot be written: stop sending rows for it
             raise self.error
         self.queue.put((what, arg))
 
@@ -191,7 +195,7 @@ class _Zipper:
         part: Any = None
         while (item := self.queue.get()) is not None:
             if self.error is not None:
-                continue  # keep taking what comes: the numbering never waits on a full queue
+                continue  # keep taking what comes: the sender never waits on a full queue
             what, arg = item
             try:
                 if what == "open":
@@ -200,7 +204,7 @@ class _Zipper:
                     part.write(arg)
                 else:
                     part.close()
-            except BaseException as e:  # noqa: BLE001 — raised in the numbering thread by end()
+            except BaseException as e:  # noqa: BLE001 — raised in the sending thread by end()
                 self.error = e
 
     def end(self) -> zipfile.ZipFile:
@@ -254,27 +258,29 @@ class ExcelWriter:
     def _last(self, table: str) -> tuple[str, int]:
         return table, sum(1 for t, _ in self.sheets if t == table)
 
-    def write(self, table: str, rows: list[bytes], first: list[list[Any]]) -> None:
-        """One document's rows of ``table`` as :func:`render_row` made them, with the values of
-        its first :func:`sample_rows` rows (those a sheet's column widths may be measured on: a
+    def write(self, table: str, rows: bytes, n: int, first: list[list[Any]]) -> None:
+        """One document's ``n`` rows of ``table`` as :func:`render_rows` made them, with the values
+        of its first :func:`sample_rows` rows (those a sheet's column widths may be measured on: a
         sheet continued past 1,048,576 rows gets its widths from them only).  Tables go one
         after the other: a table's documents, then the next table's."""
         sheet = self._current(table)
-        while True:
+        while n > sheet.room():  # (rare) the rows go on past the sheet's end: split after its last
             room = sheet.room()
-            self._send(sheet, sheet.number(rows[:room], first[:room]))
-            rows, first = rows[room:], first[room:]
-            if not rows:
-                return
+            cut = 0
+            for _ in range(room):
+                cut = rows.index(_ROW_END, cut) + len(_ROW_END)
+            self._send(sheet, sheet.take(rows[:cut], room, first[:room]))
+            rows, n, first = rows[cut:], n - room, first[room:]
             self._end(sheet)
             sheet = self._new_sheet(table)
+        self._send(sheet, sheet.take(rows, n, first))
 
-    def _send(self, sheet: _Sheet, rows: list[bytes]) -> None:
+    def _send(self, sheet: _Sheet, rows: bytes) -> None:
         if sheet.held is None:
             if rows:
-                self.zipper.write(b"".join(rows))
+                self.zipper.write(rows)
             return
-        sheet.held.write(b"".join(rows))
+        sheet.held.write(rows)
         if sheet.row > _SAMPLE:  # the widths are known: the sheet streams from now on
             self._stream(sheet)
 

@@ -38,7 +38,7 @@ from ..records import SCHEMA_VERSION, ExtractResult
 from ..version import __version__
 from .cells import Notes, text_rows
 from .columns import build_tables, document_rows, table_layout
-from .excel import ExcelWriter, render_row, sample_rows
+from .excel import ExcelWriter, render_rows, sample_rows
 from .publish import publish
 from .sqlite import SqliteWriter, staging_database
 
@@ -257,12 +257,12 @@ class BatchTables:
         book = ExcelWriter({n: self.columns[n] for n in self.sheets}, tmp,
                            (self._place(key)[3][1::2] for key in order))
         try:
-            for i, name in enumerate(self.sheets):  # a sheet at a time: its rows deflate as they are numbered
+            for i, name in enumerate(self.sheets):  # a sheet at a time: its rows deflate as they are read
                 for key in order:
                     _, _, at, parts = self._place(key)
                     lengths = parts[:2 * i + 1:2]
                     rows, first = pickle.loads(os.pread(fd, lengths[-1], at + sum(lengths[:-1])))
-                    book.write(name, rows, first)
+                    book.write(name, rows, parts[2 * i + 1], first)
             for key in order:
                 for (table, column, what), n in self.sheet_notes.get(key, {}).items():
                     self.xlsx.notes.add(table, column, what, n)
@@ -291,7 +291,7 @@ class DocumentTables:
     """One document's share of the batch tables, made where the document was extracted (a batch
     worker builds it from the records it holds, so the batch's process only appends it): each
     table's CSV text (``csv_lengths`` bytes each, in ``table_layout`` order), each sheet's rows
-    rendered (:func:`.excel.render_row`) with the values of the first ones (pickled one sheet
+    rendered (:func:`.excel.render_rows`) with the values of the first ones (pickled one sheet
     after the other, ``sheet_parts`` giving each one's length in bytes and its rows), its database
     rows (a serialized SQLite staging database tagged with the document's key), and what the
     workbook and the database had to change in a value (:class:`~.cells.Notes` counts)."""
@@ -312,11 +312,11 @@ def document_tables(result: ExtractResult, key: str) -> DocumentTables:
     t0 = time.process_time()
     layout = table_layout()
     rows = document_rows(result)
-    texts = {n: text_rows(r) for n, r in rows.items()}
+    texts = {n: text_rows(r, layout[n].columns) for n, r in rows.items()}
     csv_parts = [csv_text(texts[name]).encode("utf-8") for name in layout]
     sheet_notes, sample = Notes(), sample_rows()
     in_book = [n for n in layout if n not in NOT_IN_WORKBOOK]
-    sheets = [pickle.dumps(([render_row(layout[n].columns, row, sheet_notes, n) for row in texts[n]], texts[n][:sample]),
+    sheets = [pickle.dumps((render_rows(layout[n].columns, texts[n], sheet_notes, n), texts[n][:sample]),
                            protocol=pickle.HIGHEST_PROTOCOL) for n in in_book]
     notes = Notes()
     try:
