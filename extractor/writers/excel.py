@@ -53,7 +53,6 @@ def _display_width(text: str) -> int:
     return len(text) + len(_NARROW.sub("", text))
 
 
-_REFS = [_letters(i) for i in range(702)]  # A … ZZ
 _BLANK = "<c/>"  # an empty cell: it holds its place, so no cell needs its reference (r="B7")
 _ROW_END = b"</row>"  # ends every rendered row (cell text never holds it: "<" is always escaped)
 
@@ -134,14 +133,13 @@ class _Sheet:
         """Rows the sheet can still take."""
         return _MAX_ROWS - self.row
 
-    def take(self, rows: bytes, n: int, first: list[list[Any]]) -> bytes:
-        """``n`` rows as :func:`render_rows` made them (at most :meth:`room`); the values of the
-        first ones (as rendered) count for the column widths while the sheet is within its first rows."""
+    def count(self, n: int, first: list[list[Any]]) -> None:
+        """``n`` more rows (at most :meth:`room`); the values of the first ones (as rendered) count
+        for the column widths while the sheet is within its first rows."""
         for values in first[:max(0, _SAMPLE - self.row)]:
             if values:
                 self._measure(values)
         self.row += n
-        return rows
 
     def _measure(self, values: list[Any]) -> None:
         widths = self.widths
@@ -269,11 +267,13 @@ class ExcelWriter:
             cut = 0
             for _ in range(room):
                 cut = rows.index(_ROW_END, cut) + len(_ROW_END)
-            self._send(sheet, sheet.take(rows[:cut], room, first[:room]))
+            sheet.count(room, first[:room])
+            self._send(sheet, rows[:cut])
             rows, n, first = rows[cut:], n - room, first[room:]
             self._end(sheet)
             sheet = self._new_sheet(table)
-        self._send(sheet, sheet.take(rows, n, first))
+        sheet.count(n, first)
+        self._send(sheet, rows)
 
     def _send(self, sheet: _Sheet, rows: bytes) -> None:
         if sheet.held is None:
