@@ -499,21 +499,25 @@ def test_excel_cells_without_references_land_in_their_columns(tmp_path):
     from extractor.writers.excel import ExcelWriter, render_rows
 
     columns = [Column(c, (), "scalar", "") for c in "abcde"]
-    rows = [[None, "x", None, 5, None], ["<&>", None, " y\n", None, 2.5], [None] * 5, [1, 2, 3, 4, float("nan")]]
+    rows = [[None, "x", None, 5, None], ["<&>", None, " y\n", None, 2.5], [None] * 5, [1, 2, 3, 4, float("nan")],
+            ["&" * 10, "生态环境保护", None, 123456789, None]]
     book = ExcelWriter({"t": columns}, tmp_path / "w.xlsx", [[len(rows)]])
     try:
-        book.write("t", render_rows(columns, rows, Notes(), "t"), len(rows), rows)
+        book.write("t", render_rows(columns, rows, Notes(), "t"), len(rows))
         book.save()
     finally:
         book.close()
     xml = zipfile.ZipFile(tmp_path / "w.xlsx").read("xl/worksheets/sheet1.xml").decode()
     data = xml[xml.index("</row>"):xml.index("</sheetData>")]  # after the header row
-    assert data.count("<row>") == 4 and ' r="' not in data and "<c/></row>" not in data
+    assert ' r="' not in data and "<c/></row>" not in data
     ws = load_workbook(tmp_path / "w.xlsx")["t"]
-    got = [[ws.cell(r, c).value for c in range(1, 6)] for r in range(2, 6)]
-    assert got == [[None, "x", None, 5, None], ["<&>", None, " y\n", None, 2.5], [None] * 5, [1, 2, 3, 4, None]]
-    assert data.count("xml:space") == 1  # only the text with white space at an end keeps it explicitly
-    assert ws.auto_filter.ref == "A1:E5"
+    got = [[ws.cell(r, c).value for c in range(1, 6)] for r in range(2, 7)]
+    assert got == [[None, "x", None, 5, None], ["<&>", None, " y\n", None, 2.5], [None] * 5, [1, 2, 3, 4, None],
+                   ["&" * 10, "生态环境保护", None, 123456789, None]]
+    assert data.count("<row>") == 5 and data.count("xml:space") == 1  # only the text with white space at an end
+    assert ws.auto_filter.ref == "A1:E6"
+    # widths read back from the rendered rows: text as written (not escaped), CJK double, numbers as digits
+    assert [ws.column_dimensions[c].width for c in "ABCDE"] == [12, 14, 6, 11, 6]
 
 
 def test_streamed_files_hold_the_in_memory_tables(tmp_path):

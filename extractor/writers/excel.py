@@ -45,6 +45,11 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _unescape(s: str) -> str:
+    """What :func:`_esc` escaped, as it was."""
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") if "&" in s else s
+
+
 _NARROW = re.compile("[\x00-\u2e7f]+")
 
 
@@ -54,6 +59,8 @@ def _display_width(text: str) -> int:
 
 
 _BLANK = "<c/>"  # an empty cell: it holds its place, so no cell needs its reference (r="B7")
+# a rendered cell: blank, a number (its text), or an inline string (its text, escaped; it never holds "<")
+_CELLS = re.compile(r'<c/>|<c><v>([^<]*)</v></c>|<c t="inlineStr"><is><t[^>]*>([^<]*)</t></is></c>')
 _ROW_END = b"</row>"  # ends every rendered row (cell text never holds it: "<" is always escaped)
 
 
@@ -90,11 +97,6 @@ def render_rows(columns: list[Column], rows: list[list[Any]], notes: Notes, tabl
     return "".join(out).encode("utf-8")
 
 
-def sample_rows() -> int:
-    """How many first rows of a sheet its column widths are measured on."""
-    return _SAMPLE
-
-
 def sheet_order(tables: list[str], counts: Iterable[list[int]]) -> list[tuple[str, int]]:
     """The workbook's sheets as (table, part): each table's first sheet, then each continuation
     in the order it is started when the documents' rows (``counts``: each document's rows of every
@@ -116,7 +118,7 @@ def sheet_order(tables: list[str], counts: Iterable[list[int]]) -> list[tuple[st
 
 class _Sheet:
     """One sheet's rows, counted as they come; held in a temporary file until the column widths
-    are known (its first :func:`sample_rows` rows, or the end of the sheet), then streamed to its
+    are known (its first rows, or the end of the sheet), then streamed to its
     part of the workbook."""
 
     def __init__(self, name: str, columns: list[Column], part: str):
@@ -133,19 +135,23 @@ class _Sheet:
         """Rows the sheet can still take."""
         return _MAX_ROWS - self.row
 
-    def count(self, n: int, first: list[list[Any]]) -> None:
-        """``n`` more rows (at most :meth:`room`); the values of the first ones (as rendered) count
-        for the column widths while the sheet is within its first rows."""
-        for values in first[:max(0, _SAMPLE - self.row)]:
-            if values:
-                self._measure(values)
+    def count(self, n: int, rows: bytes) -> None:
+        """``n`` more rows (at most :meth:`room`), as :func:`render_rows` made them: the values of
+        the first ones count for the column widths while the sheet is within its first rows."""
+        left = _SAMPLE - self.row
+        if left > 0:
+            for row in rows.split(_ROW_END, min(left, n))[:min(left, n)]:
+                self._measure(row.decode("utf-8"))
         self.row += n
 
-    def _measure(self, values: list[Any]) -> None:
+    def _measure(self, row: str) -> None:
+        """Widen the columns to a rendered row's values (as text: numbers as written, text unescaped)."""
         widths = self.widths
-        for c, v in enumerate(values):
+        for c, cell in enumerate(_CELLS.finditer(row)):
+            number, text = cell.group(1, 2)
+            v = number if number is not None else text
             if v is not None:
-                w = _display_width(str(v)[:_MAX_WIDTH])
+                w = _display_width(_unescape(v)[:_MAX_WIDTH])
                 if w > widths[c]:
                     widths[c] = w
 
@@ -256,10 +262,8 @@ class ExcelWriter:
     def _last(self, table: str) -> tuple[str, int]:
         return table, sum(1 for t, _ in self.sheets if t == table)
 
-    def write(self, table: str, rows: bytes, n: int, first: list[list[Any]]) -> None:
-        """One document's ``n`` rows of ``table`` as :func:`render_rows` made them, with the values
-        of its first :func:`sample_rows` rows (those a sheet's column widths may be measured on: a
-        sheet continued past 1,048,576 rows gets its widths from them only).  Tables go one
+    def write(self, table: str, rows: bytes, n: int) -> None:
+        """One document's ``n`` rows of ``table`` as :func:`render_rows` made them.  Tables go one
         after the other: a table's documents, then the next table's."""
         sheet = self._current(table)
         while n > sheet.room():  # (rare) the rows go on past the sheet's end: split after its last
@@ -267,12 +271,12 @@ class ExcelWriter:
             cut = 0
             for _ in range(room):
                 cut = rows.index(_ROW_END, cut) + len(_ROW_END)
-            sheet.count(room, first[:room])
+            sheet.count(room, rows[:cut])
             self._send(sheet, rows[:cut])
-            rows, n, first = rows[cut:], n - room, first[room:]
+            rows, n = rows[cut:], n - room
             self._end(sheet)
             sheet = self._new_sheet(table)
-        sheet.count(n, first)
+        sheet.count(n, rows)
         self._send(sheet, rows)
 
     def _send(self, sheet: _Sheet, rows: bytes) -> None:

@@ -24,7 +24,6 @@ import csv
 import functools
 import io
 import os
-import pickle
 import struct
 import threading
 import time
@@ -38,7 +37,7 @@ from ..records import SCHEMA_VERSION, ExtractResult
 from ..version import __version__
 from .cells import Notes, text_rows
 from .columns import build_tables, document_rows, table_layout
-from .excel import ExcelWriter, render_rows, sample_rows
+from .excel import ExcelWriter, render_rows
 from .publish import publish
 from .sqlite import SqliteWriter, staging_database
 
@@ -118,7 +117,7 @@ class BatchTables:
     :meth:`add` does the work that does not depend on the order, while the workers extract:
     the document's share (:class:`DocumentTables`: its rows made once, by the worker that
     extracted it or here) is appended — each table's CSV text to a spool file, the workbook's
-    sheet rows (rendered, pickled) to another, the database rows (tagged with the document's key) merged into a
+    sheet rows (rendered) to another, the database rows (tagged with the document's key) merged into a
     staging database.  :meth:`finish` then only assembles: each CSV file copied from its
     spool in order, the database filled by one ``INSERT … SELECT … ORDER BY`` per table (in a
     thread: SQLite runs without the GIL) while the workbook's sheets are written, and the set
@@ -261,8 +260,7 @@ class BatchTables:
                 for key in order:
                     _, _, at, parts = self._place(key)
                     lengths = parts[:2 * i + 1:2]
-                    rows, first = pickle.loads(os.pread(fd, lengths[-1], at + sum(lengths[:-1])))
-                    book.write(name, rows, parts[2 * i + 1], first)
+                    book.write(name, os.pread(fd, lengths[-1], at + sum(lengths[:-1])), parts[2 * i + 1])
             for key in order:
                 for (table, column, what), n in self.sheet_notes.get(key, {}).items():
                     self.xlsx.notes.add(table, column, what, n)
@@ -291,8 +289,8 @@ class DocumentTables:
     """One document's share of the batch tables, made where the document was extracted (a batch
     worker builds it from the records it holds, so the batch's process only appends it): each
     table's CSV text (``csv_lengths`` bytes each, in ``table_layout`` order), each sheet's rows
-    rendered (:func:`.excel.render_rows`) with the values of the first ones (pickled one sheet
-    after the other, ``sheet_parts`` giving each one's length in bytes and its rows), its database
+    rendered (:func:`.excel.render_rows`, one sheet after the other, ``sheet_parts`` giving each
+    one's length in bytes and its rows), its database
     rows (a serialized SQLite staging database tagged with the document's key), and what the
     workbook and the database had to change in a value (:class:`~.cells.Notes` counts)."""
 
@@ -314,10 +312,9 @@ def document_tables(result: ExtractResult, key: str) -> DocumentTables:
     rows = document_rows(result)
     texts = {n: text_rows(r, layout[n].columns) for n, r in rows.items()}
     csv_parts = [csv_text(texts[name]).encode("utf-8") for name in layout]
-    sheet_notes, sample = Notes(), sample_rows()
+    sheet_notes = Notes()
     in_book = [n for n in layout if n not in NOT_IN_WORKBOOK]
-    sheets = [pickle.dumps((render_rows(layout[n].columns, texts[n], sheet_notes, n), texts[n][:sample]),
-                           protocol=pickle.HIGHEST_PROTOCOL) for n in in_book]
+    sheets = [render_rows(layout[n].columns, texts[n], sheet_notes, n) for n in in_book]
     notes = Notes()
     try:
         database, error = staging_database(layout, rows, key, notes), ""
