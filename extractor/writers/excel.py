@@ -138,9 +138,9 @@ class _Sheet:
     def count(self, n: int, rows: bytes) -> None:
         """``n`` more rows (at most :meth:`room`), as :func:`render_rows` made them: the values of
         the first ones count for the column widths while the sheet is within its first rows."""
-        left = _SAMPLE - self.row
-        if left > 0:
-            for row in rows.split(_ROW_END, min(left, n))[:min(left, n)]:
+        sampled = min(_SAMPLE - self.row, n)  # of these rows, those within the sheet's first
+        if sampled > 0:
+            for row in rows.split(_ROW_END, sampled)[:sampled]:
                 self._measure(row.decode("utf-8"))
         self.row += n
 
