@@ -19,6 +19,7 @@ import threading
 import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Optional
+from xml.sax.saxutils import unescape
 
 from .cells import Notes
 from .columns import Column
@@ -45,11 +46,6 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _unescape(s: str) -> str:
-    """What :func:`_esc` escaped, as it was."""
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") if "&" in s else s
-
-
 _NARROW = re.compile("[\x00-\u2e7f]+")
 
 
@@ -58,9 +54,14 @@ def _display_width(text: str) -> int:
     return len(text) + len(_NARROW.sub("", text))
 
 
-_BLANK = "<c/>"  # an empty cell: it holds its place, so no cell needs its reference (r="B7")
-# a rendered cell: blank, a number (its text), or an inline string (its text, escaped; it never holds "<")
-_CELLS = re.compile(r'<c/>|<c><v>([^<]*)</v></c>|<c t="inlineStr"><is><t[^>]*>([^<]*)</t></is></c>')
+# A rendered cell: blank (it holds its place, so no cell needs its reference, r="B7"), a number,
+# or an inline string, white space at its ends kept explicitly; :func:`render_rows` writes them and
+# ``_CELLS`` reads them back (the text, escaped, never holds "<").
+_BLANK = "<c/>"
+_NUMBER, _NUMBER_END = "<c><v>", "</v></c>"
+_TEXT, _TEXT_KEPT, _TEXT_END = '<c t="inlineStr"><is><t>', '<c t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>"
+_CELLS = re.compile(f"{re.escape(_BLANK)}|{re.escape(_NUMBER)}([^<]*){re.escape(_NUMBER_END)}"
+                    f"|(?:{re.escape(_TEXT)}|{re.escape(_TEXT_KEPT)})([^<]*){re.escape(_TEXT_END)}")
 _ROW_END = b"</row>"  # ends every rendered row (cell text never holds it: "<" is always escaped)
 
 
@@ -72,6 +73,7 @@ def render_rows(columns: list[Column], rows: list[list[Any]], notes: Notes, tabl
     with leading or trailing white space keeps it (``xml:space="preserve"``).  Values Excel
     cannot hold exactly are noted."""
     out = []
+    text, kept, text_end = _TEXT, _TEXT_KEPT, _TEXT_END  # (locals: read once per cell of every row)
     for row in rows:
         cells = []
         for c, v in enumerate(row):
@@ -82,13 +84,12 @@ def render_rows(columns: list[Column], rows: list[list[Any]], notes: Notes, tabl
                     v = v[:_MAX_CELL]
                 if "&" in v or "<" in v or ">" in v:
                     v = _esc(v)
-                cells.append(f'<c t="inlineStr"><is><t>{v}</t></is></c>' if v.strip() == v else  # (as openpyxl)
-                             f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
+                cells.append(f"{text if v.strip() == v else kept}{v}{text_end}")  # (as openpyxl)
             elif t is int and not -_EXACT <= v <= _EXACT:
                 notes.add(table, columns[c].name, "beyond Excel's exact integers, stored as text")
-                cells.append(f'<c t="inlineStr"><is><t>{v}</t></is></c>')
+                cells.append(f"{_TEXT}{v}{_TEXT_END}")
             elif t is int or (t is float and math.isfinite(v)):
-                cells.append(f"<c><v>{v!r}</v></c>")
+                cells.append(f"{_NUMBER}{v!r}{_NUMBER_END}")
             else:
                 cells.append(_BLANK)
         while cells and cells[-1] is _BLANK:
@@ -151,7 +152,7 @@ class _Sheet:
             number, text = cell.group(1, 2)
             v = number if number is not None else text
             if v is not None:
-                w = _display_width(_unescape(v)[:_MAX_WIDTH])
+                w = _display_width(unescape(v)[:_MAX_WIDTH])
                 if w > widths[c]:
                     widths[c] = w
 
