@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from .collector import collector_paused
 from .errors import OutOfMemory, PlanxError, one_line
 from .jsonio import dumps
 from .limits import check_file_size
@@ -71,14 +72,8 @@ def run_job(job: Job, tables: Optional[Callable[[ExtractResult, str], Any]] = No
     t0 = time.perf_counter()
     out = Outcome(job.index, job.doc_id, str(job.path))
     try:
-        result = extract_one(job)
-        res = result.to_dict()
-        out.json_text = dumps(res)
-        out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
-        out.sha256 = res["document"]["sha256"]
-        out.warnings = [one_line(f"{job.path}: {w}") for w in res["document"].get("warnings") or []]
-        if tables is not None and job.tables:
-            out.tables = _tables(tables, result, job.doc_id)
+        with collector_paused():  # the result's life: gone by reference counting before it resumes
+            _fill(out, job, tables)
     except OutOfMemory as e:
         out.json_text, out.error, out.out_of_memory = None, str(e), True
     except PlanxError as e:
@@ -90,6 +85,19 @@ def run_job(job: Job, tables: Optional[Callable[[ExtractResult, str], Any]] = No
         out.internal = True
     out.seconds = time.perf_counter() - t0
     return out
+
+
+def _fill(out: Outcome, job: Job, tables: Optional[Callable[[ExtractResult, str], Any]]) -> None:
+    """``out`` with the document's JSON, counts and warnings, and its share of the batch tables
+    when the job asks for them."""
+    result = extract_one(job)
+    res = result.to_dict()
+    out.json_text = dumps(res)
+    out.counts = {k: len(v) for k, v in res.items() if isinstance(v, list)}
+    out.sha256 = res["document"]["sha256"]
+    out.warnings = [one_line(f"{job.path}: {w}") for w in res["document"].get("warnings") or []]
+    if tables is not None and job.tables:
+        out.tables = _tables(tables, result, job.doc_id)
 
 
 def _tables(make: Callable[[ExtractResult, str], Any], result: ExtractResult, key: str) -> Any:

@@ -374,6 +374,95 @@ def test_cyclic_garbage_is_collected_as_ever_after_extraction():
     assert not any(p() for p in probes)
 
 
+@pytest.mark.parametrize("source", [DOC, ROOT / "tests/fixtures/renditions/000_71534264ba41b2d2.docx",
+                                    ROOT / "tests/fixtures/variants/a/004_061c6bf53607da0b.pdf",
+                                    ROOT / "tests/fixtures/formats/002_6d72280123f25383.html"],
+                         ids=lambda p: Path(p).suffix)
+def test_a_document_model_goes_by_reference_counting_alone(source: Path):
+    """What the pause over a document's life rests on: with the collector off throughout, the
+    document model a reader builds is freed as soon as extraction is done with it, for every
+    reader, so no pass needs to walk it."""
+    import weakref
+
+    from extractor import pipeline
+
+    models = []
+
+    def spy(path, doc_id=None):
+        doc = read(path, doc_id)
+        models.append(weakref.ref(doc))
+        return doc
+
+    gc.disable()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(pipeline, "read", spy)
+            result = extract(source)
+        assert result.sections and len(models) == 1 and models[0]() is None
+    finally:
+        gc.enable()
+
+
+def test_extract_holds_the_collector_from_reading_to_records_and_leaves_reader_cycles_to_it(monkeypatch):
+    """extract pauses the collector over the read too (the model is not walked after it), resumes
+    it after, also on a failure, and a reader's cyclic garbage goes with the next collections."""
+    import weakref
+
+    from extractor import pipeline
+
+    class Node:
+        pass
+
+    seen, probes, fail = [], [], []
+
+    def spy(path, doc_id=None):
+        seen.append(gc.isenabled())
+        cycle = Node()
+        cycle.me = cycle  # garbage only the cycle collector frees
+        probes.append(weakref.ref(cycle))
+        if fail:
+            raise PlanxError(path, "unreadable")
+        return read(path, doc_id)
+
+    monkeypatch.setattr(pipeline, "read", spy)
+    assert extract(DOC).sections and gc.isenabled()
+    fail.append(True)
+    with pytest.raises(PlanxError):
+        extract(DOC)
+    assert seen == [False, False] and gc.isenabled()
+    for _ in range(200):  # ordinary work afterwards: the automatic collections run
+        junk = [[Node() for _ in range(50)] for _ in range(20)]
+        del junk
+        if not any(p() for p in probes):
+            break
+    assert not any(p() for p in probes)
+
+
+def test_a_batch_job_runs_without_the_collector_to_its_table_rows_and_resumes_it(monkeypatch):
+    """run_job holds the pause from the read to the document's table rows (its result goes before
+    the collector resumes), and resumes it after a failed document too."""
+    from extractor import jobs
+
+    seen = []
+
+    def rows(result: ExtractResult, key: str) -> str:
+        seen.append(gc.isenabled())
+        return f"{key}: {len(result.targets)} targets"
+
+    out = run_job(Job(DOC, "doc", tables=True), rows)
+    assert seen == [False] and gc.isenabled()
+    assert out.error is None and out.tables == f"doc: {out.counts['targets']} targets"
+    assert json.loads(out.json_text)["document"]["doc_id"] == "doc"
+
+    def broken(job: Job) -> ExtractResult:
+        seen.append(gc.isenabled())
+        raise KeyError("x")
+
+    monkeypatch.setattr(jobs, "extract_one", broken)
+    out = run_job(Job(DOC, "doc", tables=True), rows)
+    assert seen == [False, False] and gc.isenabled() and out.internal and out.json_text is None
+
+
 def test_a_result_is_read_from_its_json_at_the_one_boundary():
     """ExtractResult.of: a result stays itself, its JSON dict becomes the same records, and a
     dict that is not a planx extraction is a ValueError (the writers and the diff take both)."""

@@ -59,9 +59,12 @@ def extract(source: "str | Path | bytes | BinaryIO", doc_id: Optional[str] = Non
         lap = _stopwatch(timings)
         if path.is_file():
             check_file_size(path, path.stat().st_size, Limits.defaults().max_size if max_size is None else max_size)
-        doc = read(path, doc_id)
-        lap("read")
-        return extract_document(doc, timings, pipeline)
+        with collector_paused():  # the document's whole life, read to records (see collector_paused)
+            doc = read(path, doc_id)
+            lap("read")
+            result = extract_document(doc, timings, pipeline)
+            del doc  # the model goes by reference counting before the collector resumes
+        return result
     except MemoryError:
         raise OutOfMemory(path) from None
 
