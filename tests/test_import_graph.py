@@ -21,7 +21,7 @@ from extractor.lazy import HEAVY
 ROOT = Path(__file__).resolve().parent.parent / "extractor"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "version", "lazy", "files", "jsonio", "report_text", "pattern_schema", "collector"),
+    ("errors", "version", "lazy", "files", "jsonio", "report_text", "pattern_schema", "collector", "per_object"),
     ("patterns",),
     ("language",),  # Chinese-language knowledge: numerals, periods, dates, normalisation
     ("hygiene", "limits", "progress", "labels"),

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import orjson
 
+from ..per_object import PerObject
+
 if TYPE_CHECKING:
     from .columns import Column
 
@@ -88,16 +90,10 @@ def text_cell(value: Any, kind: str = "scalar") -> Any:
 def text_rows(rows: list[list[Any]], columns: list[Column]) -> list[list[Any]]:
     """Rows of ``columns`` with every cell as :func:`text_cell` makes it (one conversion for CSV
     and Excel), by the table's compiled :func:`_text_row`."""
-    hit = _CONVERTERS.get(id(columns))
-    if hit is None or hit[0] is not columns:
-        if len(_CONVERTERS) >= 64:  # (a batch has one set of tables: only tests make more)
-            _CONVERTERS.clear()
-        hit = _CONVERTERS[id(columns)] = (columns, _text_row(tuple((c.kind, c.sqltype) for c in columns)))
-    convert = hit[1]
+    convert = _CONVERTERS(columns)
     return [convert(row) for row in rows]
 
 
-_CONVERTERS: dict[int, tuple[list, Callable]] = {}  # id(columns) → (columns, their _text_row): no key made per call
 _KEEP = frozenset((type(None), int, float))  # what text_cell returns as it is, whatever the column
 
 
@@ -120,6 +116,10 @@ def _text_row(kinds: tuple[tuple[str, str], ...]) -> Callable[[list[Any]], list[
     env: dict[str, Any] = {"cell": text_cell, "keep": _KEEP, "starts": _STARTS, "bad": _UNSTORABLE.search}
     exec(f"def row(r):\n    {names}, = r\n    return [{', '.join(cells)}]", env)  # noqa: S102 — built from the kinds only
     return env["row"]
+
+
+_CONVERTERS: PerObject[list, Callable[[list[Any]], list[Any]]] = PerObject(
+    lambda columns: _text_row(tuple((c.kind, c.sqltype) for c in columns)))  # a table's columns → its _text_row
 
 
 def sql_value(value: Any, notes: Optional[Notes] = None, table: str = "", column: str = "") -> Any:

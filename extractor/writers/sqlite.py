@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..catalogue import rows
+from ..per_object import PerObject
 from .cells import Notes, json_array, sql_value
 from .columns import Table
 
@@ -171,20 +172,17 @@ def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]],
         db.close()
 
 
-_IMAGES: dict[int, tuple[dict[str, Table], bytes]] = {}  # id(tables) → (tables, their empty staging database)
+def _empty_staging_image(tables: dict[str, Table]) -> bytes:
+    """An empty one-document staging database of ``tables``, serialized."""
+    db = SqliteWriter(tables, ":memory:", Notes(), staging=True)
+    try:
+        db.con.execute("COMMIT")
+        return db.con.serialize()
+    finally:
+        db.close()
 
 
-def _empty_staging(tables: dict[str, Table]) -> bytes:
-    """An empty one-document staging database of ``tables``, serialized, made once per set of
-    tables (a batch's are ``table_layout()``): each document's starts as a copy of it (a batch
-    worker makes one per document; creating the tables cost more than filling them for a small
-    document)."""
-    hit = _IMAGES.get(id(tables))
-    if hit is None or hit[0] is not tables:
-        db = SqliteWriter(tables, ":memory:", Notes(), staging=True)
-        try:
-            db.con.execute("COMMIT")
-            hit = _IMAGES[id(tables)] = (tables, db.con.serialize())
-        finally:
-            db.close()
-    return hit[1]
+# Made once per set of tables (a batch's are ``table_layout()``): each document's staging database
+# starts as a copy of it (a batch worker makes one per document; creating the tables cost more
+# than filling them for a small document).
+_empty_staging: PerObject[dict[str, Table], bytes] = PerObject(_empty_staging_image)
