@@ -349,6 +349,21 @@ def test_a_results_json_form_is_built_without_the_cycle_collector():
     assert data == result.to_json() and ExtractResult.from_json(data) == result
 
 
+class _Node:
+    pass
+
+
+def _collected_by_ordinary_work(probes: list) -> bool:
+    """True when the objects ``probes`` (weak references) point to are gone after some ordinary
+    work, in which the automatic collections run."""
+    for _ in range(200):
+        junk = [[_Node() for _ in range(50)] for _ in range(20)]
+        del junk
+        if not any(p() for p in probes):
+            return True
+    return False
+
+
 def test_cyclic_garbage_is_collected_as_ever_after_extraction():
     """The pause leaves the collector's counts as they are: garbage cycles left by a reader or a
     library (pdf and docx readers make them) go with the next automatic collections, so a worker
@@ -366,12 +381,7 @@ def test_cyclic_garbage_is_collected_as_ever_after_extraction():
         probes.append(weakref.ref(cycle))
         del cycle
         extract_document(doc).to_json()
-    for _ in range(200):  # ordinary work afterwards: the automatic collections run
-        junk = [[Node() for _ in range(50)] for _ in range(20)]
-        del junk
-        if not any(p() for p in probes):
-            break
-    assert not any(p() for p in probes)
+    assert _collected_by_ordinary_work(probes)
 
 
 @pytest.mark.parametrize("source", [DOC, ROOT / "tests/fixtures/renditions/000_71534264ba41b2d2.docx",
@@ -430,12 +440,7 @@ def test_extract_holds_the_collector_from_reading_to_records_and_leaves_reader_c
     with pytest.raises(PlanxError):
         extract(DOC)
     assert seen == [False, False] and gc.isenabled()
-    for _ in range(200):  # ordinary work afterwards: the automatic collections run
-        junk = [[Node() for _ in range(50)] for _ in range(20)]
-        del junk
-        if not any(p() for p in probes):
-            break
-    assert not any(p() for p in probes)
+    assert _collected_by_ordinary_work(probes)
 
 
 def test_a_batch_job_runs_without_the_collector_to_its_table_rows_and_resumes_it(monkeypatch):
