@@ -133,6 +133,22 @@ def test_prose_statements_only_without_notes(tmp_path):
                for r in responsibilities.extract(doc, structure.build(doc)))
 
 
+def test_prose_statements_between_sentences_without_a_duty_word(tmp_path):
+    """Sentences without a duty word are passed over before they are parsed (a quick test on the
+    sentence): the statements around them are found, and a duty word only in a sentence's time
+    lead ("于2025年底前，") makes no statement."""
+    path = tmp_path / "prose.txt"
+    path.write_text("一、保障措施\n（一）加强组织领导。全区形成合力！领导小组办公室要加强统筹协调。"
+                    "于2025年底前，领导小组办公室完成评估。各街道、各责任部门要明确分管责任人。全区凝聚合力\n",
+                    encoding="utf-8")
+    doc = read(path)
+    recs = responsibilities.extract(doc, structure.build(doc))
+    assert [(r.units, r.raw) for r in recs] == [
+        (["领导小组办公室"], "领导小组办公室要加强统筹协调。"),
+        (["各街道", "各责任部门"], "各街道、各责任部门要明确分管责任人。"),
+    ]
+
+
 def _records(tmp_path, text: str):
     path = tmp_path / "notes.txt"
     path.write_text(text, encoding="utf-8")

@@ -262,6 +262,9 @@ def _prose(doc: Document, struct: Structure, blocks: list[Block], cfg: dict) -> 
         while start < len(text):
             m = next(ends, None)
             stop = m.end() if m else len(text)
+            if m is not None and not duty.search(text, start, stop):
+                start = stop  # no duty word in the sentence (nor in its body): no statement
+                continue
             sentence = text[start:stop].strip()
             body = sentence[lead_rx.match(sentence).end():]
             if body and not not_subject.match(body):
