@@ -18,8 +18,8 @@ def collector_paused() -> Iterator[None]:
     the larger the heap (16x seeds: 0.27 s of 2.6 s before the components were paused; 0.1 s for
     the three young passes after the read, the components and the JSON form).  Over the whole
     life, the objects go by reference counting before the collector resumes and no pass walks
-    them (``extract``'s caller keeps the result: a pass walks that once); a PDF extracts 8 %
-    faster (pdfminer's layout objects were walked page after page).
+    them (``extract``'s caller keeps the result: a pass walks that once); a PDF extracts 7-8 %
+    faster (the reader's objects were walked by pass after pass while its pages were read).
     What waits meanwhile is the readers' and libraries' cyclic garbage, collected as ever by the
     automatic collections after the block: about 0.01 MB a PDF page and, for a .docx, about the
     size of its XML.  (Moving what the block made to the oldest generation untraversed, with a
