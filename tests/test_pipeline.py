@@ -353,6 +353,16 @@ class _Node:
     pass
 
 
+def _leave_a_garbage_cycle(probes: list) -> None:
+    """Garbage only the cycle collector frees (an object referring to itself), a weak reference
+    to it added to ``probes``."""
+    import weakref
+
+    cycle = _Node()
+    cycle.me = cycle
+    probes.append(weakref.ref(cycle))
+
+
 def _collected_by_ordinary_work(probes: list) -> bool:
     """True when the objects ``probes`` (weak references) point to are gone after some ordinary
     work, in which the automatic collections run."""
@@ -369,17 +379,9 @@ def test_cyclic_garbage_is_collected_as_ever_after_extraction():
     library (pdf and docx readers make them) go with the next automatic collections, so a worker
     that extracts document after document stays flat (a freeze/unfreeze after the pause once hid
     them from full collections)."""
-    import weakref
-
-    class Node:
-        pass
-
     doc, probes = read(DOC), []
     for _ in range(3):
-        cycle = Node()
-        cycle.me = cycle  # garbage only the cycle collector frees
-        probes.append(weakref.ref(cycle))
-        del cycle
+        _leave_a_garbage_cycle(probes)
         extract_document(doc).to_json()
     assert _collected_by_ordinary_work(probes)
 
@@ -416,20 +418,13 @@ def test_a_document_model_goes_by_reference_counting_alone(source: Path):
 def test_extract_holds_the_collector_from_reading_to_records_and_leaves_reader_cycles_to_it(monkeypatch):
     """extract pauses the collector over the read too (the model is not walked after it), resumes
     it after, also on a failure, and a reader's cyclic garbage goes with the next collections."""
-    import weakref
-
     from extractor import pipeline
-
-    class Node:
-        pass
 
     seen, probes, fail = [], [], []
 
     def spy(path, doc_id=None):
         seen.append(gc.isenabled())
-        cycle = Node()
-        cycle.me = cycle  # garbage only the cycle collector frees
-        probes.append(weakref.ref(cycle))
+        _leave_a_garbage_cycle(probes)
         if fail:
             raise PlanxError(path, "unreadable")
         return read(path, doc_id)
