@@ -74,6 +74,7 @@ def render_rows(columns: list[Column], rows: list[list[Any]], notes: Notes, tabl
     cannot hold exactly are noted."""
     out = []
     text, kept, text_end = _TEXT, _TEXT_KEPT, _TEXT_END  # (locals: read once per cell of every row)
+    number, number_end, blank = _NUMBER, _NUMBER_END, _BLANK
     for row in rows:
         cells = []
         for c, v in enumerate(row):
@@ -87,12 +88,12 @@ def render_rows(columns: list[Column], rows: list[list[Any]], notes: Notes, tabl
                 cells.append(f"{text if v.strip() == v else kept}{v}{text_end}")  # (as openpyxl)
             elif t is int and not -_EXACT <= v <= _EXACT:
                 notes.add(table, columns[c].name, "beyond Excel's exact integers, stored as text")
-                cells.append(f"{_TEXT}{v}{_TEXT_END}")
+                cells.append(f"{text}{v}{text_end}")
             elif t is int or (t is float and math.isfinite(v)):
-                cells.append(f"{_NUMBER}{v!r}{_NUMBER_END}")
+                cells.append(f"{number}{v!r}{number_end}")
             else:
-                cells.append(_BLANK)
-        while cells and cells[-1] is _BLANK:
+                cells.append(blank)
+        while cells and cells[-1] is blank:
             cells.pop()
         out.append(f"<row>{''.join(cells)}</row>")
     return "".join(out).encode("utf-8")
