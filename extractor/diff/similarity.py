@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 import regex
 
+from ..language import jieba_dict
 from ..language.normalise import nfkc
 
 if TYPE_CHECKING:
@@ -25,10 +26,13 @@ def norm(text: Optional[str]) -> str:
 @functools.lru_cache(maxsize=65536)
 def tokens(text: Optional[str]) -> str:
     """jieba words of the normalised text, sorted and space-joined (for token scorers)."""
-    import jieba  # lazy: loading the dictionary costs ~0.5 s
+    return " ".join(sorted(w for w in _tokenizer().cut(norm(text)) if w.strip()))
 
-    jieba.setLogLevel(60)
-    return " ".join(sorted(w for w in jieba.cut(norm(text)) if w.strip()))
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """jieba's tokenizer with its own dictionary, read a first character at a time."""
+    return jieba_dict.tokenizer()
 
 
 def _cdist(olds: Sequence[str], news: Sequence[str], scorer) -> np.ndarray:

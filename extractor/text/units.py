@@ -22,6 +22,7 @@ from typing import Callable, Iterator, Optional
 
 import regex
 
+from ..language.jieba_dict import pos_tokenizer
 from ..patterns import compiled, load, load_words
 from ..records import UnitRef
 
@@ -453,12 +454,9 @@ def _opens_with_stop_word(window: str, stop: tuple[str, ...]) -> bool:
 @functools.lru_cache(maxsize=1)
 def _jieba():
     """A private jieba POS tokenizer whose user words are the lexicon's names, collective nouns
-    and long generic endings (jieba's own dictionaries are left as they are)."""
-    import jieba
-    import jieba.posseg as pseg
-
-    jieba.setLogLevel(60)
-    tagger = pseg.POSTokenizer(jieba.Tokenizer())
+    and long generic endings (jieba's own dictionaries are left as they are; its dictionary is
+    read a first character at a time, :mod:`..language.jieba_dict`)."""
+    tagger = pos_tokenizer()
     data = load("units")
     words = set(lexicon().variants) | set(data["suffix"]["collective_nouns"])
     words |= {w for w in data["suffix"]["generic"] if len(w) >= 3}

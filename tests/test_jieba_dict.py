@@ -1,0 +1,109 @@
+"""jieba's dictionary read a first character at a time (extractor.language.jieba_dict): the same
+words, frequencies and tags as jieba's own, the same cuts, and a cache file that is built once,
+rebuilt when damaged or stale, and not needed when it cannot be written."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from extractor.language import jieba_dict as J
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = "生态 50 n\n生态环境 80 n\n生态环境局 30 nt\n环境 60 n\n保护 70 v\n局 10 n\n"
+
+
+@pytest.fixture
+def small_dict(tmp_path):
+    source = tmp_path / "dict.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    return source
+
+
+def test_the_shards_hold_jiebas_dictionary():
+    """Every word and prefix of jieba's prefix dictionary with its frequency, every POS tag, and the total."""
+    import jieba
+    import jieba.posseg as pseg
+
+    own = jieba.Tokenizer()
+    own.initialize()
+    tags = pseg.POSTokenizer(own).word_tag_tab
+    file = J.shard_file()
+    freq, tag = J.ShardedMap(file, J._FREQ), J.ShardedMap(file, J._TAGS)
+    assert file.total == own.total
+    assert [w for w, n in own.FREQ.items() if w not in freq or freq[w] != n] == []
+    assert [w for w, t in tags.items() if tag.get(w) != t] == []
+    assert sum(len(file.shard(c, J._FREQ)) for c in file._index) == len(own.FREQ)
+    assert sum(len(file.shard(c, J._TAGS)) for c in file._index) == len(tags)
+    assert "不是一个词语的字串" not in freq and freq.get("不是一个词语的字串", 7) == 7
+
+
+def _sentences() -> list[str]:
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").glob("*.txt")))
+    return [s for s in re.split(r"[。；\n]", text) if s.strip()][::3]
+
+
+def test_the_cuts_are_jiebas():
+    """POS cuts with user words added, and plain cuts, equal jieba's own on the corpora's sentences."""
+    import jieba
+    import jieba.posseg as pseg
+
+    ours, theirs = J.pos_tokenizer(), pseg.POSTokenizer(jieba.Tokenizer())
+    for word, tag in (("领导小组办公室", "nt"), ("编制组", "nt"), ("牵头抓总", "v")):
+        ours.add_word(word, tag=tag)
+        theirs.add_word(word, tag=tag)
+    sentences = _sentences() + ["生态环境保护督察办公室要加强督查", "领导小组办公室牵头抓总，编制组负责"]
+    assert [list(ours.cut(s)) for s in sentences] == [list(theirs.cut(s)) for s in sentences]
+    plain, own = J.tokenizer(), jieba.Tokenizer()
+    assert [list(plain.cut(s)) for s in sentences] == [list(own.cut(s)) for s in sentences]
+
+
+def test_words_added_to_one_tokenizer_stay_there():
+    one, other = J.pos_tokenizer(), J.pos_tokenizer()
+    one.add_word("某某区河湖长制办公室", tag="nt")
+    assert [tuple(p) for p in one.cut("某某区河湖长制办公室负责")][0] == ("某某区河湖长制办公室", "nt")
+    assert "某某区河湖长制办公室" not in other.tokenizer.FREQ
+    assert [tuple(p) for p in other.cut("某某区河湖长制办公室负责")][0] != ("某某区河湖长制办公室", "nt")
+
+
+def test_the_file_is_built_once_then_read(small_dict, tmp_path, monkeypatch):
+    first = J.shard_file(tmp_path / "cache", small_dict)
+    assert len(list((tmp_path / "cache").glob("jieba-*.dict"))) == 1
+    assert first.total == 300 and first.shard("生", J._FREQ) == {"生": 0, "生态": 50, "生态环": 0, "生态环境": 80, "生态环境局": 30}
+    assert first.shard("生", J._TAGS) == {"生态": "n", "生态环境": "n", "生态环境局": "nt"} and first.shard("水", J._FREQ) == {}
+
+    def no_build(*_):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(J, "build", no_build)
+    again = J.shard_file(tmp_path / "cache", small_dict)
+    assert again.key == first.key and again.shard("环", J._FREQ) == {"环": 0, "环境": 60}
+
+
+def test_a_damaged_or_stale_file_is_built_again(small_dict, tmp_path):
+    J.shard_file(tmp_path, small_dict)
+    [path] = tmp_path.glob("jieba-*.dict")
+    path.write_bytes(path.read_bytes()[:-5])  # cut short
+    assert J.shard_file(tmp_path, small_dict).shard("保", J._FREQ) == {"保": 0, "保护": 70}
+    path.write_bytes(J.build(small_dict, "made from another dictionary"))
+    assert J.shard_file(tmp_path, small_dict).key == J._key(small_dict)
+    assert J.ShardFile(path.read_bytes()).key == J._key(small_dict)  # and written again
+    small_dict.write_text(SMALL + "督查 20 v\n", encoding="utf-8")  # the dictionary changed
+    assert J.shard_file(tmp_path, small_dict).shard("督", J._FREQ) == {"督": 0, "督查": 20}
+    path.write_bytes(b"")
+    assert J.shard_file(tmp_path, small_dict).total == 320
+
+
+def test_an_unwritable_folder_keeps_the_dictionary_in_memory(small_dict, tmp_path):
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    file = J.shard_file(blocked / "cache", small_dict)
+    assert file.total == 300 and file.shard("局", J._FREQ) == {"局": 10}
+
+
+def test_a_bad_dictionary_line_names_the_file_and_line(tmp_path):
+    source = tmp_path / "dict.txt"
+    source.write_text("生态 50 n\n环境 many n\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"dict.txt: line 2"):
+        J.build(source, "k")
