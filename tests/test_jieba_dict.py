@@ -107,3 +107,15 @@ def test_a_bad_dictionary_line_names_the_file_and_line(tmp_path):
     source.write_text("生态 50 n\n环境 many n\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"dict.txt: line 2"):
         J.build(source, "k")
+
+
+def test_the_cache_folder_is_absolute(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert J.cache_folder() == tmp_path / "planx"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert J.cache_folder() == tmp_path / "home" / ".cache" / "planx"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "")
+    monkeypatch.setattr(J.os.path, "expanduser", lambda p: p)  # no home folder at all
+    assert J.cache_folder().is_absolute() and J.cache_folder().parent == Path(J.tempfile.gettempdir())

@@ -141,9 +141,15 @@ def build(source: Path, key: str) -> bytes:
 
 
 def cache_folder() -> Path:
-    """planx's cache folder: ``$XDG_CACHE_HOME/planx`` (``~/.cache/planx``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "planx"
+    """planx's cache folder: ``$XDG_CACHE_HOME/planx`` (``~/.cache/planx``); without a home
+    folder, one of this user's in the temporary folder."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base and os.path.isabs(base):
+        return Path(base) / "planx"
+    home = os.path.expanduser("~")
+    if os.path.isabs(home):
+        return Path(home) / ".cache" / "planx"
+    return Path(tempfile.gettempdir()) / f"planx-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 
 def shard_file(folder: Optional[Path] = None, source: Optional[Path] = None) -> ShardFile:
