@@ -64,8 +64,8 @@ class ShardedMap:
     def _shard(self, word: str) -> dict[str, Any]:
         char = word[:1]
         got = self._shards.get(char)
-        if got is None:
-            got = self._shards[char] = self._file.shard(char, self._part)
+        if got is None:  # (setdefault: of two threads reading one shard at once, both keep the first)
+            got = self._shards.setdefault(char, self._file.shard(char, self._part))
         return got
 
     def __contains__(self, word: object) -> bool:
