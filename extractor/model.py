@@ -274,12 +274,14 @@ class Document:
         return bisect.bisect_right(self.page_starts, offset)
 
     def span(self, start: int, end: int) -> Span:
-        """Provenance of the source range [start, end), with its paragraph or table cell and a quote."""
+        """Provenance of the source range [start, end), with its paragraph or table cell and a quote
+        (every record has one or more: the page and line numbers are looked up here, not by
+        :meth:`page_of` and :meth:`line_of`)."""
         locator = self._locator
         if locator is None:
             locator = self._locator = _Locator(self.blocks)
         paragraph, table, cells, block = locator.locate(start)
-        page = self.page_of(start)
+        page = bisect.bisect_right(self.page_starts, start) if self.page_starts else None
         row = col = None
         bbox: Optional[BBox] = None
         if cells:
@@ -287,10 +289,12 @@ class Document:
             quote = _quote(" ".join([c.text for c in cells]), locator.bookmark)  # a table row: its words from here
             bbox = cells[0].bbox
         else:
-            quote = _quote(self._quoted(start, end), locator.bookmark)
+            text = self.text[start:start + QUOTE_CHARS * 3]
+            stop = text.find("\n", end - start if end - start > 1 else 1)
+            quote = _quote(text[:stop] if stop >= 0 else text, locator.bookmark)
             if block is not None and block.bbox is not None:
                 bbox = (block.page_bboxes or {}).get(page, block.bbox) if page != block.page else block.bbox
-        return Span(self.line_of(start), start, end, page, paragraph, table, row, col, quote,
+        return Span(bisect.bisect_right(self._line_starts, start), start, end, page, paragraph, table, row, col, quote,
                     [round(v, 1) for v in bbox] if bbox is not None else None)
 
     def quote(self, start: int, end: int) -> Optional[str]:
@@ -317,7 +321,14 @@ def _quote(text: str, bookmark: "regex.Pattern") -> Optional[str]:
     of the text collapsed), the whole only when the head gives too few characters."""
     text = bookmark.sub("", text)
     head = " ".join(text[:QUOTE_CHARS * 3].split())
-    return (head if len(head) >= QUOTE_CHARS else " ".join(text.split()))[:QUOTE_CHARS] or None
+    if len(head) < QUOTE_CHARS and len(text) > QUOTE_CHARS * 3:
+        head = " ".join(text.split())
+    return head[:QUOTE_CHARS] or None
+
+
+# (paragraph, table, cells, block) of an offset (see _Locator.locate)
+_Located = tuple[Optional[int], Optional[int], Sequence[Cell], Optional[Block]]
+_NOWHERE: _Located = (None, None, (), None)
 
 
 class _Locator:
@@ -328,14 +339,17 @@ class _Locator:
         self.starts = [b.start for b in blocks]
         self.ends = [max(b.end, b.start) for b in blocks]
         self.ordinal: list[int] = []
+        self.found: list[Optional[_Located]] = []  # what locate() gives in a paragraph (None: a table)
         paragraphs = tables = 0
         for b in blocks:
             if b.kind == "table":
                 tables += 1
                 self.ordinal.append(tables)
+                self.found.append(None)
             else:
                 paragraphs += 1
                 self.ordinal.append(paragraphs)
+                self.found.append((paragraphs, None, (), b))
         self._cells: dict[int, tuple[list[int], list[tuple[list[Cell], int]]]] = {}
         self.bookmark = compiled(load("text")["bookmark"])  # for the quotes, looked up once per document
 
@@ -349,20 +363,19 @@ class _Locator:
         got = self._cells[k] = ([t[0] for t in found], [(t[1], t[2]) for t in found])
         return got
 
-    def locate(self, offset: int) -> tuple[Optional[int], Optional[int], list[Cell], Optional[Block]]:
+    def locate(self, offset: int) -> _Located:
         """(paragraph, table, cells, block): the paragraph number, or the table number and the
         cells of the row from the one holding ``offset`` on (empty cells left out); the block."""
         k = bisect.bisect_right(self.starts, offset) - 1
-        if k < 0:
-            return None, None, [], None
-        if offset > self.ends[k]:
-            return None, None, [], None
+        if k < 0 or offset > self.ends[k]:
+            return _NOWHERE
+        found = self.found[k]
+        if found is not None:
+            return found
         b = self.blocks[k]
-        if b.kind != "table":
-            return self.ordinal[k], None, [], b
         firsts, where = self._cells.get(k) or self._cell_index(k)
         c = bisect.bisect_right(firsts, offset) - 1
         if c < 0:
-            return None, self.ordinal[k], [], b
+            return None, self.ordinal[k], (), b
         row, at = where[c]
         return None, self.ordinal[k], [row[at]] + [x for x in row[at + 1:] if x.text], b
