@@ -275,8 +275,8 @@ class Document:
 
     def span(self, start: int, end: int) -> Span:
         """Provenance of the source range [start, end), with its paragraph or table cell and a quote
-        (every record has one or more: the page and line numbers are looked up here, not by
-        :meth:`page_of` and :meth:`line_of`)."""
+        (every record has a span or more, so the page and line are looked up inline, as
+        :meth:`page_of` and :meth:`line_of` do)."""
         locator = self._locator
         if locator is None:
             locator = self._locator = _Locator(self.blocks)
