@@ -212,3 +212,30 @@ def test_a_library_failing_under_the_memory_cap_is_reported_as_over_the_memory_l
     assert worker._run(job, max_memory=1024).out_of_memory  # grown past half of a 1 KiB cap
     small = worker._run(job, max_memory=1 << 50)
     assert not small.out_of_memory and "internal error (SystemError)" in small.error
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+@pytest.mark.parametrize("forked", [True, False])
+def test_a_workers_outcomes_cross_a_one_megabyte_pipe(forked: bool, monkeypatch):
+    """A document's outcome (its JSON and table share, about 1.2 MB) crosses in one or two writes,
+    whether the worker is forked or a fresh interpreter (as beside a progress bar's thread); and
+    still arrives whole."""
+    import fcntl
+
+    from extractor.engines import supervisor
+
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < supervisor._PIPE_BYTES:
+        pytest.skip("this system caps pipe buffers below 1 MB")
+    if forked and not supervisor._can_fork():
+        pytest.skip("a thread left running by another test: no fork")
+    if not forked:
+        monkeypatch.setattr(supervisor, "_can_fork", lambda: False)
+    worker = supervisor.Worker(Limits(timeout=60, max_memory=0))
+    try:
+        assert fcntl.fcntl(worker.outcomes.fileno(), fcntl.F_GETPIPE_SZ) == supervisor._PIPE_BYTES
+        seed = max(CORPORA.glob("*.txt"), key=lambda p: p.stat().st_size)
+        assert worker.send(Job(seed, "big", tables=True), 60)
+        outcome = worker.receive()
+        assert outcome.error is None and len(outcome.json_text) > 200_000 and outcome.tables.csv
+    finally:
+        worker.kill()

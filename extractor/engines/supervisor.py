@@ -26,6 +26,11 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
+try:
+    import fcntl
+except ImportError:  # not POSIX (where the local engine runs documents in-process)
+    fcntl = None
+
 from ..errors import PlanxError
 from ..jobs import Job, Outcome
 from ..limits import MB, Limits
@@ -38,6 +43,10 @@ _PRESSED = (4 * MB, 1.0)
 over the memory limit: each new allocation arena fails there, so every small allocation costs failed
 system calls and the document crawls on towards the time limit instead of failing."""
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_PIPE_BYTES = MB
+"""The outcomes pipe's buffer (Linux; 64 KB by default): a document's outcome, its JSON and its
+share of the batch tables (about 1.2 MB), then crosses in one or two writes instead of about 20,
+each of which woke both processes."""
 
 
 def _memory(pid: int) -> Optional[tuple[int, int]]:
@@ -101,6 +110,7 @@ class Worker:
     def _fork(self, limits: Limits, show_stderr: bool) -> None:
         jobs_r, jobs_w = os.pipe()
         out_r, out_w = os.pipe()
+        _widen(out_w)
         pid = os.fork()
         if pid == 0:
             run_forked(jobs_r, out_w, limits.timeout, self.cap, show_stderr)
@@ -120,6 +130,7 @@ class Worker:
         popen.returncode = 0  # reaped here (os.wait4, for its peak memory), not by subprocess
         self.pid = popen.pid
         self.jobs, self.outcomes = popen.stdin, popen.stdout
+        _widen(self.outcomes.fileno())
 
     def fileno(self) -> int:
         return self.outcomes.fileno()
@@ -196,6 +207,15 @@ class Worker:
         if limits.max_memory > 0 and self.peak >= limits.max_memory // 2:
             return f"{limits.describe_memory()}; the worker ended with {name}"
         return f"worker process crashed ({name}) while extracting it (out of memory or a crash in a library)"
+
+
+def _widen(fd: int) -> None:
+    """Give the pipe of ``fd`` a buffer of :data:`_PIPE_BYTES` where the system allows it
+    (Linux, within ``/proc/sys/fs/pipe-max-size``); elsewhere it keeps its own."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (AttributeError, OSError):  # (no fcntl, or no F_SETPIPE_SZ: not Linux)
+        pass
 
 
 def _wait4(pid: int, timeout: float) -> tuple[Optional[int], int]:
