@@ -104,6 +104,15 @@ def test_an_unwritable_folder_keeps_the_dictionary_in_memory(small_dict, tmp_pat
     assert file.total == 300 and file.shard("局", J._FREQ) == {"局": 10}
 
 
+def test_a_full_disk_leaves_no_partial_file(small_dict, tmp_path, monkeypatch):
+    def full(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(J.os, "replace", full)
+    file = J.shard_file(tmp_path / "cache", small_dict)
+    assert file.total == 300 and list((tmp_path / "cache").iterdir()) == []
+
+
 def test_a_bad_dictionary_line_names_the_file_and_line(tmp_path):
     source = tmp_path / "dict.txt"
     source.write_text("生态 50 n\n环境 many n\n", encoding="utf-8")

@@ -13,6 +13,7 @@ tokenizer: about 0.2 s.)
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import marshal
@@ -173,14 +174,17 @@ def shard_file(folder: Optional[Path] = None, source: Optional[Path] = None) -> 
     except (OSError, ValueError, EOFError, TypeError):
         pass  # absent, unreadable or damaged: built again
     data = build(source, key)
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".jieba-")
         with open(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home: this process keeps the bytes
+    except OSError:  # a read-only home, a full disk: this process keeps the bytes, and no partial file
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return ShardFile(data)
 
 
