@@ -274,14 +274,12 @@ class Document:
         return bisect.bisect_right(self.page_starts, offset)
 
     def span(self, start: int, end: int) -> Span:
-        """Provenance of the source range [start, end), with its paragraph or table cell and a quote
-        (every record has a span or more, so the page and line are looked up inline, as
-        :meth:`page_of` and :meth:`line_of` do)."""
+        """Provenance of the source range [start, end), with its paragraph or table cell and a quote."""
         locator = self._locator
         if locator is None:
             locator = self._locator = _Locator(self.blocks)
         paragraph, table, cells, block = locator.locate(start)
-        page = bisect.bisect_right(self.page_starts, start) if self.page_starts else None
+        page = self.page_of(start)
         row = col = None
         bbox: Optional[BBox] = None
         if cells:
@@ -289,12 +287,10 @@ class Document:
             quote = _quote(" ".join([c.text for c in cells]), locator.bookmark)  # a table row: its words from here
             bbox = cells[0].bbox
         else:
-            text = self.text[start:start + QUOTE_CHARS * 3]
-            stop = text.find("\n", end - start if end - start > 1 else 1)
-            quote = _quote(text[:stop] if stop >= 0 else text, locator.bookmark)
+            quote = _quote(self._quoted(start, end), locator.bookmark)
             if block is not None and block.bbox is not None:
                 bbox = (block.page_bboxes or {}).get(page, block.bbox) if page != block.page else block.bbox
-        return Span(bisect.bisect_right(self._line_starts, start), start, end, page, paragraph, table, row, col, quote,
+        return Span(self.line_of(start), start, end, page, paragraph, table, row, col, quote,
                     [round(v, 1) for v in bbox] if bbox is not None else None)
 
     def quote(self, start: int, end: int) -> Optional[str]:
