@@ -105,6 +105,11 @@ class SqliteWriter:
         for name in self.tables:
             self.con.execute(f"INSERT INTO main.{_q(name)} SELECT * FROM doc.{_q(name)}")
 
+    def image(self) -> bytes:
+        """Commit the rows and return the database serialized (a one-document staging database)."""
+        self.con.execute("COMMIT")
+        return self.con.serialize()
+
     def end_staging(self) -> None:
         """Commit a staging database's rows and close it."""
         self.con.execute("COMMIT")
@@ -166,8 +171,7 @@ def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]],
     try:
         for name, table_rows in rows.items():
             db.write(name, table_rows, key)
-        db.con.execute("COMMIT")
-        return db.con.serialize()
+        return db.image()
     finally:
         db.close()
 
@@ -176,8 +180,7 @@ def _empty_staging_image(tables: dict[str, Table]) -> bytes:
     """An empty one-document staging database of ``tables``, serialized."""
     db = SqliteWriter(tables, ":memory:", Notes(), staging=True)
     try:
-        db.con.execute("COMMIT")
-        return db.con.serialize()
+        return db.image()
     finally:
         db.close()
 
