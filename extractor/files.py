@@ -11,8 +11,24 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_PREFIX, TEMP_SUFFIX = ".planx-", ".tmp"
+# The most bytes handed to one write(): on this project's (virtual) Linux machines a write of a
+# MB or more often costs 5-10 times the system time of the same bytes in writes of 256 KB (a 36 MB
+# JSON: 73-94 ms against 9-11 ms; 2.2 MB: 5.4 ms against 0.4-0.5 ms), as the kernel then takes
+# large blocks of memory for the file's pages; smaller writes cost the same everywhere.
+WRITE_SLICE = 1 << 16
+
+
+def write_in_slices(fh: BinaryIO, data: bytes) -> None:
+    """``fh.write(data)`` in writes of at most :data:`WRITE_SLICE` bytes (no copy is made)."""
+    if len(data) <= WRITE_SLICE:
+        fh.write(data)
+        return
+    view = memoryview(data)
+    for at in range(0, len(view), WRITE_SLICE):
+        fh.write(view[at:at + WRITE_SLICE])
 
 
 def _umask() -> int:
@@ -68,7 +84,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fd, tmp = _new_temp(path.parent)
     try:
         with open(fd, "wb") as fh:  # written through the descriptor mkstemp opened
-            fh.write(data)
+            write_in_slices(fh, data)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

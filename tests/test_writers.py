@@ -647,3 +647,35 @@ def test_a_record_s_row_reads_each_column_along_its_path():
     row = _row_maker("targets")(res.targets[0], res.doc_id)
     spans = [i for i, c in enumerate(table_layout()["targets"].columns) if c.path[:1] == ("span",)]
     assert spans and all(row[i] is None for i in spans)
+
+
+class _Recorder:
+    """A binary file that keeps the size of every write it is given."""
+
+    def __init__(self) -> None:
+        self.data, self.sizes = bytearray(), []
+
+    def write(self, b) -> int:
+        self.data += b
+        self.sizes.append(len(b))
+        return len(b)
+
+
+@given(st.integers(min_value=0, max_value=5), st.integers(min_value=-2, max_value=2))
+def test_write_in_slices_writes_every_byte_in_order_never_more_than_a_slice_at_once(slices, extra):
+    from extractor.files import WRITE_SLICE, write_in_slices
+
+    data = bytes(i % 251 for i in range(max(0, slices * WRITE_SLICE + extra)))
+    fh = _Recorder()
+    write_in_slices(fh, data)
+    assert bytes(fh.data) == data
+    assert all(0 < n <= WRITE_SLICE for n in fh.sizes) or data == b""
+    assert len(fh.sizes) == max(1, -(-len(data) // WRITE_SLICE))
+
+
+def test_atomic_write_of_many_slices_reads_back_whole(tmp_path):
+    from extractor.files import WRITE_SLICE, atomic_write_bytes
+
+    data = os.urandom(3 * WRITE_SLICE + 17)
+    atomic_write_bytes(tmp_path / "big.json", data)
+    assert (tmp_path / "big.json").read_bytes() == data

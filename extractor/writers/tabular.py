@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Optional
 
 from ..errors import PlanxError
-from ..files import temp_file
+from ..files import temp_file, write_in_slices
 from ..records import SCHEMA_VERSION, ExtractResult
 from ..version import __version__
 from .cells import Notes, text_rows
@@ -169,12 +169,12 @@ class BatchTables:
         def spool_csv() -> None:
             nonlocal csv_at
             csv_at = self.csv.writer.tell()
-            self.csv.writer.write(part.csv)
+            write_in_slices(self.csv.writer, part.csv)
 
         def spool_cells() -> None:
             nonlocal cells_at
             cells_at = self.xlsx.writer.tell()
-            self.xlsx.writer.write(part.sheets)
+            write_in_slices(self.xlsx.writer, part.sheets)
 
         self.csv.run(spool_csv)
         self.xlsx.run(spool_cells)
@@ -240,7 +240,7 @@ class BatchTables:
                 out.write(codecs.BOM_UTF8 + csv_text([[c.name for c in cols]]).encode("utf-8"))
                 for key in order:
                     at, lengths, _, _ = self._place(key)
-                    out.write(os.pread(fd, lengths[i], at + sum(lengths[:i])))
+                    write_in_slices(out, os.pread(fd, lengths[i], at + sum(lengths[:i])))
 
     def _place(self, key: str) -> tuple[int, tuple[int, ...], int, tuple[int, ...]]:
         """Where ``key``'s share is: CSV offset, each table's CSV length, sheets offset, each sheet's (length, rows)."""
