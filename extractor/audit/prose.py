@@ -34,8 +34,9 @@ class _Names:
         self.index: dict[str, list[int]] = {}
         for k, n in enumerate(self.names):
             self.index.setdefault(n, []).append(k)
-        self.joined = "\n".join(self.names)
-        self.starts = list(itertools.accumulate((len(n) + 1 for n in self.names), initial=0))
+        self.distinct = list(self.index)  # each name once: a table that repeats its names is searched once
+        self.joined = "\n".join(self.distinct)
+        self.starts = list(itertools.accumulate((len(n) + 1 for n in self.distinct), initial=0))
 
     def best(self, subject: str) -> Optional[Indicator]:
         """The indicator whose name the subject matches best: one contains the other (both long
@@ -45,7 +46,7 @@ class _Names:
         found = {m.group() for m in self.rx.finditer(subject, overlapped=True)}
         at = self.joined.find(subject)
         while at >= 0:  # names holding the subject
-            found.add(self.names[bisect.bisect_right(self.starts, at) - 1])
+            found.add(self.distinct[bisect.bisect_right(self.starts, at) - 1])
             at = self.joined.find(subject, at + 1)
         hits = sorted(k for n in found if len(n) >= self.shortest for k in self.index[n])
         return self.indicators[max(hits, key=lambda k: len(self.names[k]))] if hits else None
