@@ -7,6 +7,7 @@ the ones a crash left behind (:func:`remove_stale_temps`).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -94,3 +95,34 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8", "replace"))
+
+
+def cache_folder() -> Path:
+    """planx's cache folder: ``$XDG_CACHE_HOME/planx`` (``~/.cache/planx``); without a home
+    folder, one of this user's in the temporary folder."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base and os.path.isabs(base):
+        return Path(base) / "planx"
+    home = os.path.expanduser("~")
+    if os.path.isabs(home):
+        return Path(home) / ".cache" / "planx"
+    return Path(tempfile.gettempdir()) / f"planx-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+
+
+def write_cache(path: Path, data: bytes) -> bool:
+    """Write a cache file atomically, if it can be: False (and no partial file left) when its
+    folder cannot be made or written (a read-only home, a full disk); concurrent writers each
+    replace it whole."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+        with open(fd, "wb") as fh:
+            write_in_slices(fh, data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False

@@ -3,8 +3,10 @@ words, frequencies and tags as jieba's own, the same cuts, and a cache file that
 rebuilt when damaged or stale, and not needed when it cannot be written."""
 from __future__ import annotations
 
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -108,7 +110,7 @@ def test_a_full_disk_leaves_no_partial_file(small_dict, tmp_path, monkeypatch):
     def full(*_):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(J.os, "replace", full)
+    monkeypatch.setattr(os, "replace", full)
     file = J.shard_file(tmp_path / "cache", small_dict)
     assert file.total == 300 and list((tmp_path / "cache").iterdir()) == []
 
@@ -121,12 +123,14 @@ def test_a_bad_dictionary_line_names_the_file_and_line(tmp_path):
 
 
 def test_the_cache_folder_is_absolute(monkeypatch, tmp_path):
+    from extractor.files import cache_folder
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert J.cache_folder() == tmp_path / "planx"
+    assert cache_folder() == tmp_path / "planx"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the XDG spec says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert J.cache_folder() == tmp_path / "home" / ".cache" / "planx"
+    assert cache_folder() == tmp_path / "home" / ".cache" / "planx"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", "")
-    monkeypatch.setattr(J.os.path, "expanduser", lambda p: p)  # no home folder at all
-    assert J.cache_folder().is_absolute() and J.cache_folder().parent == Path(J.tempfile.gettempdir())
+    monkeypatch.setattr(os.path, "expanduser", lambda p: p)  # no home folder at all
+    assert cache_folder().is_absolute() and cache_folder().parent == Path(tempfile.gettempdir())

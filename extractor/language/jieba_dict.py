@@ -13,16 +13,15 @@ tokenizer: about 0.2 s.)
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import marshal
 import mmap
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Optional, Union
+
+from ..files import cache_folder, write_cache
 
 _FORMAT = 1  # of the file below; part of its key
 _MAGIC = b"planx-jieba-dict\n"
@@ -146,18 +145,6 @@ def build(source: Path, key: str) -> bytes:
     return b"".join([_MAGIC, len(head).to_bytes(8, "little"), head, *blobs])
 
 
-def cache_folder() -> Path:
-    """planx's cache folder: ``$XDG_CACHE_HOME/planx`` (``~/.cache/planx``); without a home
-    folder, one of this user's in the temporary folder."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if base and os.path.isabs(base):
-        return Path(base) / "planx"
-    home = os.path.expanduser("~")
-    if os.path.isabs(home):
-        return Path(home) / ".cache" / "planx"
-    return Path(tempfile.gettempdir()) / f"planx-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
-
-
 def shard_file(folder: Optional[Path] = None, source: Optional[Path] = None) -> ShardFile:
     """The dictionary ``source`` (the installed jieba's) from ``folder`` (:func:`cache_folder`),
     where it is built when absent, damaged or made from another dictionary; kept in memory when
@@ -174,17 +161,7 @@ def shard_file(folder: Optional[Path] = None, source: Optional[Path] = None) -> 
     except (OSError, ValueError, EOFError, TypeError):
         pass  # absent, unreadable or damaged: built again
     data = build(source, key)
-    tmp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".jieba-")
-        with open(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:  # a read-only home, a full disk: this process keeps the bytes, and no partial file
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    write_cache(path, data)  # when it cannot be written (a read-only home, a full disk), this process keeps the bytes
     return ShardFile(data)
 
 
