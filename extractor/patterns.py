@@ -5,23 +5,39 @@ package's own ``patterns/`` folder next to ``extractor/``, then the copy install
 the package (``extractor/_patterns``).  Each file is checked against its declaration in
 ``extractor.pattern_schema`` as it is loaded: a missing key, a wrong type or a regex without a
 named group the code reads is a :class:`PatternFileError` naming the file and the key.
+
+Parsing and checking the whole library costs about 40 ms (TOML is read in Python), which every
+``planx`` command paid at its start.  When :func:`check_library` has read a file, the checked
+library is kept in planx's cache folder (marshal, one file per installation), each file's
+content beside its path and a hash of its bytes, all under the schemas' module's: a file is
+taken from the cache only while it is that very file (another one in force through
+``$PLANX_PATTERNS``, or an edit, and it is read and checked again).
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import marshal
 import os
+import sys
 from pathlib import Path
+from typing import Any, Optional
 
 import regex
 import tomllib
 
+from . import pattern_schema
+from .collector import collector_paused
 from .errors import PatternFileError
+from .files import cache_folder, write_cache
 from .pattern_schema import SCHEMAS, WORD_LISTS, SchemaProblem, check
 
 _HERE = Path(__file__).resolve().parent
 _CANDIDATES = [_HERE.parent / "patterns", _HERE / "_patterns"]
 _PLACES: dict[str, tuple[Path, str]] = {}  # regex text -> (file, place) of the files loaded
+_CACHE_FORMAT = 1  # of the cached library; part of its file's name
+_SEEN: dict[str, tuple[str, str]] = {}  # "toml:NAME" / "words:NAME" -> the file loaded (see _fingerprint)
+_READ: set[str] = set()  # the entries read from their files, not from the cache
 
 
 def pattern_dirs() -> list[Path]:
@@ -35,7 +51,14 @@ def pattern_dirs() -> list[Path]:
 @functools.lru_cache(maxsize=None)
 def load(name: str) -> dict:
     """The parsed TOML file ``patterns/<name>.toml``, checked against its declaration."""
-    return read_checked(source_of(name), name)
+    path = source_of(name)
+    hit = _cached_entry(f"toml:{name}", path)
+    if hit is None:
+        return read_checked(path, name)
+    data, places = hit
+    for rx, place in places:
+        _PLACES[rx] = (path, place)
+    return data
 
 
 def source_of(name: str) -> Path:
@@ -68,27 +91,38 @@ def read_checked(path: Path, name: str) -> dict:
 
 def check_library() -> None:
     """Load every declared pattern file: PatternFileError for the first that lacks what the code
-    reads (a command checks this before it starts, so the error is said once)."""
+    reads (a command checks this before it starts, so the error is said once); the checked
+    library is then kept in the cache folder, if it is not there yet."""
     for name in SCHEMAS:
         load(name)
     for name in WORD_LISTS:
         load_words(name)
+    _store_library()
 
 
 @functools.lru_cache(maxsize=None)
 def load_words(name: str) -> dict[str, str]:
     """The word list ``patterns/<name>.tsv`` as {word: tag} (lines "word<TAB>tag", # comments)."""
+    p = words_source(name)
+    hit = _cached_entry(f"words:{name}", p)
+    if hit is not None:
+        return hit[0]
+    words = {}
+    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        if line and line[0] != "#":
+            word, tab, tag = line.partition("\t")
+            if not tab or "\t" in tag:
+                raise PatternFileError(p, f"line {n} is not 'word<TAB>tag'")
+            words[word] = tag
+    return words
+
+
+def words_source(name: str) -> Path:
+    """The word list ``patterns/<name>.tsv`` in force (the first found in ``pattern_dirs()``)."""
     for d in pattern_dirs():
         p = d / f"{name}.tsv"
         if p.is_file():
-            words = {}
-            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-                if line and line[0] != "#":
-                    word, tab, tag = line.partition("\t")
-                    if not tab or "\t" in tag:
-                        raise PatternFileError(p, f"line {n} is not 'word<TAB>tag'")
-                    words[word] = tag
-            return words
+            return p
     raise FileNotFoundError(f"word list {name}.tsv not found in {pattern_dirs()}")
 
 
@@ -135,3 +169,72 @@ def library_fingerprint() -> str:
         h.update(f"{name}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()
+
+
+# ── the checked library, cached ──────────────────────────────────────────────────────
+
+def _fingerprint(path: Path) -> tuple[str, str]:
+    """The file as the cache knows it: its path and a hash of its bytes (an edit within the file
+    system's time resolution that keeps the size still shows)."""
+    return str(path), hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def _cache_path() -> Path:
+    """The cache file of this installation: the cache's format, marshal's (Python's version) and
+    the schemas' module name it."""
+    where = f"{_CACHE_FORMAT}:{sys.version_info[0]}.{sys.version_info[1]}/{marshal.version}:{pattern_schema.__file__}"
+    return cache_folder() / f"patterns-{hashlib.sha1(where.encode()).hexdigest()[:16]}.marshal"
+
+
+@functools.lru_cache(maxsize=1)
+def _cached() -> dict[str, Any]:
+    """The cached entries ({"toml:NAME": (file, data, regex places), "words:NAME": (file, words)},
+    each file as :func:`_fingerprint` gives it) when they were checked against these schemas;
+    {} when there are none or the file is damaged."""
+    try:
+        with collector_paused(), open(_cache_path(), "rb") as fh:  # many objects, no cycles
+            schemas, entries = marshal.loads(fh.read())  # (load() would read it an object at a time)
+        if schemas == _fingerprint(Path(pattern_schema.__file__)) and isinstance(entries, dict):
+            return entries
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    return {}
+
+
+def _cached_entry(entry: str, path: Path) -> Optional[tuple]:
+    """The rest of ``entry``'s cached tuple when the cache holds the very file ``path``, else None
+    (the caller reads the file)."""
+    try:
+        seen = _SEEN[entry] = _fingerprint(path)
+    except OSError:
+        return None
+    hit = _cached().get(entry)
+    if hit is not None and hit[0] == seen:
+        return hit[1:]
+    _READ.add(entry)
+    return None
+
+
+def _store_library() -> None:
+    """Keep the library just loaded and checked in the cache folder when a file of it was read
+    (best effort)."""
+    if not _READ:
+        return
+    by_file: dict[Path, list[tuple[str, str]]] = {}
+    for rx, (path, place) in _PLACES.items():
+        by_file.setdefault(path, []).append((rx, place))
+    entries: dict[str, Any] = {}
+    for name in SCHEMAS:
+        data = load(name)  # (first: a load records the file it read in _SEEN)
+        if f"toml:{name}" in _SEEN:
+            entries[f"toml:{name}"] = (_SEEN[f"toml:{name}"], data, by_file.get(source_of(name), []))
+    for name in WORD_LISTS:
+        words = load_words(name)
+        if f"words:{name}" in _SEEN:
+            entries[f"words:{name}"] = (_SEEN[f"words:{name}"], words)
+    try:
+        data = marshal.dumps((_fingerprint(Path(pattern_schema.__file__)), entries))
+    except (ValueError, OSError):  # a value marshal cannot hold (a TOML date): nothing is kept
+        return
+    if write_cache(_cache_path(), data):
+        _READ.clear()
