@@ -95,6 +95,7 @@ def test_a_damaged_or_stale_file_is_built_again(small_dict, tmp_path):
     assert J.ShardFile(path.read_bytes()).key == J._key(small_dict)  # and written again
     small_dict.write_text(SMALL + "督查 20 v\n", encoding="utf-8")  # the dictionary changed
     assert J.shard_file(tmp_path, small_dict).shard("督", J._FREQ) == {"督": 0, "督查": 20}
+    assert list(tmp_path.glob("jieba-*.dict")) == [path]  # made again in place: one file, not one per version
     path.write_bytes(b"")
     assert J.shard_file(tmp_path, small_dict).total == 320
 

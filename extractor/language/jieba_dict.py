@@ -152,7 +152,10 @@ def shard_file(folder: Optional[Path] = None, source: Optional[Path] = None) -> 
     source = _dict_path() if source is None else Path(source)
     key = _key(source)
     folder = cache_folder() if folder is None else Path(folder)
-    path = folder / f"jieba-{hashlib.sha1(key.encode()).hexdigest()[:16]}.dict"
+    # named by the dictionary's path and Python's version: a new jieba or dictionary there
+    # replaces the file (the key inside tells), so the folder holds one file per installation
+    where = f"{_FORMAT}:{sys.version_info[0]}.{sys.version_info[1]}:{source}"
+    path = folder / f"jieba-{hashlib.sha1(where.encode()).hexdigest()[:16]}.dict"
     try:
         with open(path, "rb") as fh:
             found = ShardFile(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
