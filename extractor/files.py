@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 TEMP_PREFIX, TEMP_SUFFIX = ".planx-", ".tmp"
-# The most bytes handed to one write(): on this project's (virtual) Linux machines a write of a
-# MB or more often costs 5-10 times the system time of the same bytes in writes of 256 KB (a 36 MB
-# JSON: 73-94 ms against 9-11 ms; 2.2 MB: 5.4 ms against 0.4-0.5 ms), as the kernel then takes
-# large blocks of memory for the file's pages; smaller writes cost the same everywhere.
+# The most bytes handed to one write(): on this project's (virtual) Linux machines one write of a
+# few MB costs 5-10 times the system time of the same bytes written 64 KB at a time (a 36 MB JSON:
+# 73-94 ms against 10-12 ms; 2.2 MB: 6.2 ms against 0.9-1.0 ms), as the kernel then takes large
+# blocks of memory for the file's pages; slices of 1 MB or 256 KB were still slow in some runs.
+# Smaller writes cost the same everywhere (shutil copies 64 KB at a time on Linux).
 WRITE_SLICE = 1 << 16
 
 
