@@ -110,6 +110,12 @@ def cache_folder() -> Path:
     return Path(tempfile.gettempdir()) / f"planx-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 
+def is_own(fd: int) -> bool:
+    """The open file belongs to this user (always, where there are no user ids): a cache file that
+    another user put in a shared folder (the temporary folder, without a home) is not trusted."""
+    return not hasattr(os, "getuid") or os.fstat(fd).st_uid == os.getuid()
+
+
 def write_cache(path: Path, data: bytes) -> bool:
     """Write a cache file atomically, if it can be: False (and no partial file left) when its
     folder cannot be made or written (a read-only home, a full disk); concurrent writers each

@@ -29,7 +29,7 @@ import tomllib
 from . import pattern_schema
 from .collector import collector_paused
 from .errors import PatternFileError
-from .files import cache_folder, write_cache
+from .files import cache_folder, is_own, write_cache
 from .pattern_schema import SCHEMAS, WORD_LISTS, SchemaProblem, check
 
 _HERE = Path(__file__).resolve().parent
@@ -190,9 +190,11 @@ def _cache_path() -> Path:
 def _cached() -> dict[str, Any]:
     """The cached entries ({"toml:NAME": (file, data, regex places), "words:NAME": (file, words)},
     each file as :func:`_fingerprint` gives it) when they were checked against these schemas;
-    {} when there are none or the file is damaged."""
+    {} when there are none, or the file is damaged or another user's."""
     try:
         with collector_paused(), open(_cache_path(), "rb") as fh:  # many objects, no cycles
+            if not is_own(fh.fileno()):
+                return {}
             schemas, entries = marshal.loads(fh.read())  # (load() would read it an object at a time)
         if schemas == _fingerprint(Path(pattern_schema.__file__)) and isinstance(entries, dict):
             return entries

@@ -135,3 +135,12 @@ def test_the_cache_folder_is_absolute(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", "")
     monkeypatch.setattr(os.path, "expanduser", lambda p: p)  # no home folder at all
     assert cache_folder().is_absolute() and cache_folder().parent == Path(tempfile.gettempdir())
+
+
+def test_a_file_of_another_user_is_built_again(small_dict, tmp_path, monkeypatch):
+    J.shard_file(tmp_path, small_dict)
+    built = []
+    real = J.build
+    monkeypatch.setattr(J, "build", lambda *a: built.append(1) or real(*a))
+    monkeypatch.setattr(os, "getuid", lambda: 4242)  # the file now belongs to someone else
+    assert J.shard_file(tmp_path, small_dict).total == 300 and built == [1]

@@ -105,3 +105,11 @@ def test_a_cache_folder_that_cannot_be_written_costs_nothing(library, tmp_path, 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a file"))
     patterns.check_library()
     assert patterns.load("responsibilities")["notes_mode_min"] == 2 and patterns._READ
+
+
+def test_a_cache_file_of_another_user_is_not_trusted(library, monkeypatch):
+    patterns.check_library()
+    _fresh()
+    monkeypatch.setattr("os.getuid", lambda: 4242)  # the file now belongs to someone else
+    _everything()
+    assert patterns._READ == {f"toml:{n}" for n in SCHEMAS} | {f"words:{n}" for n in WORD_LISTS}

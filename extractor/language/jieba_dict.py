@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ..files import cache_folder, write_cache
+from ..files import cache_folder, is_own, write_cache
 
 _FORMAT = 1  # of the file below; part of its key
 _MAGIC = b"planx-jieba-dict\n"
@@ -158,11 +158,11 @@ def shard_file(folder: Optional[Path] = None, source: Optional[Path] = None) -> 
     path = folder / f"jieba-{hashlib.sha1(where.encode()).hexdigest()[:16]}.dict"
     try:
         with open(path, "rb") as fh:
-            found = ShardFile(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
-        if found.key == key:
+            found = ShardFile(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)) if is_own(fh.fileno()) else None
+        if found is not None and found.key == key:
             return found
     except (OSError, ValueError, EOFError, TypeError):
-        pass  # absent, unreadable or damaged: built again
+        pass  # absent, unreadable, damaged or another user's: built again
     data = build(source, key)
     write_cache(path, data)  # when it cannot be written (a read-only home, a full disk), this process keeps the bytes
     return ShardFile(data)
