@@ -63,11 +63,16 @@ def load(name: str) -> dict:
 
 def source_of(name: str) -> Path:
     """The file ``patterns/<name>.toml`` in force (the first found in ``pattern_dirs()``)."""
+    return _in_force(f"{name}.toml", "pattern file")
+
+
+def _in_force(file_name: str, what: str) -> Path:
+    """The first ``file_name`` found in ``pattern_dirs()``; FileNotFoundError naming ``what``."""
     for d in pattern_dirs():
-        p = d / f"{name}.toml"
+        p = d / file_name
         if p.is_file():
             return p
-    raise FileNotFoundError(f"pattern file {name}.toml not found in {pattern_dirs()}")
+    raise FileNotFoundError(f"{what} {file_name} not found in {pattern_dirs()}")
 
 
 def read_checked(path: Path, name: str) -> dict:
@@ -119,11 +124,7 @@ def load_words(name: str) -> dict[str, str]:
 
 def words_source(name: str) -> Path:
     """The word list ``patterns/<name>.tsv`` in force (the first found in ``pattern_dirs()``)."""
-    for d in pattern_dirs():
-        p = d / f"{name}.tsv"
-        if p.is_file():
-            return p
-    raise FileNotFoundError(f"word list {name}.tsv not found in {pattern_dirs()}")
+    return _in_force(f"{name}.tsv", "word list")
 
 
 @functools.lru_cache(maxsize=None)
@@ -229,7 +230,8 @@ def _store_library() -> None:
     for name in SCHEMAS:
         data = load(name)  # (first: a load records the file it read in _SEEN)
         if f"toml:{name}" in _SEEN:
-            entries[f"toml:{name}"] = (_SEEN[f"toml:{name}"], data, by_file.get(source_of(name), []))
+            seen = _SEEN[f"toml:{name}"]
+            entries[f"toml:{name}"] = (seen, data, by_file.get(Path(seen[0]), []))
     for name in WORD_LISTS:
         words = load_words(name)
         if f"words:{name}" in _SEEN:
