@@ -7,7 +7,6 @@ the ones a crash left behind (:func:`remove_stale_temps`).
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 import time
@@ -117,19 +116,11 @@ def is_own(fd: int) -> bool:
 
 
 def write_cache(path: Path, data: bytes) -> bool:
-    """Write a cache file atomically, if it can be: False (and no partial file left) when its
-    folder cannot be made or written (a read-only home, a full disk); concurrent writers each
-    replace it whole."""
-    tmp = None
+    """Write a cache file atomically (:func:`atomic_write_bytes`), if it can be: False (and no
+    partial file left) when its folder cannot be made or written (a read-only home, a full disk);
+    concurrent writers each replace it whole."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
-        with open(fd, "wb") as fh:
-            write_in_slices(fh, data)
-        os.replace(tmp, path)
+        atomic_write_bytes(path, data)
         return True
     except OSError:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         return False
