@@ -144,3 +144,52 @@ def test_a_file_of_another_user_is_built_again(small_dict, tmp_path, monkeypatch
     monkeypatch.setattr(J, "build", lambda *a: built.append(1) or real(*a))
     monkeypatch.setattr(os, "getuid", lambda: 4242)  # the file now belongs to someone else
     assert J.shard_file(tmp_path, small_dict).total == 300 and built == [1]
+
+
+def _fresh(code: str) -> str:
+    """``code`` run in a new Python process (nothing of jieba imported yet); its stdout."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_posseg_is_imported_without_parsing_the_dictionary_and_cuts_as_ever():
+    """The module-level POS tokenizer reads no dict.txt at import (a read would be seen) and gets
+    the sharded tags; jieba.posseg.cut then tags as a POS tokenizer made the usual way."""
+    out = _fresh(r'''
+import re, sys
+from pathlib import Path
+from extractor.language import jieba_dict as J
+J._shared()  # (the cache file, built when absent; not what is measured)
+import jieba
+reads = []
+real = jieba.Tokenizer.get_dict_file
+jieba.Tokenizer.get_dict_file = lambda self: reads.append(1) or real(self)
+pseg = J._posseg()
+jieba.Tokenizer.get_dict_file = real
+print("reads", len(reads), "pkg_resources", "pkg_resources" in sys.modules)
+print("sharded", type(pseg.dt.word_tag_tab).__name__)
+usual = pseg.POSTokenizer(jieba.Tokenizer())
+text = "".join(p.read_text(encoding="utf-8") for p in sorted(Path("corpora").glob("*.txt")))
+sentences = [s for s in re.split(r"[。；\n]", text) if s.strip()][::7]
+print("same", [list(pseg.cut(s)) for s in sentences] == [list(usual.cut(s)) for s in sentences])
+print("lcut", jieba.lcut("生态环境保护督察办公室") == usual.tokenizer.lcut("生态环境保护督察办公室"))
+''')
+    assert out.split("\n")[:4] == ["reads 0 pkg_resources False", "sharded ShardedMap", "same True", "lcut True"]
+
+
+def test_another_default_dictionary_imports_posseg_as_it_is(tmp_path):
+    """With jieba's default tokenizer set to another dictionary, jieba.posseg's tokenizer reads
+    that one's tags, as jieba does (the sharded file is only jieba's own dict.txt)."""
+    source = tmp_path / "dict.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    out = _fresh(f'''
+from extractor.language import jieba_dict as J
+jieba = J._jieba()
+jieba.set_dictionary({str(source)!r})
+pseg = J._posseg()
+print(type(pseg.dt.word_tag_tab).__name__, pseg.dt.word_tag_tab.get("生态环境局"))
+''')
+    assert out.split() == ["dict", "nt"]

@@ -8,13 +8,19 @@ character of that text, so here the dictionary is split by first character: one 
 from the installed ``dict.txt`` (about a second) and kept in planx's cache folder, whose index
 is read at once and whose shards are read when a character first needs one.  The cuts are
 jieba's own: the tokenizers are jieba's classes with these mappings in place of its dictionaries.
-(Importing ``jieba.posseg`` still reads ``dict.txt`` once, for that module's own default
-tokenizer: about 0.2 s.)
+
+Importing jieba costs two more things that planx does without: ``jieba._compat`` imports
+``pkg_resources`` to open its files (75 ms; jieba opens them by path where setuptools is not
+installed), and ``jieba.posseg`` makes a module-level tokenizer that parses ``dict.txt`` for
+its tags (0.22 s).  :func:`_jieba` and :func:`_posseg` import them without either; the
+module-level tokenizer then reads its tags from the sharded file (the same ``dict.txt``'s), so
+``jieba.posseg.cut`` gives what it always gave, to planx and to any other code of the process.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import marshal
 import mmap
 import sys
@@ -88,9 +94,47 @@ class ShardedMap:
             self[word] = value
 
 
+def _jieba() -> Any:
+    """The ``jieba`` module, imported (when it is not yet) without ``pkg_resources``: jieba then
+    opens its dictionary and models by their path, as it does where setuptools is not installed."""
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    block = "pkg_resources" not in sys.modules
+    if block:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # (an ImportError for jieba._compat)
+    try:
+        import jieba
+    finally:
+        if block and sys.modules.get("pkg_resources", False) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+def _posseg() -> Any:
+    """The ``jieba.posseg`` module, imported (when it is not yet) without parsing ``dict.txt``
+    for its module-level tokenizer: while it is imported, jieba's default tokenizer gives an empty
+    dictionary file to read the tags from; that tokenizer then takes its tags from the sharded
+    file instead.  When the default tokenizer has another dictionary (``jieba.set_dictionary``),
+    the module is imported as it is."""
+    if "jieba.posseg" in sys.modules:
+        return sys.modules["jieba.posseg"]
+    jieba = _jieba()
+    default = jieba.dt.dictionary == jieba.DEFAULT_DICT
+    if default:
+        jieba.dt.get_dict_file = lambda: io.BytesIO()  # (an attribute of the instance, removed below)
+    try:
+        import jieba.posseg as pseg
+    finally:
+        if default:
+            del jieba.dt.get_dict_file
+    if default:
+        pseg.dt.word_tag_tab = ShardedMap(_shared(), _TAGS)
+    return pseg
+
+
 def _dict_path() -> Path:
     """jieba's own ``dict.txt``."""
-    import jieba
+    jieba = _jieba()
 
     with jieba.Tokenizer().get_dict_file() as fh:
         return Path(fh.name)
@@ -99,8 +143,7 @@ def _dict_path() -> Path:
 def _key(source: Path) -> str:
     """What the file is made from: its format, the marshal format (Python's version), jieba's
     version, and the dictionary's path, size and time."""
-    import jieba
-
+    jieba = _jieba()
     st = source.stat()
     python = f"{sys.version_info[0]}.{sys.version_info[1]}/{marshal.version}"
     return f"{_FORMAT}:{python}:{jieba.__version__}:{source}:{st.st_size}:{st.st_mtime_ns}"
@@ -175,8 +218,7 @@ def _shared() -> ShardFile:
 
 def tokenizer() -> Any:
     """A new ``jieba.Tokenizer`` over the sharded dictionary (ready: nothing more is loaded)."""
-    import jieba
-
+    jieba = _jieba()
     jieba.setLogLevel(60)
     file = _shared()
     tok = jieba.Tokenizer()
@@ -186,7 +228,7 @@ def tokenizer() -> Any:
 
 def pos_tokenizer() -> Any:
     """A new ``jieba.posseg.POSTokenizer`` over the sharded dictionary, with its own tokenizer."""
-    import jieba.posseg as pseg
+    pseg = _posseg()
 
     class _POSTokenizer(pseg.POSTokenizer):
         def __init__(self, tok: Any):  # (jieba's parses dict.txt for the tags)
