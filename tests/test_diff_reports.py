@@ -193,3 +193,16 @@ def test_malformed_planx_json_is_one_line_and_exit_2(pair, tmp_path, capsys, mut
     assert main(["diff", str(path), str(old)]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and err.startswith(f"planx: {path}: not a planx extraction") and where in err
+
+
+def test_two_documents_that_fail_report_the_old_sides_error(tmp_path):
+    """Both sides are extracted at once; the old side's failure is the one raised, as when they ran in turn."""
+    from extractor.diff import diff
+    from extractor.errors import PlanxError
+
+    old, new = tmp_path / "old.pdf", tmp_path / "new.docx"
+    old.write_bytes(b"not a pdf")
+    new.write_bytes(b"not a docx")
+    with pytest.raises(PlanxError) as caught:
+        diff(old, new)
+    assert str(caught.value).startswith(f"{old}: ")

@@ -239,3 +239,27 @@ def test_a_workers_outcomes_cross_a_one_megabyte_pipe(forked: bool, monkeypatch)
         assert outcome.error is None and len(outcome.json_text) > 200_000 and outcome.tables.csv
     finally:
         worker.kill()
+
+
+def test_documents_outside_a_batch_share_their_workers(tmp_path: Path, monkeypatch):
+    """extract_supervised (planx diff's documents): each document's JSON in the order given, a
+    broken one's one-line error in its place, in at most one worker per core, each worker kept
+    for its next document."""
+    from extractor import jsonio
+    from extractor.engines import supervisor
+    from extractor.errors import PlanxError
+
+    started = []
+    real = supervisor.Worker.__init__
+    monkeypatch.setattr(supervisor.Worker, "__init__", lambda self, limits: started.append(1) or real(self, limits))
+    paths = []
+    for name in ("a", "b", "c", "d"):
+        paths.append(tmp_path / f"{name}.txt")
+        shutil.copy(GOOD, paths[-1])
+    paths.insert(1, tmp_path / "broken.pdf")
+    paths[1].write_bytes(b"no pdf at all")
+    got = supervisor.extract_supervised(paths)
+    assert [type(g) for g in got] == [bytes, PlanxError, bytes, bytes, bytes]
+    assert [jsonio.loads(g)["document"]["doc_id"] for g in got if isinstance(g, bytes)] == ["a", "b", "c", "d"]
+    assert str(got[1]).startswith(f"{paths[1]}: ") and "\n" not in str(got[1])
+    assert 1 <= len(started) <= default_jobs(len(paths))

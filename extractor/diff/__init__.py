@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
+from ..errors import PlanxError
 from ..evidence import input_evidence
 from ..records import ExtractResult, to_json
 from .engine import compare
-from .load import load_side
+from .load import load_sides
 
 if TYPE_CHECKING:
     from .model import DiffResult
@@ -24,11 +25,15 @@ Side = Union[str, Path, dict, ExtractResult]
 
 def diff(old: Side, new: Side) -> "DiffResult":
     """Compare two plan versions (paths to .txt/.docx/.pdf/.json, planx results or their JSON dicts)."""
-    docs = [ExtractResult.of(side) if isinstance(side, (dict, ExtractResult)) else load_side(side) for side in (old, new)]
+    given = [isinstance(side, (dict, ExtractResult)) for side in (old, new)]
+    loaded = iter(load_sides([side for side, g in zip((old, new), given) if not g]))  # (both at once)
+    docs = [ExtractResult.of(side) if g else next(loaded) for side, g in zip((old, new), given)]
+    for doc in docs:
+        if isinstance(doc, PlanxError):  # the old side's first
+            raise doc
     result = compare(*docs)
-    result.evidence["inputs"] = [input_evidence(None if isinstance(side, (dict, ExtractResult)) else side,
-                                                to_json(doc.document))
-                                 for side, doc in zip((old, new), docs)]
+    result.evidence["inputs"] = [input_evidence(None if g else side, to_json(doc.document))
+                                 for side, g, doc in zip((old, new), given, docs)]
     return result
 
 

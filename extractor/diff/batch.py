@@ -16,7 +16,7 @@ from ..inputs import collect_inputs
 from ..records import DocumentInfo, ExtractResult, to_json
 from .align import assign
 from .engine import compare
-from .load import load_side
+from .load import load_sides
 from .normalise import clean
 from .relate import comparable_title
 from .render_html import CSS
@@ -57,17 +57,23 @@ class FolderDiff:
                 f"{len(self.unpaired_old)} old, {len(self.unpaired_new)} new; {len(self.failures)} failed")
 
 
-def _load(folder: Path, failures: list[str]) -> list[Side]:
-    """Every readable input of a folder; a JSON that is the extraction of a source present in the
-    same folder (same sha256) is not counted twice."""
-    sides = []
-    for p in collect_inputs([folder], results=True).files:
-        try:
-            sides.append(Side(p, load_side(p)))
-        except PlanxError as e:
-            failures.append(str(e))
-    sources = {file_sha256(s.path) for s in sides if s.path.suffix.lower() != ".json"}
-    return [s for s in sides if s.path.suffix.lower() != ".json" or s.info.sha256 not in sources]
+def _load(folders: list[Path], failures: list[str]) -> list[list[Side]]:
+    """Every readable input of each folder (the documents of all extracted together); a JSON
+    that is the extraction of a source present in the same folder (same sha256) is not counted twice."""
+    files = [collect_inputs([folder], results=True).files for folder in folders]
+    loaded = iter(load_sides([p for found in files for p in found]))
+    out = []
+    for found in files:
+        sides = []
+        for p in found:
+            got = next(loaded)
+            if isinstance(got, PlanxError):
+                failures.append(str(got))
+            else:
+                sides.append(Side(p, got))
+        sources = {file_sha256(s.path) for s in sides if s.path.suffix.lower() != ".json"}
+        out.append([s for s in sides if s.path.suffix.lower() != ".json" or s.info.sha256 not in sources])
+    return out
 
 
 def pair_documents(olds: list[Side], news: list[Side]) -> list[tuple[int, int]]:
@@ -98,7 +104,7 @@ def diff_folders(old_dir: Path, new_dir: Path, out: Path) -> FolderDiff:
     """Pair, diff and report; the reports and ``index.html``/``index.json`` go to ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     summary = FolderDiff(out / "index.html")
-    olds, news = _load(old_dir, summary.failures), _load(new_dir, summary.failures)
+    olds, news = _load([old_dir, new_dir], summary.failures)
     pairs = pair_documents(olds, news)
     used = set()
     for i, j in pairs:

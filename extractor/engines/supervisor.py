@@ -24,7 +24,7 @@ from collections import deque
 from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterable, Iterator, Optional, Sequence, Union
 
 try:
     import fcntl
@@ -35,6 +35,7 @@ from ..errors import PlanxError
 from ..jobs import Job, Outcome
 from ..limits import MB, Limits
 from ..progress import Alive
+from .schedule import default_jobs, largest_first
 from .worker import read_frame, run_forked, write_frame
 
 _POLL = 0.5  # seconds between looks at the workers' memory and deadlines
@@ -355,15 +356,20 @@ def _failed(job: Job, cause: str) -> Outcome:
                    out_of_memory="memory limit" in cause)
 
 
-def extract_supervised(path: Path, limits: Optional[Limits] = None) -> bytes:
-    """One document extracted in a supervised worker under ``limits`` (default: limits.toml), as
-    its JSON bytes; PlanxError with the worker's one-line cause otherwise (a time or memory limit
-    included) — for commands that extract a document outside a batch (``planx diff``)."""
-    path = Path(path)
+def extract_supervised(paths: Sequence[Path], limits: Optional[Limits] = None) -> list[Union[bytes, PlanxError]]:
+    """Documents extracted in supervised workers under ``limits`` (default: limits.toml) — one
+    worker per core, at most one per document, each kept for the next document — for commands that
+    extract documents outside a batch (``planx diff``).  Per path, in order: its JSON bytes, or a
+    PlanxError with the worker's one-line cause (a time or memory limit included)."""
     limits = limits or replace(Limits.defaults(), flags=False)
-    with Supervisor(1, limits) as supervisor:
-        (outcome,) = supervisor.run([Job(path, path.stem, 0, limits.max_size)])
-    if outcome.error is not None or outcome.json_text is None:
-        cause = outcome.error or "no result"
-        raise PlanxError(path, cause.removeprefix(f"{path}: "))
-    return outcome.json_text
+    jobs = [Job(Path(p), Path(p).stem, i, limits.max_size) for i, p in enumerate(paths)]
+    got: dict[int, Union[bytes, PlanxError]] = {}
+    with Supervisor(default_jobs(len(jobs)), limits) as supervisor:
+        for outcome in supervisor.run(largest_first(jobs)):
+            path = jobs[outcome.index].path
+            if outcome.error is not None or outcome.json_text is None:
+                cause = outcome.error or "no result"
+                got[outcome.index] = PlanxError(path, cause.removeprefix(f"{path}: "))
+            else:
+                got[outcome.index] = outcome.json_text
+    return [got[i] for i in range(len(jobs))]
