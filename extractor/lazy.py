@@ -1,6 +1,6 @@
 """The libraries planx imports lazily: inside the function that uses them, never at module level.
 
-They are heavy to import (numpy, pandas, scipy, jieba's dictionary, the PDF and Word stacks, rich)
+They are heavy to import (numpy, pandas, jieba's dictionary, the PDF and Word stacks, rich)
 or optional (dask's ``distributed``, POSIX-only ``resource``), and most runs need only a few of
 them: ``planx diff a.json b.json`` never reads a PDF, ``planx extract plan.txt`` never builds a
 DataFrame.  Everything else, planx's own modules included, is imported at the top of its module
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 HEAVY: frozenset[str] = frozenset({
     # numbers and tables
-    "numpy", "pandas", "scipy", "openpyxl",
+    "numpy", "pandas", "lap", "openpyxl",
     # Chinese text
     "jieba", "cn2an", "rapidfuzz", "diff_match_patch",
     # readers

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.diff import diff
 from extractor.diff.align import assign
@@ -194,6 +196,28 @@ def test_assignment_is_optimal_not_first_come():
     score = np.array([[0.9, 0.8], [0.85, 0.1]])
     accept = score >= 0.5
     assert assign(score, accept) == [(0, 1), (1, 0)]  # greedy would take (0, 0) and leave row 1 alone
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_assignment_weighs_what_the_best_matching_weighs(n, m, data):
+    """On every small matrix (ties included: scores in tenths), the pairs are one-to-one,
+    accepted, and weigh (as assign weighs them) what the best of all matchings weighs."""
+    from itertools import permutations
+
+    score = np.array(data.draw(st.lists(st.lists(st.integers(0, 10), min_size=m, max_size=m),
+                                        min_size=n, max_size=n))) / 10
+    accept = np.array(data.draw(st.lists(st.lists(st.booleans(), min_size=m, max_size=m),
+                                         min_size=n, max_size=n)))
+    pos = 1.0 - np.abs(np.arange(n)[:, None] / n - np.arange(m)[None, :] / m)
+    weight = np.where(accept, score ** 3 + 0.01 * pos + 1e-6, 0.0)
+    pairs = assign(score, accept)
+    assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
+    assert all(accept[i, j] for i, j in pairs)
+    k = min(n, m)
+    best = max(sum(weight[i, j] for i, j in (zip(range(n), p) if n <= m else zip(p, range(m))))
+               for p in permutations(range(max(n, m)), k))
+    assert abs(sum(weight[i, j] for i, j in pairs) - best) < 1e-9
 
 
 def test_summary_counts_and_json_shape():

@@ -1,5 +1,6 @@
-"""One-to-one alignment of two documents' records (Hungarian assignment over similarity scores):
-the building blocks each kind's comparator aligns its records with (``kinds/``).
+"""One-to-one alignment of two documents' records (an optimal assignment over similarity scores,
+Jonker–Volgenant's, by ``lap``): the building blocks each kind's comparator aligns its records
+with (``kinds/``).
 
 An alignment is the list of matched index pairs (old, new); unmatched records are added/removed.
 """
@@ -21,16 +22,16 @@ def assign(score: np.ndarray, accept: np.ndarray) -> Pairs:
 
     Weights are cubed so one close match beats two middling ones; a small tie-break prefers
     pairs at the same relative position in their documents."""
+    import lap
     import numpy as np
-    from scipy.optimize import linear_sum_assignment
 
     n, m = score.shape
     if n == 0 or m == 0:
         return []
     pos = 1.0 - np.abs(np.arange(n)[:, None] / n - np.arange(m)[None, :] / m)
     weight = np.where(accept, np.clip(score, 0, None) ** 3 + 0.01 * pos + 1e-6, 0.0)
-    rows, cols = linear_sum_assignment(-weight)
-    return sorted((int(i), int(j)) for i, j in zip(rows, cols) if accept[i, j])
+    cols = lap.lapjv(-weight, extend_cost=True, return_cost=False)[0]  # (-1: unmatched)
+    return [(i, int(j)) for i, j in enumerate(cols) if j >= 0 and accept[i, j]]
 
 
 def column(records: Sequence[Any], get: Callable[[Any], object]) -> list:
