@@ -11,7 +11,8 @@ span and ``raw == text[span]`` stays valid:
   U+xFFFF) or a bidi embedding/override/isolate control by U+FFFD.
 
 A planx JSON read back from disk (``planx diff``/``audit`` on saved results, which need not be
-planx's own) is cleaned the same way (:func:`clean_strings`).
+planx's own) is cleaned the same way (:func:`clean_strings`; not walked when one search of its
+text, :func:`json_strings_clean`, finds it clean).
 
 Readers that turn numbers into characters (a docx ``w:sym``, a PDF ToUnicode map) use
 :func:`char_of`, which never raises: a code outside Unicode becomes :data:`INVALID`, a
@@ -80,6 +81,19 @@ def clean_strings(obj: Any, counts: Optional[Counter] = None) -> Any:
     if isinstance(obj, dict):
         return {clean_text(k, counts): clean_strings(v, counts) for k, v in obj.items()}
     return obj
+
+
+# the JSON escapes that can make a character that is not clean (\b, \f, \r, \uXXXX); a "\\"
+# before b, f, r or u (an escaped backslash) matches too, which only costs the walk
+_UNCLEAN_ESCAPE = re.compile(r"\\[bfru]")
+
+
+def json_strings_clean(text: str) -> bool:
+    """Are all the strings of the JSON ``text`` (keys and values) clean as they are, so that
+    :func:`clean_strings` would change nothing?  True when the text is clean and holds no escape
+    that could make a character that is not: one search over the text instead of a walk of what
+    it parses to (a planx JSON, written by planx, as a rule).  False may still be clean."""
+    return _UNCLEAN_ESCAPE.search(text) is None and is_clean(text)
 
 
 def describe(counts: Counter) -> str:

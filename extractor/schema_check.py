@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlanxError
-from .hygiene import clean_strings, describe
+from .hygiene import clean_strings, describe, json_strings_clean
 from .records import RECORD_KINDS, SCHEMA_VERSION
 
 
@@ -56,7 +56,8 @@ def read_result(path: Any) -> dict:
     versions)."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8-sig"))
+        text = p.read_text(encoding="utf-8-sig")
+        data = json.loads(text)
     except UnicodeDecodeError:
         raise PlanxError(p, "not UTF-8 JSON") from None
     except json.JSONDecodeError as e:
@@ -67,7 +68,8 @@ def read_result(path: Any) -> dict:
         raise PlanxError(p, f"cannot read ({e.strerror})") from None
     if not isinstance(data, dict) or not isinstance(data.get("document"), dict):
         raise PlanxError(p, "not a planx extraction (no \"document\" object)")
-    data = _clean(data)
+    if not json_strings_clean(text):
+        data = _clean(data)
     from fastjsonschema import JsonSchemaException
 
     checked = data

@@ -260,3 +260,24 @@ def test_fuzz_batch_writers_never_fail_on_a_value(data):
         report = write_batch_tables([result, _base_result()], Path(tmp))
         assert report.failures == []
         assert {p.name for p in report.written} >= {"documents.csv", "planx.xlsx", "planx.sqlite"}
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(exclude_categories=())),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES, st.booleans())
+def test_a_json_text_said_clean_needs_no_cleaning(value, ascii_only: bool):
+    """json_strings_clean (read_result's one search instead of the walk) is never wrong: when it
+    says a JSON text's strings are clean, cleaning them changes nothing — whatever the characters,
+    written as they are or escaped."""
+    from extractor.hygiene import clean_strings, json_strings_clean
+
+    text = json.dumps({"v": value}, ensure_ascii=ascii_only)
+    if json_strings_clean(text):
+        assert clean_strings(json.loads(text)) == json.loads(text)
+    if not ascii_only and "\\" not in text and not _BAD.search(text):
+        assert json_strings_clean(text)  # a clean text without escapes is said clean
