@@ -193,3 +193,25 @@ pseg = J._posseg()
 print(type(pseg.dt.word_tag_tab).__name__, pseg.dt.word_tag_tab.get("生态环境局"))
 ''')
     assert out.split() == ["dict", "nt"]
+
+
+def test_threads_importing_at_once_all_get_the_whole_module():
+    """Eight threads asking for a POS tokenizer at once in a new process: each gets one, and each
+    cuts as jieba's own."""
+    out = _fresh(r'''
+import threading
+from extractor.language import jieba_dict as J
+J._shared()
+got, errors = [], []
+def ask():
+    try:
+        got.append(list(J.pos_tokenizer().cut("生态环境局负责")))
+    except Exception as e:
+        errors.append(repr(e))
+threads = [threading.Thread(target=ask) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+import jieba.posseg as pseg
+print(errors, len(got), all(g == got[0] for g in got), got[0] == list(pseg.POSTokenizer(__import__("jieba").Tokenizer()).cut("生态环境局负责")))
+''')
+    assert out.strip() == "[] 8 True True"

@@ -24,6 +24,7 @@ import io
 import marshal
 import mmap
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -94,20 +95,24 @@ class ShardedMap:
             self[word] = value
 
 
+# held while jieba's modules are imported here: a second thread waits for the first one's import
+# (and its patches) to end, then finds the module whole (re-entrant: _posseg imports jieba)
+_IMPORTING = threading.RLock()
+
+
 def _jieba() -> Any:
     """The ``jieba`` module, imported (when it is not yet) without ``pkg_resources``: jieba then
     opens its dictionary and models by their path, as it does where setuptools is not installed."""
-    if "jieba" in sys.modules:
-        return sys.modules["jieba"]
-    block = "pkg_resources" not in sys.modules
-    if block:
-        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # (an ImportError for jieba._compat)
-    try:
-        import jieba
-    finally:
-        if block and sys.modules.get("pkg_resources", False) is None:
-            del sys.modules["pkg_resources"]
-    return jieba
+    with _IMPORTING:
+        block = "jieba" not in sys.modules and "pkg_resources" not in sys.modules
+        if block:
+            sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # (an ImportError for jieba._compat)
+        try:
+            import jieba
+        finally:
+            if block and sys.modules.get("pkg_resources", False) is None:
+                del sys.modules["pkg_resources"]
+        return jieba
 
 
 def _posseg() -> Any:
@@ -116,20 +121,19 @@ def _posseg() -> Any:
     dictionary file to read the tags from; that tokenizer then takes its tags from the sharded
     file instead.  When the default tokenizer has another dictionary (``jieba.set_dictionary``),
     the module is imported as it is."""
-    if "jieba.posseg" in sys.modules:
-        return sys.modules["jieba.posseg"]
-    jieba = _jieba()
-    default = jieba.dt.dictionary == jieba.DEFAULT_DICT
-    if default:
-        jieba.dt.get_dict_file = lambda: io.BytesIO()  # (an attribute of the instance, removed below)
-    try:
-        import jieba.posseg as pseg
-    finally:
-        if default:
-            del jieba.dt.get_dict_file
-    if default:
-        pseg.dt.word_tag_tab = ShardedMap(_shared(), _TAGS)
-    return pseg
+    with _IMPORTING:
+        jieba = _jieba()
+        patch = "jieba.posseg" not in sys.modules and jieba.dt.dictionary == jieba.DEFAULT_DICT
+        if patch:
+            jieba.dt.get_dict_file = lambda: io.BytesIO()  # (an attribute of the instance, removed below)
+        try:
+            import jieba.posseg as pseg
+        finally:
+            if patch:
+                del jieba.dt.get_dict_file
+        if patch:
+            pseg.dt.word_tag_tab = ShardedMap(_shared(), _TAGS)
+        return pseg
 
 
 def _dict_path() -> Path:
