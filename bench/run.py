@@ -132,19 +132,24 @@ def alternate(trees: dict[str, Optional[Path]], runs: list[dict], warm: list[str
 
 # ── start-up ─────────────────────────────────────────────────────────────────────────
 
-def cold_start(tree: Path, seed: Path, out: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of one ``planx extract`` of ``seed`` by the planx of ``tree``."""
+def cold_run(tree: Path, args: list[str], made: Path) -> Optional[tuple[float, float]]:
+    """(wall, CPU) seconds of one ``planx ARGS`` by the planx of ``tree``; None when it fails
+    (exit 2 or more, or ``made`` not written: an older planx may need what is not installed)."""
+    made.unlink(missing_ok=True)
     t0, c0 = time.perf_counter(), children_cpu()
-    subprocess.run([sys.executable, "-m", "extractor.cli", "extract", str(seed), "-o", str(out), "-q", "-j", "1",
-                    "--force"], cwd=tree, check=True, capture_output=True, env={**ENV, "PYTHONPATH": str(tree)})
-    return time.perf_counter() - t0, children_cpu() - c0
+    p = subprocess.run([sys.executable, "-m", "extractor.cli", *args], cwd=tree, capture_output=True,
+                       env={**ENV, "PYTHONPATH": str(tree)})
+    wall, cpu = time.perf_counter() - t0, children_cpu() - c0
+    return (wall, cpu) if p.returncode <= 1 and made.exists() else None
 
 
-def startup(trees: dict[str, Optional[Path]], pdf: Path) -> str:
-    """The interpreter, ``--help``, and cold ``planx extract`` runs: the smallest seed, and ``pdf``
-    (a first PDF: its reader, and jieba for unit names the lexicon cannot read)."""
+def startup(trees: dict[str, Optional[Path]], pdf: Path, docxs: list[Path]) -> str:
+    """The interpreter, ``--help``, and cold runs of planx's commands: ``extract`` of the smallest
+    seed and of ``pdf`` (a first PDF: its reader, and jieba for unit names the lexicon cannot
+    read), ``diff`` of those two results (JSON), and ``diff`` of two documents (a seed and its .docx)."""
     py = sys.executable
     seed = min(CORPORA.glob("*.txt"), key=lambda p: p.stat().st_size)
+    docx = next((d for d in docxs if d.stem == seed.stem), min(docxs, key=lambda p: p.stat().st_size))
     bare = best_of(5, lambda: subprocess.run([py, "-c", "pass"], check=True, env=ENV), time.perf_counter)
     helps = best_of(5, lambda: subprocess.run([py, "-m", "extractor.cli", "--help"], cwd=ROOT, check=True,
                                               capture_output=True, env=ENV), time.perf_counter)
@@ -152,21 +157,42 @@ def startup(trees: dict[str, Optional[Path]], pdf: Path) -> str:
     import pypdfium2
 
     pages = len(pypdfium2.PdfDocument(str(pdf)))
-    for doc, what, note in ((seed, "one small document", "target < 1 s"), (pdf, f"a PDF of {pages} pages", "")):
-        cold: dict[str, list[tuple[float, float]]] = {name: [] for name, t in trees.items() if t}
-        with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+
+        def extract(doc: Path) -> Callable[[str], tuple[list[str], Path]]:
+            return lambda name: (["extract", str(doc), "-o", str(out / name), "-q", "-j", "1", "--force"],
+                                 out / name / f"{doc.stem}.json")
+
+        def diff(old: Callable[[str], Path], new: Callable[[str], Path]) -> Callable[[str], tuple[list[str], Path]]:
+            return lambda name: (["diff", str(old(name)), str(new(name)), "-o", str(out / f"{name}.diff.json")],
+                                 out / f"{name}.diff.json")
+
+        runs = [(extract(seed), f"planx extract {seed.name} -o DIR (one small document, cold, all outputs)",
+                 "target < 1 s"),
+                (extract(pdf), f"planx extract {pdf.name} -o DIR (a PDF of {pages} pages, cold, all outputs)", ""),
+                (diff(lambda name: out / name / f"{seed.stem}.json", lambda name: out / name / f"{pdf.stem}.json"),
+                 "planx diff A.json B.json -o FILE (the two results above)", ""),
+                (diff(lambda name: seed, lambda name: docx),
+                 f"planx diff {seed.name} {docx.name} -o FILE (two documents: both extracted)", "")]
+        for spec, what, note in runs:
+            cold: dict[str, list[tuple[float, float]]] = {name: [] for name, t in trees.items() if t}
             for name, tree in trees.items():  # one run each first: byte-code and jieba caches written
                 if tree:
-                    cold_start(tree, doc, Path(out) / name)
+                    cold_run(tree, *spec(name))
             for _ in range(5):
                 for name, tree in trees.items():
-                    if tree:
-                        cold[name].append(cold_start(tree, doc, Path(out) / name))
-        now = min(cold["planx"], key=lambda t: t[1])
-        rows.append([f"planx extract {doc.name} -o DIR ({what}, cold, all outputs)", now[0], now[1], "", note])
-        if "baseline" in cold:
-            base = min(cold["baseline"], key=lambda t: t[1])
-            rows.append(["the same, baseline", base[0], base[1], ratio(base[1], now[1]), ""])
+                    got = cold_run(tree, *spec(name)) if tree else None
+                    if got is not None:
+                        cold[name].append(got)
+            if not cold["planx"]:
+                raise SystemExit(f"bench: planx {' '.join(spec('planx')[0])} failed")
+            now = min(cold["planx"], key=lambda t: t[1])
+            rows.append([what, now[0], now[1], "", note])
+            if "baseline" in cold:
+                base = min(cold["baseline"], key=lambda t: t[1]) if cold["baseline"] else None
+                rows.append(["the same, baseline", *(base or ("failed here (an older planx may need a library no longer installed)", "")),
+                             ratio(base[1], now[1]) if base else "", ""])
     return table(["command", "wall s (best of 5)", "CPU s", "baseline / planx (CPU)", "note"], rows)
 
 
@@ -567,7 +593,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         trees = {"planx": ROOT, "baseline": base}
         pdfs, docxs, origin = fixtures(tmp)
-        emit("Start-up (wall seconds)", startup(trees, max(pdfs, key=lambda p: p.stat().st_size)))
+        emit("Start-up (wall seconds)", startup(trees, max(pdfs, key=lambda p: p.stat().st_size), docxs))
         seeds = sorted(CORPORA.glob("*.txt"))
         floor = regex_floor(seeds)
         body, seeds_fig = seeds_section(trees, floor, args.rounds)
