@@ -124,6 +124,7 @@ def _posseg() -> Any:
     with _IMPORTING:
         jieba = _jieba()
         patch = "jieba.posseg" not in sys.modules and jieba.dt.dictionary == jieba.DEFAULT_DICT
+        tags = ShardedMap(_shared(), _TAGS) if patch else None  # (before the patch: if it fails, none is made)
         if patch:
             jieba.dt.get_dict_file = lambda: io.BytesIO()  # (an attribute of the instance, removed below)
         try:
@@ -131,8 +132,8 @@ def _posseg() -> Any:
         finally:
             if patch:
                 del jieba.dt.get_dict_file
-        if patch:
-            pseg.dt.word_tag_tab = ShardedMap(_shared(), _TAGS)
+        if tags is not None:
+            pseg.dt.word_tag_tab = tags
         return pseg
 
 
