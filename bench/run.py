@@ -160,9 +160,12 @@ def startup(trees: dict[str, Optional[Path]], pdf: Path, docxs: list[Path]) -> s
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
 
+        def result(doc: Path) -> Callable[[str], Path]:  # each document in a folder of its own, as before
+            return lambda name: out / name / doc.stem / f"{doc.stem}.json"
+
         def extract(doc: Path) -> Callable[[str], tuple[list[str], Path]]:
-            return lambda name: (["extract", str(doc), "-o", str(out / name), "-q", "-j", "1", "--force"],
-                                 out / name / f"{doc.stem}.json")
+            return lambda name: (["extract", str(doc), "-o", str(result(doc)(name).parent), "-q", "-j", "1",
+                                  "--force"], result(doc)(name))
 
         def diff(old: Callable[[str], Path], new: Callable[[str], Path]) -> Callable[[str], tuple[list[str], Path]]:
             return lambda name: (["diff", str(old(name)), str(new(name)), "-o", str(out / f"{name}.diff.json")],
@@ -171,7 +174,7 @@ def startup(trees: dict[str, Optional[Path]], pdf: Path, docxs: list[Path]) -> s
         runs = [(extract(seed), f"planx extract {seed.name} -o DIR (one small document, cold, all outputs)",
                  "target < 1 s"),
                 (extract(pdf), f"planx extract {pdf.name} -o DIR (a PDF of {pages} pages, cold, all outputs)", ""),
-                (diff(lambda name: out / name / f"{seed.stem}.json", lambda name: out / name / f"{pdf.stem}.json"),
+                (diff(result(seed), result(pdf)),
                  "planx diff A.json B.json -o FILE (the two results above)", ""),
                 (diff(lambda name: seed, lambda name: docx),
                  f"planx diff {seed.name} {docx.name} -o FILE (two documents: both extracted)", "")]
