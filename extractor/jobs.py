@@ -65,10 +65,10 @@ def extract_one(job: Job) -> ExtractResult:
     return extract(job.path, job.doc_id, max_size=job.max_size)
 
 
-def run_job(job: Job, tables: Optional[Callable[[ExtractResult, str], Any]] = None) -> Outcome:
+def run_job(job: Job, tables: Optional[Callable[[ExtractResult], Any]] = None) -> Outcome:
     """Extract one document in a worker: never raises, errors become the outcome.  ``tables``
-    (when the job asks for them) makes the document's share of the batch tables from its records
-    and key; if it fails, the outcome has none and the batch makes them from the JSON."""
+    (when the job asks for them) makes the document's share of the batch tables from its
+    records; if it fails, the outcome has none and the batch makes them from the JSON."""
     t0 = time.perf_counter()
     out = Outcome(job.index, job.doc_id, str(job.path))
     try:
@@ -87,7 +87,7 @@ def run_job(job: Job, tables: Optional[Callable[[ExtractResult, str], Any]] = No
     return out
 
 
-def _fill(out: Outcome, job: Job, tables: Optional[Callable[[ExtractResult, str], Any]]) -> None:
+def _fill(out: Outcome, job: Job, tables: Optional[Callable[[ExtractResult], Any]]) -> None:
     """``out`` with the document's JSON, counts and warnings, and its share of the batch tables
     when the job asks for them."""
     result = extract_one(job)
@@ -97,11 +97,11 @@ def _fill(out: Outcome, job: Job, tables: Optional[Callable[[ExtractResult, str]
     out.sha256 = res["document"]["sha256"]
     out.warnings = [one_line(f"{job.path}: {w}") for w in res["document"].get("warnings") or []]
     if tables is not None and job.tables:
-        out.tables = _tables(tables, result, job.doc_id)
+        out.tables = _tables(tables, result)
 
 
-def _tables(make: Callable[[ExtractResult, str], Any], result: ExtractResult, key: str) -> Any:
+def _tables(make: Callable[[ExtractResult], Any], result: ExtractResult) -> Any:
     try:
-        return make(result, key)
+        return make(result)
     except Exception:  # noqa: BLE001 — a bug or memory short: the batch makes them from the JSON instead
         return None

@@ -132,7 +132,7 @@ def test_the_tables_a_worker_makes_from_records_are_those_made_from_the_json(tmp
         for n, path in enumerate(sources):
             result = extract(path, f"d{n}")
             keys.append(f"d{n}")
-            from_records.add(keys[-1], document_tables(result, keys[-1]))
+            from_records.add(keys[-1], document_tables(result))
             from_json.add(keys[-1], loads(dumps(result.to_dict())))
         assert from_records.finish(keys).written and from_json.finish(keys).written
     finally:
@@ -150,7 +150,7 @@ def test_a_value_the_database_changes_is_noted_when_a_worker_made_the_rows(tmp_p
     doc["document"] = dict(doc["document"], declared_counts={"indicators": 2**70})
     tables = BatchTables(tmp_path)
     try:
-        tables.add("k", document_tables(ExtractResult.from_json(doc), "k"))
+        tables.add("k", document_tables(ExtractResult.from_json(doc)))
         report = tables.finish(["k"])
     finally:
         tables.discard()

@@ -445,9 +445,9 @@ def test_a_batch_job_runs_without_the_collector_to_its_table_rows_and_resumes_it
 
     seen = []
 
-    def rows(result: ExtractResult, key: str) -> str:
+    def rows(result: ExtractResult) -> str:
         seen.append(gc.isenabled())
-        return f"{key}: {len(result.targets)} targets"
+        return f"{result.document.doc_id}: {len(result.targets)} targets"
 
     out = run_job(Job(DOC, "doc", tables=True), rows)
     assert seen == [False] and gc.isenabled()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from ..catalogue import rows
 from ..per_object import PerObject
@@ -31,21 +31,20 @@ def _cols(names: tuple[str, ...]) -> str:
 class SqliteWriter:
     """A new database at ``path`` (an empty or absent file), fed a document's rows at a time.
 
-    With ``staging=True`` it is a staging database: the same tables without keys, each row
-    tagged with its document's key (column ``_key``), in the order documents come (``path`` may
-    be ``":memory:"``: one document's, see :func:`staging_database`; :meth:`merge` adds such a
-    database's rows); a database given ``source`` (a staging database) is filled from it by
-    :meth:`copy_from`; one given ``image`` (an empty database of these tables, serialized) starts
-    as that copy instead of creating its tables."""
+    With ``staging=True`` it is a staging database: the same tables without keys, rows in the
+    order documents come (``path`` may be ``":memory:"``: one document's, see
+    :func:`staging_database`; :meth:`merge` adds such a database's rows and says where they went);
+    a database given ``source`` (a staging database) is filled from it by :meth:`copy_from`; one
+    given ``image`` (an empty database of these tables, serialized) starts as that copy instead
+    of creating its tables."""
 
     def __init__(self, tables: dict[str, Table], path: Path | str, notes: Notes, staging: bool = False,
                  source: Optional[Path] = None, image: Optional[bytes] = None):
         self.con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.tables, self.notes, self.staging = tables, notes, staging
         self.inserts: dict[str, str] = {}
-        first = 1 if staging else 0  # the _key column
-        self.lists = {name: [first + i for i, c in enumerate(t.columns) if c.kind != "scalar"]
-                      for name, t in tables.items()}
+        self.lists = {name: [i for i, c in enumerate(t.columns) if c.kind != "scalar"] for name, t in tables.items()}
+        self.last = dict.fromkeys(tables, 0)  # a staging database: each table's last rowid (see merge)
         try:
             if image is not None:
                 self.con.deserialize(image)
@@ -59,20 +58,18 @@ class SqliteWriter:
             for name, t in tables.items():
                 if image is None:  # (an image holds its tables)
                     self.con.execute(f"CREATE TABLE {_q(name)} ({', '.join(_definitions(t, staging))})")
-                self.inserts[name] = f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * (first + len(t.columns)))})"
+                self.inserts[name] = f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * len(t.columns))})"
         except BaseException:
             self.con.close()
             raise
 
-    def write(self, table: str, rows: list[list[Any]], key: Optional[str] = None) -> None:
-        """Insert rows of one document (a staging database: its ``key``)."""
+    def write(self, table: str, rows: list[list[Any]]) -> None:
+        """Insert rows of one document."""
         if not rows:
             return
-        if self.staging:
-            rows = [[key, *r] for r in rows]
         lists = self.lists[table]
         if lists:
-            rows = [list(r) for r in rows] if not self.staging else rows
+            rows = [list(r) for r in rows]
             for r in rows:
                 for i in lists:
                     if r[i] is not None:
@@ -88,7 +85,7 @@ class SqliteWriter:
 
     def _one_by_one(self, table: str, rows: list[list[Any]]) -> None:
         """Rows with an odd value: each value made storable; a row whose key is taken is noted."""
-        cols = ["_key"] * self.staging + [c.name for c in self.tables[table].columns]
+        cols = [c.name for c in self.tables[table].columns]
         for row in rows:
             try:
                 self.con.execute(self.inserts[table], [sql_value(v, self.notes, table, col)
@@ -96,14 +93,22 @@ class SqliteWriter:
             except sqlite3.IntegrityError:
                 self.notes.add(table, "(key)", "duplicate key, row left out")
 
-    def merge(self, data: bytes) -> None:
+    def merge(self, data: bytes) -> list[tuple[int, int]]:
         """Add the rows of a staging database serialized by :func:`staging_database` (SQLite
-        copies them: the rows are never Python objects here)."""
-        if not data:
-            return
-        self.con.deserialize(data, name="doc")
+        copies them: the rows are never Python objects here); return where they went: for each
+        table, (last rowid before them, their count) — rowids only grow, so the rows are those of
+        rowid ``first < rowid <= first + count`` (what :meth:`copy_from` takes)."""
+        places = []
+        if data:
+            self.con.deserialize(data, name="doc")
         for name in self.tables:
-            self.con.execute(f"INSERT INTO main.{_q(name)} SELECT * FROM doc.{_q(name)}")
+            first = self.last[name]
+            if data:
+                cur = self.con.execute(f"INSERT INTO main.{_q(name)} SELECT * FROM doc.{_q(name)}")
+                if cur.rowcount > 0:
+                    self.last[name] = cur.lastrowid
+            places.append((first, self.last[name] - first))
+        return places
 
     def image(self) -> bytes:
         """Commit the rows and return the database serialized (a one-document staging database)."""
@@ -115,19 +120,25 @@ class SqliteWriter:
         self.con.execute("COMMIT")
         self.con.close()
 
-    def copy_from(self, order: list[str]) -> None:
-        """Every row of the staging database (``source``) whose document's key is in ``order``, in
-        that order (a document's rows as they came); a row whose key is taken is left out, noted."""
-        self.con.execute("CREATE TEMP TABLE _order (_key TEXT PRIMARY KEY, pos INTEGER)")
-        self.con.executemany("INSERT INTO temp._order VALUES (?, ?)", ((k, i) for i, k in enumerate(order)))
-        for name, t in self.tables.items():
-            cols = ", ".join(f"s.{_q(c.name)}" for c in t.columns)
-            rows = f"FROM stage.{_q(name)} s JOIN temp._order o ON o._key = s._key"
-            done = self.con.execute(f"INSERT OR IGNORE INTO main.{_q(name)} SELECT {cols} {rows} "
-                                    "ORDER BY o.pos, s.rowid").rowcount
-            left = self.con.execute(f"SELECT count(*) {rows}").fetchone()[0] - done
-            if left > 0:
-                self.notes.add(name, "(key)", "duplicate key, row left out", left)
+    def copy_from(self, places: Callable[[int], Iterable[tuple[int, int]]]) -> None:
+        """The rows of the staging database (``source``) that ``places(i)`` names for the ``i``-th
+        table, in that order: rowid ranges (``first < rowid <= last``), each document's as
+        :meth:`merge` gave them (each table is one scan in rowid order: no sort).  A row whose key
+        is taken is left out, noted."""
+        for i, (name, t) in enumerate(self.tables.items()):
+            staged = 0
+
+            def counted(ranges: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+                nonlocal staged
+                for first, last in ranges:
+                    staged += last - first
+                    yield first, last
+
+            cols = ", ".join(_q(c.name) for c in t.columns)
+            done = self.con.executemany(f"INSERT OR IGNORE INTO main.{_q(name)} SELECT {cols} FROM stage.{_q(name)} "
+                                        "WHERE rowid > ? AND rowid <= ?", counted(places(i))).rowcount
+            if staged - max(done, 0) > 0:
+                self.notes.add(name, "(key)", "duplicate key, row left out", staged - max(done, 0))
 
     def commit(self, meta: dict[str, Any]) -> None:
         """Index the foreign keys (for joins), record ``meta`` and commit the one transaction."""
@@ -154,23 +165,22 @@ class SqliteWriter:
 
 
 def _definitions(t: Table, staging: bool) -> list[str]:
-    """The column definitions of ``t``'s CREATE TABLE: a staging table's ``_key`` first; the
-    batch database's keys and references."""
+    """The column definitions of ``t``'s CREATE TABLE (the batch database's: its keys and references)."""
     defs = [f"{_q(c.name)} {c.sqltype}".rstrip() + (" NOT NULL" if c.name in t.key and not staging else "")
             for c in t.columns]
     if staging:
-        return ["_key TEXT", *defs]
+        return defs
     defs.append(f"PRIMARY KEY ({_cols(t.key)})")
     return defs + [f"FOREIGN KEY ({_cols(src)}) REFERENCES {_q(dst)} ({_cols(cols)})" for src, dst, cols in t.references]
 
 
-def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]], key: str, notes: Notes) -> bytes:
-    """One document's ``rows`` (by table) as a serialized staging database tagged with ``key``
-    (what a batch worker sends for :meth:`SqliteWriter.merge`); values it had to change go to ``notes``."""
+def staging_database(tables: dict[str, Table], rows: dict[str, list[list[Any]]], notes: Notes) -> bytes:
+    """One document's ``rows`` (by table) as a serialized staging database (what a batch worker
+    sends for :meth:`SqliteWriter.merge`); values it had to change go to ``notes``."""
     db = SqliteWriter(tables, ":memory:", notes, staging=True, image=_empty_staging(tables))
     try:
         for name, table_rows in rows.items():
-            db.write(name, table_rows, key)
+            db.write(name, table_rows)
         return db.image()
     finally:
         db.close()

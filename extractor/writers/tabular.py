@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator, Optional
 
 from ..errors import PlanxError
 from ..files import temp_file, write_in_slices
@@ -53,9 +53,11 @@ NOT_IN_WORKBOOK = ("table_cells",)  # a table for machines (every cell of every 
 def _place_format() -> struct.Struct:
     """Where a document's share is in the spools, as BatchTables keeps it (packed: memory stays
     flat): its CSV text's offset and the length of each table's, its sheets' offset and the
-    (length, rows) of each sheet's.  Made on first use, not at import (the layout is read then)."""
+    (length, rows) of each sheet's, and each table's rows in the staging database (the rowid
+    before them, then their count: :meth:`.sqlite.SqliteWriter.merge`).  Made on first use, not
+    at import (the layout is read then)."""
     tables = len(table_layout())
-    return struct.Struct(f"<q{tables}Iq{2 * (tables - len(NOT_IN_WORKBOOK))}I")
+    return struct.Struct(f"<q{tables}Iq{2 * (tables - len(NOT_IN_WORKBOOK))}I{tables}q{tables}I")
 
 
 def table_files() -> list[str]:
@@ -117,12 +119,13 @@ class BatchTables:
     :meth:`add` does the work that does not depend on the order, while the workers extract:
     the document's share (:class:`DocumentTables`: its rows made once, by the worker that
     extracted it or here) is appended — each table's CSV text to a spool file, the workbook's
-    sheet rows (rendered) to another, the database rows (tagged with the document's key) merged into a
-    staging database.  :meth:`finish` then only assembles: each CSV file copied from its
-    spool in order, the database filled by one ``INSERT … SELECT … ORDER BY`` per table (in a
-    thread: SQLite runs without the GIL) while the workbook's sheets are written, and the set
-    published (:mod:`.publish`).  Every output is the same as writing the documents in that
-    order.  Memory stays flat: only the spool offsets of each document are kept."""
+    sheet rows (rendered) to another, the database rows merged into a staging database.
+    :meth:`finish` then only assembles, in order: the database filled table by table from each
+    document's rowids in the staging database (in a thread: SQLite runs without the GIL) while
+    each CSV file is copied from its spool and the workbook's sheets are written; then the set
+    is published (:mod:`.publish`).  Every output is the same as writing the
+    documents in that order.  Memory stays flat: only where each document's share is in the
+    spools is kept."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
@@ -162,9 +165,10 @@ class BatchTables:
     def add(self, key: str, res: ExtractResult | dict | DocumentTables) -> None:
         """One document's rows (``res``: its records, its planx JSON as a dict, or the
         :class:`DocumentTables` a worker made of them), ``key`` naming it in :meth:`finish`."""
-        part = res if isinstance(res, DocumentTables) else document_tables(ExtractResult.of(res), key)
+        part = res if isinstance(res, DocumentTables) else document_tables(ExtractResult.of(res))
         self.documents += 1
         csv_at, cells_at = -1, -1
+        staged = [(0, 0)] * len(self.layout)
 
         def spool_csv() -> None:
             nonlocal csv_at
@@ -180,10 +184,16 @@ class BatchTables:
         self.xlsx.run(spool_cells)
         if part.error:
             self.db.error = self.db.error or f"{self.db.label}: {part.error}"
-        self.db.run(lambda: self.db.writer.merge(part.database))
+
+        def stage() -> None:
+            nonlocal staged
+            staged = self.db.writer.merge(part.database)
+
+        self.db.run(stage)
         for (table, column, what), n in part.notes.items():
             self.db.notes.add(table, column, what, n)
-        self.places[key] = _place_format().pack(csv_at, *part.csv_lengths, cells_at, *(n for p in part.sheet_parts for n in p))
+        self.places[key] = _place_format().pack(csv_at, *part.csv_lengths, cells_at, *(n for p in part.sheet_parts for n in p),
+                                                *(first for first, _ in staged), *(n for _, n in staged))
         if part.sheet_notes:
             self.sheet_notes[key] = part.sheet_notes
 
@@ -246,7 +256,17 @@ class BatchTables:
         """Where ``key``'s share is: CSV offset, each table's CSV length, sheets offset, each sheet's (length, rows)."""
         n = len(self.columns)
         v = _place_format().unpack(self.places[key])
-        return v[0], v[1:n + 1], v[n + 1], v[n + 2:]
+        return v[0], v[1:n + 1], v[n + 1], v[n + 2:n + 2 + 2 * len(self.sheets)]
+
+    def _staged(self, order: list[str], table: int) -> Iterator[tuple[int, int]]:
+        """Where the rows of the ``table``-th table are in the staging database, a document of
+        ``order`` after the other: rowid ranges (``first < rowid <= last``), made as they are read."""
+        unpack, n = _place_format().unpack, len(self.columns)
+        for key in order:
+            v = unpack(self.places[key])
+            first, count = v[table - 2 * n], v[table - n]
+            if count:
+                yield first, first + count
 
     def _workbook(self, order: list[str]) -> None:
         spool = self.xlsx.writer
@@ -271,7 +291,7 @@ class BatchTables:
     def _database(self, stage: Path, order: list[str]) -> None:
         db = SqliteWriter(self.layout, self.db.temps[DATABASE], self.db.notes, source=stage)
         try:
-            db.copy_from(order)
+            db.copy_from(functools.partial(self._staged, order))
             db.commit({"planx_version": __version__, "schema_version": SCHEMA_VERSION, "documents": len(order)})
         finally:
             db.close()
@@ -290,9 +310,9 @@ class DocumentTables:
     worker builds it from the records it holds, so the batch's process only appends it): each
     table's CSV text (``csv_lengths`` bytes each, in ``table_layout`` order), each sheet's rows
     rendered (:func:`.excel.render_rows`, one sheet after the other, ``sheet_parts`` giving each
-    one's length in bytes and its rows), its database
-    rows (a serialized SQLite staging database tagged with the document's key), and what the
-    workbook and the database had to change in a value (:class:`~.cells.Notes` counts)."""
+    one's length in bytes and its rows), its database rows (a serialized SQLite staging
+    database), and what the workbook and the database had to change in a value
+    (:class:`~.cells.Notes` counts)."""
 
     csv: bytes
     csv_lengths: list[int]
@@ -305,8 +325,8 @@ class DocumentTables:
     seconds: float = 0.0  # CPU seconds it took to make
 
 
-def document_tables(result: ExtractResult, key: str) -> DocumentTables:
-    """``result``'s share of the batch tables (:class:`DocumentTables`), ``key`` naming it."""
+def document_tables(result: ExtractResult) -> DocumentTables:
+    """``result``'s share of the batch tables (:class:`DocumentTables`)."""
     t0 = time.process_time()
     layout = table_layout()
     rows = document_rows(result)
@@ -317,7 +337,7 @@ def document_tables(result: ExtractResult, key: str) -> DocumentTables:
     sheets = [render_rows(layout[n].columns, texts[n], sheet_notes, n) for n in in_book]
     notes = Notes()
     try:
-        database, error = staging_database(layout, rows, key, notes), ""
+        database, error = staging_database(layout, rows, notes), ""
     except Exception as e:  # noqa: BLE001 — reported as the database writer's failure, the others go on
         database, error = b"", f"internal error writing it ({type(e).__name__}: {e})"
     return DocumentTables(b"".join(csv_parts), [len(p) for p in csv_parts], b"".join(sheets),
