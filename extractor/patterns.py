@@ -19,6 +19,7 @@ import functools
 import hashlib
 import marshal
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -127,10 +128,30 @@ def words_source(name: str) -> Path:
     return _in_force(f"{name}.tsv", "word list")
 
 
+# Patterns written with nothing but plain characters, escaped punctuation, sets of plain
+# characters ("[。！？]", "[^\]]"), quantifiers and non-capturing groups: ``re`` and ``regex`` give
+# them the same matches, and ``re`` scans a text for them 1.5-2.5 times as fast ("[:：]",
+# "\[bookmark:[^\]]*\]").  No class such as \s or \d (``re`` and ``regex`` differ on a few
+# characters), no anchor, look-around, dot or named group; no alternation either ("要|应|须":
+# ``regex`` finds one of many words faster).
+_PLAIN_CHAR = r"[^\\\[\](){}.*+?^$|]"
+_RE_SAFE = re.compile(
+    rf"(?:{_PLAIN_CHAR}|\\[\[\](){{}}.*+?^$|\\/\-]"  # a character, or escaped punctuation
+    r"|\[\^?(?:\\[\[\]\\\-^]|[^\[\]\\\-^&|~])+\]"  # a set of plain or escaped characters
+    r"|(?<=[^(|])(?:[*+?]|\{\d+(?:,\d*)?\})\??"  # a quantifier (after what it repeats)
+    r"|\(\?:|\))+")
+
+
 @functools.lru_cache(maxsize=None)
 def compiled(pattern: str, flags: int = 0) -> "regex.Pattern":
     """A compiled ``regex`` pattern (cached); PatternFileError naming the file and the key when
-    a pattern of a pattern file does not compile."""
+    a pattern of a pattern file does not compile.  A pattern of :data:`_RE_SAFE`'s plain syntax
+    is compiled by ``re`` (same matches, found faster; the same methods)."""
+    if not flags and _RE_SAFE.fullmatch(pattern):
+        try:
+            return re.compile(pattern)  # type: ignore[return-value]
+        except re.error:
+            pass  # ("a**", "(?:*a)"): regex says what is wrong with it
     return _compile(pattern, flags | regex.V1)
 
 

@@ -454,3 +454,53 @@ def test_the_unit_checks_read_the_units_once_per_context():
     finally:
         units._occurrences = read
     assert len(calls) == 1 and len(found) == 2 and found == list(units.variants(ctx)) + list(units.unknown(ctx))
+
+
+def _library_patterns() -> list[str]:
+    """Every regular expression the pattern files declare."""
+    from extractor import patterns
+    from extractor.pattern_schema import SCHEMAS
+
+    for name in SCHEMAS:
+        patterns.load(name)
+    return sorted(patterns._PLACES)
+
+
+def test_plain_patterns_go_to_re_and_find_what_regex_finds():
+    """A pattern of the plain syntax is compiled by ``re``; on the corpora and on texts made of its
+    own characters and their neighbours it finds the same matches as ``regex`` (V1) does."""
+    import regex
+
+    from extractor.patterns import _RE_SAFE, compiled
+
+    plain = [p for p in _library_patterns() if _RE_SAFE.fullmatch(p)]
+    assert len(plain) >= 10  # the sentence marks, the colons, the bookmarks…
+    assert all(isinstance(compiled(p), re.Pattern) for p in plain)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPORA.glob("*.txt"))]
+    rng = random.Random(5)
+    for p in plain:
+        slow = regex.compile(p, regex.V1)
+        chars = sorted({c for c in p if c not in "\\[]()?:*+{}^"}) + ["\n", " ", "\u3000", "\x1c", "a", "1"]
+        made = ["".join(rng.choice(chars) for _ in range(rng.randrange(40))) for _ in range(300)]
+        for text in texts + made:
+            assert ([m.span() for m in compiled(p).finditer(text)]
+                    == [m.span() for m in slow.finditer(text)]), (p, text[:80])
+
+
+@pytest.mark.parametrize("pattern", [r"\s+", r"\d", "a|b", "^a", "a.b", "(?<=a)b", "(?P<n>a)", "[a-z]", "[[:alpha:]]",
+                                     "[a&&b]", r"\p{Han}", "(a)"])
+def test_other_syntax_stays_with_regex(pattern):
+    import regex
+
+    from extractor.patterns import compiled
+
+    assert isinstance(compiled(pattern), regex.Pattern)
+
+
+def test_a_bad_plain_looking_pattern_is_reported_by_regex():
+    import regex
+
+    from extractor.patterns import compiled
+
+    with pytest.raises(regex.error):
+        compiled("(?:*a)")

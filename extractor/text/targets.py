@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 import regex
 
 from ..language.dates import DateExpr, YearContext
-from ..language.numbers import Quantity, may_hold_quantities
+from ..language.numbers import Quantity
 from ..language.punctuation import marks
 from ..model import Document
 from ..patterns import compiled, compiled_plain, load
@@ -327,9 +327,8 @@ def extract(doc: Document, struct, info, prose: Optional[Prose] = None,
     out: list[Target] = []
     review: dict[int, bool] = {}  # id of a section → it reviews the past
     for psg in prose.passages:
-        if (_report(psg.dates) or not may_hold_quantities(psg.text.text)
-                or _review(struct, psg.block.index, review) or not psg.quantities):
-            continue  # (the cheap tests first)
+        if _report(psg.dates) or _review(struct, psg.block.index, review) or not psg.quantities:
+            continue  # (the cheap tests first; the quantities are found once per passage, for every extractor)
         place = place_of(struct, psg.block.index)
         path = _section_path(struct, psg.block.index)
         text = psg.text.text
