@@ -32,7 +32,7 @@ def extract_document_info(doc: Document, struct) -> DocumentInfo:
         head = [b for b in head if b.line < first_heading] or head[:5]
     head_text = "\n".join(b.text for b in head)
 
-    notice = compiled(p["notice"]).search(head_text)
+    notice = compiled(p["notice"]).search(head_text) if compiled(p["notice_cue"]).search(head_text) else None
     if notice:
         info.title = compiled(r"\s+").sub("", notice["title"])
         info.issuer = notice["issuer"]

@@ -217,7 +217,7 @@ SCHEMAS: dict[str, dict] = {
     },
     "measures": {"unit_spellings": [(Rx(), str)]},
     "metadata": {
-        "head_blocks": int, "notice": Rx("issuer", "title"), "notice_plain": Rx("issuer"),
+        "head_blocks": int, "notice": Rx("issuer", "title"), "notice_cue": Rx(), "notice_plain": Rx("issuer"),
         "doc_number": Rx(), "doc_number_line": Rx("num"), "issuer_line": Rx("issuer"),
         "date_line": Rx("date", "published"), "version_label": Rx("label"),
         "version_in_title": Rx("label"), "title_words": Rx(), "title_head": Rx(), "title_cont": Rx(),

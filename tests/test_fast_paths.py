@@ -504,3 +504,23 @@ def test_a_bad_plain_looking_pattern_is_reported_by_regex():
 
     with pytest.raises(regex.error):
         compiled("(?:*a)")
+
+
+def test_the_notice_cue_is_found_in_every_notice():
+    """metadata reads the notice only where its cue is: every text the notice pattern finds a
+    notice in holds the cue (texts made from the pattern's own words)."""
+    from extractor.patterns import compiled, load
+
+    p = load("metadata")
+    notice, cue = compiled(p["notice"]), compiled(p["notice_cue"])
+    rng = random.Random(3)
+    slots = [["", "某某市人民政府", "某某市人民政府办公厅 省发展和改革委员会"], ["", " ", "\u3000", "\n"], ["", "关于"],
+             ["印发", "转发", "发布", "印", "发"], ["", " ", "\u3000\u3000", "\n"], ["《", ""],
+             ["生态环境保护规划", "规划"], ["》", ""], ["", "等三个文件"], ["", " "], ["的通知", "通知"]]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(slot) for slot in slots)
+        if notice.search(text):
+            found += 1
+            assert cue.search(text), text
+    assert found > 50
