@@ -293,11 +293,11 @@ def _base_year(doc: Document, period: Optional[PlanPeriod], p: dict) -> Optional
 def _phases(doc: Document, p: dict) -> list[Phase]:
     phases: list[Phase] = []
     seen = set()
-    named, step = compiled(p["phase_named"]), compiled(p["phase_step"])
+    named, step, cue = compiled(p["phase_named"]), compiled(p["phase_step"]), compiled(p["phase_named_cue"])
     for b in doc.blocks:
         if b.kind != "paragraph":
             continue
-        for m in named.finditer(b.text):
+        for m in named.finditer(b.text) if cue.search(b.text) else ():
             if m["name"] not in seen:
                 seen.add(m["name"])
                 phases.append(Phase(m["name"], str(int(m["start"])), str(int(m["end"]))))

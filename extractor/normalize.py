@@ -4,7 +4,6 @@ Works on :class:`MappedText` so that every surviving character still maps to its
 """
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 from .model import MappedText, Offsets, offsets_of
@@ -42,12 +41,11 @@ def _kept_offsets(offsets: Offsets, keep: list[tuple[int, int]]) -> Offsets:
     return out
 
 
-@functools.lru_cache(maxsize=None)
-def _removals(bookmark: str, han_digit_space: str) -> "regex.Pattern":
-    """One regex matching where a bookmark or a Han–digit space does (a text it does not match
-    needs neither removal: one search instead of two); built once per pair of patterns (asked
-    for every line a reader reads)."""
-    return compiled(f"(?:{bookmark})|(?:{han_digit_space})")
+def _needs_removal(text: str, p: dict) -> bool:
+    """``text`` holds a bookmark or a Han–digit space (``p``: patterns/text.toml); the slow test
+    for the space only where its cue is (asked for every line a reader reads)."""
+    return bool(compiled(p["bookmark"]).search(text) or compiled(p["han_digit_space_cue"]).search(text)
+                and compiled(p["han_digit_space"]).search(text))
 
 
 def clean(m: MappedText) -> MappedText:
@@ -55,7 +53,7 @@ def clean(m: MappedText) -> MappedText:
     MappedText, which may share ``m``'s offsets when nothing was removed)."""
     p = load("text")
     out = m
-    if _removals(p["bookmark"], p["han_digit_space"]).search(m.text):
+    if _needs_removal(m.text, p):
         out = remove_matches(remove_matches(m, p["bookmark"]), p["han_digit_space"])
     text = out.text
     if text and not text[0].isspace() and not text[-1].isspace():  # nothing to strip: no copy

@@ -225,7 +225,7 @@ SCHEMAS: dict[str, dict] = {
         "national_region": str, "region_mention": Rx("region"), "region_mention_exclude": Rx(),
         "period_range": Rx("start", "end"), "period_statement": Rx(),
         "base_year": Rx("y1", "y2"), "comparison_base": Rx("year"),
-        "phase_named": Rx("name", "start", "end"), "phase_step": Rx("name", "range"),
+        "phase_named": Rx("name", "start", "end"), "phase_named_cue": Rx(), "phase_step": Rx("name", "range"),
         "plan_types": [str], "addressee_line": Rx(), "title_part": Rx(), "title_max_lines": int,
         "notice_title_end": Rx(), "transmittal": Rx(), "title_issuer": Rx("issuer"), "tail_blocks": int,
         "horizon": Rx("y"), "goal_section": Rx(), "horizon_max_years": int,
@@ -289,7 +289,8 @@ SCHEMAS: dict[str, dict] = {
         "kind": {"forward_section": Rx(), "closing_section": Rx(), "descriptive_section": Rx(),
                  "fact_subject": Rx(), "status_cue": Rx(), "goal_cue": Rx()},
     },
-    "text": {"bookmark": Rx(), "toc_bookmark": Rx(), "han_digit_space": Rx(), "line_end_punct": Rx(),
+    "text": {"bookmark": Rx(), "toc_bookmark": Rx(), "han_digit_space": Rx(), "han_digit_space_cue": Rx(),
+             "line_end_punct": Rx(),
              "page_split_min_len": int, "page_split_prose": Rx()},
     "units": {
         "grammar": {"region": Rx(), "region_marks": str, "aside": Rx(), "name_chars": Rx(), "list_sep": Rx(),

@@ -524,3 +524,28 @@ def test_the_notice_cue_is_found_in_every_notice():
             found += 1
             assert cue.search(text), text
     assert found > 50
+
+
+_PHASE_SLOTS = [["", "规划", "。"], ["近期", "中期", "远期", "近中期", "中远期", "期", "近"], ["", "：", "为", "（"],
+                [" ", "", "\u3000"], ["2021", "２０２５", "2035"], ["", "年"], ["～", "-", "至", "到"], ["2025", "2030"], ["年", ""]]
+_SPACE_SLOTS = [["", "规划", "a"], ["", "年", "2021", "２０２５"], ["", " ", "\u3000", "  "], ["", "5", "月", "x"], ["", "目标"]]
+
+
+@pytest.mark.parametrize("file, pattern, cue, slots", [
+    ("metadata", "phase_named", "phase_named_cue", _PHASE_SLOTS),
+    ("text", "han_digit_space", "han_digit_space_cue", _SPACE_SLOTS),
+])
+def test_a_cue_is_found_wherever_its_pattern_is(file, pattern, cue, slots):
+    """A pattern tried only where its cue is: the cue is in every text the pattern matches (the
+    corpora's lines, and texts made slot by slot of what the pattern reads and what it does not)."""
+    from extractor.patterns import compiled, load
+
+    rx, cue_rx = compiled(load(file)[pattern]), compiled(load(file)[cue])
+    rng = random.Random(8)
+    texts = _corpus_lines() + ["".join(rng.choice(slot) for slot in slots) for _ in range(3000)]
+    hits = 0
+    for text in texts:
+        if rx.search(text):
+            hits += 1
+            assert cue_rx.search(text), text
+    assert hits > 100
