@@ -62,4 +62,6 @@ def clean(m: MappedText) -> MappedText:
 
 
 def has_toc_bookmark(s: str) -> bool:
-    return compiled(load("text")["toc_bookmark"]).search(s) is not None
+    """``s`` holds a table-of-contents bookmark (a kind of bookmark: looked for where one is)."""
+    p = load("text")
+    return compiled(p["bookmark"]).search(s) is not None and compiled(p["toc_bookmark"]).search(s) is not None

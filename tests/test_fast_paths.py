@@ -528,12 +528,15 @@ def test_the_notice_cue_is_found_in_every_notice():
 
 _PHASE_SLOTS = [["", "规划", "。"], ["近期", "中期", "远期", "近中期", "中远期", "期", "近"], ["", "：", "为", "（"],
                 [" ", "", "\u3000"], ["2021", "２０２５", "2035"], ["", "年"], ["～", "-", "至", "到"], ["2025", "2030"], ["年", ""]]
+_TOC_SLOTS = [["", "规划", "一、"], ["[bookmark:", "[bookmark: ", "[bookmark:\u3000", "bookmark:"], ["", " ", "\t"],
+              ["_Toc123", "_Ref4", "_Toc"], ["", " x", "]]"], ["]", ""], ["", "总则"]]
 _SPACE_SLOTS = [["", "规划", "a"], ["", "年", "2021", "２０２５"], ["", " ", "\u3000", "  "], ["", "5", "月", "x"], ["", "目标"]]
 
 
 @pytest.mark.parametrize("file, pattern, cue, slots", [
     ("metadata", "phase_named", "phase_named_cue", _PHASE_SLOTS),
     ("text", "han_digit_space", "han_digit_space_cue", _SPACE_SLOTS),
+    ("text", "toc_bookmark", "bookmark", _TOC_SLOTS),
 ])
 def test_a_cue_is_found_wherever_its_pattern_is(file, pattern, cue, slots):
     """A pattern tried only where its cue is: the cue is in every text the pattern matches (the
