@@ -552,3 +552,26 @@ def test_a_cue_is_found_wherever_its_pattern_is(file, pattern, cue, slots):
             hits += 1
             assert cue_rx.search(text), text
     assert hits > 100
+
+
+def test_the_quantity_scan_yields_the_numbers_with_a_unit_of_the_plain_scan():
+    """The quantity regex passes over a bare numeral inside the scan ((*SKIP)(*FAIL) after it):
+    its matches are those of the plain number regex that hold a percent word, a magnitude or a
+    unit, spans and groups alike (corpora lines and random texts of numerals, units and words)."""
+    import regex
+
+    from extractor.language import numbers
+    from extractor.patterns import compiled
+
+    plain, fast = regex.compile(numbers._number_rx(), regex.V1), numbers._quantity_rx()
+    assert compiled(numbers._number_rx()).pattern in fast.pattern
+    rng = random.Random(21)
+    parts = list("零〇一二两三四五六七八九十百千万亿点分之余多个%％年月日元吨公里米1234567890.,~～—-至到 重进步统") + \
+        ["百分之", "万亿", "千万", "百分点", "平方公里", "三百分之五"]
+    texts = _corpus_lines() + ["".join(rng.choice(parts) for _ in range(rng.randrange(1, 14))) for _ in range(20_000)]
+    kept = 0
+    for text in texts:
+        want = [(m.span(), m.groups()) for m in plain.finditer(text) if m["unit"] or m["mag"] or m["pct"]]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == want, text
+        kept += len(want)
+    assert kept > 1000
