@@ -4,13 +4,8 @@ Works on :class:`MappedText` so that every surviving character still maps to its
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .model import MappedText, Offsets, offsets_of
 from .patterns import compiled, load
-
-if TYPE_CHECKING:
-    import regex
 
 
 def remove_matches(m: MappedText, pattern: str) -> MappedText:
@@ -44,8 +39,8 @@ def _kept_offsets(offsets: Offsets, keep: list[tuple[int, int]]) -> Offsets:
 def _needs_removal(text: str, p: dict) -> bool:
     """``text`` holds a bookmark or a Han–digit space (``p``: patterns/text.toml); the slow test
     for the space only where its cue is (asked for every line a reader reads)."""
-    return bool(compiled(p["bookmark"]).search(text) or compiled(p["han_digit_space_cue"]).search(text)
-                and compiled(p["han_digit_space"]).search(text))
+    return bool(compiled(p["bookmark"]).search(text)
+                or (compiled(p["han_digit_space_cue"]).search(text) and compiled(p["han_digit_space"]).search(text)))
 
 
 def clean(m: MappedText) -> MappedText:
