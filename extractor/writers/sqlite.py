@@ -41,7 +41,7 @@ class SqliteWriter:
     def __init__(self, tables: dict[str, Table], path: Path | str, notes: Notes, staging: bool = False,
                  source: Optional[Path] = None, image: Optional[bytes] = None):
         self.con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.tables, self.notes, self.staging = tables, notes, staging
+        self.tables, self.notes = tables, notes
         self.inserts: dict[str, str] = {}
         self.lists = {name: [i for i, c in enumerate(t.columns) if c.kind != "scalar"] for name, t in tables.items()}
         self.last = dict.fromkeys(tables, 0)  # a staging database: each table's last rowid (see merge)
