@@ -121,7 +121,7 @@ def test_whole_text_nfkc_equals_nfkc_per_character(seed):
 def _all_dates(text: str, ctx, monkeypatch) -> list:
     with monkeypatch.context() as m:
         m.setitem(dates._p(), "cue", "")  # the plain path: every passage searched,
-        m.setattr(dates, "_outer", functools.partial(dates._outer, ""))  # at every position
+        m.setattr(dates, "_outer", functools.partial(dates._outer, "", False))  # at every position, each match to Python
         return dates.find_dates(text, ctx)
 
 

@@ -95,21 +95,37 @@ def _strip_names(rx: str) -> str:
     return compiled_plain(r"\(\?P<\w+>").sub("(?:", rx)
 
 
+def _nonempty_point(rx: str, prefix: str) -> tuple[str, str]:
+    """``rx`` (a point: every part of it that takes a character is in a named group) with its
+    groups renamed ``prefix`` + name, and a test to put after it that passes over the place
+    when none of them took part (the point is empty: a digit that opens no date), as a
+    discarded match is passed over — from its end (``(*SKIP)(*FAIL)``)."""
+    names = compiled_plain(r"\(\?P<(\w+)>").findall(rx)
+    renamed = compiled_plain(r"\(\?P<(\w+)>").sub(lambda m: f"(?P<{prefix}{m[1]}>", rx)
+    test = "(*SKIP)(*FAIL)"
+    for name in reversed(names):
+        test = f"(?({prefix}{name})|{test})"
+    return renamed, test
+
+
 # Where no date starts: at a digit that continues a number (the grammar opens a year, a year
 # range or a month with "(?<!\d)"); the plain search finds an empty point at each such digit
 _INSIDE_A_NUMBER = r"(?!(?<=\d)\d)"
 
 
 @functools.lru_cache(maxsize=None)
-def _outer(guard: str = _INSIDE_A_NUMBER) -> regex.Pattern:
+def _outer(guard: str = _INSIDE_A_NUMBER, pass_empty: bool = True) -> regex.Pattern:
     """Any date expression: a prefix, then a plan period, a year range or a point or range of
-    points, then a suffix (``guard``: the positions passed over; tests/test_fast_text.py
-    compares with the plain search)."""
+    points, then a suffix (``guard``: the positions passed over; ``pass_empty``: an empty point
+    passed over inside the search, not matched; tests/test_fast_text.py compares with the plain
+    search)."""
     p = _p()
     pt = _strip_names(p["point"])
+    first, taken = _nonempty_point(p["point"], "_p1_")
+    taken = taken if pass_empty else ""
     return compiled(
         rf"{guard}(?P<pre>{p['prefix']})?(?:(?P<pp>{_strip_names(five_year_rx() + p['period_word'])})|(?P<yr>{_strip_names(p['year_range'])})"
-        rf"|(?P<p1>{p['point_start']}{pt})(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
+        rf"|(?P<p1>{p['point_start']}{first}){taken}(?:{p['range_sep']}(?P<p2>(?=\d){pt}))?)(?P<suf>{p['suffix']})?"
     )
 
 
