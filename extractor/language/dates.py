@@ -91,8 +91,11 @@ def _p() -> dict:
     return load("dates")
 
 
+_GROUP_NAME = r"\(\?P<(\w+)>"  # where a named group opens, its name captured
+
+
 def _strip_names(rx: str) -> str:
-    return compiled_plain(r"\(\?P<\w+>").sub("(?:", rx)
+    return compiled_plain(_GROUP_NAME).sub("(?:", rx)
 
 
 def _nonempty_point(rx: str, prefix: str) -> tuple[str, str]:
@@ -100,8 +103,8 @@ def _nonempty_point(rx: str, prefix: str) -> tuple[str, str]:
     groups renamed ``prefix`` + name, and a test to put after it that passes over the place
     when none of them took part (the point is empty: a digit that opens no date), as a
     discarded match is passed over — from its end (``(*SKIP)(*FAIL)``)."""
-    names = compiled_plain(r"\(\?P<(\w+)>").findall(rx)
-    renamed = compiled_plain(r"\(\?P<(\w+)>").sub(lambda m: f"(?P<{prefix}{m[1]}>", rx)
+    names = compiled_plain(_GROUP_NAME).findall(rx)
+    renamed = compiled_plain(_GROUP_NAME).sub(lambda m: f"(?P<{prefix}{m[1]}>", rx)
     test = "(*SKIP)(*FAIL)"
     for name in reversed(names):
         test = f"(?({prefix}{name})|{test})"
@@ -286,7 +289,8 @@ def find_dates(text: str, ctx: YearContext) -> list[DateExpr]:
     for m in _outer().finditer(text):
         pre, suf, pp, yr, s1, s2 = m.group(*groups)
         if not (pp or yr or s1):
-            continue  # the point matched nothing: no date (a number, or a prefix before one)
+            continue  # the point matched nothing: no date (a number, or a prefix before one; only
+            #           the plain search of the tests, _outer(pass_empty=False), brings such a match)
         pre, suf = pre or "", suf or ""
         if pp:
             pm = compiled(five_year_rx() + _p()["period_word"]).fullmatch(pp)
