@@ -22,7 +22,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Optional, Union
 
-from .collector import collector_paused
+from .collector import pause, resume
 from .model import Span
 
 SCHEMA_VERSION = "2"
@@ -615,10 +615,13 @@ class ExtractResult:
 
     def to_json(self) -> dict:
         """Exactly the JSON written per document."""
-        with collector_paused():
+        paused = pause()  # (not a ``with``: see collector.pause)
+        try:
             out = {"schema_version": SCHEMA_VERSION, "document": to_json(self.document)}
             for kind in KINDS:
                 out[kind] = to_json(getattr(self, kind))
+        finally:
+            resume(paused)
         return out
 
     to_dict = to_json

@@ -349,6 +349,57 @@ def test_a_results_json_form_is_built_without_the_cycle_collector():
     assert data == result.to_json() and ExtractResult.from_json(data) == result
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="before 3.11 a call makes a frame object: a pause's end allocates")
+def test_writing_each_result_and_letting_it_go_starts_no_collection(tmp_path: Path):
+    """extract → to_dict → write_document_json, document after document: no automatic collection
+    walks a result or its JSON form (each pause ends allocating nothing, the next begins before
+    allocating, and the objects go by reference counting), where two passes a document walked
+    them (1 % of the seeds' time, 2 % of a 16× document's); the JSON is the same."""
+    from extractor.writers.jsonfile import write_document_json
+
+    for path in CORPORA:
+        write_document_json(extract(path).to_dict(), tmp_path / "first")
+    passes: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    again = tmp_path / "again"  # (made before: an allocation between to_dict and the write starts a pass)
+    gc.callbacks.append(count)
+    try:
+        for path in CORPORA:
+            write_document_json(extract(path).to_dict(), again)
+    finally:
+        gc.callbacks.remove(count)
+    assert passes == []
+    assert all((tmp_path / "again" / p.name).read_bytes() == p.read_bytes()
+               for p in (tmp_path / "first").iterdir())
+
+
+def test_pauses_nest_and_leave_the_collector_as_they_found_it():
+    from extractor.collector import collector_paused, pause, resume
+
+    assert gc.isenabled()
+    with collector_paused():
+        inner = pause()
+        with collector_paused():
+            assert not gc.isenabled()
+        resume(inner)
+        assert inner is False and not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # off before: off after
+    finally:
+        gc.enable()
+    with pytest.raises(KeyError), collector_paused():
+        raise KeyError("x")
+    assert gc.isenabled()
+
+
 class _Node:
     pass
 
