@@ -171,6 +171,16 @@ def _compile(pattern: str, flags: int) -> "regex.Pattern":
         raise PatternFileError(path, f"{place} is not a valid regular expression ({e})") from None
 
 
+def unless_any(names: list[str]) -> str:
+    """A test to put after groups of a pattern: it passes over the place when none of the named
+    groups took part, resuming the scan from there as after a match found and discarded
+    (``(*SKIP)(*FAIL)``), so such matches never reach Python."""
+    test = "(*SKIP)(*FAIL)"
+    for name in reversed(names):
+        test = f"(?({name})|{test})"
+    return test
+
+
 @functools.lru_cache(maxsize=None)
 def group_numbers(rx: "regex.Pattern", *names: str) -> tuple[int, ...]:
     """The numbers of named groups of ``rx``: ``m.group(*group_numbers(rx, "a", "b"))`` reads

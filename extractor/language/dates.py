@@ -16,7 +16,7 @@ from typing import Optional
 
 import regex
 
-from ..patterns import compiled, compiled_plain, group_numbers, load
+from ..patterns import compiled, compiled_plain, group_numbers, load, unless_any
 from .numerals import digit_by_digit, small_int
 from .periods import five_year_rx, ten_x_five
 from .punctuation import marks
@@ -105,10 +105,7 @@ def _nonempty_point(rx: str, prefix: str) -> tuple[str, str]:
     discarded match is passed over — from its end (``(*SKIP)(*FAIL)``)."""
     names = compiled_plain(_GROUP_NAME).findall(rx)
     renamed = compiled_plain(_GROUP_NAME).sub(lambda m: f"(?P<{prefix}{m[1]}>", rx)
-    test = "(*SKIP)(*FAIL)"
-    for name in reversed(names):
-        test = f"(?({prefix}{name})|{test})"
-    return renamed, test
+    return renamed, unless_any([prefix + name for name in names])
 
 
 # Where no date starts: at a digit that continues a number (the grammar opens a year, a year

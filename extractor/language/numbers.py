@@ -14,7 +14,7 @@ from typing import Optional
 
 import regex
 
-from ..patterns import compiled, compiled_plain, group_numbers, load
+from ..patterns import compiled, compiled_plain, group_numbers, load, unless_any
 from .normalise import nfkc
 from .numerals import digit_values
 
@@ -152,7 +152,7 @@ def _quantity_rx() -> regex.Pattern:
     """:func:`_number_rx` where it has a percent word, a magnitude or a unit: a bare numeral is
     passed over inside the scan, from its end as a match would be (atomic, then ``(*SKIP)(*FAIL)``),
     so every match is one of :func:`_number_rx`'s, and two thirds of those never reach Python."""
-    return compiled(rf"(?>{_number_rx()})(?(pct)|(?(mag)|(?(unit)|(*SKIP)(*FAIL))))")
+    return compiled(rf"(?>{_number_rx()}){unless_any(['pct', 'mag', 'unit'])}")
 
 
 def _is_cn(s: str) -> bool:
