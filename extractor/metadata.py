@@ -13,7 +13,7 @@ from typing import Optional
 from .language.dates import parse_full_date
 from .language.periods import find_plan, five_year_rx, ten_x_five
 from .model import Block, Document
-from .patterns import compiled, load
+from .patterns import compiled, compiled_regex, load
 from .records import DocumentInfo, Phase, PlanPeriod
 from .text.declared import declared_counts
 
@@ -194,7 +194,7 @@ def _region(doc: Document, info: DocumentInfo, p: dict) -> Optional[str]:
     if m:
         return m["region"]
     excl = compiled(p["region_mention_exclude"])
-    mentions = [x["region"] for x in compiled(p["region_mention"]).finditer(text, overlapped=True)
+    mentions = [x["region"] for x in compiled_regex(p["region_mention"]).finditer(text, overlapped=True)
                 if not excl.match(x["region"])]
     title = info.title
     # prefer a place the title names without its suffix ("美丽济宁" → 济宁市)

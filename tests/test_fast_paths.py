@@ -466,28 +466,58 @@ def _library_patterns() -> list[str]:
     return sorted(patterns._PLACES)
 
 
+def _made_texts(pattern: str, rng: random.Random, count: int) -> list[str]:
+    """Texts made of a pattern's own characters (its \\uXXXX ones, the ends and the middle of its
+    ranges) and their neighbours: where the pattern matches, half matches and fails."""
+    chars = {c for c in pattern if c not in "\\[]()?:*+{}^$|"}
+    chars |= {chr(int(h, 16)) for h in re.findall(r"\\u([0-9a-fA-F]{4})", pattern)}
+    for lo, hi in re.findall(r"(?<!\\)(\\u[0-9a-fA-F]{4}|[^\\\[\]])-(\\u[0-9a-fA-F]{4}|[^\\\[\]])", pattern):
+        lo, hi = (chr(int(x[2:], 16)) if x.startswith("\\u") else x for x in (lo, hi))
+        chars |= {lo, hi, chr((ord(lo) + ord(hi)) // 2)}
+    pool = sorted(chars) + ["\n", " ", "\u3000", "\x1c", "a", "1", "。"]
+    return ["".join(rng.choice(pool) for _ in range(rng.randrange(40))) for _ in range(count)]
+
+
 def test_plain_patterns_go_to_re_and_find_what_regex_finds():
     """A pattern of the plain syntax is compiled by ``re``; on the corpora and on texts made of its
-    own characters and their neighbours it finds the same matches as ``regex`` (V1) does."""
+    own characters and their neighbours it finds the same matches as ``regex`` (V1) does, by
+    ``finditer``, and by ``search`` and ``match`` between any two places of a text."""
     import regex
 
     from extractor.patterns import _RE_SAFE, compiled
 
     plain = [p for p in _library_patterns() if _RE_SAFE.fullmatch(p)]
-    assert len(plain) >= 10  # the sentence marks, the colons, the bookmarks…
+    assert len(plain) >= 80  # the sentence marks, the colons, the bookmarks, the duty words…
+    assert sum("|" in p for p in plain) >= 30 and sum(p.startswith("^") or p.endswith("$") for p in plain) >= 20
     assert all(isinstance(compiled(p), re.Pattern) for p in plain)
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPORA.glob("*.txt"))]
     rng = random.Random(5)
     for p in plain:
-        slow = regex.compile(p, regex.V1)
-        chars = sorted({c for c in p if c not in "\\[]()?:*+{}^"}) + ["\n", " ", "\u3000", "\x1c", "a", "1"]
-        made = ["".join(rng.choice(chars) for _ in range(rng.randrange(40))) for _ in range(300)]
+        fast, slow = compiled(p), regex.compile(p, regex.V1)
+        made = _made_texts(p, rng, 300)
         for text in texts + made:
-            assert ([m.span() for m in compiled(p).finditer(text)]
-                    == [m.span() for m in slow.finditer(text)]), (p, text[:80])
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], (p, text[:80])
+        for text in made:
+            i = rng.randrange(len(text) + 1)
+            j = rng.randrange(i, len(text) + 1)
+            for how in ("search", "match"):
+                got, want = getattr(fast, how)(text, i, j), getattr(slow, how)(text, i, j)
+                assert (got and got.span()) == (want and want.span()), (p, how, text, i, j)
 
 
-@pytest.mark.parametrize("pattern", [r"\s+", r"\d", "a|b", "^a", "a.b", "(?<=a)b", "(?P<n>a)", "[a-z]", "[[:alpha:]]",
+def test_the_plain_syntax_is_told_apart():
+    """Alternatives, anchors, ranges and \\uXXXX characters are plain; classes, dots, capturing
+    groups, look-arounds and ``regex``'s own set syntax are not."""
+    from extractor.patterns import _RE_SAFE
+
+    plain = ["a|b", "^a$", "(?:到|至)?[0-9０-９]{1,4}年", r"[ \u3000]", r"[\-a]", r"\[bookmark:[^\]]*\]", "^$"]
+    other = [r"\s+", r"\d", "a.b", "(?<=a)b", "(?!a)b", "(?P<n>a)", "(a)", "[[:alpha:]]", "[a&&b]", "[a--b]",
+             r"\p{Han}", "(?i)a", r"\bA"]
+    assert [p for p in plain if not _RE_SAFE.fullmatch(p)] == []
+    assert [p for p in other if _RE_SAFE.fullmatch(p)] == []
+
+
+@pytest.mark.parametrize("pattern", [r"\s+", r"\d", "a.b", "(?<=a)b", "(?P<n>a)", "[[:alpha:]]",
                                      "[a&&b]", r"\p{Han}", "(a)"])
 def test_other_syntax_stays_with_regex(pattern):
     import regex
@@ -495,6 +525,16 @@ def test_other_syntax_stays_with_regex(pattern):
     from extractor.patterns import compiled
 
     assert isinstance(compiled(pattern), regex.Pattern)
+
+
+def test_regex_keywords_have_a_regex_pattern():
+    """``compiled_regex`` gives ``regex``'s pattern also for plain syntax (``overlapped=True``)."""
+    import regex
+
+    from extractor.patterns import compiled, compiled_regex
+
+    assert isinstance(compiled("市|县"), re.Pattern)
+    assert [m.group() for m in compiled_regex("济南市|南市").finditer("济南市", overlapped=True)] == ["济南市", "南市"]
 
 
 def test_a_bad_plain_looking_pattern_is_reported_by_regex():
