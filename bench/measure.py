@@ -3,7 +3,11 @@
 
     python bench/measure.py TREE SPEC.json     # prints one JSON object
 
-SPEC: {"warm": [path, …], "runs": [{"label", "path", "repeats", "timeout"}, …]}.  Every input is
+SPEC: {"warm": [path, …], "runs": [{"label", "path", "repeats", "timeout"}, …], "floor": {"pattern",
+"paths", "passes"}}.  With "floor", the process first times that many passes of one compiled
+``regex`` pattern over the files' text, decoding included, and again after the runs: the least
+CPU seconds of a pass is reported as the run labelled "floor" (the floor of a text tool, measured
+in the same process and moments as planx).  Every input is
 extracted ``repeats`` times after the warm-up; the pass with the least CPU time is reported: its
 CPU seconds (``cpu``: all stages plus writing the JSON; robust to the load of a shared machine),
 CPU seconds per stage, wall seconds (``total``), and the first pass's CPU seconds (``first_cpu``).  A run whose first pass exceeds ``timeout`` seconds is not repeated
@@ -38,6 +42,20 @@ def _work(extract, write, path: str, out: Path) -> dict[str, float]:
     return t
 
 
+def _floor(spec: dict) -> float:
+    """CPU seconds of the quickest of ``passes`` passes of ``pattern`` over the ``paths``' text."""
+    import regex
+
+    rx = regex.compile(spec["pattern"])
+    best = float("inf")
+    for _ in range(spec["passes"]):
+        c0 = time.process_time()
+        for path in spec["paths"]:
+            sum(1 for _ in rx.finditer(Path(path).read_bytes().decode("utf-8")))
+        best = min(best, time.process_time() - c0)
+    return best
+
+
 def main() -> None:
     tree, spec = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
     sys.path.insert(0, str(tree))
@@ -47,6 +65,7 @@ def main() -> None:
     from extractor.writers.jsonfile import write_document_json
 
     results = {}
+    floor = _floor(spec["floor"]) if "floor" in spec else None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         t0 = time.perf_counter()
@@ -66,6 +85,8 @@ def main() -> None:
             best["first_cpu"] = first
             results[run["label"]] = best
             print(json.dumps({"progress": run["label"], "s": best["total"]}), file=sys.stderr, flush=True)
+    if floor is not None:
+        results["floor"] = {"cpu": min(floor, _floor(spec["floor"]))}
     print(json.dumps(results))
 
 
