@@ -39,6 +39,7 @@ CORPORA = ROOT / "corpora"
 FIXTURES = ROOT / "tests" / "fixtures"
 STAGES = ("read", "structure", "tables", "text", "audit", "write")
 CURVE = (1, 2, 4, 8, 16)
+QUIET_STEAL, QUIET_RETRIES = 0.01, 2  # a batch run on a quiet machine: the host's steal at most 1 % of the cores
 SEED_ROUNDS = 3  # the seeds' rounds per round of the other sections (a round of them takes seconds)
 FLOOR_RX = r"\d+(?:\.\d+)?\s*(?:%|万|亿|个|家|处|年|月|日|吨|公里|平方米|立方米)"
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as users run it
@@ -505,8 +506,8 @@ def batch(folder: Path, out: Path, jobs: int) -> dict:
     res = json.loads(p.stdout.strip().splitlines()[-1])
     res["wall"] = time.perf_counter() - t0
     after = cpu_ticks()
-    res["steal"] = (f"{100 * (after[1] - ticks[1]) / max(1, after[0] - ticks[0]):.1f}%"
-                    if ticks and after else "")
+    res["steal_share"] = (after[1] - ticks[1]) / max(1, after[0] - ticks[0]) if ticks and after else None
+    res["steal"] = f"{100 * res['steal_share']:.1f}%" if res["steal_share"] is not None else ""
     return res
 
 
@@ -514,19 +515,32 @@ def batch_section(tmp: Path, sources: list[Path], docs: int, rounds: int = 2) ->
     """(title, markdown table) of the batch runs: a small batch at --jobs 2, then ``docs``
     documents at --jobs 1 and 2, ``rounds`` times alternately (each mode's run with the least wall
     time is reported, every wall time listed: a shared machine's noise moves one run by 5-10 %);
-    memory of the parent before and after the batch tables."""
+    a mode none of whose runs had a quiet machine (the host's steal at most QUIET_STEAL of the
+    cores: it takes more from --jobs 2, whose cores are both busy) runs again, at most
+    QUIET_RETRIES times; memory of the parent before and after the batch tables."""
     small = max(10, docs // 5)
     make_batch(tmp / "batch", docs, sources)
     make_batch(tmp / "small", small, sources)
     runs = [(small, 2, batch(tmp / "small", tmp / "out_s", 2))]
     walls: dict[int, list[str]] = {1: [], 2: []}
     best: dict[int, dict] = {}
+    quiet: set[int] = set()  # the modes that had a run on a quiet machine
+
+    def one_run(j: int) -> None:
+        r = batch(tmp / "batch", tmp / f"out{j}", j)
+        walls[j].append(f"{r['wall']:.1f}" + (f" ({r['steal']})" if r["steal"] else ""))
+        if r["steal_share"] is None or r["steal_share"] <= QUIET_STEAL:
+            quiet.add(j)
+        if j not in best or r["wall"] < best[j]["wall"]:
+            best[j] = r
+
     for _ in range(max(1, rounds)):
         for j in (1, 2):
-            r = batch(tmp / "batch", tmp / f"out{j}", j)
-            walls[j].append(f"{r['wall']:.1f}" + (f" ({r['steal']})" if r["steal"] else ""))
-            if j not in best or r["wall"] < best[j]["wall"]:
-                best[j] = r
+            one_run(j)
+    for _ in range(QUIET_RETRIES):
+        for j in (1, 2):
+            if j not in quiet:
+                one_run(j)
     runs += [(docs, j, best[j]) for j in (1, 2)]
     one = runs[1][2]
     rows = [[n, j, r["documents"], r["failures"], r["wall"], r["elapsed"] - r["tables"], r.get("fed", ""),
