@@ -228,7 +228,7 @@ def seeds_section(trees: dict[str, Optional[Path]], rounds: int) -> tuple[str, d
     runs = [{"label": p.name, "path": str(p), "repeats": 3} for p in seeds]
     best = alternate(trees, runs, [str(seeds[-1])], rounds, timeout=600,
                      floor={"pattern": FLOOR_RX, "paths": [str(p) for p in seeds], "passes": 5})
-    floor = min(b["floor"]["cpu"] for b in best.values())
+    floor = min(b["floor"]["cpu"] for b in best.values() if "floor" in b)  # (a timed-out process has none)
 
     def stages(name: str) -> dict[str, float]:
         return {k: sum(best[name][p.name].get(k, 0.0) for p in seeds) for k in (*STAGES, "total", "cpu")}
