@@ -373,7 +373,7 @@ def test_writing_each_result_and_letting_it_go_starts_no_collection(tmp_path: Pa
     finally:
         gc.callbacks.remove(count)
     assert passes == []
-    assert all((tmp_path / "again" / p.name).read_bytes() == p.read_bytes()
+    assert all((again / p.name).read_bytes() == p.read_bytes()
                for p in (tmp_path / "first").iterdir())
 
 
