@@ -439,9 +439,12 @@ class _Generated:
             yield doc
 
 
-def test_tables_are_streamed_in_flat_memory(tmp_path):
+def test_tables_are_streamed_in_flat_memory(tmp_path, monkeypatch):
     import tracemalloc
 
+    # the workbook's zip thread is handed sheet XML in pieces of a fixed size (256 KiB), the same
+    # for any batch: a small piece here, so that it does not hide a growth with the documents
+    monkeypatch.setattr("extractor.writers.excel._HANDOVER", 1 << 12)
     write_batch_tables(_Generated(2), tmp_path / "warm")  # imports and caches outside the measure
     peaks = {}
     for n in (20, 200):
@@ -610,12 +613,13 @@ def test_sheets_continue_in_the_order_a_document_at_a_time_fills_them(monkeypatc
 
 def test_a_workbook_its_zip_thread_cannot_write_is_reported_and_the_others_are_written(batch, tmp_path, monkeypatch):
     import errno
-    import zipfile
+
+    from extractor.writers.zipstream import ZipStream
 
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(zipfile.ZipFile, "open", full)  # the workbook's parts are written in a thread
+    monkeypatch.setattr(ZipStream, "open", full)  # the workbook's parts are written in a thread
     report = write_batch_tables(batch, tmp_path)
     assert len(report.failures) == 1 and "planx.xlsx" in report.failures[0] and "No space left" in report.failures[0]
     assert not (tmp_path / "planx.xlsx").exists() and (tmp_path / "planx.sqlite").exists()

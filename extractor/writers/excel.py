@@ -16,17 +16,18 @@ import queue
 import re
 import tempfile
 import threading
-import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Optional
 
 from .cells import Notes
 from .columns import Column
+from .zipstream import ZipStream
 
 _MAX_CELL = 32767
 _MAX_ROWS = 1_048_576
 _EXACT = 2**53
 _MIN_WIDTH, _MAX_WIDTH, _SAMPLE = 6, 50, 200
+_HANDOVER = 1 << 18  # bytes of sheet XML the zip thread is handed at a time
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -176,13 +177,16 @@ class _Sheet:
 
 
 class _Zipper:
-    """The workbook's zip file, written in a thread: a sheet's rows are deflated there (zlib runs
-    without the GIL) while the next ones are read.  One part at a time: :meth:`open`,
-    :meth:`write` any number of times, :meth:`close`; :meth:`end` waits for the thread and raises
-    what it met."""
+    """The workbook's zip file (:class:`.zipstream.ZipStream`), written in a thread: a sheet's rows
+    are deflated there (the deflater runs without the GIL) while the next ones are read, handed
+    over in pieces of about ``_HANDOVER`` bytes (a hand-over per document's rows kept both threads
+    waiting on each other).  One part at a time: :meth:`open`, :meth:`write` any number of times,
+    :meth:`close`; :meth:`end` waits for the thread and raises what it met."""
 
     def __init__(self, path: Path):
-        self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self.zip = ZipStream(path)
+        self.pending: list[bytes] = []  # written, not yet handed over
+        self.pending_bytes = 0
         self.queue: queue.Queue = queue.Queue(maxsize=1)
         self.error: Optional[BaseException] = None
         self.thread = threading.Thread(target=self._drain, daemon=True)
@@ -192,10 +196,20 @@ class _Zipper:
         self._put("open", name)
 
     def write(self, data: bytes) -> None:
-        self._put("write", data)
+        self.pending.append(data)
+        self.pending_bytes += len(data)
+        if self.pending_bytes >= _HANDOVER:
+            self._hand_over()
 
     def close(self) -> None:
+        self._hand_over()
         self._put("close", None)
+
+    def _hand_over(self) -> None:
+        if self.pending:
+            data = b"".join(self.pending)
+            self.pending, self.pending_bytes = [], 0
+            self._put("write", data)
 
     def _put(self, what: str, arg: Any) -> None:
         if self.error is not None:  # the file cannot be written: stop sending rows for it
@@ -203,22 +217,21 @@ class _Zipper:
         self.queue.put((what, arg))
 
     def _drain(self) -> None:
-        part: Any = None
         while (item := self.queue.get()) is not None:
             if self.error is not None:
                 continue  # keep taking what comes: the sender never waits on a full queue
             what, arg = item
             try:
                 if what == "open":
-                    part = self.zip.open(arg, "w", force_zip64=True)
+                    self.zip.open(arg)
                 elif what == "write":
-                    part.write(arg)
+                    self.zip.write(arg)
                 else:
-                    part.close()
+                    self.zip.close()
             except BaseException as e:  # noqa: BLE001 — raised in the sending thread by end()
                 self.error = e
 
-    def end(self) -> zipfile.ZipFile:
+    def end(self) -> ZipStream:
         """Wait until every part queued is written; the zip file (for the workbook's last parts)."""
         if self.thread.is_alive():
             self.queue.put(None)
@@ -320,9 +333,9 @@ class ExcelWriter:
             self._end(self.sheets[self._last(self.table)])
             self.table = ""
         z = self.zipper.end()
-        z.writestr("xl/workbook.xml", self._workbook())
-        z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
-        z.close()
+        z.writestr("xl/workbook.xml", self._workbook().encode("utf-8"))
+        z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels().encode("utf-8"))
+        z.finish()
 
     def close(self) -> None:
         """Stop the zip thread and close the file (after :meth:`save`, or when the workbook failed)."""
@@ -330,7 +343,7 @@ class ExcelWriter:
             self.zipper.end()
         except BaseException:  # noqa: BLE001 — the failure that ended the workbook is the one reported
             pass
-        self.zipper.zip.close()
+        self.zipper.zip.abandon()
         for sheet in self.sheets.values():
             if sheet.held is not None:
                 sheet.held.close()
