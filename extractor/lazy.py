@@ -21,6 +21,6 @@ HEAVY: frozenset[str] = frozenset({
     "jsonschema", "fastjsonschema",
     # terminal and processes
     "rich", "psutil",
-    # optional or platform-specific
-    "distributed", "resource",
+    # optional or platform-specific (isal: the workbook's deflater, zlib where it is missing)
+    "distributed", "resource", "isal",
 })

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 import time
+import zlib
 from pathlib import Path
 from types import ModuleType
 from typing import BinaryIO, Optional
@@ -23,7 +24,6 @@ def deflater() -> tuple[ModuleType, int]:
         from isal import isal_zlib
         return isal_zlib, 2
     except ImportError:  # a platform without isal's wheels: the same members, deflated slower
-        import zlib
         return zlib, 1
 
 
