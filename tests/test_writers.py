@@ -683,3 +683,35 @@ def test_atomic_write_of_many_slices_reads_back_whole(tmp_path):
     data = os.urandom(3 * WRITE_SLICE + 17)
     atomic_write_bytes(tmp_path / "big.json", data)
     assert (tmp_path / "big.json").read_bytes() == data
+
+
+def test_the_same_batch_makes_the_same_workbook(batch, tmp_path):
+    """Nothing in the workbook depends on when it was written (members are dated 1980-01-01)."""
+    write_batch_tables(batch, tmp_path / "one")
+    write_batch_tables(batch, tmp_path / "two")
+    assert (tmp_path / "one" / "planx.xlsx").read_bytes() == (tmp_path / "two" / "planx.xlsx").read_bytes()
+
+
+def test_a_workbook_that_fails_as_it_starts_leaves_no_open_file_or_thread(batch, tmp_path, monkeypatch):
+    import threading
+
+    from extractor.writers import excel
+    from extractor.writers.zipstream import ZipStream
+
+    opened: list[ZipStream] = []
+    real_init = ZipStream.__init__
+
+    def tracked(self, path):
+        real_init(self, path)
+        opened.append(self)
+
+    def broken(self, name):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ZipStream, "__init__", tracked)
+    monkeypatch.setattr(ZipStream, "open", broken)
+    threads = threading.active_count()
+    with pytest.raises(OSError):
+        excel.ExcelWriter({"t": []}, tmp_path / "book.xlsx")
+    assert len(opened) == 1 and opened[0].file.closed
+    assert threading.active_count() == threads  # the zip thread ended

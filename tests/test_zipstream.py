@@ -66,6 +66,9 @@ def test_members_read_back_whole_with_their_headers(tmp_path, seed):
         infos = z.infolist()
     assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
     assert _local_headers(path.read_bytes(), infos) == [(i.CRC, i.file_size, i.compress_size) for i in infos]
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    _write(tmp_path / "again.zip", members)
+    assert (tmp_path / "again.zip").read_bytes() == path.read_bytes()  # the same members, the same file
     sheet = next(i for i in infos if i.filename.endswith("sheet1.xml"))
     assert sheet.compress_size < sheet.file_size / 3  # deflated, not stored
 
@@ -79,8 +82,10 @@ def test_zip64_records_where_values_pass_the_limits(tmp_path, monkeypatch):
     path = tmp_path / "big.zip"
     _write(path, members)
     data = path.read_bytes()
-    assert b"PK\x06\x06" in data and b"PK\x06\x07" in data  # the ZIP64 end record and its locator
     eocd = data.rindex(b"PK\x05\x06")
+    end64 = data.index(b"PK\x06\x06")  # the ZIP64 end record, then its locator, then the plain one
+    assert struct.unpack_from("<4sLQL", data, eocd - 20) == (b"PK\x06\x07", 0, end64, 1)
+    assert struct.unpack_from("<Q2H2L2Q", data, end64 + 4) == (44, 45, 45, 0, 0, len(members), len(members))
     count, total, size, start = struct.unpack_from("<2H2L", data, eocd + 8)
     assert (count, total, start) == (0xFFFF, 0xFFFF, 0xFFFFFFFF)  # too large for the plain record
     assert size == eocd - 56 - 20 - data.index(b"PK\x01\x02")  # the central directory's size, which fits

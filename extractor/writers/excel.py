@@ -253,11 +253,15 @@ class ExcelWriter:
         self.sheets: dict[tuple[str, int], _Sheet] = {}
         self.table = ""  # the table being written
         self.zipper = _Zipper(self.path)
-        for name, text in (("[Content_Types].xml", self._content_types()), ("_rels/.rels", _ROOT_RELS),
-                           ("xl/styles.xml", _STYLES)):
-            self.zipper.open(name)
-            self.zipper.write(text.encode("utf-8"))
-            self.zipper.close()
+        try:
+            for name, text in (("[Content_Types].xml", self._content_types()), ("_rels/.rels", _ROOT_RELS),
+                               ("xl/styles.xml", _STYLES)):
+                self.zipper.open(name)
+                self.zipper.write(text.encode("utf-8"))
+                self.zipper.close()
+        except BaseException:  # the caller never gets the writer to close: its thread and file end here
+            self.close()
+            raise
 
     def _new_sheet(self, table: str) -> _Sheet:
         part = 1 + sum(1 for t, _ in self.sheets if t == table)
@@ -341,12 +345,13 @@ class ExcelWriter:
         """Stop the zip thread and close the file (after :meth:`save`, or when the workbook failed)."""
         try:
             self.zipper.end()
-        except BaseException:  # noqa: BLE001 — the failure that ended the workbook is the one reported
+        except Exception:  # noqa: BLE001 — the failure that ended the workbook is the one reported
             pass
-        self.zipper.zip.abandon()
-        for sheet in self.sheets.values():
-            if sheet.held is not None:
-                sheet.held.close()
+        finally:
+            self.zipper.zip.abandon()
+            for sheet in self.sheets.values():
+                if sheet.held is not None:
+                    sheet.held.close()
 
     def _in_order(self) -> list[_Sheet]:
         return [self.sheets[k] for k in self.order]

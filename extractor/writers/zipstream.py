@@ -6,11 +6,12 @@ deflated by ISA-L (``isal``, its level 2: about four times as fast as zlib's lev
 little smaller) when it is installed, else by zlib (level 1).  The layout is the one ``zipfile`` writes with
 ``force_zip64=True``: each local header carries ZIP64 sizes (so a member may pass 4 GiB), patched
 once the member ends; the central directory uses ZIP64 fields only where a value needs them.
+Every member is dated 1980-01-01 00:00 (as ``zipfile`` dates a member opened by name), so the
+same members make the same file.
 """
 from __future__ import annotations
 
 import struct
-import time
 import zlib
 from pathlib import Path
 from types import ModuleType
@@ -38,13 +39,14 @@ _FITS32, _FITS16 = _MAX32, _MAX16  # values from these on go to the ZIP64 record
 _VERSION = 45  # ZIP64
 _DEFLATED = 8
 _UTF8_NAME = 0x800
+_STAMP = (0, (1 << 5) | 1)  # DOS time and date: 00:00:00, 1980-01-01
 
 
 class _Member:
     """A member written: where its header is, its name and what it holds."""
 
-    def __init__(self, name: str, offset: int, stamp: tuple[int, int]):
-        self.name, self.offset, self.stamp = name, offset, stamp
+    def __init__(self, name: str, offset: int):
+        self.name, self.offset = name, offset
         self.crc = self.size = self.compressed = 0
 
 
@@ -63,10 +65,7 @@ class ZipStream:
     def open(self, name: str) -> None:
         if self.member is not None:
             raise ValueError(f"zip: {self.member.name} is still open")
-        t = time.localtime()
-        stamp = ((t.tm_hour << 11) | (t.tm_min << 5) | (t.tm_sec // 2),
-                 ((t.tm_year - 1980) << 9) | (t.tm_mon << 5) | t.tm_mday)
-        self.member = m = _Member(name, self.file.tell(), stamp)
+        self.member = m = _Member(name, self.file.tell())
         self.file.write(self._local_header(m))
         self.compressor = self.z.compressobj(self.level, self.z.DEFLATED, -15)
 
@@ -129,7 +128,7 @@ class ZipStream:
     def _local_header(self, m: _Member) -> bytes:
         name = m.name.encode("utf-8")
         extra = _ZIP64_SIZES.pack(1, 16, m.size, m.compressed)
-        return _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, self._flags(name), _DEFLATED, *m.stamp, m.crc,
+        return _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, self._flags(name), _DEFLATED, *_STAMP, m.crc,
                            _MAX32, _MAX32, len(name), len(extra)) + name + extra
 
     def _central_header(self, m: _Member) -> bytes:
@@ -137,6 +136,6 @@ class ZipStream:
         big = [v for v in (m.size, m.compressed, m.offset) if v >= _FITS32]  # in this order, as the format says
         extra = struct.pack(f"<2H{len(big)}Q", 1, 8 * len(big), *big) if big else b""
         size, compressed, offset = (_MAX32 if v >= _FITS32 else v for v in (m.size, m.compressed, m.offset))
-        return _CENTRAL.pack(b"PK\x01\x02", _VERSION, 3, _VERSION, 0, self._flags(name), _DEFLATED, *m.stamp,
+        return _CENTRAL.pack(b"PK\x01\x02", _VERSION, 3, _VERSION, 0, self._flags(name), _DEFLATED, *_STAMP,
                              m.crc, compressed, size, len(name), len(extra), 0, 0, 0, 0o600 << 16,
                              offset) + name + extra
