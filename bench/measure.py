@@ -3,14 +3,18 @@
 
     python bench/measure.py TREE SPEC.json     # prints one JSON object
 
-SPEC: {"warm": [path, …], "runs": [{"label", "path", "repeats", "timeout"}, …], "floor": {"pattern",
+SPEC: {"warm": [path, …], "runs": [{"label", "path", "repeats", "times", "timeout"}, …], "floor": {"pattern",
 "paths", "passes"}}.  With "floor", the process first times that many passes of one compiled
 ``regex`` pattern over the files' text, decoding included, and again after the runs: the least
 CPU seconds of a pass is reported as the run labelled "floor" (the floor of a text tool, measured
 in the same process and moments as planx).  Every input is
 extracted ``repeats`` times after the warm-up; the pass with the least CPU time is reported: its
 CPU seconds (``cpu``: all stages plus writing the JSON; robust to the load of a shared machine),
-CPU seconds per stage, wall seconds (``total``), and the first pass's CPU seconds (``first_cpu``).  A run whose first pass exceeds ``timeout`` seconds is not repeated
+CPU seconds per stage, wall seconds (``total``), and the first pass's CPU seconds (``first_cpu``).
+A pass of a run with ``times`` extracts its input that many times in a row and reports the
+figures of one extraction (its sums divided by ``times``): the size curve measures every size over
+the same amount of text, so that a short pass's better odds of a quiet moment on a shared machine
+do not weigh on one term of a ratio only.  A run whose first pass exceeds ``timeout`` seconds is not repeated
 and is reported as such.  Only what every planx version has is used: ``extractor.pipeline.extract``
 with ``timings=``, ``ExtractResult.to_dict`` and ``writers.jsonfile.write_document_json`` (the
 "write" stage: the document's JSON file as planx writes it).
@@ -40,6 +44,15 @@ def _work(extract, write, path: str, out: Path) -> dict[str, float]:
     t["cpu"] = time.process_time() - c0
     t["total"] = time.perf_counter() - w0
     return t
+
+
+def _pass(extract, write, path: str, out: Path, times: int) -> dict[str, float]:
+    """One pass: ``path`` extracted ``times`` times in a row; the figures of one extraction."""
+    sums: dict[str, float] = {}
+    for _ in range(times):
+        for k, v in _work(extract, write, path, out).items():
+            sums[k] = sums.get(k, 0.0) + v
+    return {k: v / times for k, v in sums.items()}
 
 
 def _floor(spec: dict) -> float:
@@ -75,7 +88,7 @@ def main() -> None:
         for run in spec["runs"]:
             best, first = None, None
             for k in range(run.get("repeats", 1)):
-                t = _work(extract, write_document_json, run["path"], out)
+                t = _pass(extract, write_document_json, run["path"], out, run.get("times", 1))
                 first = first or t["cpu"]
                 if best is None or t["cpu"] < best["cpu"]:
                     best = t
