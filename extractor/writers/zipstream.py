@@ -3,9 +3,10 @@
 The batch workbook is a zip of a few hundred megabytes of sheet XML, written at the end of a
 batch while nothing else runs: deflating it was most of that time with zlib.  Members here are
 deflated by ISA-L (``isal``, its level 2: about four times as fast as zlib's level 1, and a
-little smaller) when it is installed, else by zlib (level 1).  The layout is the one ``zipfile`` writes with
-``force_zip64=True``: each local header carries ZIP64 sizes (so a member may pass 4 GiB), patched
-once the member ends; the central directory uses ZIP64 fields only where a value needs them.
+little smaller; it runs without the GIL) when it is installed, else by zlib (level 1).  The
+layout is the one ``zipfile`` writes with ``force_zip64=True``: each local header carries ZIP64
+sizes (so a member may pass 4 GiB), patched once the member ends; the central directory uses
+ZIP64 fields only where a value needs them.
 Every member is dated 1980-01-01 00:00 (as ``zipfile`` dates a member opened by name), so the
 same members make the same file.
 """
@@ -15,7 +16,7 @@ import struct
 import zlib
 from pathlib import Path
 from types import ModuleType
-from typing import BinaryIO, Optional
+from typing import Any, BinaryIO, Optional
 
 
 def deflater() -> tuple[ModuleType, int]:
@@ -60,7 +61,7 @@ class ZipStream:
         self.file: BinaryIO = open(path, "wb")
         self.members: list[_Member] = []
         self.member: Optional[_Member] = None
-        self.compressor = None
+        self.compressor: Any = None  # the open member's (a zlib-like compressobj)
 
     def open(self, name: str) -> None:
         if self.member is not None:
