@@ -255,14 +255,15 @@ def seeds_section(trees: dict[str, Optional[Path]], rounds: int) -> tuple[str, d
 def curve_section(trees: dict[str, Optional[Path]], inputs: dict[str, Path], rounds: int,
                   timeout: float) -> tuple[str, dict]:
     """The size curve and the pathological texts; a baseline run over ``timeout`` is reported as such."""
-    labels = [f"{n}x" for n in CURVE] + ["one_paragraph", "repeated_limit", "many_headings"]
+    sizes = {f"{n}x": n for n in CURVE}  # a size label's multiple of the seeds
+    labels = [*sizes, "one_paragraph", "repeated_limit", "many_headings"]
     results: dict[str, dict[str, dict]] = {name: {} for name, t in trees.items() if t}
     warm = [str(sorted(CORPORA.glob("*.txt"))[-1])]
     for label in labels:  # one process per input, so that a slow one cannot hide the others
         # every size the same way: the pass with the least CPU of 2 in one process (the second
         # pass meets warm caches, at 1x as at 16x), each pass the same amount of text (n× the
         # seeds extracted 16/n times in a row, per extraction); a pathological text, once
-        size = CURVE[labels.index(label)] if label.endswith("x") else 0
+        size = sizes.get(label)
         run = [{"label": label, "path": str(inputs[label]), "repeats": 2 if size else 1,
                 "times": CURVE[-1] // size if size else 1}]
         for name, got in alternate(trees, run, warm, rounds if label in ("1x", "16x") else 1, timeout).items():
@@ -273,7 +274,7 @@ def curve_section(trees: dict[str, Optional[Path]], inputs: dict[str, Path], rou
     for k, label in enumerate(labels):
         now = results["planx"].get(label)
         base = results.get("baseline", {}).get(label) if "baseline" in results else None
-        n = CURVE[k] if k < len(CURVE) else None
+        n = sizes.get(label)
         slope = ""
         if n and n > 1:
             prev = results["planx"][f"{CURVE[k - 1]}x"]
